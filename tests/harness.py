@@ -1,0 +1,221 @@
+"""Run the real AWS clients as subprocesses against the local STS simulator.
+
+Every test that claims "the CLI does X" goes through here: it runs the real
+`aws` executable (CLI v1 current, CLI v1 before 1.42.0, CLI v2 from Debian)
+or a real boto3 in a child process, with a throwaway home, config and
+credentials file, and an environment built from scratch so that nothing of
+the developer's own AWS set-up leaks in.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+#: Client kinds, in the order tests list them.
+CLI_V1 = "cli-v1"  # current AWS CLI v1 from PyPI (defaults to regional STS)
+CLI_V1_LEGACY = "cli-v1-legacy"  # AWS CLI v1 < 1.42.0 (defaults to legacy STS)
+CLI_V2 = "cli-v2"  # Debian's awscli package
+CLI_KINDS = (CLI_V1, CLI_V1_LEGACY, CLI_V2)
+BOTO3 = "boto3"
+BOTO3_LEGACY = "boto3-legacy"
+
+_VENVS = {
+    CLI_V1: REPO_ROOT / ".venv",
+    CLI_V1_LEGACY: REPO_ROOT / ".venv-legacy",
+    BOTO3: REPO_ROOT / ".venv",
+    BOTO3_LEGACY: REPO_ROOT / ".venv-legacy",
+}
+_DEBIAN_AWS = Path("/usr/bin/aws")
+
+#: Variables passed through from the test process; everything else, and
+#: in particular every AWS_* variable, is left out.
+_PASSTHROUGH = ("PATH", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
+
+
+def _missing(what: str, how: str) -> None:
+    """Skip, saying why; on CI a missing client is a failure, not a skip."""
+    message = f"{what} is not installed ({how})"
+    if os.environ.get("CI"):
+        pytest.fail(message + "; CI must have every client", pytrace=False)
+    pytest.skip(message)
+
+
+def aws_command(kind: str) -> list[str]:
+    """The argv prefix that runs the `aws` executable of one client kind."""
+    if kind == CLI_V2:
+        if not _DEBIAN_AWS.exists():
+            _missing("Debian's awscli (CLI v2)", "`make test` installs it as root")
+        return [str(_DEBIAN_AWS)]
+    exe = _VENVS[kind] / "bin" / "aws"
+    if not exe.exists():
+        _missing(f"{kind} ({exe})", "run `make setup`")
+    return [str(exe)]
+
+
+def python_command(kind: str = BOTO3) -> list[str]:
+    """The Python of a boto3 kind's virtualenv."""
+    exe = _VENVS[kind] / "bin" / "python"
+    if not exe.exists():
+        _missing(f"{kind} ({exe})", "run `make setup`")
+    return [str(exe)]
+
+
+def plugin_section(kind: str) -> str:
+    """The `[plugins]` section that enables the plugin for one client kind.
+
+    CLI v2 needs `cli_legacy_plugin_path`; CLI v1 must never get it, since it
+    takes it for one more module name and then every command crashes.
+    """
+    lines = ["[plugins]", "regional_sts = awscli_regional_sts"]
+    if kind == CLI_V2:
+        lines.append(f"cli_legacy_plugin_path = {REPO_ROOT}")
+    return "\n".join(lines) + "\n"
+
+
+@dataclass
+class Result:
+    """What a client process did."""
+
+    argv: list[str]
+    returncode: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+    def check(self) -> Result:
+        """Fail the test, with both streams, unless the process exited 0."""
+        if self.returncode != 0:
+            pytest.fail(
+                f"{' '.join(self.argv)} exited {self.returncode}\n"
+                f"stdout:\n{self.stdout}\nstderr:\n{self.stderr}",
+                pytrace=False,
+            )
+        return self
+
+
+@dataclass
+class AwsEnv:
+    """A throwaway AWS set-up: home, config and credentials, and a simulator.
+
+    `config` holds the profile sections (text of `~/.aws/config` without any
+    `[plugins]` section); `run` writes the file for the client kind it runs,
+    adding the plugin section when asked.
+    """
+
+    root: Path
+    simulator: Any  # tests.simulator.Simulator
+    config: str = ""
+    credentials: str = ""
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def home(self) -> Path:
+        return self.root / "home"
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / "config"
+
+    @property
+    def credentials_file(self) -> Path:
+        return self.root / "credentials"
+
+    def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        """A clean environment: no AWS_* from outside, no metadata service."""
+        env = {k: os.environ[k] for k in _PASSTHROUGH if k in os.environ}
+        self.home.mkdir(parents=True, exist_ok=True)
+        env.update(
+            HOME=str(self.home),
+            AWS_CONFIG_FILE=str(self.config_file),
+            AWS_SHARED_CREDENTIALS_FILE=str(self.credentials_file),
+            # Without this, botocore would ask 169.254.169.254 for credentials.
+            AWS_EC2_METADATA_DISABLED="true",
+            AWS_PAGER="",
+            PYTHONDONTWRITEBYTECODE="1",
+        )
+        env.update(self.simulator.client_env())
+        env.update(self.extra_env)
+        if extra:
+            env.update(extra)
+        return env
+
+    def write_files(self, kind: str, plugin: bool) -> None:
+        text = self.config
+        if plugin:
+            text = plugin_section(kind) + "\n" + text
+        self.config_file.write_text(text)
+        self.credentials_file.write_text(self.credentials)
+
+    def run(
+        self,
+        kind: str,
+        *args: str,
+        plugin: bool = True,
+        env: dict[str, str] | None = None,
+        timeout: float = 60,
+        stdin: str | None = None,
+    ) -> Result:
+        """Run `aws ARGS` of one client kind."""
+        argv = aws_command(kind) + list(args)
+        self.write_files(kind, plugin)
+        return _run(argv, self.env(env), timeout, stdin)
+
+    def run_python(
+        self,
+        code: str,
+        *,
+        kind: str = BOTO3,
+        env: dict[str, str] | None = None,
+        timeout: float = 60,
+    ) -> Result:
+        """Run a Python snippet in a boto3 kind's virtualenv (no [plugins])."""
+        argv = python_command(kind) + ["-c", code]
+        self.write_files(kind, plugin=False)
+        return _run(argv, self.env(env), timeout, None)
+
+
+def _run(
+    argv: list[str], env: dict[str, str], timeout: float, stdin: str | None
+) -> Result:
+    proc = subprocess.run(
+        argv,
+        env=env,
+        input=stdin if stdin is not None else "",
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        # Not the repo: the plugin must come from the installed package.
+        cwd=env["HOME"],
+    )
+    return Result(argv, proc.returncode, proc.stdout, proc.stderr)
+
+
+__all__ = [
+    "AwsEnv",
+    "BOTO3",
+    "BOTO3_LEGACY",
+    "CLI_KINDS",
+    "CLI_V1",
+    "CLI_V1_LEGACY",
+    "CLI_V2",
+    "REPO_ROOT",
+    "Result",
+    "aws_command",
+    "plugin_section",
+    "python_command",
+]
