@@ -11,14 +11,14 @@ setup: $(VENV)/.installed $(LEGACY)/.installed cli-v2
 
 $(VENV)/.installed: pyproject.toml requirements/test.txt
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -r requirements/test.txt -e .
+	$(VENV)/bin/pip install -qq --upgrade pip
+	$(VENV)/bin/pip install -qq -r requirements/test.txt -e .
 	touch $@
 
 $(LEGACY)/.installed: pyproject.toml requirements/legacy.txt
 	$(PYTHON) -m venv $(LEGACY)
-	$(LEGACY)/bin/pip install --quiet --upgrade pip
-	$(LEGACY)/bin/pip install --quiet -r requirements/legacy.txt -e .
+	$(LEGACY)/bin/pip install -qq --upgrade pip
+	$(LEGACY)/bin/pip install -qq -r requirements/legacy.txt -e .
 	touch $@
 
 # CLI v2 comes from Debian; installed only where apt-get can run (root).
