@@ -1,0 +1,91 @@
+"""The distribution: sdist and wheel build, pass `twine check`, and carry
+what a user's install needs (every subpackage, `py.typed`, the console
+script, the botocore floor)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tarfile
+import zipfile
+from email.parser import Parser
+from pathlib import Path
+
+import pytest
+
+from tests.harness import BOTO3_LEGACY, REPO_ROOT, python_command
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "build", "--outdir", str(out), str(REPO_ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return out
+
+
+def test_twine_check_passes(dist: Path) -> None:
+    files = sorted(str(p) for p in dist.iterdir())
+    assert any(f.endswith(".whl") for f in files)
+    assert any(f.endswith(".tar.gz") for f in files)
+    proc = subprocess.run(
+        [sys.executable, "-m", "twine", "check", "--strict", *files],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_wheel_contents_and_metadata(dist: Path) -> None:
+    (wheel,) = dist.glob("*.whl")
+    with zipfile.ZipFile(wheel) as zf:
+        names = set(zf.namelist())
+        (metadata_name,) = [n for n in names if n.endswith(".dist-info/METADATA")]
+        metadata = Parser().parsestr(zf.read(metadata_name).decode())
+        (entry_points,) = [n for n in names if n.endswith("entry_points.txt")]
+        scripts = zf.read(entry_points).decode()
+    assert "awscli_regional_sts/py.typed" in names
+    sources = {
+        str(p.relative_to(REPO_ROOT))
+        for p in (REPO_ROOT / "awscli_regional_sts").rglob("*.py")
+    }
+    assert sources <= names, sorted(sources - names)
+    assert not any(n.startswith("tests/") for n in names)
+    assert metadata["Requires-Python"] == ">=3.9"
+    requires = metadata.get_all("Requires-Dist")
+    assert any(r.startswith("botocore>=") for r in requires), requires
+    assert any("awscli" in r and "extra ==" in r for r in requires), requires
+    assert "aws-regional-sts-enable" in scripts
+
+
+def test_sdist_has_readme_and_typing_marker(dist: Path) -> None:
+    (sdist,) = dist.glob("*.tar.gz")
+    with tarfile.open(sdist) as tf:
+        names = {n.split("/", 1)[1] for n in tf.getnames() if "/" in n}
+    assert "README.md" in names
+    assert "pyproject.toml" in names
+    assert "awscli_regional_sts/py.typed" in names
+
+
+def test_declared_botocore_floor_is_what_the_legacy_suite_runs_on() -> None:
+    """The floor in pyproject.toml is proved by the legacy environment."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - the suite runs on 3.11
+        pytest.skip("tomllib needs Python 3.11")
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
+    (floor,) = [
+        d.split(">=", 1)[1] for d in project["dependencies"] if d.startswith("botocore")
+    ]
+    proc = subprocess.run(
+        python_command(BOTO3_LEGACY)
+        + ["-c", "import botocore; print(botocore.__version__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert proc.stdout.strip() == floor
