@@ -49,6 +49,15 @@ def _missing(what: str, how: str) -> None:
     pytest.skip(message)
 
 
+def installed(kind: str) -> bool:
+    """Whether one client kind is on this machine (for scripts, not tests)."""
+    if kind == CLI_V2:
+        return _DEBIAN_AWS.exists()
+    return (
+        _VENVS[kind] / "bin" / ("python" if kind.startswith("boto3") else "aws")
+    ).exists()
+
+
 def aws_command(kind: str) -> list[str]:
     """The argv prefix that runs the `aws` executable of one client kind."""
     if kind == CLI_V2:
@@ -216,6 +225,7 @@ __all__ = [
     "REPO_ROOT",
     "Result",
     "aws_command",
+    "installed",
     "plugin_section",
     "python_command",
 ]

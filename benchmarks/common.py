@@ -1,0 +1,66 @@
+"""What every benchmark shares: a simulator, a throwaway AWS home, timing.
+
+Benchmarks print figures; they assert nothing. Run them from the repository
+root, e.g. `.venv/bin/python -m benchmarks.plugin_overhead`.
+"""
+
+from __future__ import annotations
+
+import platform
+import statistics
+import subprocess
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from tempfile import TemporaryDirectory
+
+from tests.harness import AwsEnv, aws_command
+from tests.simulator import Simulator
+
+
+@contextmanager
+def aws_home() -> Iterator[AwsEnv]:
+    """A started simulator and a fresh AWS home with one IAM user's keys."""
+    with TemporaryDirectory(prefix="regional-sts-bench-") as tmp, Simulator() as sim:
+        user = sim.add_user("bench")
+        env = AwsEnv(root=Path(tmp), simulator=sim)
+        env.credentials = (
+            "[default]\n"
+            f"aws_access_key_id = {user.access_key_id}\n"
+            f"aws_secret_access_key = {user.secret_access_key}\n"
+        )
+        yield env
+
+
+def timed_run(env: AwsEnv, kind: str, args: Sequence[str], *, plugin: bool) -> float:
+    """Wall time of one `aws ARGS` process, in seconds; fails loudly."""
+    env.write_files(kind, plugin)
+    started = time.perf_counter()
+    proc = subprocess.run(
+        aws_command(kind) + list(args),
+        env=env.env(),
+        capture_output=True,
+        text=True,
+        cwd=str(env.home),
+        timeout=300,
+    )
+    elapsed = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"aws {' '.join(args)} failed: {proc.stderr.strip()}")
+    return elapsed
+
+
+def median_ms(samples: Sequence[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def machine() -> str:
+    """One line describing where the figures were taken."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        nproc = "?"
+    python = platform.python_version()
+    return f"{platform.system()} {platform.release()}, {cpu}, {nproc} cores, Python {python}"
