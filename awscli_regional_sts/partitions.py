@@ -1,0 +1,146 @@
+"""What botocore's endpoint data says about STS regions, per partition.
+
+The plugin never turns user text into a host name itself: it only checks a
+value against this data and then hands the region to botocore's own endpoint
+rule set. Everything here reads the ``endpoints`` data file of the botocore
+that is running (the CLI v1 bundle, CLI v2's fork, or plain botocore), so an
+older client knows fewer regions rather than wrong ones.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+#: Partition endpoint names (``aws-global``) and the deprecated ``*-fips``
+#: pseudo-regions appear among STS's endpoints but are not regions a user
+#: should pick: they are left out of every list shown to users.
+_PSEUDO_REGION = re.compile(r"(^aws(-[a-z]+)*-global$)|(-fips$)|(^fips-)")
+
+#: Region names are lower-case letters, digits and dashes. The partitions'
+#: own ``regionRegex`` uses ``\w``, which also lets through upper case and
+#: ``_``; botocore would then build a host name from them.
+_REGION_CHARACTERS = re.compile(r"[a-z0-9]+(-[a-z0-9]+)+")
+
+
+@dataclass(frozen=True)
+class Partition:
+    """One partition (``aws``, ``aws-cn``, ...) as far as STS is concerned."""
+
+    name: str
+    region_regex: str
+    regions: frozenset[str]
+    sts_regions: tuple[str, ...]
+    sts_fips_regions: frozenset[str]
+
+    def matches(self, region: str) -> bool:
+        """True if ``region`` belongs here, by listing or by name pattern."""
+        return region in self.regions or bool(
+            _REGION_CHARACTERS.fullmatch(region)
+            and re.fullmatch(self.region_regex, region)
+        )
+
+
+@dataclass(frozen=True)
+class Partitions:
+    """All partitions of one endpoints data file, in the file's order."""
+
+    partitions: tuple[Partition, ...]
+
+    @classmethod
+    def from_endpoint_data(cls, data: Mapping[str, Any]) -> Partitions:
+        """Build from the parsed ``endpoints`` data (``endpoints.json``)."""
+        return cls(tuple(_partition(p) for p in data.get("partitions", ())))
+
+    def region_partition(self, region: str) -> Partition | None:
+        """The partition of a region name, or None if it is not one.
+
+        Listed regions win over name patterns, as in botocore's own resolver.
+        Partition endpoint names (``aws-global``) are not regions.
+        """
+        for partition in self.partitions:
+            if region in partition.regions:
+                return partition
+        for partition in self.partitions:
+            if partition.matches(region):
+                return partition
+        return None
+
+    def partition_of(self, region: str) -> Partition | None:
+        """The partition a client's region belongs to, or None if unknown.
+
+        Unlike ``region_partition`` this also places the partition endpoint
+        names (``aws-global``), which botocore uses as the region of STS
+        clients when no region is configured.
+        """
+        found = self.region_partition(region)
+        if found is not None:
+            return found
+        for partition in self.partitions:
+            if region == f"{partition.name}-global":
+                return partition
+        return None
+
+    def by_name(self, name: str) -> Partition | None:
+        """The partition called ``name`` (``aws``, ``aws-cn``, ...)."""
+        for partition in self.partitions:
+            if partition.name == name:
+                return partition
+        return None
+
+    @property
+    def example_region(self) -> str:
+        """A region to show in messages as an example of a valid value."""
+        aws = self.by_name("aws")
+        if aws is not None and "ap-northeast-1" in aws.sts_regions:
+            return "ap-northeast-1"
+        for partition in self.partitions:
+            if partition.sts_regions:
+                return partition.sts_regions[0]
+        return "us-east-1"
+
+
+def _partition(data: Mapping[str, Any]) -> Partition:
+    sts = data.get("services", {}).get("sts", {})
+    endpoints: Mapping[str, Any] = sts.get("endpoints", {})
+    # A FIPS variant may be given per endpoint or for the whole service (as
+    # aws-us-gov does). The partition-wide defaults are NOT evidence: they
+    # describe a host name pattern for every service, whether it exists or not.
+    service_fips = _has_fips_variant(sts.get("defaults", {}))
+    sts_regions = tuple(
+        sorted(name for name in endpoints if not _PSEUDO_REGION.search(name))
+    )
+    fips = frozenset(
+        name
+        for name in sts_regions
+        if service_fips or _has_fips_variant(endpoints[name])
+    )
+    return Partition(
+        name=str(data.get("partition", "")),
+        region_regex=str(data.get("regionRegex", "(?!)")),
+        regions=frozenset(data.get("regions", {})),
+        sts_regions=sts_regions,
+        sts_fips_regions=fips,
+    )
+
+
+def _has_fips_variant(entry: Mapping[str, Any]) -> bool:
+    return any(
+        list(variant.get("tags", ())) == ["fips"]
+        for variant in entry.get("variants", ())
+    )
+
+
+@lru_cache(maxsize=1)
+def default_partitions() -> Partitions:
+    """The partitions of the running botocore's bundled endpoint data.
+
+    Loaded once per process, on first use (i.e. at the first STS request of
+    a profile that sets ``sts_region``), never at import time.
+    """
+    from botocore.loaders import create_loader
+
+    return Partitions.from_endpoint_data(create_loader().load_data("endpoints"))
