@@ -1,0 +1,261 @@
+"""A local AWS STS simulator that real, unpatched clients reach.
+
+Clients (``aws`` CLI v1/v2, boto3) get only ``HTTPS_PROXY`` and
+``AWS_CA_BUNDLE`` (see ``Simulator.client_env``). The proxy on 127.0.0.1
+answers ``CONNECT`` for every STS host that botocore's endpoint data can
+produce (regional, FIPS, dual-stack, every partition, and
+``sts.amazonaws.com``) plus the IAM, Account Management and Organizations
+global endpoints, and terminates TLS with a throwaway CA's certificate.
+
+Modelled, following AWS documentation (see docs/sts-facts.md of the project):
+
+- STS query protocol (POST form and presigned GET) for GetCallerIdentity,
+  AssumeRole, AssumeRoleWithWebIdentity, GetSessionToken, GetFederationToken,
+  with response and error XML shaped like AWS's; DurationSeconds limits
+  (900..43200 for roles, 900..129600 for GetSessionToken/GetFederationToken,
+  one hour when role chaining).
+- SigV4 verification (header and query auth, written independently of
+  botocore): unknown key -> InvalidClientTokenId; scope region or service not
+  those of the host -> SignatureDoesNotMatch ("Credential should be scoped to a
+  valid region."); wrong signature -> SignatureDoesNotMatch; temporary keys
+  need their session token; expired temporary keys -> ExpiredToken.
+- Per (account, region) STS state: ``active``; ``deactivated`` (credential
+  issuing calls get RegionDisabledException); ``not-enabled`` for opt-in
+  regions (every call gets InvalidClientTokenId). Per region network state:
+  ``refused`` (CONNECT gets 502) and ``hang`` (CONNECT never answered), and
+  latency. The global endpoint and us-east-1/cn-north-1 cannot be deactivated;
+  opt-in regions can only be not enabled, default regions only deactivated.
+- Activation is checked against the account that issues the credentials (the
+  role's account for AssumeRole*).
+- Session token versions: credentials issued by the global endpoint while
+  ``global_endpoint_token_version`` is 1 are rejected (InvalidClientTokenId) in
+  opt-in regions; regional endpoints issue v2 tokens.
+- GetSessionToken/GetFederationToken with session credentials -> AccessDenied.
+- IAM GetAccountSummary (SummaryMap with GlobalEndpointTokenVersion) and
+  SetSecurityTokenServicePreferences; Account Management ListRegions and
+  GetRegionOptStatus (REST-JSON).
+
+UNCONFIRMED against real AWS (the simulator picks one answer; the knobs let a
+test check that the product does not depend on it):
+
+- GetCallerIdentity succeeding in a deactivated region (users report it; AWS
+  does not document it). Knob: ``caller_identity_in_deactivated_region``.
+- Whether activation is checked before authorization (if it were, an
+  AccessDenied from AssumeRole would prove the region active). Knob:
+  ``activation_checked_first`` (default True).
+- Message texts other than the RegionDisabledException and
+  InvalidClientTokenId ones quoted in the facts document; the error code for
+  an expired presigned URL (ExpiredToken here).
+- What an opt-in region that is not enabled for the ROLE's account answers to
+  AssumeRole from another account (RegionDisabledException here).
+
+Simplifications: identities and ARNs are in the ``aws`` partition and keys
+work on every partition's hosts; ``global_endpoint_token_version`` applies to
+all accounts; region network state and latency apply to the STS hosts of the
+region only (not to IAM or Account Management); ListRegions' ``AccountId``
+answers for any account without Organizations rules; Organizations is named in
+the certificate but not simulated yet.
+"""
+
+from __future__ import annotations
+
+import threading
+from types import TracebackType
+
+from .endpoints import OPT_IN_REGIONS, host_catalog
+from .world import ACCOUNT_ID, Credentials, LoggedRequest, World
+
+__all__ = [
+    "ACCOUNT_ID",
+    "OPT_IN_REGIONS",
+    "Credentials",
+    "LoggedRequest",
+    "Simulator",
+]
+
+
+class Simulator:
+    """One simulated AWS world behind one local proxy.
+
+    Use as a context manager or call ``start``/``stop``; point clients at it
+    with ``client_env()``.
+    """
+
+    def __init__(self, *, account_id: str = ACCOUNT_ID) -> None:
+        self._world = World(account_id)
+        self._server: object | None = None
+        self._thread: threading.Thread | None = None
+        self.proxy_url = ""
+        self.ca_bundle = ""
+
+    # -- lifecycle -------------------------------------------------------------
+    def start(self) -> Simulator:
+        """Build TLS material (cached per process) and start the proxy."""
+        from .certs import tls_material
+        from .proxy import ProxyServer
+
+        if self._server is not None:
+            return self
+        self.ca_bundle = tls_material().ca_bundle
+        server = ProxyServer(self._world)
+        self._server = server
+        port = server.server_address[1]
+        self.proxy_url = f"http://127.0.0.1:{port}"
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name=f"sts-simulator-{port}",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop the proxy and end every tunnel, including hung CONNECTs."""
+        from .proxy import ProxyServer
+
+        server = self._server
+        if server is None:
+            return
+        assert isinstance(server, ProxyServer)
+        server.stopping.set()
+        server.shutdown()
+        server.close_all()
+        server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._server = None
+        self._thread = None
+
+    def __enter__(self) -> Simulator:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def client_env(self) -> dict[str, str]:
+        """Environment variables that send a client through the simulator."""
+        if not self.proxy_url:
+            raise RuntimeError("start the simulator first")
+        return {"HTTPS_PROXY": self.proxy_url, "AWS_CA_BUNDLE": self.ca_bundle}
+
+    # -- world -----------------------------------------------------------------
+    def set_region(
+        self,
+        region: str,
+        *,
+        state: str = "active",
+        latency: float = 0.0,
+        account_id: str | None = None,
+    ) -> None:
+        """Set STS's state in ``region`` (for ``account_id``, default the
+        simulator's account) and the region's injected latency.
+
+        ``active``/``deactivated``/``not-enabled`` are per account and also
+        clear a network state; ``refused``/``hang`` are network conditions of
+        the region's endpoints (no ``account_id``). Raises ValueError for what
+        AWS does not allow (deactivating us-east-1, cn-north-1 or an opt-in
+        region; disabling a region that is enabled by default).
+        """
+        self._world.set_region(region, state, latency, account_id)
+
+    def set_global(self, *, state: str = "active", latency: float = 0.0) -> None:
+        """Network state (active, refused, hang) and latency of
+        ``sts.amazonaws.com``; it cannot be deactivated."""
+        self._world.set_global(state, latency)
+
+    def reset(self) -> None:
+        """All regions active, no latency, no denials, token version 1, log
+        cleared; identities and keys are kept."""
+        self._world.reset()
+
+    def add_user(
+        self, name: str = "alice", *, account_id: str | None = None
+    ) -> Credentials:
+        """Create (or reuse) an IAM user and give it a new long-term key."""
+        return self._world.add_user(name, account_id)
+
+    def add_role(
+        self,
+        name: str,
+        *,
+        account_id: str | None = None,
+        trusted: tuple[str, ...] = ("*",),
+        web_identity: bool = False,
+    ) -> str:
+        """Create a role and return its ARN. ``trusted`` holds principals
+        allowed to assume it: ``"*"``, an account id, ``arn:aws:iam::ACCT:root``
+        or a user/role ARN (assumed-role sessions match their role's ARN)."""
+        return self._world.add_role(name, account_id, tuple(trusted), web_identity)
+
+    def deny(self, action: str) -> None:
+        """Make ``service:Action`` (e.g. ``iam:GetAccountSummary``) answer
+        AccessDenied for every caller. GetCallerIdentity cannot be denied in
+        AWS, so it cannot be here."""
+        if action.lower() == "sts:getcalleridentity":
+            raise ValueError("AWS does not let policies deny sts:GetCallerIdentity")
+        self._world.deny(action)
+
+    @property
+    def global_endpoint_token_version(self) -> int:
+        """IAM's GlobalEndpointTokenVersion (1 or 2) for every account."""
+        return self._world.global_endpoint_token_version
+
+    @global_endpoint_token_version.setter
+    def global_endpoint_token_version(self, value: int) -> None:
+        if value not in (1, 2):
+            raise ValueError("GlobalEndpointTokenVersion is 1 or 2")
+        with self._world.lock:
+            self._world.global_endpoint_token_version = value
+
+    @property
+    def activation_checked_first(self) -> bool:
+        """Whether credential-issuing calls check activation before
+        authorization (UNCONFIRMED in AWS; default True)."""
+        return self._world.activation_checked_first
+
+    @activation_checked_first.setter
+    def activation_checked_first(self, value: bool) -> None:
+        self._world.activation_checked_first = value
+
+    @property
+    def caller_identity_in_deactivated_region(self) -> bool:
+        """Whether GetCallerIdentity succeeds where STS is deactivated
+        (UNCONFIRMED in AWS; default True)."""
+        return self._world.caller_identity_in_deactivated_region
+
+    @caller_identity_in_deactivated_region.setter
+    def caller_identity_in_deactivated_region(self, value: bool) -> None:
+        self._world.caller_identity_in_deactivated_region = value
+
+    # -- log -------------------------------------------------------------------
+    @property
+    def requests(self) -> list[LoggedRequest]:
+        """Requests answered on served hosts, oldest first (a snapshot)."""
+        with self._world.lock:
+            return list(self._world.requests)
+
+    @property
+    def connects(self) -> list[str]:
+        """Host of every CONNECT, in order, served or not (a snapshot)."""
+        with self._world.lock:
+            return list(self._world.connects)
+
+    def clear_log(self) -> None:
+        """Forget logged requests and CONNECTs."""
+        self._world.clear_log()
+
+    def issued_secrets(self) -> set[str]:
+        """Every secret access key and session token created or issued."""
+        with self._world.lock:
+            return set(self._world.issued)
+
+    def region_of_host(self, host: str) -> str | None:
+        """Region whose credential scope a served host requires, or None."""
+        info = host_catalog().get(host.lower())
+        return info.region if info else None

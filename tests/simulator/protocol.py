@@ -1,0 +1,759 @@
+"""What the simulated services answer: STS and IAM (query protocol, XML) and
+Account Management (REST-JSON), independent of the transport.
+
+``handle`` takes a request that arrived on a served host and returns the
+response plus the log entry; the proxy only moves bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import json
+import re
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import parse_qsl
+from xml.sax.saxutils import escape
+
+from . import sigv4
+from .endpoints import OPT_IN_REGIONS, HostInfo
+from .world import KeyRecord, LoggedRequest, Principal, Role, World
+
+STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
+IAM_NS = "https://iam.amazonaws.com/doc/2010-05-08/"
+STS_VERSION = "2011-06-15"
+IAM_VERSION = "2010-05-08"
+
+INVALID_TOKEN = "The security token included in the request is invalid."
+EXPIRED_TOKEN = "The security token included in the request is expired"
+CREDENTIAL_ISSUING = frozenset(
+    {"AssumeRole", "AssumeRoleWithWebIdentity", "GetSessionToken", "GetFederationToken"}
+)
+_SESSION_NAME_RE = re.compile(r"^[\w+=,.@-]{2,64}$")
+_FEDERATED_NAME_RE = re.compile(r"^[\w+=,.@-]{2,32}$")
+
+
+@dataclass
+class Response:
+    """An HTTP response to send back through the tunnel."""
+
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+class ApiError(Exception):
+    """An error the service answers with."""
+
+    def __init__(
+        self, status: int, code: str, message: str, *, sender: bool = True
+    ) -> None:
+        super().__init__(f"{code}: {message}")
+        self.status = status
+        self.code = code
+        self.message = message
+        self.sender = sender
+
+
+@dataclass
+class _Context:
+    """What is known about a request while it is being answered (it feeds
+    the log entry even when answering fails half-way)."""
+
+    info: HostInfo
+    action: str = ""
+    signing_region: str | None = None
+    access_key_id: str | None = None
+    presigned: bool = False
+
+
+# -- XML ---------------------------------------------------------------------
+XmlTree = list[tuple[str, "str | XmlTree"]]
+
+
+def _xml(tree: XmlTree) -> str:
+    parts = []
+    for tag, value in tree:
+        inner = escape(value) if isinstance(value, str) else _xml(value)
+        parts.append(f"<{tag}>{inner}</{tag}>")
+    return "".join(parts)
+
+
+def _request_id() -> str:
+    return str(uuid.uuid4())
+
+
+def _query_success(namespace: str, action: str, result: XmlTree | None) -> Response:
+    request_id = _request_id()
+    body = f'<{action}Response xmlns="{namespace}">'
+    if result is not None:
+        body += f"<{action}Result>{_xml(result)}</{action}Result>"
+    body += _xml([("ResponseMetadata", [("RequestId", request_id)])])
+    body += f"</{action}Response>\n"
+    return Response(
+        200,
+        [("Content-Type", "text/xml"), ("x-amzn-RequestId", request_id)],
+        body.encode(),
+    )
+
+
+def _query_error(namespace: str, error: ApiError) -> Response:
+    request_id = _request_id()
+    body = (
+        f'<ErrorResponse xmlns="{namespace}">'
+        + _xml(
+            [
+                (
+                    "Error",
+                    [
+                        ("Type", "Sender" if error.sender else "Receiver"),
+                        ("Code", error.code),
+                        ("Message", error.message),
+                    ],
+                ),
+                ("RequestId", request_id),
+            ]
+        )
+        + "</ErrorResponse>\n"
+    )
+    return Response(
+        error.status,
+        [("Content-Type", "text/xml"), ("x-amzn-RequestId", request_id)],
+        body.encode(),
+    )
+
+
+def _json_response(
+    status: int, payload: object, extra: list[tuple[str, str]]
+) -> Response:
+    request_id = _request_id()
+    return Response(
+        status,
+        [
+            ("Content-Type", "application/json"),
+            ("x-amzn-RequestId", request_id),
+            *extra,
+        ],
+        json.dumps(payload).encode(),
+    )
+
+
+def _json_error(error: ApiError) -> Response:
+    return _json_response(
+        error.status, {"message": error.message}, [("x-amzn-ErrorType", error.code)]
+    )
+
+
+def _iso(epoch: float) -> str:
+    return _dt.datetime.fromtimestamp(epoch, _dt.timezone.utc).strftime(
+        "%Y-%m-%dT%H:%M:%SZ"
+    )
+
+
+# -- authentication -----------------------------------------------------------
+def _authenticate(world: World, ctx: _Context, request: sigv4.HttpRequest) -> KeyRecord:
+    """Verify the SigV4 signature and return the caller's key record."""
+    try:
+        auth = sigv4.parse_auth(request)
+    except sigv4.SigV4Error as exc:
+        raise ApiError(exc.status, exc.code, exc.message) from None
+    if auth is None:
+        raise ApiError(
+            403, "MissingAuthenticationToken", "Request is missing Authentication Token"
+        )
+    ctx.signing_region = auth.region
+    ctx.access_key_id = auth.access_key_id
+    ctx.presigned = auth.presigned
+    info = ctx.info
+    # The scope is checked against the host before the key is looked up: a
+    # request signed for another region is rejected whoever sent it.
+    if auth.service != info.service:
+        raise ApiError(
+            403,
+            "SignatureDoesNotMatch",
+            f"Credential should be scoped to correct service: '{info.service}'. ",
+        )
+    if auth.region != info.region:
+        raise ApiError(
+            403,
+            "SignatureDoesNotMatch",
+            "Credential should be scoped to a valid region. ",
+        )
+    with world.lock:
+        record = world.keys.get(auth.access_key_id)
+    if record is None:
+        raise ApiError(403, "InvalidClientTokenId", INVALID_TOKEN)
+    if info.service == "sts" and not info.is_global:
+        _check_region_knows(world, info, record.principal.account_id, record)
+    if record.credentials.session_token != auth.security_token:
+        raise ApiError(403, "InvalidClientTokenId", INVALID_TOKEN)
+    if record.expires_at is not None and time.time() > record.expires_at:
+        raise ApiError(403, "ExpiredToken", EXPIRED_TOKEN)
+    try:
+        sigv4.verify(request, auth, record.credentials.secret_access_key)
+    except sigv4.SigV4Error as exc:
+        raise ApiError(exc.status, exc.code, exc.message) from None
+    return record
+
+
+def _check_region_knows(
+    world: World, info: HostInfo, account_id: str, record: KeyRecord | None
+) -> None:
+    """An opt-in region that is not enabled for the account rejects its keys,
+    and so does any opt-in region for a v1 global-endpoint session token."""
+    if world.account_state(account_id, info.region) == "not-enabled":
+        raise ApiError(403, "InvalidClientTokenId", INVALID_TOKEN)
+    if (
+        record is not None
+        and record.token_version == 1
+        and info.region in OPT_IN_REGIONS
+    ):
+        raise ApiError(403, "InvalidClientTokenId", INVALID_TOKEN)
+
+
+def _access_denied(principal: Principal, action: str, resource: str = "*") -> ApiError:
+    return ApiError(
+        403,
+        "AccessDenied",
+        f"User: {principal.arn} is not authorized to perform: {action} on "
+        f"resource: {resource} because no identity-based policy allows the "
+        f"{action} action",
+    )
+
+
+# -- STS ---------------------------------------------------------------------
+def _duration(params: dict[str, str], default: int, maximum: int) -> int:
+    raw = params.get("DurationSeconds")
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError(
+            400,
+            "ValidationError",
+            f"Value '{raw}' at 'durationSeconds' is not an integer",
+        ) from None
+    if value < 900:
+        raise ApiError(
+            400,
+            "ValidationError",
+            f"1 validation error detected: Value '{value}' at 'durationSeconds' "
+            "failed to satisfy constraint: Member must have value greater than "
+            "or equal to 900",
+        )
+    if value > maximum:
+        raise ApiError(
+            400,
+            "ValidationError",
+            f"1 validation error detected: Value '{value}' at 'durationSeconds' "
+            "failed to satisfy constraint: Member must have value less than or "
+            f"equal to {maximum}",
+        )
+    return value
+
+
+def _require(params: dict[str, str], name: str) -> str:
+    value = params.get(name)
+    if not value:
+        member = name[:1].lower() + name[1:]
+        raise ApiError(
+            400,
+            "ValidationError",
+            f"1 validation error detected: Value null at '{member}' "
+            "failed to satisfy constraint: Member must not be null",
+        )
+    return value
+
+
+def _region_disabled(account_id: str) -> ApiError:
+    return ApiError(
+        403,
+        "RegionDisabledException",
+        f"STS is not activated in this region for account:{account_id}. Your "
+        "account administrator can activate STS in this region using the IAM "
+        "Console.",
+    )
+
+
+def _check_active(world: World, info: HostInfo, account_id: str) -> None:
+    """Credential-issuing calls fail where STS is off for the issuing account."""
+    if info.is_global:
+        return  # the global endpoint cannot be deactivated
+    if world.account_state(account_id, info.region) in ("deactivated", "not-enabled"):
+        raise _region_disabled(account_id)
+
+
+def _credentials_xml(record: KeyRecord) -> XmlTree:
+    creds = record.credentials
+    assert creds.session_token is not None and record.expires_at is not None
+    return [
+        (
+            "Credentials",
+            [
+                ("AccessKeyId", creds.access_key_id),
+                ("SecretAccessKey", creds.secret_access_key),
+                ("SessionToken", creds.session_token),
+                ("Expiration", _iso(record.expires_at)),
+            ],
+        )
+    ]
+
+
+def _token_version(world: World, info: HostInfo) -> int:
+    if info.is_global:
+        with world.lock:
+            return world.global_endpoint_token_version
+    return 2
+
+
+def _trusts(role: Role, principal: Principal) -> bool:
+    for entry in role.trusted:
+        if entry in (
+            "*",
+            principal.base_arn,
+            principal.account_id,
+            f"arn:aws:iam::{principal.account_id}:root",
+        ):
+            return True
+    return False
+
+
+def _jwt_claim(token: str, claim: str) -> str | None:
+    """A claim of an unverified JWT, if the token looks like one."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        padded = parts[1] + "=" * (-len(parts[1]) % 4)
+        value = json.loads(base64.urlsafe_b64decode(padded)).get(claim)
+    except (ValueError, AttributeError):
+        return None
+    return value if isinstance(value, str) else None
+
+
+def _sts(
+    world: World, ctx: _Context, request: sigv4.HttpRequest, params: dict[str, str]
+) -> Response:
+    info = ctx.info
+    action = ctx.action
+    if not action:
+        raise ApiError(400, "MissingAction", "Missing Action")
+    handler = _STS_ACTIONS.get(action)
+    if params.get("Version") != STS_VERSION:
+        raise ApiError(
+            400,
+            "InvalidAction",
+            f"Could not find operation {action} for version "
+            f"{params.get('Version', 'NO_VERSION_SPECIFIED')}",
+        )
+    if action not in _STS_ACTIONS:
+        raise ApiError(
+            400,
+            "InvalidAction",
+            f"Could not find operation {action} for version {STS_VERSION}",
+        )
+    if handler is None:
+        # The one unsigned call here: trust comes from the web identity token.
+        return _assume_role_with_web_identity(world, info, params)
+    record = _authenticate(world, ctx, request)
+    return handler(world, info, params, record)
+
+
+def _get_caller_identity(
+    world: World, info: HostInfo, params: dict[str, str], record: KeyRecord
+) -> Response:
+    principal = record.principal
+    if (
+        not world.caller_identity_in_deactivated_region
+        and not info.is_global
+        and world.account_state(principal.account_id, info.region) == "deactivated"
+    ):
+        raise _region_disabled(principal.account_id)
+    return _query_success(
+        STS_NS,
+        "GetCallerIdentity",
+        [
+            ("UserId", principal.user_id),
+            ("Account", principal.account_id),
+            ("Arn", principal.arn),
+        ],
+    )
+
+
+def _authorize_then_activate(
+    world: World,
+    info: HostInfo,
+    account_id: str,
+    authorize: Callable[[], None],
+) -> None:
+    """Run the authorization check and the activation check in the order the
+    world is configured for (AWS does not document which comes first)."""
+    if world.activation_checked_first:
+        _check_active(world, info, account_id)
+        authorize()
+    else:
+        authorize()
+        _check_active(world, info, account_id)
+
+
+def _get_session_token(
+    world: World, info: HostInfo, params: dict[str, str], record: KeyRecord
+) -> Response:
+    duration = _duration(params, 43200, 129600)
+    principal = record.principal
+
+    def authorize() -> None:
+        if record.credentials.session_token is not None:
+            raise ApiError(
+                403,
+                "AccessDenied",
+                "Cannot call GetSessionToken with session credentials",
+            )
+        if world.is_denied("sts", "GetSessionToken"):
+            raise _access_denied(principal, "sts:GetSessionToken")
+
+    _authorize_then_activate(world, info, principal.account_id, authorize)
+    issued = world.issue_temporary(
+        principal, duration, token_version=_token_version(world, info)
+    )
+    return _query_success(STS_NS, "GetSessionToken", _credentials_xml(issued))
+
+
+def _get_federation_token(
+    world: World, info: HostInfo, params: dict[str, str], record: KeyRecord
+) -> Response:
+    name = _require(params, "Name")
+    if not _FEDERATED_NAME_RE.match(name):
+        raise ApiError(
+            400,
+            "ValidationError",
+            f"1 validation error detected: Value '{name}' at 'name' failed to "
+            "satisfy constraint: Member must satisfy regular expression pattern: "
+            "[\\w+=,.@-]*",
+        )
+    duration = _duration(params, 43200, 129600)
+    caller = record.principal
+
+    def authorize() -> None:
+        if record.credentials.session_token is not None:
+            raise ApiError(
+                403,
+                "AccessDenied",
+                "Cannot call GetFederationToken with session credentials",
+            )
+        if world.is_denied("sts", "GetFederationToken"):
+            raise _access_denied(caller, "sts:GetFederationToken")
+
+    _authorize_then_activate(world, info, caller.account_id, authorize)
+    account = caller.account_id
+    arn = f"arn:aws:sts::{account}:federated-user/{name}"
+    federated = Principal("federated-user", account, arn, f"{account}:{name}", arn)
+    issued = world.issue_temporary(
+        federated, duration, token_version=_token_version(world, info)
+    )
+    return _query_success(
+        STS_NS,
+        "GetFederationToken",
+        _credentials_xml(issued)
+        + [("FederatedUser", [("FederatedUserId", federated.user_id), ("Arn", arn)])],
+    )
+
+
+def _session_name(params: dict[str, str]) -> str:
+    name = _require(params, "RoleSessionName")
+    if not _SESSION_NAME_RE.match(name):
+        raise ApiError(
+            400,
+            "ValidationError",
+            f"1 validation error detected: Value '{name}' at 'roleSessionName' "
+            "failed to satisfy constraint: Member must satisfy regular expression "
+            "pattern: [\\w+=,.@-]*",
+        )
+    return name
+
+
+def _assumed_role_result(
+    world: World, info: HostInfo, role: Role, session: str, duration: int, chained: bool
+) -> tuple[KeyRecord, XmlTree]:
+    arn = f"arn:aws:sts::{role.account_id}:assumed-role/{role.name}/{session}"
+    user_id = f"{role.role_id}:{session}"
+    principal = Principal("assumed-role", role.account_id, arn, user_id, role.arn)
+    issued = world.issue_temporary(
+        principal,
+        duration,
+        token_version=_token_version(world, info),
+        role_chained=chained,
+    )
+    result = _credentials_xml(issued) + [
+        ("AssumedRoleUser", [("AssumedRoleId", user_id), ("Arn", arn)])
+    ]
+    return issued, result
+
+
+def _assume_role(
+    world: World, info: HostInfo, params: dict[str, str], record: KeyRecord
+) -> Response:
+    role_arn = _require(params, "RoleArn")
+    session = _session_name(params)
+    caller = record.principal
+    chained = caller.kind == "assumed-role"
+    duration = _duration(params, 3600, 43200)
+    if chained and duration > 3600:
+        raise ApiError(
+            400,
+            "ValidationError",
+            "The requested DurationSeconds exceeds the 1 hour session limit for "
+            "roles assumed by role chaining.",
+        )
+    with world.lock:
+        role = world.roles.get(role_arn)
+    denied = ApiError(
+        403,
+        "AccessDenied",
+        f"User: {caller.arn} is not authorized to perform: sts:AssumeRole on "
+        f"resource: {role_arn}",
+    )
+    if role is None:
+        # Nothing tells which account would issue: AWS answers AccessDenied.
+        raise denied
+
+    def authorize() -> None:
+        if world.is_denied("sts", "AssumeRole") or not _trusts(role, caller):
+            raise denied
+
+    _authorize_then_activate(world, info, role.account_id, authorize)
+    _, result = _assumed_role_result(world, info, role, session, duration, chained)
+    return _query_success(STS_NS, "AssumeRole", result)
+
+
+def _assume_role_with_web_identity(
+    world: World, info: HostInfo, params: dict[str, str]
+) -> Response:
+    role_arn = _require(params, "RoleArn")
+    session = _session_name(params)
+    token = _require(params, "WebIdentityToken")
+    duration = _duration(params, 3600, 43200)
+    with world.lock:
+        role = world.roles.get(role_arn)
+    denied = ApiError(
+        403, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity"
+    )
+    if role is None:
+        raise denied
+    if not info.is_global:
+        _check_region_knows(world, info, role.account_id, None)
+
+    def authorize() -> None:
+        if not role.web_identity or world.is_denied("sts", "AssumeRoleWithWebIdentity"):
+            raise denied
+
+    _authorize_then_activate(world, info, role.account_id, authorize)
+    _, result = _assumed_role_result(world, info, role, session, duration, False)
+    subject = _jwt_claim(token, "sub") or "web-identity-subject"
+    audience = _jwt_claim(token, "aud") or "sts.amazonaws.com"
+    provider = _jwt_claim(token, "iss") or "accounts.example.com"
+    result += [
+        ("SubjectFromWebIdentityToken", subject),
+        ("Provider", provider),
+        ("Audience", audience),
+    ]
+    return _query_success(STS_NS, "AssumeRoleWithWebIdentity", result)
+
+
+_StsHandler = Callable[[World, HostInfo, "dict[str, str]", KeyRecord], Response]
+_STS_ACTIONS: dict[str, _StsHandler | None] = {
+    "GetCallerIdentity": _get_caller_identity,
+    "GetSessionToken": _get_session_token,
+    "GetFederationToken": _get_federation_token,
+    "AssumeRole": _assume_role,
+    "AssumeRoleWithWebIdentity": None,  # unsigned; dispatched separately
+}
+
+
+# -- IAM ---------------------------------------------------------------------
+def _iam(
+    world: World, ctx: _Context, request: sigv4.HttpRequest, params: dict[str, str]
+) -> Response:
+    action = ctx.action
+    if not action:
+        raise ApiError(400, "MissingAction", "Missing Action")
+    if action not in ("GetAccountSummary", "SetSecurityTokenServicePreferences"):
+        raise ApiError(
+            400,
+            "InvalidAction",
+            f"Could not find operation {action} for version {IAM_VERSION}",
+        )
+    record = _authenticate(world, ctx, request)
+    if world.is_denied("iam", action):
+        raise _access_denied(record.principal, f"iam:{action}")
+    if action == "SetSecurityTokenServicePreferences":
+        wanted = params.get("GlobalEndpointTokenVersion")
+        versions = {"v1Token": 1, "v2Token": 2}
+        if wanted not in versions:
+            raise ApiError(
+                400,
+                "ValidationError",
+                f"Value '{wanted}' at 'globalEndpointTokenVersion' failed to "
+                "satisfy constraint: Member must satisfy enum value set: "
+                "[v1Token, v2Token]",
+            )
+        with world.lock:
+            world.global_endpoint_token_version = versions[wanted]
+        return _query_success(IAM_NS, action, None)
+    account = record.principal.account_id
+    with world.lock:
+        users = sum(1 for (acct, _) in world.users if acct == account)
+        roles = sum(1 for role in world.roles.values() if role.account_id == account)
+        version = world.global_endpoint_token_version
+    summary = {
+        "Users": users,
+        "UsersQuota": 5000,
+        "Groups": 0,
+        "GroupsQuota": 300,
+        "Roles": roles,
+        "RolesQuota": 1000,
+        "Policies": 0,
+        "PoliciesQuota": 1500,
+        "AccountMFAEnabled": 0,
+        "AccountAccessKeysPresent": 0,
+        "MFADevices": 0,
+        "MFADevicesInUse": 0,
+        "GlobalEndpointTokenVersion": version,
+    }
+    entries: XmlTree = [
+        ("entry", [("key", key), ("value", str(value))])
+        for key, value in summary.items()
+    ]
+    return _query_success(IAM_NS, action, [("SummaryMap", entries)])
+
+
+# -- Account Management --------------------------------------------------------
+_ACCOUNT_PATHS = {
+    "/listRegions": "ListRegions",
+    "/getRegionOptStatus": "GetRegionOptStatus",
+}
+_OPT_STATUSES = ("ENABLED", "ENABLING", "DISABLING", "DISABLED", "ENABLED_BY_DEFAULT")
+
+
+def _validation(message: str) -> ApiError:
+    return ApiError(400, "ValidationException", message)
+
+
+def _account(world: World, ctx: _Context, request: sigv4.HttpRequest) -> Response:
+    if ctx.action not in _ACCOUNT_PATHS.values() or request.method != "POST":
+        raise ApiError(404, "UnknownOperationException", "Unknown operation")
+    record = _authenticate(world, ctx, request)
+    principal = record.principal
+    if world.is_denied("account", ctx.action):
+        raise _access_denied(principal, f"account:{ctx.action}")
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        raise _validation("Request body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise _validation("Request body must be a JSON object")
+    # AccountId names another account of the organization; the simulator
+    # answers for any account it knows (Organizations rules are not modelled).
+    account = body.get("AccountId") or principal.account_id
+    regions = world.regions_of_partition(ctx.info.partition)
+    if ctx.action == "GetRegionOptStatus":
+        name = body.get("RegionName")
+        if name not in regions:
+            raise _validation(f"Invalid region: {name}")
+        return _json_response(
+            200,
+            {
+                "RegionName": name,
+                "RegionOptStatus": world.region_opt_status(account, name),
+            },
+            [],
+        )
+    max_results = body.get("MaxResults", 50)
+    if not isinstance(max_results, int) or not 1 <= max_results <= 50:
+        raise _validation("MaxResults must be between 1 and 50")
+    wanted = body.get("RegionOptStatusContains")
+    if wanted is not None and (
+        not isinstance(wanted, list) or any(s not in _OPT_STATUSES for s in wanted)
+    ):
+        raise _validation("Invalid RegionOptStatusContains")
+    start = 0
+    token = body.get("NextToken")
+    if token:
+        try:
+            start = int(base64.b64decode(token).decode().removeprefix("offset:"))
+        except ValueError:
+            raise _validation("Invalid NextToken") from None
+    listed = [
+        {"RegionName": r, "RegionOptStatus": world.region_opt_status(account, r)}
+        for r in regions
+    ]
+    if wanted:
+        listed = [entry for entry in listed if entry["RegionOptStatus"] in wanted]
+    page = listed[start : start + max_results]
+    result: dict[str, object] = {"Regions": page}
+    if start + max_results < len(listed):
+        result["NextToken"] = base64.b64encode(
+            f"offset:{start + max_results}".encode()
+        ).decode()
+    return _json_response(200, result, [])
+
+
+# -- entry point ---------------------------------------------------------------
+def handle(
+    world: World, info: HostInfo, request: sigv4.HttpRequest
+) -> tuple[Response, LoggedRequest]:
+    """Answer one request on a served host and describe it for the log."""
+    ctx = _Context(info)
+    params: dict[str, str] = {}
+    query_protocol = info.service in ("sts", "iam")
+    if query_protocol:
+        params = dict(request.query_pairs())
+        content_type = (request.header("Content-Type") or "").lower()
+        if request.method == "POST" and (
+            not content_type
+            or content_type.startswith("application/x-www-form-urlencoded")
+        ):
+            params.update(
+                parse_qsl(
+                    request.body.decode("utf-8", "replace"), keep_blank_values=True
+                )
+            )
+        ctx.action = params.get("Action", "")
+    elif info.service == "account":
+        ctx.action = _ACCOUNT_PATHS.get(request.raw_path, request.raw_path)
+    else:
+        target = request.header("X-Amz-Target") or ""
+        ctx.action = target.rpartition(".")[2]
+    namespace = IAM_NS if info.service == "iam" else STS_NS
+    try:
+        if info.service == "sts":
+            response = _sts(world, ctx, request, params)
+        elif info.service == "iam":
+            response = _iam(world, ctx, request, params)
+        elif info.service == "account":
+            response = _account(world, ctx, request)
+        else:
+            raise ApiError(
+                400, "UnknownOperationException", f"{info.service} is not simulated"
+            )
+        error_code = None
+    except ApiError as error:
+        response = (
+            _query_error(namespace, error) if query_protocol else _json_error(error)
+        )
+        error_code = error.code
+    entry = LoggedRequest(
+        host=info.host,
+        service=info.service,
+        action=ctx.action,
+        signing_region=ctx.signing_region,
+        access_key_id=ctx.access_key_id,
+        status=response.status,
+        error_code=error_code,
+        presigned=ctx.presigned,
+    )
+    return response, entry

@@ -1,0 +1,341 @@
+"""The simulated AWS world: accounts, identities, keys, per-region state and
+the request log. All mutation goes through one lock, because the proxy serves
+each connection on its own thread while the test thread changes the world."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+import string
+import threading
+import time
+from dataclasses import dataclass, field
+
+from .endpoints import (
+    DEFAULT_ENABLED_REGIONS,
+    OPT_IN_REGIONS,
+    UNDEACTIVATABLE_REGIONS,
+    host_catalog,
+    partition_regions,
+)
+
+ACCOUNT_ID = "111122223333"
+
+#: Activation states of STS in a region, per account.
+ACCOUNT_STATES = frozenset({"active", "deactivated", "not-enabled"})
+#: Network states of a region's STS endpoints (all accounts alike).
+NETWORK_STATES = frozenset({"refused", "hang"})
+REGION_STATES = ACCOUNT_STATES | NETWORK_STATES
+GLOBAL_STATES = frozenset({"active", "refused", "hang"})
+
+_KEY_ALPHABET = string.ascii_uppercase + "234567"
+_SECRET_ALPHABET = string.ascii_letters + string.digits + "+/"
+
+
+def _random(alphabet: str, length: int) -> str:
+    return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+def new_access_key_id(prefix: str) -> str:
+    """A 20-character key id: AKIA for long-term keys, ASIA for temporary."""
+    return prefix + _random(_KEY_ALPHABET, 16)
+
+
+def new_unique_id(prefix: str) -> str:
+    """A 21-character IAM unique id (AIDA users, AROA roles)."""
+    return prefix + _random(_KEY_ALPHABET, 17)
+
+
+def new_secret() -> str:
+    """A 40-character secret access key."""
+    return _random(_SECRET_ALPHABET, 40)
+
+
+def new_session_token() -> str:
+    """An opaque session token, shaped like real ones (long base64)."""
+    return "IQoJb3JpZ2luX2VjE" + base64.b64encode(secrets.token_bytes(300)).decode()
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """A key pair the simulator created or issued; ``session_token`` is set
+    for temporary credentials."""
+
+    access_key_id: str
+    secret_access_key: str
+    session_token: str | None = None
+
+
+@dataclass(frozen=True)
+class LoggedRequest:
+    """One HTTP request that reached a served host through a tunnel."""
+
+    host: str
+    service: str  # "sts" | "iam" | "account" | "organizations"
+    action: str
+    signing_region: str | None  # region of the credential scope; None unsigned
+    access_key_id: str | None
+    status: int
+    error_code: str | None  # None on success
+    presigned: bool
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who a key belongs to, as GetCallerIdentity reports it.
+
+    ``base_arn`` is the ARN a role trust policy names: the user ARN for users
+    and their session keys, the role ARN for assumed-role sessions."""
+
+    kind: str  # "user" | "assumed-role" | "federated-user"
+    account_id: str
+    arn: str
+    user_id: str
+    base_arn: str
+
+
+@dataclass
+class User:
+    """A long-term IAM user."""
+
+    name: str
+    account_id: str
+    user_id: str
+
+    @property
+    def arn(self) -> str:
+        return f"arn:aws:iam::{self.account_id}:user/{self.name}"
+
+
+@dataclass
+class Role:
+    """An IAM role that STS can issue sessions for."""
+
+    name: str
+    account_id: str
+    role_id: str
+    trusted: tuple[str, ...]
+    web_identity: bool
+
+    @property
+    def arn(self) -> str:
+        return f"arn:aws:iam::{self.account_id}:role/{self.name}"
+
+
+@dataclass
+class KeyRecord:
+    """Everything the simulator knows about an access key it issued."""
+
+    credentials: Credentials
+    principal: Principal
+    expires_at: float | None = None  # epoch seconds; None for long-term keys
+    # 1 = token valid only in regions enabled by default (global endpoint with
+    # GlobalEndpointTokenVersion 1), 2 = valid everywhere.
+    token_version: int = 2
+    role_chained: bool = False  # issued by AssumeRole called with a role session
+
+
+@dataclass
+class WorldState:
+    """The part of the world that ``reset`` restores."""
+
+    account_states: dict[tuple[str, str], str] = field(default_factory=dict)
+    network_states: dict[str, str] = field(default_factory=dict)
+    latencies: dict[str, float] = field(default_factory=dict)
+    global_state: str = "active"
+    global_latency: float = 0.0
+    denied: set[str] = field(default_factory=set)
+
+
+class World:
+    """Identities, keys, region state and the log, behind one lock."""
+
+    def __init__(self, account_id: str = ACCOUNT_ID) -> None:
+        self.lock = threading.RLock()
+        self.default_account = account_id
+        self.accounts: set[str] = {account_id}
+        self.users: dict[tuple[str, str], User] = {}
+        self.roles: dict[str, Role] = {}  # by ARN
+        self.keys: dict[str, KeyRecord] = {}
+        self.state = WorldState()
+        self.global_endpoint_token_version = 1
+        # Behaviours AWS does not document; tests may flip them to check that
+        # the product does not depend on either answer.
+        self.activation_checked_first = True
+        self.caller_identity_in_deactivated_region = True
+        self.requests: list[LoggedRequest] = []
+        self.connects: list[str] = []
+        self.issued: set[str] = set()
+
+    # -- identities -------------------------------------------------------
+    def add_user(self, name: str, account_id: str | None) -> Credentials:
+        account = account_id or self.default_account
+        with self.lock:
+            self.accounts.add(account)
+            user = self.users.get((account, name))
+            if user is None:
+                user = User(name, account, new_unique_id("AIDA"))
+                self.users[(account, name)] = user
+            creds = Credentials(new_access_key_id("AKIA"), new_secret())
+            principal = Principal("user", account, user.arn, user.user_id, user.arn)
+            self.keys[creds.access_key_id] = KeyRecord(creds, principal)
+            self.issued.add(creds.secret_access_key)
+            return creds
+
+    def add_role(
+        self,
+        name: str,
+        account_id: str | None,
+        trusted: tuple[str, ...],
+        web_identity: bool,
+    ) -> str:
+        account = account_id or self.default_account
+        with self.lock:
+            self.accounts.add(account)
+            role = Role(
+                name, account, new_unique_id("AROA"), tuple(trusted), web_identity
+            )
+            self.roles[role.arn] = role
+            return role.arn
+
+    def issue_temporary(
+        self,
+        principal: Principal,
+        duration: int,
+        *,
+        token_version: int,
+        role_chained: bool = False,
+    ) -> KeyRecord:
+        """Mint session credentials for ``principal`` and remember them."""
+        creds = Credentials(
+            new_access_key_id("ASIA"), new_secret(), new_session_token()
+        )
+        record = KeyRecord(
+            creds,
+            principal,
+            expires_at=time.time() + duration,
+            token_version=token_version,
+            role_chained=role_chained,
+        )
+        with self.lock:
+            self.keys[creds.access_key_id] = record
+            self.issued.add(creds.secret_access_key)
+            assert creds.session_token is not None
+            self.issued.add(creds.session_token)
+        return record
+
+    # -- region state -----------------------------------------------------
+    def set_region(
+        self, region: str, state: str, latency: float, account_id: str | None
+    ) -> None:
+        if state not in REGION_STATES:
+            raise ValueError(
+                f"unknown region state {state!r}; use {sorted(REGION_STATES)}"
+            )
+        if latency < 0:
+            raise ValueError("latency must be >= 0")
+        if not any(info.region == region for info in host_catalog().values()):
+            raise ValueError(f"unknown region {region!r}")
+        if state in NETWORK_STATES and account_id is not None:
+            raise ValueError(
+                f"state {state!r} is a network condition of the endpoint; "
+                "it cannot be set per account"
+            )
+        if state == "deactivated":
+            if region in UNDEACTIVATABLE_REGIONS:
+                raise ValueError(f"AWS does not allow deactivating STS in {region}")
+            if region in OPT_IN_REGIONS:
+                raise ValueError(
+                    f"{region} is an opt-in region: STS is active exactly when the "
+                    "region is enabled; use state='not-enabled' instead"
+                )
+        if state == "not-enabled" and region not in OPT_IN_REGIONS:
+            raise ValueError(f"{region} is enabled by default and cannot be disabled")
+        account = account_id or self.default_account
+        with self.lock:
+            self.state.latencies[region] = latency
+            if state in NETWORK_STATES:
+                self.state.network_states[region] = state
+            else:
+                self.state.network_states.pop(region, None)
+                self.accounts.add(account)
+                self.state.account_states[(account, region)] = state
+
+    def set_global(self, state: str, latency: float) -> None:
+        if state not in GLOBAL_STATES:
+            raise ValueError(
+                f"the global endpoint cannot be {state!r}: AWS does not allow "
+                f"deactivating it; use one of {sorted(GLOBAL_STATES)}"
+            )
+        if latency < 0:
+            raise ValueError("latency must be >= 0")
+        with self.lock:
+            self.state.global_state = state
+            self.state.global_latency = latency
+
+    def account_state(self, account_id: str, region: str) -> str:
+        with self.lock:
+            return self.state.account_states.get((account_id, region), "active")
+
+    def network_state(self, host: str) -> str:
+        """ "active", "refused" or "hang" for a served host."""
+        info = host_catalog().get(host)
+        if info is None or info.service != "sts":
+            return "active"
+        with self.lock:
+            if info.is_global:
+                return self.state.global_state
+            return self.state.network_states.get(info.region, "active")
+
+    def latency(self, host: str) -> float:
+        info = host_catalog().get(host)
+        if info is None or info.service != "sts":
+            return 0.0
+        with self.lock:
+            if info.is_global:
+                return self.state.global_latency
+            return self.state.latencies.get(info.region, 0.0)
+
+    def region_opt_status(self, account_id: str, region: str) -> str:
+        """Account Management's RegionOptStatus for a region of the account."""
+        if region in DEFAULT_ENABLED_REGIONS or region not in OPT_IN_REGIONS:
+            return "ENABLED_BY_DEFAULT"
+        if self.account_state(account_id, region) == "not-enabled":
+            return "DISABLED"
+        return "ENABLED"
+
+    def regions_of_partition(self, partition: str) -> tuple[str, ...]:
+        return partition_regions().get(partition, ())
+
+    # -- policy -----------------------------------------------------------
+    def deny(self, action: str) -> None:
+        if ":" not in action:
+            raise ValueError("action must look like 'service:Action'")
+        service, _, name = action.partition(":")
+        with self.lock:
+            self.state.denied.add(f"{service.lower()}:{name.lower()}")
+
+    def is_denied(self, service: str, action: str) -> bool:
+        with self.lock:
+            return f"{service.lower()}:{action.lower()}" in self.state.denied
+
+    # -- log --------------------------------------------------------------
+    def log_request(self, entry: LoggedRequest) -> None:
+        with self.lock:
+            self.requests.append(entry)
+
+    def log_connect(self, host: str) -> None:
+        with self.lock:
+            self.connects.append(host)
+
+    def clear_log(self) -> None:
+        with self.lock:
+            # Clear in place: callers may hold references to the lists.
+            self.requests.clear()
+            self.connects.clear()
+
+    def reset(self) -> None:
+        with self.lock:
+            self.state = WorldState()
+            self.global_endpoint_token_version = 1
+            self.clear_log()
