@@ -69,21 +69,6 @@ class Partitions:
                 return partition
         return None
 
-    def partition_of(self, region: str) -> Partition | None:
-        """The partition a client's region belongs to, or None if unknown.
-
-        Unlike ``region_partition`` this also places the partition endpoint
-        names (``aws-global``), which botocore uses as the region of STS
-        clients when no region is configured.
-        """
-        found = self.region_partition(region)
-        if found is not None:
-            return found
-        for partition in self.partitions:
-            if region == f"{partition.name}-global":
-                return partition
-        return None
-
     def by_name(self, name: str) -> Partition | None:
         """The partition called ``name`` (``aws``, ``aws-cn``, ...)."""
         for partition in self.partitions:

@@ -58,8 +58,10 @@ def route_sts_request(
         return
     partitions = default_partitions()
     client_region = builtins.get(AWS_REGION)
+    # Only a real region counts: `aws-global`, which botocore uses when no
+    # region is configured, says nothing about the partition wanted.
     client_partition = (
-        partitions.partition_of(client_region)
+        partitions.region_partition(client_region)
         if isinstance(client_region, str)
         else None
     )
