@@ -1,8 +1,9 @@
 """Which hostnames the simulator serves, and which region and service each one is.
 
-The STS names come from botocore's own data (``endpoints.json`` and the STS
-endpoint rule set), so a client of any botocore version that resolves an STS
-URL from that data reaches a name that the simulator's certificate covers.
+The STS names come from botocore's own data (``endpoints.json``, and
+``partitions.json`` which the STS endpoint rule set builds names from), so a
+client of any botocore version that resolves an STS URL from that data
+reaches a name that the simulator's certificate covers.
 The IAM, Account Management and Organizations names are the handful of global
 endpoints that botocore's rule sets produce for those services; they are
 listed literally because each is a single, long-stable name per partition.
@@ -11,8 +12,13 @@ listed literally because each is a single, long-stable name per partition.
 from __future__ import annotations
 
 import functools
+import gzip
+import importlib.util
+import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 #: Regions of the ``aws`` partition that were launched before 2019-03-20 and are
 #: therefore enabled by default (IAM User Guide, "Manage AWS STS in an AWS
@@ -104,42 +110,57 @@ class HostInfo:
     is_global: bool = False
 
 
-def _load(name: str) -> dict:  # type: ignore[type-arg]
-    from botocore.loaders import create_loader
+def _data_dir() -> Path:
+    """botocore's data directory, found WITHOUT importing botocore.
 
-    data: dict = create_loader().load_data(name)  # type: ignore[type-arg]
+    Importing plain botocore into the test process would break in-process
+    tests that import ``awscli`` afterwards (awscli aliases ``botocore`` to
+    its bundled copy, which only works if nothing imported the other one
+    first). ``find_spec`` consults the same finders, awscli's alias included,
+    so the data is that of the botocore ``import botocore`` would load.
+    """
+    spec = importlib.util.find_spec("botocore")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("botocore is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "data"
+
+
+def _load(name: str) -> dict[str, Any]:
+    """A top-level botocore data file (``endpoints``, ``partitions``)."""
+    base = _data_dir() / name
+    plain = base.with_name(name + ".json")
+    if plain.exists():
+        data: dict[str, Any] = json.loads(plain.read_text("utf-8"))
+    else:
+        with gzip.open(base.with_name(name + ".json.gz"), "rt", encoding="utf-8") as f:
+            data = json.load(f)
     return data
 
 
-def _rule_set_hosts(regions: list[str]) -> dict[str, str]:
-    """Hostnames botocore's STS rule set builds for each region in every
-    FIPS/dual-stack combination, mapped to the region (best effort: the rule
-    set API differs between botocore versions)."""
-    hosts: dict[str, str] = {}
-    try:
-        from botocore.endpoint_provider import EndpointProvider
-        from botocore.loaders import create_loader
-
-        loader = create_loader()
-        ruleset = loader.load_service_model("sts", "endpoint-rule-set-1")
-        partitions = loader.load_data("partitions")
-        provider = EndpointProvider(ruleset, partitions)
-    except Exception:  # pragma: no cover - older botocore without rule sets
-        return hosts
-    for region in regions:
-        for fips in (False, True):
-            for dualstack in (False, True):
-                try:
-                    endpoint = provider.resolve_endpoint(
-                        Region=region,
-                        UseFIPS=fips,
-                        UseDualStack=dualstack,
-                        UseGlobalEndpoint=False,
-                    )
-                except Exception:  # the partition lacks FIPS or dual-stack
-                    continue
-                host = endpoint.url.split("://", 1)[-1].split("/", 1)[0]
-                hosts.setdefault(host, region)
+def _rule_set_hosts() -> dict[str, tuple[str, str]]:
+    """Hostnames the STS endpoint rule set builds from ``partitions.json``
+    (standard, FIPS, dual-stack, FIPS+dual-stack per region), mapped to
+    (region, partition). The ISO partitions' dual-stack suffixes exist only
+    there, not in ``endpoints.json``."""
+    hosts: dict[str, tuple[str, str]] = {}
+    for partition in _load("partitions").get("partitions", []):
+        outputs = partition.get("outputs", {})
+        suffix = outputs.get("dnsSuffix")
+        dual = outputs.get("dualStackDnsSuffix")
+        if not suffix:
+            continue
+        for region in partition.get("regions", {}):
+            if not _REGION_RE.match(region):
+                continue  # e.g. "aws-global"
+            names = [f"sts.{region}.{suffix}"]
+            if outputs.get("supportsFIPS"):
+                names.append(f"sts-fips.{region}.{suffix}")
+            if dual and outputs.get("supportsDualStack"):
+                names.append(f"sts.{region}.{dual}")
+                if outputs.get("supportsFIPS"):
+                    names.append(f"sts-fips.{region}.{dual}")
+            for host in names:
+                hosts.setdefault(host, (region, partition["id"]))
     return hosts
 
 
@@ -171,8 +192,8 @@ def host_catalog() -> dict[str, HostInfo]:
                 )
             for host in names:
                 catalog.setdefault(host, HostInfo(host, "sts", region, name))
-        for host, region in _rule_set_hosts(sorted(regions)).items():
-            catalog.setdefault(host, HostInfo(host, "sts", region, name))
+    for host, (region, name) in _rule_set_hosts().items():
+        catalog.setdefault(host, HostInfo(host, "sts", region, name))
     catalog[GLOBAL_STS_HOST] = HostInfo(
         GLOBAL_STS_HOST, "sts", "us-east-1", "aws", is_global=True
     )
