@@ -18,7 +18,7 @@ from typing import Any
 #: Partition endpoint names (``aws-global``) and the deprecated ``*-fips``
 #: pseudo-regions appear among STS's endpoints but are not regions a user
 #: should pick: they are left out of every list shown to users.
-_PSEUDO_REGION = re.compile(r"(^aws(-[a-z]+)*-global$)|(-fips$)|(^fips-)")
+_PSEUDO_REGION = re.compile(r"(-global$)|(-fips$)|(^fips-)")
 
 #: Region names are lower-case letters, digits and dashes. The partitions'
 #: own ``regionRegex`` uses ``\w``, which also lets through upper case and

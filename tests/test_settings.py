@@ -1,0 +1,292 @@
+"""Unit tests: reading and validating `sts_region`, and the partition data."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import botocore.session
+import pytest
+from botocore.exceptions import BotoCoreError
+
+from awscli_regional_sts import settings as settings_module
+from awscli_regional_sts.partitions import Partitions, default_partitions
+from awscli_regional_sts.settings import (
+    ENV_VAR,
+    InvalidStsRegionError,
+    SessionStsSettings,
+    StsSettings,
+    check_fips_endpoint,
+    read_sts_settings,
+    validate_sts_region,
+)
+from tests.harness import REPO_ROOT
+
+SOURCE = "sts_region in profile 'tokyo'"
+
+
+def validate(value: object, configured_region: str | None = None) -> str:
+    return validate_sts_region(
+        value,
+        source=SOURCE,
+        configured_region=configured_region,
+        partitions=default_partitions(),
+    )
+
+
+# -- partition data ------------------------------------------------------------
+
+
+def test_partitions_know_sts_regions_without_pseudo_regions() -> None:
+    aws = default_partitions().by_name("aws")
+    assert aws is not None
+    assert "ap-northeast-1" in aws.sts_regions
+    assert "aws-global" not in aws.sts_regions
+    assert not [r for r in aws.sts_regions if "fips" in r]
+    assert aws.sts_fips_regions == {"us-east-1", "us-east-2", "us-west-1", "us-west-2"}
+
+
+@pytest.mark.parametrize(
+    ("region", "partition"),
+    [
+        ("ap-northeast-1", "aws"),
+        ("ap-northeast-9", "aws"),  # not yet in the data: by name pattern
+        ("cn-north-1", "aws-cn"),
+        ("us-gov-west-1", "aws-us-gov"),
+        ("us-iso-east-1", "aws-iso"),
+        ("aws-global", None),
+        ("US-EAST-1", None),
+        ("us-EAST-1", None),
+        ("us_east-1", None),
+        ("tokyo", None),
+    ],
+)
+def test_region_partition(region: str, partition: str | None) -> None:
+    found = default_partitions().region_partition(region)
+    assert (found.name if found else None) == partition
+
+
+def test_us_gov_fips_comes_from_service_defaults() -> None:
+    gov = default_partitions().by_name("aws-us-gov")
+    assert gov is not None
+    assert {"us-gov-east-1", "us-gov-west-1"} <= gov.sts_fips_regions
+
+
+def test_partitions_from_synthetic_data() -> None:
+    data: dict[str, Any] = {
+        "partitions": [
+            {
+                "partition": "p1",
+                "regionRegex": r"^xx\-\w+\-\d+$",
+                "regions": {"xx-east-1": {}},
+                "services": {
+                    "sts": {
+                        "endpoints": {
+                            "xx-east-1": {
+                                "variants": [{"hostname": "h", "tags": ["fips"]}]
+                            },
+                            "xx-west-1": {
+                                "variants": [{"hostname": "h", "tags": ["dualstack"]}]
+                            },
+                            "p1-global": {},
+                            "xx-east-1-fips": {},
+                        }
+                    }
+                },
+            }
+        ]
+    }
+    partitions = Partitions.from_endpoint_data(data)
+    p1 = partitions.by_name("p1")
+    assert p1 is not None
+    assert p1.sts_regions == ("xx-east-1", "xx-west-1")
+    assert p1.sts_fips_regions == {"xx-east-1"}
+    assert partitions.region_partition("xx-south-3") is p1
+    assert partitions.example_region == "xx-east-1"
+
+
+# -- validation ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value", ["ap-northeast-1", "us-east-1", "cn-north-1", "us-gov-west-1"]
+)
+def test_valid_regions_pass(value: str) -> None:
+    assert validate(value) == value
+
+
+def test_region_of_configured_partition_passes() -> None:
+    assert validate("cn-northwest-1", configured_region="cn-north-1")
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("tokyo", "is not a region name"),
+        ("us-east-1/../x", "is not a region name"),
+        ("US-EAST-1", "is not a region name"),
+        ("aws-global", "is not a region name"),
+        ("us-east-1-fips", "is not a region name"),
+        ("", "is empty"),
+        ("   ", "contains white space"),
+        (" ap-northeast-1", "contains white space"),
+        ("ap-northeast-1\n", "contains white space"),
+        ("ap northeast 1", "contains white space"),
+        ({"x": "y"}, "is not a single value"),
+    ],
+)
+def test_bad_values_give_one_line(value: object, problem: str) -> None:
+    with pytest.raises(InvalidStsRegionError) as caught:
+        validate(value)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith(f"Invalid STS region in {SOURCE}: {value!r} {problem}")
+    assert "expected a region name such as ap-northeast-1" in message
+    assert "STS regions in partition aws: " in message
+    assert isinstance(caught.value, BotoCoreError)
+
+
+def test_region_of_another_partition_is_refused() -> None:
+    with pytest.raises(InvalidStsRegionError) as caught:
+        validate("cn-north-1", configured_region="us-east-1")
+    message = str(caught.value)
+    assert "'cn-north-1' is in partition aws-cn" in message
+    assert "the configured region 'us-east-1' is in partition aws" in message
+    assert "expected a region of partition aws: af-south-1" in message
+
+
+def test_message_lists_the_configured_partition() -> None:
+    with pytest.raises(InvalidStsRegionError, match="partition aws-cn: cn-north-1"):
+        validate("beijing", configured_region="cn-north-1")
+
+
+def test_unknown_configured_region_is_no_obstacle() -> None:
+    assert validate("ap-northeast-1", configured_region="local") == "ap-northeast-1"
+
+
+def test_fips_check() -> None:
+    partitions = default_partitions()
+    check_fips_endpoint(StsSettings("us-west-2", SOURCE), partitions, setting="x")
+    check_fips_endpoint(StsSettings("us-gov-west-1", SOURCE), partitions, setting="x")
+    check_fips_endpoint(StsSettings(None, "unset"), partitions, setting="x")
+    with pytest.raises(InvalidStsRegionError) as caught:
+        check_fips_endpoint(
+            StsSettings("ap-northeast-1", SOURCE),
+            partitions,
+            setting="use_fips_endpoint",
+        )
+    assert str(caught.value) == (
+        f"Invalid STS region in {SOURCE}: 'ap-northeast-1' has no FIPS STS "
+        "endpoint, and use_fips_endpoint asks for FIPS; expected a region with a "
+        "FIPS STS endpoint: us-east-1, us-east-2, us-gov-east-1, us-gov-west-1, "
+        "us-west-1, us-west-2"
+    )
+
+
+# -- reading from a session ----------------------------------------------------
+
+
+@pytest.fixture
+def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "config"
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(path))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    for name in (ENV_VAR, "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    path.write_text(
+        "[default]\n"
+        "[profile tokyo]\nsts_region = ap-northeast-1\n"
+        "[profile china]\nregion = cn-north-1\nsts_region = ap-northeast-1\n"
+        "[profile empty]\nsts_region =\n"
+    )
+    return path
+
+
+def session(profile: str | None = None) -> botocore.session.Session:
+    return botocore.session.Session(profile=profile)
+
+
+def test_profile_key_is_read(config: Path) -> None:
+    assert read_sts_settings(session("tokyo")) == StsSettings(
+        "ap-northeast-1", "sts_region in profile 'tokyo'"
+    )
+
+
+def test_no_key_means_no_region(config: Path) -> None:
+    assert read_sts_settings(session()).region is None
+    assert read_sts_settings(session("missing")).region is None
+
+
+def test_environment_wins(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ENV_VAR, "eu-west-1")
+    assert read_sts_settings(session("tokyo")) == StsSettings(
+        "eu-west-1", "environment variable AWS_STS_REGION"
+    )
+
+
+def test_empty_environment_variable_counts_as_unset(
+    config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(ENV_VAR, "")
+    assert read_sts_settings(session("tokyo")).region == "ap-northeast-1"
+
+
+def test_whitespace_environment_variable_is_refused(
+    config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(ENV_VAR, " ")
+    with pytest.raises(InvalidStsRegionError, match="environment variable AWS_STS"):
+        read_sts_settings(session("tokyo"))
+
+
+def test_override_wins(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ENV_VAR, "eu-west-1")
+    assert read_sts_settings(session("tokyo"), override="us-west-2") == StsSettings(
+        "us-west-2", "register(sts_region=...)"
+    )
+
+
+def test_empty_profile_value_is_refused(config: Path) -> None:
+    with pytest.raises(InvalidStsRegionError, match="profile 'empty': '' is empty"):
+        read_sts_settings(session("empty"))
+
+
+def test_partition_checked_against_profile_region(config: Path) -> None:
+    with pytest.raises(InvalidStsRegionError, match="configured region 'cn-north-1'"):
+        read_sts_settings(session("china"))
+
+
+def test_session_settings_are_read_once(
+    config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[object] = []
+    real = settings_module.read_sts_settings
+
+    def counting(*args: Any, **kwargs: Any) -> StsSettings:
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(settings_module, "read_sts_settings", counting)
+    lazy = SessionStsSettings(session("tokyo"))
+    assert calls == []  # nothing is read until the first STS request
+    assert lazy().region == lazy().region == "ap-northeast-1"
+    assert len(calls) == 1
+
+
+def test_importing_the_package_loads_nothing_else() -> None:
+    """The CLI imports the plugin for every command: it must cost nothing."""
+    code = (
+        "import sys; import awscli_regional_sts; "
+        "print(sorted(m for m in sys.modules if m.startswith("
+        "('botocore', 'boto3', 'awscli_regional_sts.', 'typing'))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO_ROOT,
+    ).stdout
+    assert out.strip() == "[]"
