@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any, Callable
 
+from awscli_regional_sts.activation import inject_commands
 from awscli_regional_sts.routing import LOGGER_NAME, route_sts_request
 from awscli_regional_sts.settings import SessionStsSettings
 
@@ -45,6 +46,7 @@ def on_session_initialized(
 
 CLI_HANDLERS: tuple[tuple[str, Callable[..., None]], ...] = (
     ("session-initialized", on_session_initialized),
+    ("building-command-table.sts", inject_commands),
 )
 
 #: Each handler takes the session's ``settings`` (bound at registration).
