@@ -649,7 +649,9 @@ def _account(world: World, ctx: _Context, request: sigv4.HttpRequest) -> Respons
     record = _authenticate(world, ctx, request)
     principal = record.principal
     if world.is_denied("account", ctx.action):
-        raise _access_denied(principal, f"account:{ctx.action}")
+        denied = _access_denied(principal, f"account:{ctx.action}")
+        # REST-JSON services name the error with the Exception suffix.
+        raise ApiError(403, "AccessDeniedException", denied.message)
     try:
         body = json.loads(request.body or b"{}")
     except ValueError:
