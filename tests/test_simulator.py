@@ -16,6 +16,7 @@ import http.client
 import ssl
 import textwrap
 import time
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -126,6 +127,15 @@ def _call(
         creds, host, region, {"Action": action, "Version": STS_VERSION, **params}
     )
     return _send(sim, host, "POST", "/", headers, body)
+
+
+@pytest.fixture
+def sim(simulator: Simulator) -> Iterator[Simulator]:
+    """The shared simulator with a default world before and after the test
+    (for tests that do not need an AWS home)."""
+    simulator.reset()
+    yield simulator
+    simulator.reset()
 
 
 # -- the simulator's own data ------------------------------------------------------
@@ -352,47 +362,44 @@ def test_latency_is_injected_per_region(aws_env: AwsEnv, simulator: Simulator) -
     assert slow - baseline >= 1.5
 
 
-def test_global_endpoint_latency(simulator: Simulator) -> None:
-    creds = simulator.add_user()
-    simulator.set_global(latency=1.0)
+def test_global_endpoint_latency(sim: Simulator) -> None:
+    creds = sim.add_user()
+    sim.set_global(latency=1.0)
     started = time.monotonic()
-    status, _ = _call(
-        simulator, creds, "sts.amazonaws.com", "us-east-1", "GetCallerIdentity"
-    )
+    status, _ = _call(sim, creds, "sts.amazonaws.com", "us-east-1", "GetCallerIdentity")
     assert status == 200
     assert time.monotonic() - started >= 1.0
-    simulator.reset()
+    sim.reset()
     started = time.monotonic()
-    _call(simulator, creds, "sts.amazonaws.com", "us-east-1", "GetCallerIdentity")
+    _call(sim, creds, "sts.amazonaws.com", "us-east-1", "GetCallerIdentity")
     assert time.monotonic() - started < 1.0
 
 
 # -- SigV4 ------------------------------------------------------------------------
-def test_sigv4_region_must_match_host(simulator: Simulator) -> None:
-    simulator.reset()
-    creds = simulator.add_user()
+def test_sigv4_region_must_match_host(sim: Simulator) -> None:
+    creds = sim.add_user()
     host = "sts.ap-northeast-1.amazonaws.com"
-    status, body = _call(simulator, creds, host, "ap-northeast-1", "GetCallerIdentity")
+    status, body = _call(sim, creds, host, "ap-northeast-1", "GetCallerIdentity")
     assert status == 200, body
     assert "<GetCallerIdentityResult>" in body
-    status, body = _call(simulator, creds, host, "eu-west-1", "GetCallerIdentity")
+    status, body = _call(sim, creds, host, "eu-west-1", "GetCallerIdentity")
     assert status == 403
     assert "<Code>SignatureDoesNotMatch</Code>" in body
     assert "Credential should be scoped to a valid region." in body
     # The global endpoint wants us-east-1, not the caller's region.
     status, body = _call(
-        simulator, creds, "sts.amazonaws.com", "ap-northeast-1", "GetCallerIdentity"
+        sim, creds, "sts.amazonaws.com", "ap-northeast-1", "GetCallerIdentity"
     )
     assert status == 403 and "SignatureDoesNotMatch" in body
-    assert [(r.signing_region, r.error_code) for r in simulator.requests] == [
+    assert [(r.signing_region, r.error_code) for r in sim.requests] == [
         ("ap-northeast-1", None),
         ("eu-west-1", "SignatureDoesNotMatch"),
         ("ap-northeast-1", "SignatureDoesNotMatch"),
     ]
 
 
-def test_sigv4_rejects_tampering_and_unknown_keys(simulator: Simulator) -> None:
-    creds = simulator.add_user()
+def test_sigv4_rejects_tampering_and_unknown_keys(sim: Simulator) -> None:
+    creds = sim.add_user()
     host = "sts.eu-west-1.amazonaws.com"
     params = {"Action": "GetCallerIdentity", "Version": STS_VERSION}
     headers, body = _signed(creds, host, "eu-west-1", params)
@@ -400,25 +407,25 @@ def test_sigv4_rejects_tampering_and_unknown_keys(simulator: Simulator) -> None:
     flipped = ("0" if signature[0] != "0" else "1") + signature[1:]
     tampered = dict(headers, Authorization=headers["Authorization"][: -len(signature)])
     tampered["Authorization"] += flipped
-    status, text = _send(simulator, host, "POST", "/", tampered, body)
+    status, text = _send(sim, host, "POST", "/", tampered, body)
     assert status == 403 and "<Code>SignatureDoesNotMatch</Code>" in text
     # A changed body is caught too (the payload hash is signed).
     status, text = _send(
-        simulator, host, "POST", "/", headers, body + b"&DurationSeconds=900"
+        sim, host, "POST", "/", headers, body + b"&DurationSeconds=900"
     )
     assert status == 403 and "SignatureDoesNotMatch" in text
-    # A secret the simulator does not know signs for a key it does not know.
+    # A secret the sim does not know signs for a key it does not know.
     stranger = Credentials("AKIAIOSFODNN7EXAMPLE", "x" * 40)
-    status, text = _call(simulator, stranger, host, "eu-west-1", "GetCallerIdentity")
+    status, text = _call(sim, stranger, host, "eu-west-1", "GetCallerIdentity")
     assert status == 403 and "<Code>InvalidClientTokenId</Code>" in text
     assert "The security token included in the request is invalid." in text
     # A known key with the wrong secret.
     wrong = Credentials(creds.access_key_id, "y" * 40)
-    status, text = _call(simulator, wrong, host, "eu-west-1", "GetCallerIdentity")
+    status, text = _call(sim, wrong, host, "eu-west-1", "GetCallerIdentity")
     assert status == 403 and "SignatureDoesNotMatch" in text
     # Unsigned.
     status, text = _send(
-        simulator,
+        sim,
         host,
         "POST",
         "/",
@@ -428,29 +435,29 @@ def test_sigv4_rejects_tampering_and_unknown_keys(simulator: Simulator) -> None:
     assert status == 403 and "MissingAuthenticationToken" in text
 
 
-def test_temporary_credentials_need_their_token(simulator: Simulator) -> None:
-    creds = simulator.add_user()
+def test_temporary_credentials_need_their_token(sim: Simulator) -> None:
+    creds = sim.add_user()
     host = "sts.eu-west-1.amazonaws.com"
-    status, body = _call(simulator, creds, host, "eu-west-1", "GetSessionToken")
+    status, body = _call(sim, creds, host, "eu-west-1", "GetSessionToken")
     assert status == 200, body
     temporary = _parse_credentials(body)
     assert temporary.access_key_id.startswith("ASIA")
-    status, body = _call(simulator, temporary, host, "eu-west-1", "GetCallerIdentity")
+    status, body = _call(sim, temporary, host, "eu-west-1", "GetCallerIdentity")
     assert status == 200, body
     no_token = Credentials(temporary.access_key_id, temporary.secret_access_key)
-    status, body = _call(simulator, no_token, host, "eu-west-1", "GetCallerIdentity")
+    status, body = _call(sim, no_token, host, "eu-west-1", "GetCallerIdentity")
     assert status == 403 and "InvalidClientTokenId" in body
-    status, body = _call(simulator, temporary, host, "eu-west-1", "GetSessionToken")
+    status, body = _call(sim, temporary, host, "eu-west-1", "GetSessionToken")
     assert status == 403 and "<Code>AccessDenied</Code>" in body
     assert "Cannot call GetSessionToken with session credentials" in body
 
 
-def test_duration_seconds_is_validated(simulator: Simulator) -> None:
-    creds = simulator.add_user()
-    role = simulator.add_role("limits")
+def test_duration_seconds_is_validated(sim: Simulator) -> None:
+    creds = sim.add_user()
+    role = sim.add_role("limits")
     host = "sts.eu-west-1.amazonaws.com"
     status, body = _call(
-        simulator,
+        sim,
         creds,
         host,
         "eu-west-1",
@@ -461,7 +468,7 @@ def test_duration_seconds_is_validated(simulator: Simulator) -> None:
     )
     assert status == 400 and "<Code>ValidationError</Code>" in body
     status, body = _call(
-        simulator,
+        sim,
         creds,
         host,
         "eu-west-1",
@@ -606,16 +613,56 @@ def test_untrusted_principal_cannot_assume_role(
     assert (request.status, request.error_code) == (403, "AccessDenied")
 
 
-def test_deactivation_is_the_role_accounts(simulator: Simulator) -> None:
+def test_unconfirmed_behaviours_can_be_flipped(sim: Simulator) -> None:
+    """The knobs for what AWS does not document change the answers."""
+    creds = sim.add_user()
+    untrusted = sim.add_role("nobody", trusted=("arn:aws:iam::999988887777:root",))
+    sim.set_region("eu-west-3", state="deactivated")
+    host = "sts.eu-west-3.amazonaws.com"
+
+    def code(action: str, **params: str) -> str:
+        status, body = _call(sim, creds, host, "eu-west-3", action, **params)
+        return "OK" if status == 200 else body.split("<Code>")[1].split("<")[0]
+
+    assume = {"RoleArn": untrusted, "RoleSessionName": "probe"}
+    assert code("AssumeRole", **assume) == "RegionDisabledException"
+    assert code("GetCallerIdentity") == "OK"
+    sim.activation_checked_first = False
+    sim.caller_identity_in_deactivated_region = False
+    try:
+        assert code("AssumeRole", **assume) == "AccessDenied"
+        assert code("GetCallerIdentity") == "RegionDisabledException"
+    finally:
+        sim.activation_checked_first = True
+        sim.caller_identity_in_deactivated_region = True
+
+
+def test_federation_token(sim: Simulator) -> None:
+    creds = sim.add_user()
+    host = "sts.eu-west-1.amazonaws.com"
+    status, body = _call(
+        sim, creds, host, "eu-west-1", "GetFederationToken", Name="bob"
+    )
+    assert status == 200, body
+    arn = f"arn:aws:sts::{ACCOUNT_ID}:federated-user/bob"
+    assert f"<FederatedUserId>{ACCOUNT_ID}:bob</FederatedUserId><Arn>{arn}</Arn>" in (
+        body
+    )
+    federated = _parse_credentials(body)
+    status, body = _call(sim, federated, host, "eu-west-1", "GetCallerIdentity")
+    assert status == 200 and f"<Arn>{arn}</Arn>" in body
+
+
+def test_deactivation_is_the_role_accounts(sim: Simulator) -> None:
     """AssumeRole fails where STS is off for the ROLE's account, even when
     the caller's account has it on."""
     other = "444455556666"
-    creds = simulator.add_user()
-    role = simulator.add_role("cross", account_id=other)
-    simulator.set_region("ca-central-1", state="deactivated", account_id=other)
+    creds = sim.add_user()
+    role = sim.add_role("cross", account_id=other)
+    sim.set_region("ca-central-1", state="deactivated", account_id=other)
     host = "sts.ca-central-1.amazonaws.com"
     status, body = _call(
-        simulator,
+        sim,
         creds,
         host,
         "ca-central-1",
@@ -625,9 +672,8 @@ def test_deactivation_is_the_role_accounts(simulator: Simulator) -> None:
     )
     assert status == 403 and "RegionDisabledException" in body
     assert f"account:{other}" in body
-    status, _ = _call(simulator, creds, host, "ca-central-1", "GetSessionToken")
+    status, _ = _call(sim, creds, host, "ca-central-1", "GetSessionToken")
     assert status == 200
-    simulator.reset()
 
 
 def test_web_identity_profile(aws_env: AwsEnv, simulator: Simulator) -> None:
@@ -730,40 +776,67 @@ def test_denied_iam_and_account_calls(aws_env: AwsEnv, simulator: Simulator) -> 
     assert codes == ["AccessDenied", "AccessDeniedException"]
 
 
-def test_v1_global_token_rejected_in_opt_in_region(simulator: Simulator) -> None:
-    creds = simulator.add_user()
+def test_v1_global_token_rejected_in_opt_in_region(sim: Simulator) -> None:
+    creds = sim.add_user()
     status, body = _call(
-        simulator, creds, "sts.amazonaws.com", "us-east-1", "GetSessionToken"
+        sim, creds, "sts.amazonaws.com", "us-east-1", "GetSessionToken"
     )
     assert status == 200
     v1 = _parse_credentials(body)
     status, _ = _call(
-        simulator, v1, "sts.eu-west-1.amazonaws.com", "eu-west-1", "GetCallerIdentity"
+        sim, v1, "sts.eu-west-1.amazonaws.com", "eu-west-1", "GetCallerIdentity"
     )
     assert status == 200
     status, body = _call(
-        simulator, v1, "sts.af-south-1.amazonaws.com", "af-south-1", "GetCallerIdentity"
+        sim, v1, "sts.af-south-1.amazonaws.com", "af-south-1", "GetCallerIdentity"
     )
     assert status == 403 and "InvalidClientTokenId" in body
-    simulator.global_endpoint_token_version = 2
+    sim.global_endpoint_token_version = 2
     status, body = _call(
-        simulator, creds, "sts.amazonaws.com", "us-east-1", "GetSessionToken"
+        sim, creds, "sts.amazonaws.com", "us-east-1", "GetSessionToken"
     )
     v2 = _parse_credentials(body)
     status, _ = _call(
-        simulator, v2, "sts.af-south-1.amazonaws.com", "af-south-1", "GetCallerIdentity"
+        sim, v2, "sts.af-south-1.amazonaws.com", "af-south-1", "GetCallerIdentity"
     )
     assert status == 200
-    simulator.reset()
 
 
 # -- the proxy itself ------------------------------------------------------------------
-def test_unserved_host_is_refused_and_logged(simulator: Simulator) -> None:
-    simulator.clear_log()
+def test_unserved_host_is_refused_and_logged(sim: Simulator) -> None:
     with pytest.raises(OSError):
-        _send(simulator, "example.com", "GET", "/", {})
-    assert simulator.connects == ["example.com"]
-    assert simulator.requests == []
+        _send(sim, "example.com", "GET", "/", {})
+    assert sim.connects == ["example.com"]
+    assert sim.requests == []
+
+
+@pytest.mark.parametrize("state", ["refused", "hang"])
+def test_global_endpoint_network_states(sim: Simulator, state: str) -> None:
+    sim.set_global(state=state)
+    creds = sim.add_user()
+    started = time.monotonic()
+    # http.client gives up on a hung CONNECT after its 10 s timeout; use a
+    # raw socket with a short one instead.
+    if state == "refused":
+        with pytest.raises(OSError, match="502"):
+            _call(sim, creds, "sts.amazonaws.com", "us-east-1", "GetCallerIdentity")
+    else:
+        import socket
+
+        port = urlsplit(sim.proxy_url).port
+        assert port
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as client:
+            client.sendall(b"CONNECT sts.amazonaws.com:443 HTTP/1.1\r\n\r\n")
+            client.settimeout(1)
+            with pytest.raises(socket.timeout):
+                client.recv(100)
+    assert time.monotonic() - started < 5
+    assert sim.connects == ["sts.amazonaws.com"] and sim.requests == []
+    # Regional endpoints are unaffected.
+    status, _ = _call(
+        sim, creds, "sts.us-east-1.amazonaws.com", "us-east-1", "GetCallerIdentity"
+    )
+    assert status == 200
 
 
 def test_stop_ends_hung_tunnels() -> None:
