@@ -377,16 +377,22 @@ class ActivationCheck:
         session: Any,
         options: CheckOptions,
         progress: Callable[[int, int], None] = lambda done, total: None,
+        redactor: CredentialRedactor | None = None,
     ) -> None:
         self._session = session
         self._options = options
         self._progress = progress
+        self._redactor = redactor or CredentialRedactor()
 
     def run(self) -> Report:
         options = self._options
-        identity = self._caller_identity()
+        # Credentials first, so that their secrets are known to the log
+        # redactor before any request is signed with them.
         credentials = self._session.get_credentials()
         frozen = credentials.get_frozen_credentials() if credentials else None
+        if frozen is not None:
+            self._redactor.add(frozen.secret_key, frozen.token)
+        identity = self._caller_identity()
         plan = choose_probe(
             frozen.access_key if frozen else None,
             bool(frozen and frozen.token),
@@ -398,6 +404,7 @@ class ActivationCheck:
         if plan.credentials == SOURCE:
             try:
                 probe_keys = self._source_credentials()
+                self._redactor.add(probe_keys.secret_key, probe_keys.token)
             except Exception as error:
                 reason = f"the profile's source credentials did not load ({error})"
                 plan = _identity_only(reason)
@@ -637,38 +644,63 @@ def _arn_account(arn: str | None) -> str | None:
 # --- keeping issued credentials out of the --debug log ----------------------
 
 _SECRET_PATTERNS = (
+    # Response bodies of GetSessionToken/AssumeRole (XML) and JSON services.
     re.compile(r"(<(SecretAccessKey|SessionToken)>)[^<]*(</\2>)"),
     re.compile(
         r"""(["'](?:SecretAccessKey|SessionToken|secretAccessKey|sessionToken)"""
-        r"""["']\s*:\s*["'])[^"']*(["'])"""
+        r"""["']\s*:\s*b?["'])[^"']*(["'])"""
+    ),
+    # The session token sent with a request: canonical request, headers,
+    # presigned query strings.
+    re.compile(
+        r"""((?i:x-amz-security-token)(?:["']?\s*[:=]\s*b?["']?))"""
+        r"""[^\s&'"]+()"""
     ),
 )
 
 
-class _RedactCredentials(logging.Filter):
+class CredentialRedactor(logging.Filter):
     """Blank out secrets in log records: botocore's --debug log prints every
-    response body, and GetSessionToken/AssumeRole bodies carry credentials."""
+    response body (GetSessionToken and AssumeRole bodies carry credentials)
+    and the session token of every signed request."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._known: set[str] = set()
+
+    def add(self, *secrets: str | None) -> None:
+        """Also blank out these exact values (e.g. the caller's token)."""
+        self._known.update(s for s in secrets if s and len(s) >= 8)
+
+    def redact(self, text: str) -> str:
+        for pattern in _SECRET_PATTERNS:
+            text = pattern.sub(
+                lambda m: (
+                    m.group(1)
+                    + "<redacted>"
+                    + (m.group(m.lastindex or 1) if (m.lastindex or 0) > 1 else "")
+                ),
+                text,
+            )
+        for secret in self._known:
+            text = text.replace(secret, "<redacted>")
+        return text
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
         except Exception:
             return True
-        redacted = message
-        for pattern in _SECRET_PATTERNS:
-            redacted = pattern.sub(
-                lambda m: m.group(1) + "<redacted>" + m.group(m.lastindex or 1),
-                redacted,
-            )
+        redacted = self.redact(message)
         if redacted != message:
             record.msg, record.args = redacted, None
         return True
 
 
 @contextmanager
-def credentials_redacted_in_logs() -> Iterator[None]:
-    """Install the redacting filter on every log handler for the duration."""
-    redactor = _RedactCredentials()
+def credentials_redacted_in_logs() -> Iterator[CredentialRedactor]:
+    """Install a redacting filter on every log handler for the duration."""
+    redactor = CredentialRedactor()
     handlers = set(logging.getLogger().handlers)
     for candidate in list(logging.Logger.manager.loggerDict.values()):
         if isinstance(candidate, logging.Logger):
@@ -676,7 +708,7 @@ def credentials_redacted_in_logs() -> Iterator[None]:
     for handler in handlers:
         handler.addFilter(redactor)
     try:
-        yield
+        yield redactor
     finally:
         for handler in handlers:
             handler.removeFilter(redactor)

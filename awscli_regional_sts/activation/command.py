@@ -312,10 +312,13 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
             sts_region=sts_region,
         )
         progress = _Progress() if sys.stderr.isatty() else None
-        with credentials_redacted_in_logs():
+        with credentials_redacted_in_logs() as redactor:
             try:
                 report = ActivationCheck(
-                    session, options, progress or (lambda done, total: None)
+                    session,
+                    options,
+                    progress or (lambda done, total: None),
+                    redactor,
                 ).run()
             finally:
                 if progress is not None:

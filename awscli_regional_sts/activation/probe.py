@@ -161,11 +161,15 @@ class ProbeError:
                 message=_short(str(info.get("Message") or "")),
             )
         name = type(error).__name__
+        # Older urllib3 reports a proxy tunnel (CONNECT) that never answered
+        # as a ProxyError wrapping the timeout: look at the wrapped error.
+        cause = getattr(error, "kwargs", {}).get("error")
+        timed_out = name in _TIMEOUT_ERRORS or "timed out" in str(cause).lower()
         return cls(
             code=name,
             message=_short(str(error)),
             connection=name in _CONNECTION_ERRORS,
-            timeout=name in _TIMEOUT_ERRORS,
+            timeout=timed_out,
         )
 
     def describe(self) -> str:
