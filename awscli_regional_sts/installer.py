@@ -31,7 +31,7 @@ DISTRIBUTION = "awscli-regional-sts"
 _VERSION = re.compile(r"aws-cli/(\d+)\.")
 # pip writes `#!/bin/sh` plus this line when the Python path is too long
 # for a shebang.
-_SH_EXEC = re.compile(r"""^'''exec' "?([^" ]+)"? """)
+_SH_EXEC = re.compile(r"""^'''exec' (?:"([^"]+)"|(\S+)) """)
 
 
 class EnableError(Exception):
@@ -113,7 +113,7 @@ def python_of(aws: str) -> str | None:
         return shutil.which(words[1])
     if Path(words[0]).name == "sh" and len(lines) > 1:
         match = _SH_EXEC.match(lines[1])
-        return match.group(1) if match else None
+        return (match.group(1) or match.group(2)) if match else None
     return words[0] if "python" in Path(words[0]).name else None
 
 
