@@ -1,0 +1,491 @@
+"""Unit tests of `aws sts activation-check`'s logic: classification, probe
+choice, recommendation, argument validation, concurrency, log redaction and
+the aiming of probe clients. No network; botocore is exercised in-process."""
+
+from __future__ import annotations
+
+import threading
+import time
+from types import SimpleNamespace
+from typing import Any
+
+import awscli  # noqa: F401  (first: `import botocore` is then CLI v1's bundle)
+import pytest
+from botocore.exceptions import ClientError, ConnectTimeoutError, ProxyConnectionError
+
+from awscli_regional_sts.activation.check import (
+    CredentialRedactor,
+    RegionResult,
+    choose_probe,
+    recommend,
+    run_parallel,
+    sts_region_warning,
+    token_version_warning,
+)
+from awscli_regional_sts.activation.command import (
+    ArgumentProblem,
+    Arguments,
+    regions_to_probe,
+    validate_arguments,
+)
+from awscli_regional_sts.activation.probe import (
+    ACTIVE,
+    ASSUME_ROLE,
+    GET_CALLER_IDENTITY,
+    GET_SESSION_TOKEN,
+    INACTIVE,
+    NOT_ENABLED,
+    UNKNOWN,
+    UNREACHABLE,
+    Observation,
+    ProbeError,
+    ProbeMethod,
+    aim_client,
+    classify,
+    probe_region,
+)
+from awscli_regional_sts.partitions import default_partitions
+
+GST = ProbeMethod(GET_SESSION_TOKEN)
+ROLE = ProbeMethod(ASSUME_ROLE, role_arn="arn:aws:iam::111122223333:role/r")
+GCI = ProbeMethod(GET_CALLER_IDENTITY, reason="session credentials")
+
+
+def client_error(code: str, message: str = "") -> ClientError:
+    return ClientError({"Error": {"Code": code, "Message": message}}, "Op")
+
+
+def seen(error: BaseException | None = None, **kwargs: Any) -> Observation:
+    probe_error = ProbeError.from_exception(error) if error else None
+    return Observation(probe_error=probe_error, **kwargs)
+
+
+# --- classification ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "region, method, observation, opt_in, expected",
+    [
+        ("eu-west-1", GST, seen(latencies_ms=[5.0]), None, (ACTIVE, True)),
+        (
+            "eu-west-1",
+            GST,
+            seen(client_error("RegionDisabledException", "STS is not activated")),
+            None,
+            (INACTIVE, True),
+        ),
+        (
+            "eu-west-1",
+            ROLE,
+            seen(
+                client_error(
+                    "AccessDenied",
+                    "STS is not activated in this region for account:1",
+                )
+            ),
+            None,
+            (INACTIVE, True),
+        ),
+        (
+            "ap-east-1",
+            GST,
+            seen(client_error("InvalidClientTokenId")),
+            "DISABLED",
+            (NOT_ENABLED, True),
+        ),
+        (
+            "ap-east-1",
+            GST,
+            seen(client_error("InvalidClientTokenId")),
+            None,
+            (NOT_ENABLED, False),
+        ),
+        # A default region cannot be "not enabled": a token problem instead.
+        (
+            "eu-west-1",
+            GST,
+            seen(client_error("InvalidClientTokenId")),
+            None,
+            (UNKNOWN, False),
+        ),
+        # Enabled opt-in region + InvalidClientTokenId: a v1 token, not opt-in.
+        (
+            "ap-east-1",
+            GST,
+            seen(client_error("InvalidClientTokenId")),
+            "ENABLED",
+            (UNKNOWN, False),
+        ),
+        (
+            "eu-west-1",
+            GST,
+            seen(ConnectTimeoutError(endpoint_url="https://x")),
+            None,
+            (UNREACHABLE, False),
+        ),
+        ("eu-west-1", GST, Observation(abandoned=True), None, (UNREACHABLE, False)),
+        (
+            "eu-west-1",
+            ROLE,
+            seen(client_error("AccessDenied", "not authorized")),
+            None,
+            (UNKNOWN, False),
+        ),
+        (
+            "eu-west-1",
+            GST,
+            seen(client_error("Throttling", "Rate exceeded")),
+            None,
+            (UNKNOWN, False),
+        ),
+        # GetCallerIdentity only: facts decide where they can.
+        ("eu-west-1", GCI, seen(latencies_ms=[1.0]), None, (UNKNOWN, False)),
+        ("us-east-1", GCI, seen(latencies_ms=[1.0]), None, (ACTIVE, False)),
+        ("global", GCI, seen(latencies_ms=[1.0]), None, (ACTIVE, False)),
+        ("ap-east-1", GCI, seen(latencies_ms=[1.0]), "ENABLED", (ACTIVE, False)),
+    ],
+)
+def test_classify(
+    region: str,
+    method: ProbeMethod,
+    observation: Observation,
+    opt_in: str | None,
+    expected: tuple[str, bool],
+) -> None:
+    verdict = classify(region, "aws", method, observation, opt_in, None, 2.0)
+    assert (verdict.status, verdict.verified) == expected
+    assert verdict.detail
+
+
+def test_details_say_what_is_inferred_or_unconfirmed() -> None:
+    inferred = classify(
+        "ap-east-1",
+        "aws",
+        GST,
+        seen(client_error("InvalidClientTokenId")),
+        None,
+        "ListRegions: AccessDenied",
+        2.0,
+    )
+    assert "inferred" in inferred.detail and "AccessDenied" in inferred.detail
+    denied = classify(
+        "eu-west-1", "aws", ROLE, seen(client_error("AccessDenied")), None, None, 2
+    )
+    assert "unconfirmed" in denied.detail
+    hung = classify(
+        "eu-west-1",
+        "aws",
+        GST,
+        seen(ConnectTimeoutError(endpoint_url="https://x")),
+        None,
+        None,
+        2.0,
+    )
+    assert "within 2 s" in hung.detail
+
+
+def test_a_timed_out_proxy_tunnel_counts_as_a_timeout() -> None:
+    error = ProxyConnectionError(proxy_url="http://p", error="CONNECT timed out")
+    problem = ProbeError.from_exception(error)
+    assert problem.connection and problem.timeout
+
+
+# --- the probe ---------------------------------------------------------------
+
+
+class StubClient:
+    def __init__(self, *errors: BaseException | None) -> None:
+        self.calls: list[str] = []
+        self._errors = list(errors)
+
+    def _answer(self, name: str) -> dict[str, Any]:
+        self.calls.append(name)
+        error = self._errors.pop(0) if self._errors else None
+        if error is not None:
+            raise error
+        return {"Credentials": {"SecretAccessKey": "s"}}
+
+    def get_session_token(self, **kwargs: Any) -> dict[str, Any]:
+        assert kwargs == {"DurationSeconds": 900}
+        return self._answer("GetSessionToken")
+
+    def get_caller_identity(self) -> dict[str, Any]:
+        return self._answer("GetCallerIdentity")
+
+
+def test_probe_issues_credentials_once_then_samples_latency() -> None:
+    client = StubClient()
+    ticks = iter([0.0, 0.010, 1.0, 1.030, 2.0, 2.020])
+    observation = probe_region(client, GST, 3, lambda: "u", lambda: next(ticks))
+    assert client.calls == ["GetSessionToken"] + ["GetCallerIdentity"] * 3
+    assert observation.latency_ms == 20.0
+    assert observation.endpoint == "u"
+    assert observation.probe_error is None
+
+
+def test_probe_stops_at_a_dead_region() -> None:
+    client = StubClient(ConnectTimeoutError(endpoint_url="https://x"))
+    observation = probe_region(client, GST, 3)
+    assert client.calls == ["GetSessionToken"]
+    assert observation.probe_error is not None and observation.probe_error.timeout
+    assert observation.latency_ms is None
+
+
+def test_deactivated_region_still_gets_latency() -> None:
+    client = StubClient(client_error("RegionDisabledException"))
+    observation = probe_region(client, GST, 2)
+    assert client.calls == ["GetSessionToken", "GetCallerIdentity", "GetCallerIdentity"]
+    assert observation.latency_ms is not None
+
+
+# --- probe choice --------------------------------------------------------------
+
+
+def test_choose_probe() -> None:
+    assert choose_probe("AKIAX", False, None, {}).method.operation == GET_SESSION_TOKEN
+    session = choose_probe("ASIAX", True, None, {})
+    assert session.method.operation == GET_CALLER_IDENTITY
+    assert "--role-arn" in session.description
+    option = choose_probe("ASIAX", True, "arn:aws:iam::1:role/x", {})
+    assert option.method.role_arn == "arn:aws:iam::1:role/x"
+    assert option.credentials == "caller"
+    profile = {
+        "role_arn": "arn:aws:iam::1:role/p",
+        "source_profile": "base",
+        "external_id": "e",
+    }
+    plan = choose_probe("ASIAX", True, None, profile)
+    assert plan.method.operation == ASSUME_ROLE
+    assert plan.method.external_id == "e"
+    assert plan.credentials == "source"
+    env = choose_probe(
+        "ASIAX", True, None, {"role_arn": "r", "credential_source": "Environment"}
+    )
+    assert env.credentials == "source"
+    mfa = choose_probe("ASIAX", True, None, {**profile, "mfa_serial": "m"})
+    assert mfa.method.operation == GET_CALLER_IDENTITY
+
+
+# --- recommendation and warnings ----------------------------------------------
+
+
+def row(region: str, status: str = ACTIVE, ms: float | None = 10.0) -> RegionResult:
+    return RegionResult(region, None, status, True, ms, "d")
+
+
+def test_recommend_fastest_active_region_not_the_global_endpoint() -> None:
+    results = [
+        row("global", ms=300.0),
+        row("us-east-1", ms=250.0),
+        row("ap-northeast-1", ms=30.0),
+        row("eu-west-1", INACTIVE, ms=5.0),
+    ]
+    fastest, recommendation = recommend(results, "tokyo")
+    assert fastest == "ap-northeast-1"
+    assert recommendation is not None
+    assert recommendation.times_faster == 10.0
+    assert recommendation.command == (
+        "aws configure set sts_region ap-northeast-1 --profile tokyo"
+    )
+    assert recommend([row("eu-west-1", INACTIVE)], "p") == (None, None)
+
+
+def test_warnings() -> None:
+    results = [row("eu-west-1", INACTIVE), row("ap-east-1")]
+    warning = sts_region_warning(results, "p", "eu-west-1")
+    assert warning is not None and "inactive" in warning
+    assert sts_region_warning(results, "p", "ap-east-1") is None
+    v1 = token_version_warning(1, "aws", results, {"me-south-1": "ENABLED"})
+    assert v1 is not None and "ap-east-1" in v1 and "me-south-1" in v1
+    assert token_version_warning(2, "aws", results, {}) is None
+    assert token_version_warning(1, "aws", [row("eu-west-1")], {}) is None
+
+
+# --- arguments -----------------------------------------------------------------
+
+
+def args(**kwargs: Any) -> SimpleNamespace:
+    base = dict(
+        regions=None,
+        role_arn=None,
+        timeout=None,
+        max_concurrency=None,
+        samples=None,
+        require_active=None,
+    )
+    base.update(kwargs)
+    return SimpleNamespace(**base)
+
+
+AWS = default_partitions().by_name("aws")
+
+
+def validate(**kwargs: Any) -> Arguments:
+    assert AWS is not None
+    return validate_arguments(args(**kwargs), AWS, default_partitions(), None)
+
+
+def test_valid_arguments_and_defaults() -> None:
+    parsed = validate(
+        regions=["global", "us-east-1,eu-west-1"],
+        role_arn="arn:aws:iam::111122223333:role/path/x",
+        timeout="2.5",
+        samples="1",
+    )
+    assert parsed.regions == ("global", "us-east-1", "eu-west-1")
+    assert parsed.timeout == 2.5 and parsed.samples == 1
+    assert parsed.max_concurrency == 8 and parsed.require_active is None
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"regions": ["aws-global"]},
+        {"regions": ["us-east-1-fips"]},
+        {"regions": ["cn-north-1"]},
+        {"role_arn": "arn:aws:iam::111122223333:user/x"},
+        {"role_arn": "arn:aws-cn:iam::111122223333:role/x"},
+        {"timeout": "0"},
+        {"timeout": "nan"},
+        {"max_concurrency": "1.5"},
+        {"samples": "0"},
+        {"require_active": []},
+    ],
+)
+def test_invalid_arguments(kwargs: dict[str, Any]) -> None:
+    with pytest.raises(ArgumentProblem) as problem:
+        validate(**kwargs)
+    assert "\n" not in str(problem.value)
+
+
+def test_required_and_sts_regions_are_always_probed() -> None:
+    assert AWS is not None
+    parsed = validate(regions=["us-east-1"], require_active=["eu-west-1"])
+    assert regions_to_probe(parsed, AWS, "ap-northeast-1") == (
+        "us-east-1",
+        "eu-west-1",
+        "ap-northeast-1",
+    )
+    everything = regions_to_probe(validate(), AWS, None)
+    assert everything[0] == "global" and "us-east-1" in everything
+    assert not any(r.endswith("-fips") or r == "aws-global" for r in everything)
+
+
+# --- concurrency ------------------------------------------------------------------
+
+
+def test_run_parallel_bounds_concurrency_and_isolates_failures() -> None:
+    lock = threading.Lock()
+    running = peak = 0
+
+    def task(value: int) -> Any:
+        def run() -> int:
+            nonlocal running, peak
+            with lock:
+                running += 1
+                peak = max(peak, running)
+            time.sleep(0.05)
+            with lock:
+                running -= 1
+            if value == 3:
+                raise RuntimeError("boom")
+            return value
+
+        return run
+
+    results = run_parallel({str(i): task(i) for i in range(8)}, 3, 10.0)
+    assert peak <= 3
+    assert len(results) == 8
+    assert isinstance(results["3"][1], RuntimeError)
+    assert results["4"] == (4, None)
+
+
+def test_run_parallel_abandons_a_hung_task_at_the_deadline() -> None:
+    release = threading.Event()
+    start = time.monotonic()
+    results = run_parallel(
+        {"hung": lambda: release.wait(30), "quick": lambda: 1}, 2, 0.5
+    )
+    release.set()
+    assert time.monotonic() - start < 3
+    assert results == {"quick": (1, None)}
+
+
+# --- log redaction ------------------------------------------------------------------
+
+
+def test_redactor_blanks_credentials() -> None:
+    redactor = CredentialRedactor()
+    redactor.add("KNOWNSECRETVALUE")
+    text = redactor.redact(
+        "b'<SecretAccessKey>abc/def+g</SecretAccessKey><SessionToken>tok</SessionToken>'"
+        " {'X-Amz-Security-Token': b'tok2'} x-amz-security-token:tok3"
+        " X-Amz-Security-Token=tok4&a=1 KNOWNSECRETVALUE"
+    )
+    for secret in ("abc/def+g", "tok", "tok2", "tok3", "tok4", "KNOWNSECRETVALUE"):
+        assert f"{secret}<" not in text and f"{secret}'" not in text
+    assert "KNOWNSECRETVALUE" not in text and "tok4" not in text
+    assert "<SecretAccessKey><redacted></SecretAccessKey>" in text
+
+
+# --- aiming a real botocore client ---------------------------------------------------
+
+
+class _Raw:
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def stream(self, **kwargs: Any) -> Any:
+        yield self._body
+
+
+IDENTITY_XML = (
+    b'<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">'
+    b"<GetCallerIdentityResult><Arn>arn:aws:iam::1:user/u</Arn><UserId>U</UserId>"
+    b"<Account>111122223333</Account></GetCallerIdentityResult>"
+    b"</GetCallerIdentityResponse>"
+)
+
+
+@pytest.mark.parametrize(
+    "region, host, signing_region",
+    [
+        ("ap-northeast-1", "sts.ap-northeast-1.amazonaws.com", "ap-northeast-1"),
+        ("global", "sts.amazonaws.com", "us-east-1"),
+    ],
+)
+def test_aimed_client_reaches_its_region_despite_legacy_mode_and_router(
+    monkeypatch: pytest.MonkeyPatch, region: str, host: str, signing_region: str
+) -> None:
+    import botocore.session
+    from botocore.awsrequest import AWSResponse
+
+    monkeypatch.setenv("AWS_STS_REGIONAL_ENDPOINTS", "legacy")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/dev/null")
+    session = botocore.session.get_session()
+    # A stand-in router that would send everything to eu-west-1.
+    session.register(
+        "before-endpoint-resolution.sts",
+        lambda builtins, **kw: builtins.update({"AWS::Region": "eu-west-1"}),
+        unique_id="router",
+    )
+    client = session.create_client(
+        "sts",
+        region_name="us-east-1" if region == "global" else region,
+        aws_access_key_id="AKIAEXAMPLEEXAMPLE00",
+        aws_secret_access_key="s" * 40,
+    )
+    endpoint = aim_client(
+        client, region, (("before-endpoint-resolution.sts", "router"),)
+    )
+    sent: list[Any] = []
+
+    def answer(request: Any, **kwargs: Any) -> AWSResponse:
+        sent.append(request)
+        return AWSResponse(request.url, 200, {}, _Raw(IDENTITY_XML))
+
+    client.meta.events.register_last("before-send.sts", answer)
+    client.get_caller_identity()
+    assert endpoint() == f"https://{host}/"
+    authorization = sent[0].headers["Authorization"].decode()
+    assert f"/{signing_region}/sts/aws4_request" in authorization
