@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 from tests.harness import CLI_V1, CLI_V2, AwsEnv, aws_command
@@ -48,10 +49,11 @@ def show_command(
     elapsed = time.perf_counter() - started
     for line in (proc.stdout + proc.stderr).strip().splitlines():
         say(f"    {line}")
-    hosts = [
+    seen = Counter(
         f"{r.host} ({r.action}, signed for {r.signing_region})"
         for r in env.simulator.requests
-    ]
+    )
+    hosts = [f"{n} x {what}" if n > 1 else what for what, n in seen.items()]
     if hosts:
         say(
             f"  -> STS requests seen by the simulator: {', '.join(hosts)};"
@@ -68,7 +70,8 @@ def demo(kind: str) -> None:
     ):
         sim.set_global(latency=GLOBAL_LATENCY)
         sim.set_region("ap-northeast-1", latency=TOKYO_LATENCY)
-        sim.set_region("ap-southeast-1", state="deactivated")
+        sim.set_region("ap-southeast-1", state="deactivated", latency=0.09)
+        sim.set_region("eu-west-1", latency=0.25)
         user = sim.add_user("demo-user")
         env = AwsEnv(root=Path(tmp), simulator=sim)
         env.credentials = (
