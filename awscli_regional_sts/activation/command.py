@@ -342,7 +342,7 @@ class _Progress:
     """One self-overwriting line on stderr (only used when it is a TTY)."""
 
     def __call__(self, done: int, total: int) -> None:
-        sys.stderr.write(f"\rProbing STS: {done}/{total} ")
+        sys.stderr.write(f"\rChecking STS activation: {done}/{total} ")
         sys.stderr.flush()
 
     def clear(self) -> None:
