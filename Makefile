@@ -2,12 +2,15 @@
 PYTHON ?= python3
 VENV := .venv
 LEGACY := .venv-legacy
+PY39_VENV := .venv-py39
 # Debian's awscli package is AWS CLI v2; it runs on the system Python.
 CLI_V2 := /usr/bin/aws
+# The oldest Python the package declares; pyenv's shim is no use unselected.
+PY39 ?= $(firstword $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.9*/bin/python3.9))
 
-.PHONY: setup demo test lint unit dist clean cli-v2
+.PHONY: setup demo test lint dist clean cli-v2 py39
 
-setup: $(VENV)/.installed $(LEGACY)/.installed cli-v2
+setup: $(VENV)/.installed $(LEGACY)/.installed cli-v2 py39
 
 $(VENV)/.installed: pyproject.toml requirements/test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +22,17 @@ $(LEGACY)/.installed: pyproject.toml requirements/legacy.txt
 	$(PYTHON) -m venv $(LEGACY)
 	$(LEGACY)/bin/pip install -qq --upgrade pip
 	$(LEGACY)/bin/pip install -qq -r requirements/legacy.txt -e .
+	touch $@
+
+# requires-python >= 3.9 is proved by a test that runs the plugin there.
+py39:
+	@if [ -n "$(PY39)" ]; then $(MAKE) --no-print-directory $(PY39_VENV)/.installed; \
+	else echo "No Python 3.9 found: the Python 3.9 test will be skipped"; fi
+
+$(PY39_VENV)/.installed: pyproject.toml requirements/legacy.txt
+	$(PY39) -m venv $(PY39_VENV)
+	$(PY39_VENV)/bin/pip install -qq --upgrade pip
+	$(PY39_VENV)/bin/pip install -qq -r requirements/legacy.txt -e .
 	touch $@
 
 # CLI v2 comes from Debian; installed only where apt-get can run (root).
@@ -48,4 +62,4 @@ dist: $(VENV)/.installed
 	$(VENV)/bin/twine check --strict dist/*
 
 clean:
-	rm -rf $(VENV) $(LEGACY) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LEGACY) $(PY39_VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -27,12 +27,14 @@ CLI_V2 = "cli-v2"  # Debian's awscli package
 CLI_KINDS = (CLI_V1, CLI_V1_LEGACY, CLI_V2)
 BOTO3 = "boto3"
 BOTO3_LEGACY = "boto3-legacy"
+BOTO3_PY39 = "boto3-py39"  # the oldest Python the package declares
 
 _VENVS = {
     CLI_V1: REPO_ROOT / ".venv",
     CLI_V1_LEGACY: REPO_ROOT / ".venv-legacy",
     BOTO3: REPO_ROOT / ".venv",
     BOTO3_LEGACY: REPO_ROOT / ".venv-legacy",
+    BOTO3_PY39: REPO_ROOT / ".venv-py39",
 }
 _DEBIAN_AWS = Path("/usr/bin/aws")
 
@@ -218,6 +220,7 @@ __all__ = [
     "AwsEnv",
     "BOTO3",
     "BOTO3_LEGACY",
+    "BOTO3_PY39",
     "CLI_KINDS",
     "CLI_V1",
     "CLI_V1_LEGACY",
