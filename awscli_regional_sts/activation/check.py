@@ -15,7 +15,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -369,6 +369,132 @@ class CheckOptions:
     sts_region: str | None = None
 
 
+@dataclass
+class AccountInputs:
+    """What one account's check runs with, whoever built it: the
+    single-account command (the caller's own account) or the organization
+    check (a member account reached through its member role)."""
+
+    #: GetCallerIdentity-shaped: ``Account`` and ``Arn`` of the checked account.
+    identity: Mapping[str, str]
+    plan: ProbePlan
+    #: One task per region (``options.regions``): the region's probe.
+    probes: Mapping[str, Callable[[], Observation]]
+    #: IAM client signed as the checked account (GetAccountSummary).
+    iam: Any
+    #: Account Management client signed as the checked account, or None when
+    #: ListRegions must not be asked (it would answer for another account).
+    account: Any = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def assess_account(
+    inputs: AccountInputs,
+    options: CheckOptions,
+    progress: Callable[[int, int], None] = lambda done, total: None,
+    *,
+    gate: AbstractContextManager[Any] | None = None,
+    deadline: float | None = None,
+) -> Report:
+    """Probe every region of one account in parallel, fetch the account's
+    facts, and classify: the per-account check, as plain data.
+
+    ``gate`` (e.g. a semaphore shared by several accounts' checks) is held
+    around each task, so that concurrency stays bounded across accounts;
+    ``deadline`` then replaces the backstop, which must allow for the wait.
+    """
+    tasks: dict[str, Callable[[], Any]] = dict(inputs.probes)
+    iam = inputs.iam
+    tasks["@token-version"] = lambda: _token_version(iam)
+    account = inputs.account
+    if account is not None:
+        tasks["@opt-in"] = lambda: _opt_in_statuses(account)
+    if gate is not None:
+        tasks = {name: _gated(task, gate) for name, task in tasks.items()}
+
+    outcomes = run_parallel(
+        tasks,
+        options.max_concurrency,
+        deadline
+        if deadline is not None
+        else backstop_seconds(
+            len(tasks), options.max_concurrency, options.timeout, options.samples
+        ),
+        progress,
+    )
+    token_version, token_reason = _unpack(
+        outcomes.get("@token-version"), "iam:GetAccountSummary"
+    )
+    opt_in_statuses: dict[str, str] = {}
+    opt_in_reason: str | None
+    if options.partition != GLOBAL_ENDPOINT_PARTITION:
+        opt_in_reason = None
+    elif account is None:
+        opt_in_reason = "ListRegions not asked: the role is in another account"
+    else:
+        value, opt_in_reason = _unpack(outcomes.get("@opt-in"), "ListRegions")
+        if value is not None:
+            opt_in_statuses = value
+
+    plan = inputs.plan
+    results = []
+    for region in options.regions:
+        observation = _observation(outcomes.get(region))
+        verdict: Classification = classify(
+            region,
+            options.partition,
+            plan.method,
+            observation,
+            opt_in_statuses.get(region),
+            opt_in_reason,
+            options.timeout,
+        )
+        results.append(
+            RegionResult(
+                region,
+                observation.endpoint,
+                verdict.status,
+                verdict.verified,
+                observation.latency_ms,
+                verdict.detail,
+            )
+        )
+
+    identity = inputs.identity
+    facts = AccountFacts(
+        identity["Account"], identity["Arn"], token_version, token_reason
+    )
+    fastest, recommendation = recommend(results, options.profile)
+    report = Report(
+        facts,
+        options.partition,
+        plan.description,
+        results,
+        fastest,
+        recommendation,
+        list(inputs.warnings),
+    )
+    for warning in (
+        sts_region_warning(results, options.profile, options.sts_region),
+        token_version_warning(
+            token_version, options.partition, results, opt_in_statuses
+        ),
+    ):
+        if warning:
+            report.warnings.append(warning)
+    return report
+
+
+def _gated(
+    task: Callable[[], Any], gate: AbstractContextManager[Any]
+) -> Callable[[], Any]:
+    def run() -> Any:
+        with gate:
+            return task()
+
+    return run
+
+
 class ActivationCheck:
     """Runs the check against a botocore session (the CLI's, or boto3's)."""
 
@@ -416,7 +542,7 @@ class ActivationCheck:
                 f"{identity['Account']}: activation is per account"
             )
 
-        tasks: dict[str, Callable[[], Any]] = {}
+        probes: dict[str, Callable[[], Observation]] = {}
         # Clients are created here, in the calling thread: botocore does not
         # promise that creating clients is thread-safe; using one client per
         # thread is.
@@ -425,87 +551,21 @@ class ActivationCheck:
                 "sts", client_region(region), credentials=probe_keys
             )
             endpoint = aim_client(client, region, options.router_handlers)
-            tasks[region] = _bind_probe(client, plan.method, options.samples, endpoint)
+            probes[region] = _bind_probe(client, plan.method, options.samples, endpoint)
         iam = self._create_client("iam", options.profile_region or "us-east-1")
-        tasks["@token-version"] = lambda: _token_version(iam)
         # Opt-in regions exist in the aws partition only, and ListRegions
         # answers for the caller's account, which must be the one probed.
         same_account = role_account is None or role_account == identity["Account"]
+        account = None
         if options.partition == GLOBAL_ENDPOINT_PARTITION and same_account:
             account = self._create_client(
                 "account", options.profile_region or "us-east-1"
             )
-            tasks["@opt-in"] = lambda: _opt_in_statuses(account)
-
-        outcomes = run_parallel(
-            tasks,
-            options.max_concurrency,
-            backstop_seconds(
-                len(tasks), options.max_concurrency, options.timeout, options.samples
-            ),
+        return assess_account(
+            AccountInputs(identity, plan, probes, iam, account, warnings),
+            options,
             self._progress,
         )
-        token_version, token_reason = _unpack(
-            outcomes.get("@token-version"), "iam:GetAccountSummary"
-        )
-        opt_in_statuses: dict[str, str] = {}
-        opt_in_reason: str | None
-        if options.partition != GLOBAL_ENDPOINT_PARTITION:
-            opt_in_reason = None
-        elif "@opt-in" not in tasks:
-            opt_in_reason = "ListRegions not asked: the role is in another account"
-        else:
-            value, opt_in_reason = _unpack(outcomes.get("@opt-in"), "ListRegions")
-            if value is not None:
-                opt_in_statuses = value
-
-        results = []
-        for region in options.regions:
-            outcome = outcomes.get(region)
-            observation = _observation(outcome)
-            status = opt_in_statuses.get(region)
-            verdict: Classification = classify(
-                region,
-                options.partition,
-                plan.method,
-                observation,
-                status,
-                opt_in_reason,
-                options.timeout,
-            )
-            results.append(
-                RegionResult(
-                    region,
-                    observation.endpoint,
-                    verdict.status,
-                    verdict.verified,
-                    observation.latency_ms,
-                    verdict.detail,
-                )
-            )
-
-        facts = AccountFacts(
-            identity["Account"], identity["Arn"], token_version, token_reason
-        )
-        fastest, recommendation = recommend(results, options.profile)
-        report = Report(
-            facts,
-            options.partition,
-            plan.description,
-            results,
-            fastest,
-            recommendation,
-            warnings,
-        )
-        for warning in (
-            sts_region_warning(results, options.profile, options.sts_region),
-            token_version_warning(
-                token_version, options.partition, results, opt_in_statuses
-            ),
-        ):
-            if warning:
-                report.warnings.append(warning)
-        return report
 
     # -- helpers that talk to botocore --
 
@@ -671,6 +731,12 @@ class CredentialRedactor(logging.Filter):
     def add(self, *secrets: str | None) -> None:
         """Also blank out these exact values (e.g. the caller's token)."""
         self._known.update(s for s in secrets if s and len(s) >= 8)
+
+    def discard(self, *secrets: str | None) -> None:
+        """Forget values whose credentials are no longer used (an
+        organization check drops each member account's after its check, so
+        the set does not grow with the organization)."""
+        self._known.difference_update(s for s in secrets if s)
 
     def redact(self, text: str) -> str:
         for pattern in _SECRET_PATTERNS:

@@ -281,6 +281,21 @@ def classify(
     if code == "RegionDisabledException" or (
         code == "AccessDenied" and _NOT_ACTIVATED_TEXT in error.message.lower()
     ):
+        if opt_in:
+            # An opt-in region cannot be deactivated, only left not enabled:
+            # STS refusing there (e.g. AssumeRole into another account, whose
+            # opt-in status decides) means the region is not enabled for it.
+            known = opt_in_status in OPT_IN_DISABLED
+            return Classification(
+                NOT_ENABLED,
+                method.verifies and known,
+                f"{code} from {method.operation} in an opt-in region"
+                + (
+                    f"; ListRegions says opt-in status {opt_in_status}"
+                    if known
+                    else "; inferred: an opt-in region cannot be deactivated"
+                ),
+            )
         # Only credential-issuing calls are checked for activation.
         return Classification(
             INACTIVE, method.verifies, f"{code} from {method.operation}"
@@ -384,7 +399,9 @@ def aim_client(
     def record_url(request: Any, **kwargs: Any) -> None:
         # Returning None leaves the request alone; only its URL is kept.
         url = getattr(request, "url", None)
-        if isinstance(url, str):
+        # Only the first is kept: a client shared by many accounts' probes
+        # (organization check) must not accumulate one URL per request.
+        if isinstance(url, str) and not seen:
             seen.append(url.split("?", 1)[0])
 
     events.register("before-send.sts", record_url, unique_id=RECORD_UNIQUE_ID)
