@@ -7,6 +7,7 @@ root, e.g. `.venv/bin/python -m benchmarks.plugin_overhead`.
 from __future__ import annotations
 
 import platform
+import shutil
 import statistics
 import subprocess
 import time
@@ -26,16 +27,23 @@ def aws_home() -> Iterator[AwsEnv]:
         user = sim.add_user("bench")
         env = AwsEnv(root=Path(tmp), simulator=sim)
         env.credentials = (
-            "[default]\n"
+            "[bench]\n"
             f"aws_access_key_id = {user.access_key_id}\n"
             f"aws_secret_access_key = {user.secret_access_key}\n"
         )
         yield env
 
 
+def forget_cached_credentials(env: AwsEnv) -> None:
+    """Drop the CLI's assumed-role credential cache, so a `role_arn`
+    profile's command makes its AssumeRole call again."""
+    shutil.rmtree(env.home / ".aws" / "cli" / "cache", ignore_errors=True)
+
+
 def timed_run(env: AwsEnv, kind: str, args: Sequence[str], *, plugin: bool) -> float:
     """Wall time of one `aws ARGS` process, in seconds; fails loudly."""
     env.write_files(kind, plugin)
+    forget_cached_credentials(env)
     started = time.perf_counter()
     proc = subprocess.run(
         aws_command(kind) + list(args),

@@ -44,12 +44,12 @@ def main() -> None:
         sim.set_global(latency=GLOBAL_DELAY)
         sim.set_region("ap-northeast-1", latency=TOKYO_DELAY)
         env.config = (
-            "[profile tokyo]\nsts_region = ap-northeast-1\n"
-            f"[profile tokyo-role]\nrole_arn = {role}\nsource_profile = default\n"
+            "[profile bench]\nsts_region = ap-northeast-1\n"
+            f"[profile tokyo-role]\nrole_arn = {role}\nsource_profile = bench\n"
             "sts_region = ap-northeast-1\n"
         )
         for name, profile in (
-            ("get-caller-identity", "tokyo"),
+            ("get-caller-identity", "bench"),
             ("role_arn profile, first command", "tokyo-role"),
         ):
             args = ("sts", "get-caller-identity", "--profile", profile)
