@@ -34,6 +34,16 @@ Modelled, following AWS documentation (see docs/sts-facts.md of the project):
 - IAM GetAccountSummary (SummaryMap with GlobalEndpointTokenVersion) and
   SetSecurityTokenServicePreferences; Account Management ListRegions and
   GetRegionOptStatus (REST-JSON).
+- Organizations ListAccounts (JSON 1.1, target
+  ``AWSOrganizationsV20161128.ListAccounts``, on
+  organizations.us-east-1.amazonaws.com signed for us-east-1): pages of at
+  most 20 (``MaxResults`` 1..20, opaque ``NextToken``); each account has Id,
+  Arn, Name, Email, Status and State (ACTIVE/SUSPENDED/PENDING_CLOSURE),
+  JoinedMethod, JoinedTimestamp. Only the management account and delegated
+  administrators may call it (others: AccessDeniedException; no
+  organization: AWSOrganizationsNotInUseException). Member accounts get the
+  role ``OrganizationAccountAccessRole`` trusted by the management account,
+  as Organizations creates it; a test can make one not assumable.
 
 UNCONFIRMED against real AWS (the simulator picks one answer; the knobs let a
 test check that the product does not depend on it):
@@ -48,13 +58,15 @@ test check that the product does not depend on it):
   an expired presigned URL (ExpiredToken here).
 - What an opt-in region that is not enabled for the ROLE's account answers to
   AssumeRole from another account (RegionDisabledException here).
+- What AssumeRole into a SUSPENDED member account answers (AccessDenied
+  here).
 
 Simplifications: identities and ARNs are in the ``aws`` partition and keys
 work on every partition's hosts; ``global_endpoint_token_version`` applies to
 all accounts; region network state and latency apply to the STS hosts of the
 region only (not to IAM or Account Management); ListRegions' ``AccountId``
-answers for any account without Organizations rules; Organizations is named in
-the certificate but not simulated yet.
+answers for any account without Organizations rules; of Organizations only
+ListAccounts is simulated, for one organization (``reset`` removes it).
 """
 
 from __future__ import annotations
@@ -65,11 +77,15 @@ from types import TracebackType
 from .endpoints import OPT_IN_REGIONS, host_catalog
 from .world import ACCOUNT_ID, Credentials, LoggedRequest, World
 
+#: The role AWS Organizations creates in each account it creates.
+MEMBER_ROLE_NAME = "OrganizationAccountAccessRole"
+
 __all__ = [
     "ACCOUNT_ID",
     "OPT_IN_REGIONS",
     "Credentials",
     "LoggedRequest",
+    "MEMBER_ROLE_NAME",
     "Simulator",
 ]
 
@@ -192,6 +208,62 @@ class Simulator:
         allowed to assume it: ``"*"``, an account id, ``arn:aws:iam::ACCT:root``
         or a user/role ARN (assumed-role sessions match their role's ARN)."""
         return self._world.add_role(name, account_id, tuple(trusted), web_identity)
+
+    # -- organization ------------------------------------------------------------
+    def create_organization(self, management_account: str | None = None) -> str:
+        """Create the organization (replacing any), managed by
+        ``management_account`` (default the simulator's account), which is
+        listed as its first account. Returns the management account id."""
+        self._world.create_organization(management_account)
+        return management_account or self._world.default_account
+
+    def add_member_account(
+        self,
+        account_id: str,
+        *,
+        name: str | None = None,
+        status: str = "ACTIVE",
+        member_role: str | None = MEMBER_ROLE_NAME,
+    ) -> str:
+        """Add an account to the organization, with ``member_role`` (None:
+        no role) trusted by the management account. Returns the role ARN
+        (or "" without a role)."""
+        self._world.add_org_account(
+            account_id, name or f"member-{account_id}", status, member_role
+        )
+        return f"arn:aws:iam::{account_id}:role/{member_role}" if member_role else ""
+
+    def add_member_accounts(
+        self, count: int, *, first_id: int = 200000000000
+    ) -> list[str]:
+        """Add ``count`` ACTIVE accounts with consecutive ids, each with its
+        member role; returns their ids (for scale tests and benchmarks)."""
+        ids = [f"{first_id + index:012d}" for index in range(count)]
+        for account_id in ids:
+            self.add_member_account(account_id)
+        return ids
+
+    def set_member_role_assumable(
+        self, account_id: str, assumable: bool, *, role_name: str = MEMBER_ROLE_NAME
+    ) -> None:
+        """Make an account's member role trust nobody (AssumeRole gets
+        AccessDenied), or trust the management account again."""
+        arn = f"arn:aws:iam::{account_id}:role/{role_name}"
+        with self._world.lock:
+            if arn not in self._world.roles:
+                raise ValueError(f"no role {arn}")
+            if assumable:
+                self._world.state.unassumable_roles.discard(arn)
+            else:
+                self._world.state.unassumable_roles.add(arn)
+
+    def add_delegated_administrator(self, account_id: str) -> None:
+        """Let ``account_id`` call ListAccounts as a delegated administrator."""
+        with self._world.lock:
+            org = self._world.state.organization
+            if org is None:
+                raise ValueError("create the organization first")
+            org.delegated_admins.add(account_id)
 
     def deny(self, action: str) -> None:
         """Make ``service:Action`` (e.g. ``iam:GetAccountSummary``) answer

@@ -1,5 +1,6 @@
-"""What the simulated services answer: STS and IAM (query protocol, XML) and
-Account Management (REST-JSON), independent of the transport.
+"""What the simulated services answer: STS and IAM (query protocol, XML),
+Account Management (REST-JSON) and Organizations (JSON 1.1), independent of
+the transport.
 
 ``handle`` takes a request that arrived on a served host and returns the
 response plus the log entry; the proxy only moves bytes.
@@ -20,7 +21,7 @@ from xml.sax.saxutils import escape
 
 from . import sigv4
 from .endpoints import OPT_IN_REGIONS, HostInfo
-from .world import KeyRecord, LoggedRequest, Principal, Role, World
+from .world import ORGANIZATION_ID, KeyRecord, LoggedRequest, Principal, Role, World
 
 STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 IAM_NS = "https://iam.amazonaws.com/doc/2010-05-08/"
@@ -522,7 +523,12 @@ def _assume_role(
         raise denied
 
     def authorize() -> None:
-        if world.is_denied("sts", "AssumeRole") or not _trusts(role, caller):
+        if (
+            world.is_denied("sts", "AssumeRole")
+            or not _trusts(role, caller)
+            or not world.role_assumable(role.arn)
+            or _suspended(world, role.account_id)
+        ):
             raise denied
 
     _authorize_then_activate(world, info, role.account_id, authorize)
@@ -562,6 +568,13 @@ def _assume_role_with_web_identity(
         ("Audience", audience),
     ]
     return _query_success(STS_NS, "AssumeRoleWithWebIdentity", result)
+
+
+def _suspended(world: World, account_id: str) -> bool:
+    """A suspended member account issues no credentials (UNCONFIRMED how AWS
+    answers; AccessDenied here)."""
+    member = world.org_account(account_id)
+    return member is not None and member.status == "SUSPENDED"
 
 
 _StsHandler = Callable[[World, HostInfo, "dict[str, str]", KeyRecord], Response]
@@ -704,6 +717,113 @@ def _account(world: World, ctx: _Context, request: sigv4.HttpRequest) -> Respons
     return _json_response(200, result, [])
 
 
+# -- Organizations (JSON 1.1) -------------------------------------------------
+ORGANIZATIONS_TARGET_PREFIX = "AWSOrganizationsV20161128"
+_ORG_PAGE_LIMIT = 20  # ListAccounts' MaxResults range is 1..20
+
+
+def _json11_response(payload: object) -> Response:
+    request_id = _request_id()
+    return Response(
+        200,
+        [
+            ("Content-Type", "application/x-amz-json-1.1"),
+            ("x-amzn-RequestId", request_id),
+        ],
+        json.dumps(payload).encode(),
+    )
+
+
+def _json11_error(error: ApiError) -> Response:
+    """JSON 1.1 errors name themselves in the body's ``__type``."""
+    request_id = _request_id()
+    return Response(
+        error.status,
+        [
+            ("Content-Type", "application/x-amz-json-1.1"),
+            ("x-amzn-RequestId", request_id),
+        ],
+        json.dumps({"__type": error.code, "Message": error.message}).encode(),
+    )
+
+
+def _org_input(message: str) -> ApiError:
+    return ApiError(400, "InvalidInputException", message)
+
+
+def _organizations(world: World, ctx: _Context, request: sigv4.HttpRequest) -> Response:
+    target = request.header("X-Amz-Target") or ""
+    if request.method != "POST" or not target.startswith(
+        ORGANIZATIONS_TARGET_PREFIX + "."
+    ):
+        raise ApiError(400, "UnknownOperationException", "Unknown operation")
+    if ctx.action != "ListAccounts":
+        raise ApiError(
+            400, "UnknownOperationException", f"{ctx.action} is not simulated"
+        )
+    record = _authenticate(world, ctx, request)
+    caller = record.principal.account_id
+    with world.lock:
+        org = world.state.organization
+        if org is None:
+            raise ApiError(
+                400,
+                "AWSOrganizationsNotInUseException",
+                "Your account is not a member of an organization.",
+            )
+        allowed = caller == org.management_account or caller in org.delegated_admins
+    if not allowed or world.is_denied("organizations", "ListAccounts"):
+        raise ApiError(
+            400,
+            "AccessDeniedException",
+            "You don't have permissions to access this resource.",
+        )
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        raise _org_input("Request body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise _org_input("Request body must be a JSON object")
+    max_results = body.get("MaxResults", _ORG_PAGE_LIMIT)
+    if not isinstance(max_results, int) or not 1 <= max_results <= _ORG_PAGE_LIMIT:
+        raise _org_input(
+            f"You provided a value that does not match the required pattern "
+            f"(MaxResults must be from 1 to {_ORG_PAGE_LIMIT})."
+        )
+    start = 0
+    token = body.get("NextToken")
+    if token:
+        try:
+            start = int(base64.b64decode(token).decode().removeprefix("accounts:"))
+        except ValueError:
+            raise _org_input("The provided NextToken is not valid.") from None
+    with world.lock:
+        members = list(org.accounts.values())[start : start + max_results]
+        more = start + max_results < len(org.accounts)
+        management = org.management_account
+    accounts = [
+        {
+            "Id": m.account_id,
+            "Arn": f"arn:aws:organizations::{management}:account/"
+            f"{ORGANIZATION_ID}/{m.account_id}",
+            "Email": m.email,
+            "Name": m.name,
+            "Status": m.status,
+            # Newer models carry State as well (SUSPENDED stays SUSPENDED).
+            "State": m.status,
+            "JoinedMethod": m.joined_method,
+            "JoinedTimestamp": m.joined_timestamp,
+        }
+        for m in members
+    ]
+    result: dict[str, object] = {"Accounts": accounts}
+    if more:
+        result["NextToken"] = base64.b64encode(
+            f"accounts:{start + max_results}".encode()
+        ).decode()
+    return _json11_response(result)
+
+
 # -- entry point ---------------------------------------------------------------
 def handle(
     world: World, info: HostInfo, request: sigv4.HttpRequest
@@ -738,15 +858,20 @@ def handle(
             response = _iam(world, ctx, request, params)
         elif info.service == "account":
             response = _account(world, ctx, request)
+        elif info.service == "organizations":
+            response = _organizations(world, ctx, request)
         else:
             raise ApiError(
                 400, "UnknownOperationException", f"{info.service} is not simulated"
             )
         error_code = None
     except ApiError as error:
-        response = (
-            _query_error(namespace, error) if query_protocol else _json_error(error)
-        )
+        if query_protocol:
+            response = _query_error(namespace, error)
+        elif info.service == "organizations":
+            response = _json11_error(error)
+        else:
+            response = _json_error(error)
         error_code = error.code
     entry = LoggedRequest(
         host=info.host,

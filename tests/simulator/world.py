@@ -135,6 +135,34 @@ class KeyRecord:
     role_chained: bool = False  # issued by AssumeRole called with a role session
 
 
+#: Organizations account statuses (``Status``; newer models also have
+#: ``State``, where a suspended account is SUSPENDED too).
+ORG_ACCOUNT_STATUSES = frozenset({"ACTIVE", "SUSPENDED", "PENDING_CLOSURE"})
+ORGANIZATION_ID = "o-a1b2c3d4e5"
+
+
+@dataclass
+class OrgAccount:
+    """A member (or the management) account as Organizations lists it."""
+
+    account_id: str
+    name: str
+    email: str
+    status: str  # ORG_ACCOUNT_STATUSES
+    joined_method: str  # "CREATED" | "INVITED"
+    joined_timestamp: float  # epoch seconds
+
+
+@dataclass
+class Organization:
+    """One organization: its management account, delegated administrators,
+    and its accounts in the order ListAccounts returns them."""
+
+    management_account: str
+    accounts: dict[str, OrgAccount] = field(default_factory=dict)
+    delegated_admins: set[str] = field(default_factory=set)
+
+
 @dataclass
 class WorldState:
     """The part of the world that ``reset`` restores."""
@@ -145,6 +173,9 @@ class WorldState:
     global_state: str = "active"
     global_latency: float = 0.0
     denied: set[str] = field(default_factory=set)
+    organization: Organization | None = None
+    #: ARNs of roles whose trust policy currently trusts nobody.
+    unassumable_roles: set[str] = field(default_factory=set)
 
 
 class World:
@@ -306,6 +337,61 @@ class World:
 
     def regions_of_partition(self, partition: str) -> tuple[str, ...]:
         return partition_regions().get(partition, ())
+
+    # -- organization -----------------------------------------------------
+    def create_organization(self, management_account: str | None) -> None:
+        account = management_account or self.default_account
+        with self.lock:
+            self.accounts.add(account)
+            self.state.organization = Organization(account)
+            self.state.organization.accounts[account] = OrgAccount(
+                account,
+                "management",
+                f"management+{account}@example.com",
+                "ACTIVE",
+                "CREATED",
+                1_500_000_000.0,
+            )
+
+    def add_org_account(
+        self, account_id: str, name: str, status: str, member_role: str | None
+    ) -> None:
+        if status not in ORG_ACCOUNT_STATUSES:
+            raise ValueError(
+                f"unknown account status {status!r}; use {sorted(ORG_ACCOUNT_STATUSES)}"
+            )
+        if len(account_id) != 12 or not account_id.isdigit():
+            raise ValueError(f"account id {account_id!r} is not 12 digits")
+        with self.lock:
+            org = self.state.organization
+            if org is None:
+                raise ValueError("create the organization first")
+            index = len(org.accounts)
+            org.accounts[account_id] = OrgAccount(
+                account_id,
+                name,
+                f"{name}@example.com",
+                status,
+                "CREATED" if index % 3 else "INVITED",
+                1_600_000_000.0 + index * 3600,
+            )
+            if member_role:
+                # The role AWS Organizations creates in accounts it creates:
+                # trusted by the management account.
+                arn = f"arn:aws:iam::{account_id}:role/{member_role}"
+                if arn not in self.roles:
+                    trusted = (org.management_account,)
+                    self.add_role(member_role, account_id, trusted, False)
+                self.state.unassumable_roles.discard(arn)
+
+    def org_account(self, account_id: str) -> OrgAccount | None:
+        with self.lock:
+            org = self.state.organization
+            return org.accounts.get(account_id) if org else None
+
+    def role_assumable(self, role_arn: str) -> bool:
+        with self.lock:
+            return role_arn not in self.state.unassumable_roles
 
     # -- policy -----------------------------------------------------------
     def deny(self, action: str) -> None:
