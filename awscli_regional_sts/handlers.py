@@ -16,8 +16,13 @@ import functools
 from typing import TYPE_CHECKING, Any, Callable
 
 from awscli_regional_sts.activation import inject_commands
+from awscli_regional_sts.failover import (
+    fail_over_sts_request,
+    remember_failover_inputs,
+)
 from awscli_regional_sts.routing import LOGGER_NAME, route_sts_request
 from awscli_regional_sts.settings import SessionStsSettings
+from awscli_regional_sts.timeouts import install_sts_client_timeouts
 
 if TYPE_CHECKING:
     from botocore.hooks import BaseEventHooks
@@ -50,8 +55,13 @@ CLI_HANDLERS: tuple[tuple[str, Callable[..., None]], ...] = (
 )
 
 #: Each handler takes the session's ``settings`` (bound at registration).
-SESSION_HANDLERS: tuple[tuple[str, Callable[..., None]], ...] = (
+#: Order matters: the failover inputs are taken after routing. The
+#: ``needs-retry`` handler goes on the session, so every client has it before
+#: botocore adds its own retry handler: ours is asked first.
+SESSION_HANDLERS: tuple[tuple[str, Callable[..., Any]], ...] = (
     ("before-endpoint-resolution.sts", route_sts_request),
+    ("before-endpoint-resolution.sts", remember_failover_inputs),
+    ("needs-retry.sts", fail_over_sts_request),
 )
 
 
@@ -76,7 +86,10 @@ def register_session_handlers(
         session.register(
             event, functools.partial(handler, settings=settings), unique_id=unique_id
         )
+    # Not an event: no botocore event can set a client's timeouts (see
+    # timeouts.py), so STS clients get theirs where they are created.
+    install_sts_client_timeouts(session, settings)
 
 
-def _unique_id(handler: Callable[..., None]) -> str:
+def _unique_id(handler: Callable[..., Any]) -> str:
     return f"{LOGGER_NAME}.{handler.__name__}"

@@ -35,6 +35,9 @@ class Partition:
     regions: frozenset[str]
     sts_regions: tuple[str, ...]
     sts_fips_regions: frozenset[str]
+    #: The rule set's region name for the partition's global STS endpoint
+    #: (``aws-global`` -> sts.amazonaws.com), None where there is none.
+    sts_global_region: str | None = None
 
     def matches(self, region: str) -> bool:
         """True if ``region`` belongs here, by listing or by name pattern."""
@@ -103,12 +106,20 @@ def _partition(data: Mapping[str, Any]) -> Partition:
         for name in sts_regions
         if service_fips or _has_fips_variant(endpoints[name])
     )
+    # The partition endpoint (``partitionEndpoint``) is the global endpoint;
+    # only one that names its own host name is a real one.
+    global_region = sts.get("partitionEndpoint")
+    has_global = bool(
+        isinstance(global_region, str)
+        and endpoints.get(global_region, {}).get("hostname")
+    )
     return Partition(
         name=str(data.get("partition", "")),
         region_regex=str(data.get("regionRegex", "(?!)")),
         regions=frozenset(data.get("regions", {})),
         sts_regions=sts_regions,
         sts_fips_regions=fips,
+        sts_global_region=str(global_region) if has_global else None,
     )
 
 

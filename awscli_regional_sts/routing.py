@@ -57,30 +57,7 @@ def route_sts_request(
     if region is None:
         return
     partitions = default_partitions()
-    client_region = builtins.get(AWS_REGION)
-    # Only a real region counts: `aws-global`, which botocore uses when no
-    # region is configured, says nothing about the partition wanted.
-    client_partition = (
-        partitions.region_partition(client_region)
-        if isinstance(client_region, str)
-        else None
-    )
-    target_partition = partitions.region_partition(region)
-    if (
-        client_partition is not None
-        and target_partition is not None
-        and client_partition.name != target_partition.name
-    ):
-        logger.debug(
-            "Not routing STS %s: the client's region %r is in partition %s, "
-            "%s = %r is in partition %s",
-            _operation(model),
-            client_region,
-            client_partition.name,
-            current.source,
-            region,
-            target_partition.name,
-        )
+    if partition_mismatch(builtins, region, current.source, model):
         return
     if builtins.get(AWS_USE_FIPS):
         check_fips_endpoint(current, partitions, setting="use_fips_endpoint")
@@ -88,10 +65,7 @@ def route_sts_request(
     before = dict(builtins) if logger.isEnabledFor(logging.DEBUG) else None
     builtins[AWS_REGION] = region
     builtins[AWS_STS_USE_GLOBAL_ENDPOINT] = False
-    signing = context.get("signing")
-    if not isinstance(signing, MutableMapping):
-        signing = context["signing"] = {}
-    signing["region"] = region
+    pin_signing_region(context, region)
     if before is not None:
         logger.debug(
             "Routing STS %s to %s instead of %s, signed for %s: %s is %r",
@@ -104,19 +78,80 @@ def route_sts_request(
         )
 
 
+def pin_signing_region(context: MutableMapping[str, Any], region: str) -> None:
+    """Sign the request for ``region``: the STS rule set's regional rules set
+    no signing region, so the signer would fall back to the client's region
+    and STS would reject the signature."""
+    signing = context.get("signing")
+    if not isinstance(signing, MutableMapping):
+        signing = context["signing"] = {}
+    signing["region"] = region
+
+
+def partition_mismatch(
+    builtins: MutableMapping[str, Any], region: str, source: str, model: Any
+) -> bool:
+    """True (and a debug line) when the client's region is in another
+    partition than ``region``: such a client is left alone.
+
+    Only a real region counts: `aws-global`, which botocore uses when no
+    region is configured, says nothing about the partition wanted.
+    """
+    partitions = default_partitions()
+    client_region = builtins.get(AWS_REGION)
+    client_partition = (
+        partitions.region_partition(client_region)
+        if isinstance(client_region, str)
+        else None
+    )
+    target_partition = partitions.region_partition(region)
+    if (
+        client_partition is None
+        or target_partition is None
+        or client_partition.name == target_partition.name
+    ):
+        return False
+    logger.debug(
+        "Not routing STS %s: the client's region %r is in partition %s, "
+        "%s = %r is in partition %s",
+        _operation(model),
+        client_region,
+        client_partition.name,
+        source,
+        region,
+        target_partition.name,
+    )
+    return True
+
+
+def resolve_sts_endpoint(
+    builtins: MutableMapping[str, Any],
+) -> tuple[str, str | None]:
+    """(URL, signing region) that botocore's STS rule set gives for these
+    built-ins; the signing region is None where the rule sets none (the
+    regional rules), meaning "the region itself"."""
+    provider = _sts_endpoint_provider()
+    params = {
+        name: builtins[definition.builtin]
+        for name, definition in provider.ruleset.parameters.items()
+        if definition.builtin and builtins.get(definition.builtin) is not None
+    }
+    endpoint = provider.resolve_endpoint(**params)
+    signing_region = None
+    for scheme in (endpoint.properties or {}).get("authSchemes") or ():
+        if isinstance(scheme, dict) and scheme.get("signingRegion"):
+            signing_region = str(scheme["signingRegion"])
+            break
+    return str(endpoint.url), signing_region
+
+
 def resolve_sts_url(builtins: MutableMapping[str, Any]) -> str:
     """The URL botocore's STS rule set gives for these built-ins.
 
     Only for the debug log: the request itself is resolved by botocore.
     """
     try:
-        provider = _sts_endpoint_provider()
-        params = {
-            name: builtins[definition.builtin]
-            for name, definition in provider.ruleset.parameters.items()
-            if definition.builtin and builtins.get(definition.builtin) is not None
-        }
-        return str(provider.resolve_endpoint(**params).url)
+        return resolve_sts_endpoint(builtins)[0]
     except Exception as error:  # a log line must never break a request
         return f"(not resolvable: {error})"
 

@@ -8,8 +8,11 @@ wrong and what would be accepted.
 
 from __future__ import annotations
 
+import math
 import os
-from dataclasses import dataclass
+import re
+import threading
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ProfileNotFound
@@ -23,6 +26,22 @@ if TYPE_CHECKING:
 PROFILE_KEY = "sts_region"
 #: Environment variable that overrides the profile key for one command.
 ENV_VAR = "AWS_STS_REGION"
+#: ``sts_region = auto``: the fastest region measured (see nearest.py).
+AUTO = "auto"
+#: Profile key and variable for the ordered failover list (see failover.py).
+FALLBACK_KEY = "sts_fallback"
+FALLBACK_ENV_VAR = "AWS_STS_FALLBACK"
+#: The word in ``sts_fallback`` for the partition's global endpoint.
+GLOBAL = "global"
+#: Profile key and variable: connect and read timeout of STS clients, in
+#: seconds, applied only when failover or auto is configured.
+TIMEOUT_KEY = "sts_timeout"
+TIMEOUT_ENV_VAR = "AWS_STS_TIMEOUT"
+#: Without ``sts_timeout``, a profile with a failover list gets this: STS
+#: answers in well under a second from anywhere, while botocore's 60 s
+#: default would hold a command a minute per hung region.
+DEFAULT_FAILOVER_TIMEOUT = 10.0
+MAX_TIMEOUT = 300.0
 
 
 class InvalidStsRegionError(BotoCoreError):
@@ -34,6 +53,12 @@ class InvalidStsRegionError(BotoCoreError):
     """
 
     fmt = "Invalid STS region in {source}: {value!r} {problem}; expected {expected}"
+
+
+class InvalidStsTimeoutError(BotoCoreError):
+    """The configured STS timeout cannot be used; nothing was sent."""
+
+    fmt = "Invalid STS timeout in {source}: {value!r} {problem}; expected {expected}"
 
 
 @dataclass(frozen=True)
@@ -48,6 +73,17 @@ class StsSettings:
 
     region: str | None
     source: str
+    #: Where to send a call when ``region`` is deactivated, unreachable or
+    #: too slow: region names and/or GLOBAL, in order (failover.py).
+    fallback: tuple[str, ...] = ()
+    fallback_source: str = ""
+    #: Connect and read timeout for STS clients, or None to leave botocore's.
+    timeout: float | None = None
+
+    @property
+    def profile_label(self) -> str:
+        """Where the failover list came from, for the warning line."""
+        return self.fallback_source or self.source
 
 
 def validate_sts_region(
@@ -56,6 +92,7 @@ def validate_sts_region(
     source: str,
     configured_region: str | None = None,
     partitions: Partitions,
+    also_accepted: str = "",
 ) -> str:
     """Return ``value`` if it names a region STS can be reached in, else raise.
 
@@ -73,7 +110,7 @@ def validate_sts_region(
             source=source,
             value=value,
             problem=problem,
-            expected=expected or _expected(shown, partitions),
+            expected=(expected or _expected(shown, partitions)) + also_accepted,
         )
 
     if not isinstance(value, str):
@@ -93,6 +130,70 @@ def validate_sts_region(
             + ", ".join(configured.sts_regions),
         )
     return value
+
+
+def validate_sts_fallback(
+    value: object,
+    *,
+    source: str,
+    region: str | None,
+    partitions: Partitions,
+) -> tuple[str, ...]:
+    """Parse an ``sts_fallback`` list: region names and/or ``global``,
+    separated by commas and/or spaces, every entry in ``region``'s partition
+    (``region`` is the STS region, else the session's own region, else None
+    for the aws partition). Duplicates are dropped; raise on any bad entry."""
+    partition = (
+        partitions.region_partition(region) if region else None
+    ) or partitions.by_name("aws")
+    has_global = partition is not None and partition.sts_global_region is not None
+    accepted = f", or {GLOBAL} for the global endpoint" if has_global else ""
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidStsRegionError(
+            source=source,
+            value=value,
+            problem="is empty",
+            expected="region names and/or global, separated by commas or spaces",
+        )
+    entries: list[str] = []
+    for entry in (e for e in re.split(r"[,\s]+", value) if e):
+        if entry == GLOBAL:
+            if not has_global:
+                assert partition is not None
+                raise InvalidStsRegionError(
+                    source=source,
+                    value=entry,
+                    problem=f"names no endpoint: partition {partition.name} has "
+                    "no global STS endpoint",
+                    expected=_expected(partition, partitions),
+                )
+        else:
+            validate_sts_region(
+                entry,
+                source=source,
+                configured_region=region,
+                partitions=partitions,
+                also_accepted=accepted,
+            )
+        if entry not in entries:
+            entries.append(entry)
+    return tuple(entries)
+
+
+def validate_sts_timeout(value: object, *, source: str) -> float:
+    """A number of seconds above 0 and at most MAX_TIMEOUT, else raise."""
+    try:
+        seconds = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        seconds = math.nan
+    if not (math.isfinite(seconds) and 0 < seconds <= MAX_TIMEOUT):
+        raise InvalidStsTimeoutError(
+            source=source,
+            value=value,
+            problem="is not a usable number of seconds",
+            expected=f"a number above 0 and at most {MAX_TIMEOUT:g}, such as 5",
+        )
+    return seconds
 
 
 def check_fips_endpoint(
@@ -122,39 +223,76 @@ def check_fips_endpoint(
 
 
 def read_sts_settings(session: Session, *, override: str | None = None) -> StsSettings:
-    """Read and validate the STS region of a botocore session.
+    """Read and validate the STS settings of a botocore session.
 
-    Precedence: ``override`` (from ``register(sts_region=...)``), then the
-    environment variable ``AWS_STS_REGION`` (an empty value counts as unset,
-    as shells export empty variables freely), then ``sts_region`` in the
-    session's profile.
+    Precedence for each key: ``override`` (from ``register(sts_region=...)``,
+    for ``sts_region`` only), then its environment variable (an empty value
+    counts as unset, as shells export empty variables freely), then the
+    session's profile. ``sts_region = auto`` is returned as AUTO and chosen
+    later (``SessionStsSettings``), so that a bad failover list or timeout
+    is reported before anything is measured.
     """
+    try:
+        scoped = session.get_scoped_config()
+    except ProfileNotFound:
+        # botocore reports the missing profile itself, more clearly.
+        return StsSettings(None, "no profile")
+    profile = session.profile or "default"
     value: object
     if override is not None:
         value, source = override, "register(sts_region=...)"
     elif os.environ.get(ENV_VAR):
         value, source = os.environ[ENV_VAR], f"environment variable {ENV_VAR}"
-    else:
-        try:
-            scoped = session.get_scoped_config()
-        except ProfileNotFound:
-            # botocore reports the missing profile itself, more clearly.
-            return StsSettings(None, "no profile")
-        if PROFILE_KEY not in scoped:
-            return StsSettings(None, f"no {PROFILE_KEY} in the profile")
+    elif PROFILE_KEY in scoped:
         value = scoped[PROFILE_KEY]
-        profile = session.profile or "default"
         source = f"{PROFILE_KEY} in profile {profile!r}"
-    configured_region = session.get_config_variable("region")
-    region = validate_sts_region(
-        value,
-        source=source,
-        configured_region=configured_region
-        if isinstance(configured_region, str)
-        else None,
-        partitions=default_partitions(),
-    )
-    return StsSettings(region, source)
+    else:
+        value, source = None, f"no {PROFILE_KEY} in the profile"
+    raw_fallback = _setting(scoped, FALLBACK_KEY, FALLBACK_ENV_VAR, profile)
+    raw_timeout = _setting(scoped, TIMEOUT_KEY, TIMEOUT_ENV_VAR, profile)
+    if value is None and raw_fallback is None:
+        # Not opted in: nothing more to read (sts_timeout alone does nothing).
+        return StsSettings(None, source)
+    configured = session.get_config_variable("region")
+    configured_region = configured if isinstance(configured, str) else None
+    partitions = default_partitions()
+    region: str | None = None
+    if value == AUTO:
+        region = AUTO
+    elif value is not None:
+        region = validate_sts_region(
+            value,
+            source=source,
+            configured_region=configured_region,
+            partitions=partitions,
+        )
+    fallback: tuple[str, ...] = ()
+    fallback_source = ""
+    if raw_fallback is not None:
+        fallback_value, fallback_source = raw_fallback
+        fallback = validate_sts_fallback(
+            fallback_value,
+            source=fallback_source,
+            region=region if region not in (None, AUTO) else configured_region,
+            partitions=partitions,
+        )
+    timeout: float | None = None
+    if raw_timeout is not None:
+        timeout = validate_sts_timeout(raw_timeout[0], source=raw_timeout[1])
+    elif fallback or region == AUTO:
+        timeout = DEFAULT_FAILOVER_TIMEOUT
+    return StsSettings(region, source, fallback, fallback_source, timeout)
+
+
+def _setting(
+    scoped: dict[str, object], key: str, env_var: str, profile: str
+) -> tuple[object, str] | None:
+    """(value, where it was said) of a plugin key, or None if unset."""
+    if os.environ.get(env_var):
+        return os.environ[env_var], f"environment variable {env_var}"
+    if key in scoped:
+        return scoped[key], f"{key} in profile {profile!r}"
+    return None
 
 
 class SessionStsSettings:
@@ -168,11 +306,34 @@ class SessionStsSettings:
         self._session = session
         self._override = override
         self._settings: StsSettings | None = None
+        self._lock = threading.RLock()
+        self._resolving = False
 
     def __call__(self) -> StsSettings:
-        if self._settings is None:
-            self._settings = read_sts_settings(self._session, override=self._override)
-        return self._settings
+        with self._lock:
+            if self._settings is not None:
+                return self._settings
+            if self._resolving:
+                # A client created while ``auto`` is being measured (its own
+                # probes) must not measure again: leave it alone.
+                return StsSettings(None, "sts_region = auto being chosen")
+            settings = read_sts_settings(self._session, override=self._override)
+            if settings.region == AUTO:
+                self._resolving = True
+                try:
+                    settings = _choose_auto(self._session, settings)
+                finally:
+                    self._resolving = False
+            self._settings = settings
+            return settings
+
+
+def _choose_auto(session: Session, settings: StsSettings) -> StsSettings:
+    # Loaded only for profiles that ask for auto.
+    from awscli_regional_sts.nearest import choose_nearest_region
+
+    choice = choose_nearest_region(session, settings)
+    return replace(settings, region=choice.region, source=choice.source)
 
 
 def _expected(partition: Partition | None, partitions: Partitions) -> str:

@@ -1,0 +1,319 @@
+"""Send an STS call to the next entry of ``sts_fallback`` when its region
+is deactivated, unreachable or too slow.
+
+Failover is a retry with another endpoint. botocore's ``Endpoint`` loops
+``while needs-retry says so`` and builds (and signs) the request afresh from
+``request_dict`` on every attempt, so the ``needs-retry.sts`` handler here
+can point ``request_dict['url']`` and the signing region at the next entry
+and answer "retry now" (0 seconds). botocore's own retry handler still runs
+on every attempt and keeps throttling and other transient errors; it is
+asked about the hops too, but only the first answer that is not None counts,
+so its attempt limit never stops a hop. Each hop does use one of botocore's
+attempts, which leaves fewer for throttling at the entry that answers.
+
+Only errors that depend on the region fail over: RegionDisabledException
+(AccessDenied saying STS is not activated, from older releases), and no
+connection or no answer in time. Errors that would be the same everywhere
+(AccessDenied on a role, ExpiredToken, validation errors, a wrong MFA code)
+and throttling never do.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import MutableMapping
+from dataclasses import dataclass, field
+from typing import Any, Callable
+from urllib.parse import urlsplit, urlunsplit
+
+from awscli_regional_sts.partitions import default_partitions
+from awscli_regional_sts.routing import (
+    AWS_REGION,
+    AWS_STS_USE_GLOBAL_ENDPOINT,
+    LOGGER_NAME,
+    SDK_ENDPOINT,
+    partition_mismatch,
+    pin_signing_region,
+    resolve_sts_endpoint,
+)
+from awscli_regional_sts.settings import GLOBAL, StsSettings
+
+logger = logging.getLogger(LOGGER_NAME)
+
+#: Key of the per-call failover state in botocore's request context.
+CONTEXT_KEY = "awscli_regional_sts.failover"
+
+#: botocore errors meaning "no connection, or no answer in time". Matched by
+#: class name so that every botocore (plain, CLI v1 bundle, CLI v2 fork)
+#: works.
+CONNECTION_ERRORS = frozenset(
+    {
+        "EndpointConnectionError",
+        "ConnectTimeoutError",
+        "ReadTimeoutError",
+        "ProxyConnectionError",
+        "ConnectionClosedError",
+    }
+)
+TIMEOUT_ERRORS = frozenset({"ConnectTimeoutError", "ReadTimeoutError"})
+REGION_DISABLED = "RegionDisabledException"
+#: How older STS releases said RegionDisabledException, in an AccessDenied.
+NOT_ACTIVATED_TEXT = "sts is not activated in this region"
+
+#: One warning per process, whatever the number of calls that failed over.
+_warned = False
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why one endpoint did not do: an error code or a botocore error name."""
+
+    code: str
+    unreachable: bool = False
+    timed_out: bool = False
+
+    def describe(self, timeout: float | None) -> str:
+        if self.timed_out:
+            limit = f" within {timeout:g} s" if timeout else " in time"
+            return f"did not answer{limit} ({self.code})"
+        if self.unreachable:
+            return f"could not be reached ({self.code})"
+        return f"answered {self.code}"
+
+
+def failover_reason(response: Any, caught_exception: Any) -> Failure | None:
+    """The Failure that makes a call fail over, or None when it must not.
+
+    ``response`` is botocore's (http_response, parsed) or None;
+    ``caught_exception`` what the attempt raised, or None.
+    """
+    if caught_exception is not None:
+        name = type(caught_exception).__name__
+        if name not in CONNECTION_ERRORS:
+            return None
+        # Older urllib3 reports a proxy tunnel that never answered as a
+        # ProxyError wrapping the timeout.
+        cause = str(getattr(caught_exception, "kwargs", {}).get("error", ""))
+        timed_out = name in TIMEOUT_ERRORS or "timed out" in cause.lower()
+        return Failure(name, unreachable=True, timed_out=timed_out)
+    if not isinstance(response, tuple) or len(response) != 2:
+        return None
+    parsed = response[1]
+    error = parsed.get("Error") if isinstance(parsed, dict) else None
+    if not isinstance(error, dict):
+        return None
+    code = str(error.get("Code") or "")
+    message = str(error.get("Message") or "").lower()
+    if code == REGION_DISABLED or (
+        code == "AccessDenied" and NOT_ACTIVATED_TEXT in message
+    ):
+        return Failure(code)
+    return None
+
+
+@dataclass
+class FailoverState:
+    """One call's way through its endpoints; lives in the request context,
+    which botocore keeps across the attempts of one call."""
+
+    #: The endpoint rule set's inputs of the first attempt, after routing.
+    builtins: dict[str, Any]
+    #: Entries not tried yet, in order.
+    remaining: list[str]
+    #: What the endpoint in use is called in messages.
+    current: str
+    #: Where the failover list came from, for messages.
+    source: str
+    timeout: float | None
+    tried: list[tuple[str, Failure]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return ", ".join(f"{name} ({failure.code})" for name, failure in self.tried)
+
+
+def remember_failover_inputs(
+    builtins: MutableMapping[str, Any],
+    model: Any,
+    context: MutableMapping[str, Any],
+    *,
+    settings: Callable[[], StsSettings],
+    **kwargs: Any,
+) -> None:
+    """Handle ``before-endpoint-resolution.sts`` after the router: keep the
+    rule set's inputs so that a hop resolves the next entry's endpoint
+    exactly as the first one was (partition, FIPS, dual-stack).
+
+    Nothing is kept (so nothing fails over) when the user configured an
+    endpoint, which wins, or when the client is in another partition.
+    """
+    if builtins.get(SDK_ENDPOINT):
+        return
+    current = settings()
+    if not current.fallback:
+        return
+    region = current.region
+    if region is not None and partition_mismatch(
+        builtins, region, current.source, model
+    ):
+        return
+    if region is not None:
+        first = region
+    elif builtins.get(AWS_STS_USE_GLOBAL_ENDPOINT) or str(
+        builtins.get(AWS_REGION)
+    ).endswith("-global"):
+        first = GLOBAL
+    else:
+        first = str(builtins.get(AWS_REGION))
+    context[CONTEXT_KEY] = FailoverState(
+        builtins=dict(builtins),
+        remaining=[entry for entry in current.fallback if entry != first],
+        current=first,
+        source=current.profile_label,
+        timeout=current.timeout,
+    )
+
+
+def fail_over_sts_request(
+    request_dict: MutableMapping[str, Any],
+    response: Any = None,
+    caught_exception: Any = None,
+    operation: Any = None,
+    *,
+    settings: Callable[[], StsSettings],
+    **kwargs: Any,
+) -> int | None:
+    """Handle ``needs-retry.sts``: 0 (retry at once) after pointing the call
+    at the next entry, or None to leave the decision to botocore."""
+    context = request_dict.get("context")
+    state = context.get(CONTEXT_KEY) if isinstance(context, MutableMapping) else None
+    if not isinstance(state, FailoverState):
+        return None
+    failure = failover_reason(response, caught_exception)
+    if failure is None:
+        if state.tried:
+            _after_failover(state, response, caught_exception, operation)
+        return None
+    state.tried.append((state.current, failure))
+    while state.remaining:
+        entry = state.remaining.pop(0)
+        try:
+            url, signing_region = entry_endpoint(state.builtins, entry)
+        except Exception as error:  # an entry botocore cannot resolve is skipped
+            logger.debug("STS failover: skipping %s: %s", entry, error)
+            continue
+        request_dict["url"] = _with_host_of(url, str(request_dict["url"]))
+        assert isinstance(context, MutableMapping)
+        pin_signing_region(context, signing_region)
+        logger.debug(
+            "STS %s failing over: %s %s; sending it to %s, signed for %s (%s)",
+            _operation(operation),
+            _label(state.tried[-1][0]),
+            failure.describe(state.timeout),
+            url,
+            signing_region,
+            state.source,
+        )
+        state.current = entry
+        return 0
+    _annotate(response, caught_exception, state)
+    return None
+
+
+def entry_endpoint(builtins: MutableMapping[str, Any], entry: str) -> tuple[str, str]:
+    """(URL, signing region) of one ``sts_fallback`` entry, from botocore's
+    rule set with the first attempt's other inputs."""
+    aimed = dict(builtins)
+    aimed[SDK_ENDPOINT] = None
+    aimed[AWS_STS_USE_GLOBAL_ENDPOINT] = False
+    region = entry
+    if entry == GLOBAL:
+        partition = default_partitions().region_partition(
+            str(builtins.get(AWS_REGION))
+        ) or default_partitions().by_name("aws")
+        global_region = partition.sts_global_region if partition else None
+        if global_region is None:
+            raise ValueError("this partition has no global STS endpoint")
+        region = global_region
+    aimed[AWS_REGION] = region
+    url, signing_region = resolve_sts_endpoint(aimed)
+    return url, signing_region or region
+
+
+def _with_host_of(endpoint_url: str, request_url: str) -> str:
+    """``request_url`` with the scheme and host of ``endpoint_url`` (STS
+    endpoints have no path; the request's path and query are kept)."""
+    new = urlsplit(endpoint_url)
+    old = urlsplit(request_url)
+    return urlunsplit((new.scheme, new.netloc, old.path, old.query, old.fragment))
+
+
+def _after_failover(
+    state: FailoverState, response: Any, caught_exception: Any, operation: Any
+) -> None:
+    """After a hop: the warning on success, the list of tries on an error."""
+    status = getattr(response[0], "status_code", 0) if response else 0
+    if caught_exception is None and status and status < 300:
+        warn_once(failover_warning(state))
+    else:
+        _annotate(response, caught_exception, state)
+
+
+def failover_warning(state: FailoverState) -> str:
+    """The one line on stderr that says a failover happened, and the fix."""
+    causes = "; ".join(
+        f"STS {_label(name)} {failure.describe(state.timeout)}"
+        for name, failure in state.tried
+    )
+    first, first_failure = state.tried[0]
+    if first_failure.unreachable:
+        fix = "check the network path to that endpoint, or raise sts_timeout"
+    else:
+        fix = (
+            f"activate STS in {first} for the account (IAM console, Account "
+            "settings) or choose another sts_region with "
+            "'aws sts activation-check'"
+        )
+    return (
+        f"awscli-regional-sts: {causes}; used {_label(state.current, bare=True)} "
+        f"({state.source}). To stop failing over, {fix}."
+    )
+
+
+def warn_once(line: str) -> None:
+    global _warned
+    if _warned:
+        logger.debug("%s", line)
+        return
+    _warned = True
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+
+
+def _annotate(response: Any, caught_exception: Any, state: FailoverState) -> None:
+    """Add what was tried to the error the caller gets."""
+    note = f" (awscli-regional-sts tried: {state.summary()})"
+    if not state.tried:
+        return
+    if caught_exception is not None:
+        args = getattr(caught_exception, "args", ())
+        text = str(args[0]) if args else str(caught_exception)
+        if note not in text:
+            caught_exception.args = (text + note, *args[1:])
+        return
+    parsed = response[1] if isinstance(response, tuple) and len(response) == 2 else None
+    error = parsed.get("Error") if isinstance(parsed, dict) else None
+    if isinstance(error, dict):
+        message = str(error.get("Message") or "")
+        if note not in message:
+            error["Message"] = message + note
+
+
+def _label(name: str, bare: bool = False) -> str:
+    if name == GLOBAL:
+        return "the global endpoint" if bare else "at the global endpoint"
+    return name if bare else f"in {name}"
+
+
+def _operation(model: Any) -> str:
+    return str(getattr(model, "name", model))
