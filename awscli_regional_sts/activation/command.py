@@ -24,6 +24,13 @@ from awscli_regional_sts.activation.check import (
     Report,
     credentials_redacted_in_logs,
 )
+from awscli_regional_sts.activation.organization_command import (
+    ARG_TABLE as ORGANIZATION_ARG_TABLE,
+)
+from awscli_regional_sts.activation.organization_command import (
+    organization_arguments,
+    run_organization_check,
+)
 from awscli_regional_sts.activation.probe import ACTIVE, GLOBAL
 from awscli_regional_sts.partitions import Partition, Partitions, default_partitions
 
@@ -279,6 +286,7 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
                 "active. The report is printed either way."
             ),
         },
+        *ORGANIZATION_ARG_TABLE,
     ]
 
     def _run_main(self, parsed_args: Any, parsed_globals: Any) -> int:
@@ -294,6 +302,7 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
             arguments = validate_arguments(
                 parsed_args, partition, partitions, sts_region
             )
+            organization = organization_arguments(parsed_args, parsed_globals)
         except ArgumentProblem as problem:
             sys.stderr.write(f"aws sts {self.NAME}: error: {problem}\n")
             return PARAM_VALIDATION_ERROR_RC
@@ -311,6 +320,10 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
             router_handlers=_router_handlers(),
             sts_region=sts_region,
         )
+        if organization is not None:
+            return run_organization_check(
+                self.NAME, session, options, organization, parsed_globals
+            )
         progress = _Progress() if sys.stderr.isatty() else None
         with credentials_redacted_in_logs() as redactor:
             try:
