@@ -248,3 +248,43 @@ def _router_handlers() -> tuple[tuple[str, str], ...]:
         (event, handlers._unique_id(handler))
         for event, handler in handlers.SESSION_HANDLERS
     )
+
+
+def save_activation_check(report: Any, profile: str) -> str | None:
+    """Save an ``aws sts activation-check`` report (its JSON form) for
+    ``auto``; return None, or one line saying why it was not saved.
+
+    Only the rows of regions are kept (the global endpoint is not a value of
+    ``sts_region``), with their status, Verified and latency.
+    """
+    partitions = default_partitions()
+    partition = partitions.by_name(str(report.get("Partition")))
+    account = str(report.get("Account") or "")
+    if partition is None:
+        return f"measurements not saved: unknown partition {report.get('Partition')!r}"
+    regions = tuple(
+        cache.RegionMeasurement(
+            str(row["Region"]),
+            str(row["Status"]),
+            bool(row.get("Verified")),
+            row.get("LatencyMs"),
+        )
+        for row in report.get("Regions") or ()
+        if row.get("Region") in partition.sts_regions
+    )
+    try:
+        path = cache.save(
+            cache.cache_directory(),
+            cache.Measurements(
+                partition.name,
+                account,
+                time.time(),
+                METHOD_ACTIVATION_CHECK,
+                regions,
+                (profile,),
+            ),
+        )
+    except (OSError, cache.CacheProblem) as error:
+        return f"measurements not saved: {error}"
+    logger.debug("activation-check: measurements saved to %s", path)
+    return None

@@ -40,6 +40,8 @@ from awscli_regional_sts.partitions import Partition, Partitions, default_partit
 PARAM_VALIDATION_ERROR_RC = 252
 #: Exit status of ``--require-active`` when a named region is not active.
 NOT_ACTIVE_RC = 1
+#: Exit status when ``--save`` could not write (the CLI's general error).
+SAVE_FAILED_RC = 255
 
 DEFAULT_TIMEOUT = 5.0
 DEFAULT_MAX_CONCURRENCY = 8
@@ -286,6 +288,17 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
                 "active. The report is printed either way."
             ),
         },
+        {
+            "name": "save",
+            "action": "store_true",
+            "help_text": (
+                "Save the statuses and latencies for <code>sts_region = "
+                "auto</code>, under ~/.aws/cli/cache/regional-sts (per account "
+                "and partition; nothing secret). Profiles with "
+                "<code>sts_region = auto</code> then use the fastest active "
+                "region without measuring."
+            ),
+        },
         *ORGANIZATION_ARG_TABLE,
     ]
 
@@ -340,6 +353,14 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
         output = parsed_globals.output or session.get_config_variable("output")
         formatter = get_formatter(output or "json", parsed_globals)
         formatter(self.NAME, report.to_dict())
+
+        if getattr(parsed_args, "save", False):
+            from awscli_regional_sts.nearest import save_activation_check
+
+            not_saved = save_activation_check(report.to_dict(), options.profile)
+            if not_saved:
+                sys.stderr.write(f"aws sts {self.NAME}: {not_saved}\n")
+                return SAVE_FAILED_RC
 
         if arguments.require_active is not None:
             failing = not_active(report, arguments.require_active)
