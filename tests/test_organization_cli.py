@@ -284,3 +284,19 @@ def test_many_accounts_over_several_pages(aws_env: AwsEnv) -> None:
     assert lines[-1]["Summary"]["AccountsChecked"] == 45 + 3
     listing = [r for r in aws_env.simulator.requests if r.action == "ListAccounts"]
     assert len(listing) == 3  # 50 accounts, 20 a page
+
+
+def test_help_documents_the_organization_options(aws_env: AwsEnv) -> None:
+    build_organization(aws_env)
+    env = {"PAGER": "cat", "MANPAGER": "cat"}
+    page = aws_env.run(CLI_V1, "sts", "activation-check", "help", env=env).check()
+    text = page.stdout.replace("\b", "")
+    for option in (
+        "--organization",
+        "--member-role-name",
+        "--accounts",
+        "--include-suspended",
+        "--max-accounts-in-flight",
+        "--output-format",
+    ):
+        assert option in text
