@@ -226,6 +226,7 @@ def test_accounts_are_validated_and_deduplicated() -> None:
         ({"max_accounts_in_flight": "0"}, {}, "--max-accounts-in-flight"),
         ({"role_arn": "arn:aws:iam::111111111111:role/R"}, {}, "--role-arn"),
         ({"require_active": []}, {}, "--require-active"),
+        ({"save": True}, {}, "--save"),
         ({"output_format": JSONL}, {"query": object()}, "--query"),
         ({"output_format": JSONL}, {"output": "table"}, "--output table"),
     ],

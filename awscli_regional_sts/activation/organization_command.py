@@ -158,8 +158,9 @@ def organization_arguments(
     for dest, option in (
         ("role_arn", "--role-arn"),
         ("require_active", "--require-active"),
+        ("save", "--save"),
     ):
-        if getattr(parsed_args, dest, None) is not None:
+        if getattr(parsed_args, dest, None) not in (None, False):
             raise ArgumentProblem(
                 f"{option} cannot be used with --organization (it asks about "
                 "one account)"
