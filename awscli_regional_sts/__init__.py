@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 __version__ = "0.1.0"
 
+#: The plugin's logger; ``aws --debug`` shows it (see handlers.py).
+LOGGER_NAME = "awscli_regional_sts"
+
 __all__ = ["__version__", "awscli_initialize", "register"]
 
 

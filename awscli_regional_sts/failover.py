@@ -27,11 +27,11 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import urlsplit, urlunsplit
 
+from awscli_regional_sts import LOGGER_NAME
 from awscli_regional_sts.partitions import default_partitions
 from awscli_regional_sts.routing import (
     AWS_REGION,
     AWS_STS_USE_GLOBAL_ENDPOINT,
-    LOGGER_NAME,
     SDK_ENDPOINT,
     partition_mismatch,
     pin_signing_region,

@@ -34,9 +34,9 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from awscli_regional_sts import cache
+from awscli_regional_sts import LOGGER_NAME, cache
+from awscli_regional_sts.handlers import session_handler_ids
 from awscli_regional_sts.partitions import Partition, default_partitions
-from awscli_regional_sts.routing import LOGGER_NAME
 from awscli_regional_sts.settings import StsSettings
 
 if TYPE_CHECKING:
@@ -176,7 +176,7 @@ def measure_first_use(
     from awscli_regional_sts.activation.check import run_parallel
     from awscli_regional_sts.activation.probe import aim_client, probe_config
 
-    router = _router_handlers()
+    router = session_handler_ids()
     config = probe_config(FIRST_USE_TIMEOUT).merge(Config(signature_version=UNSIGNED))
     tasks = {}
     # Clients are created here, in this thread; each is used by one thread.
@@ -232,22 +232,11 @@ def _account_of_caller(session: Session, region: str) -> str | None:
         client: Any = session.create_client(
             "sts", region_name=region, config=probe_config(FIRST_USE_TIMEOUT)
         )
-        aim_client(client, region, _router_handlers())
+        aim_client(client, region, session_handler_ids())
         return str(client.get_caller_identity()["Account"])
     except Exception as error:  # only the cache's key is lost
         logger.debug("sts_region = auto: account not known (%s); not saved", error)
         return None
-
-
-def _router_handlers() -> tuple[tuple[str, str], ...]:
-    """(event, unique_id) of the plugin's session handlers, which probe
-    clients must not run (they would route the probes)."""
-    from awscli_regional_sts import handlers
-
-    return tuple(
-        (event, handlers._unique_id(handler))
-        for event, handler in handlers.SESSION_HANDLERS
-    )
 
 
 def save_activation_check(report: Any, profile: str) -> str | None:

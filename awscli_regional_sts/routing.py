@@ -14,14 +14,13 @@ from collections.abc import MutableMapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable
 
+from awscli_regional_sts import LOGGER_NAME
 from awscli_regional_sts.partitions import default_partitions
 from awscli_regional_sts.settings import StsSettings, check_fips_endpoint
 
 if TYPE_CHECKING:
     from botocore.endpoint_provider import EndpointProvider
 
-#: The logger of the plugin; ``aws --debug`` shows it (see handlers.py).
-LOGGER_NAME = "awscli_regional_sts"
 logger = logging.getLogger(LOGGER_NAME)
 
 # Names of botocore's endpoint rule set built-ins (EndpointResolverBuiltins,

@@ -21,10 +21,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable
 
-from awscli_regional_sts.settings import StsSettings
-
 if TYPE_CHECKING:
     from botocore.session import Session
+
+    from awscli_regional_sts.settings import StsSettings
 
 #: Attribute marking our wrapper, so that registering again does not wrap twice.
 _ORIGINAL = "_awscli_regional_sts_create_client"

@@ -305,9 +305,10 @@ def test_cli_table_equips_the_session_on_session_initialized(aws_files: Path) ->
     aws_files.write_text("[default]\nsts_region = ap-northeast-1\n")
     session = botocore.session.Session()
     awscli_regional_sts.awscli_initialize(session.get_component("event_emitter"))
-    assert ("session-initialized", handlers.on_session_initialized) in (
-        handlers.CLI_HANDLERS
-    )
+    assert (
+        "session-initialized",
+        "awscli_regional_sts.handlers:on_session_initialized",
+    ) in handlers.CLI_HANDLERS
 
     class Args:
         debug = True

@@ -19,6 +19,10 @@ from __future__ import annotations
 
 from typing import Any
 
+#: The role AWS Organizations creates in the accounts it creates: what
+#: ``--organization`` assumes in each member account unless told otherwise.
+DEFAULT_MEMBER_ROLE_NAME = "OrganizationAccountAccessRole"
+
 
 def inject_commands(command_table: Any, session: Any, **kwargs: Any) -> None:
     """Handle ``building-command-table.sts``: add ``activation-check``."""
@@ -27,4 +31,4 @@ def inject_commands(command_table: Any, session: Any, **kwargs: Any) -> None:
     command_table[ActivationCheckCommand.NAME] = ActivationCheckCommand(session)
 
 
-__all__ = ["inject_commands"]
+__all__ = ["DEFAULT_MEMBER_ROLE_NAME", "inject_commands"]

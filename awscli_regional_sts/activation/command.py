@@ -13,17 +13,11 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from awscli.customizations.commands import BasicCommand
 from awscli.formatter import get_formatter
 
-from awscli_regional_sts.activation.check import (
-    ActivationCheck,
-    CheckOptions,
-    Report,
-    credentials_redacted_in_logs,
-)
 from awscli_regional_sts.activation.organization_command import (
     ARG_TABLE as ORGANIZATION_ARG_TABLE,
 )
@@ -31,8 +25,14 @@ from awscli_regional_sts.activation.organization_command import (
     organization_arguments,
     run_organization_check,
 )
-from awscli_regional_sts.activation.probe import ACTIVE, GLOBAL
-from awscli_regional_sts.partitions import Partition, Partitions, default_partitions
+from awscli_regional_sts.handlers import session_handler_ids
+
+# The check itself (and botocore's clients with it) loads only when the
+# command runs: the sts command table, and so this module, is built for
+# every `aws sts ...` command.
+if TYPE_CHECKING:
+    from awscli_regional_sts.activation.check import Report
+    from awscli_regional_sts.partitions import Partition, Partitions
 
 #: The CLI's exit status for invalid parameters (CLI v2's
 #: PARAM_VALIDATION_ERROR_RC; CLI v1 has no separate status and uses 255
@@ -69,6 +69,8 @@ class Arguments:
 def region_choices(partition: Partition) -> tuple[str, ...]:
     """Names ``--regions`` accepts: the partition's STS regions from
     botocore's endpoint data, and ``global`` where a global endpoint exists."""
+    from awscli_regional_sts.activation.probe import GLOBAL
+
     names = tuple(partition.sts_regions)
     return (GLOBAL, *names) if partition.name == "aws" else names
 
@@ -192,6 +194,8 @@ def regions_to_probe(
 
 def not_active(report: Report, regions: Sequence[str]) -> list[str]:
     """The required regions that are not active, as "region (status)"."""
+    from awscli_regional_sts.activation.probe import ACTIVE
+
     return [
         f"{region} ({report.status_of(region) or 'not checked'})"
         for region in regions
@@ -303,6 +307,13 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
     ]
 
     def _run_main(self, parsed_args: Any, parsed_globals: Any) -> int:
+        from awscli_regional_sts.activation.check import (
+            ActivationCheck,
+            CheckOptions,
+            credentials_redacted_in_logs,
+        )
+        from awscli_regional_sts.partitions import default_partitions
+
         session = self._session
         partitions = default_partitions()
         profile_region = parsed_globals.region or session.get_config_variable("region")
@@ -330,7 +341,7 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
             samples=arguments.samples,
             role_arn=arguments.role_arn,
             verify=getattr(parsed_globals, "verify_ssl", None),
-            router_handlers=_router_handlers(),
+            router_handlers=session_handler_ids(),
             sts_region=sts_region,
         )
         if organization is not None:
@@ -393,14 +404,3 @@ def _sts_region(session: Any) -> str | None:
     except Exception:
         # An invalid value is reported by the router on the first STS call.
         return None
-
-
-def _router_handlers() -> tuple[tuple[str, str], ...]:
-    """(event, unique_id) of the plugin's own session handlers, which probe
-    clients must not run: they would reroute the probes."""
-    from awscli_regional_sts import handlers
-
-    return tuple(
-        (event, handlers._unique_id(handler))
-        for event, handler in handlers.SESSION_HANDLERS
-    )

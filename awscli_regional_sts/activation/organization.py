@@ -37,6 +37,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from awscli_regional_sts.activation import DEFAULT_MEMBER_ROLE_NAME
 from awscli_regional_sts.activation.check import (
     CALLER,
     GLOBAL_ENDPOINT_PARTITION,
@@ -66,9 +67,6 @@ from awscli_regional_sts.activation.probe import (
     probe_region,
 )
 
-#: The role AWS Organizations creates in every account it creates, trusted
-#: by the management account.
-DEFAULT_MEMBER_ROLE_NAME = "OrganizationAccountAccessRole"
 ROLE_SESSION_NAME = "sts-activation-check"
 #: ListAccounts' largest page.
 LIST_ACCOUNTS_PAGE_SIZE = 20

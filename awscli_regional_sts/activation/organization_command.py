@@ -21,18 +21,16 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from awscli_regional_sts.activation.check import (
-    CheckOptions,
-    credentials_redacted_in_logs,
-)
-from awscli_regional_sts.activation.organization import (
-    DEFAULT_MEMBER_ROLE_NAME,
-    AccountResult,
-    OrganizationCheck,
-    OrganizationOptions,
-)
+from awscli_regional_sts.activation import DEFAULT_MEMBER_ROLE_NAME
+
+if TYPE_CHECKING:
+    from awscli_regional_sts.activation.check import CheckOptions
+    from awscli_regional_sts.activation.organization import (
+        AccountResult,
+        OrganizationOptions,
+    )
 
 DOCUMENT = "document"
 JSONL = "jsonl"
@@ -192,6 +190,8 @@ def organization_arguments(
                 f"--output {parsed_globals.output} does not apply to "
                 "--output-format jsonl, which writes JSON lines"
             )
+    from awscli_regional_sts.activation.organization import OrganizationOptions
+
     return OrganizationArguments(
         OrganizationOptions(
             member_role_name=role_name,
@@ -241,6 +241,9 @@ def run_organization_check(
 ) -> int:
     """Run the check and print it; the exit status (0: every account was
     listed and handled, whether or not some have an Error)."""
+    from awscli_regional_sts.activation.check import credentials_redacted_in_logs
+    from awscli_regional_sts.activation.organization import OrganizationCheck
+
     options = dataclasses.replace(
         options, max_concurrency=arguments.max_concurrency, samples=arguments.samples
     )
