@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -193,10 +194,14 @@ class AwsEnv:
         kind: str = BOTO3,
         env: dict[str, str] | None = None,
         timeout: float = 60,
+        args: Sequence[str] = (),
+        plugin: bool = False,
     ) -> Result:
-        """Run a Python snippet in a boto3 kind's virtualenv (no [plugins])."""
-        argv = python_command(kind) + ["-c", code]
-        self.write_files(kind, plugin=False)
+        """Run a Python snippet (``sys.argv[1:]`` = ``args``) in a boto3
+        kind's virtualenv; the config gets a ``[plugins]`` section only if
+        asked (for a snippet that drives the CLI v1 of that virtualenv)."""
+        argv = python_command(kind) + ["-c", code, *args]
+        self.write_files(CLI_V1 if plugin else kind, plugin=plugin)
         return _run(argv, self.env(env), timeout, None)
 
 

@@ -1,0 +1,61 @@
+"""What the plugin loads into an `aws` process, read from the real CLI.
+
+The AWS CLI imports the plugin for every command, so anything the plugin
+imports eagerly is a start-up cost on every command. These tests run the
+real CLI v1 driver (what the `aws` script runs) in a child process and read
+which of the plugin's modules it had loaded when the command finished:
+structure, not timings (the figures are in benchmarks/plugin_overhead.py).
+"""
+
+from __future__ import annotations
+
+import json
+
+from tests.harness import AwsEnv
+
+#: The `aws` script's own body, plus a look at sys.modules on the way out.
+AWS_MAIN = """
+import json, sys
+import awscli.clidriver
+rc = awscli.clidriver.main()
+print(json.dumps(sorted(m for m in sys.modules if m.startswith("awscli_regional_sts"))),
+      file=sys.stderr)
+sys.exit(rc)
+"""
+
+
+def plugin_modules(env: AwsEnv, *args: str) -> set[str]:
+    """The plugin's modules that `aws ARGS` loaded (it must succeed)."""
+    result = env.run_python(AWS_MAIN, args=args, plugin=True).check()
+    return set(json.loads(result.stderr.strip().splitlines()[-1]))
+
+
+def test_a_command_without_sts_loads_only_the_handler_table(aws_env: AwsEnv) -> None:
+    aws_env.config = "[default]\nregion = eu-west-1\nsts_region = ap-northeast-1\n"
+    assert plugin_modules(aws_env, "configure", "list") == {
+        "awscli_regional_sts",
+        "awscli_regional_sts.handlers",
+        # Wraps create_client for sts clients; reads no setting until one is made.
+        "awscli_regional_sts.timeouts",
+    }
+
+
+def test_an_sts_command_does_not_load_the_activation_check(aws_env: AwsEnv) -> None:
+    user = aws_env.simulator.add_user("startup")
+    aws_env.credentials = (
+        f"[default]\naws_access_key_id = {user.access_key_id}\n"
+        f"aws_secret_access_key = {user.secret_access_key}\n"
+    )
+    aws_env.config = "[default]\nsts_region = ap-northeast-1\n"
+    loaded = plugin_modules(aws_env, "sts", "get-caller-identity")
+    # Routing runs, and the sts command table lists activation-check ...
+    assert "awscli_regional_sts.routing" in loaded
+    assert "awscli_regional_sts.activation.command" in loaded
+    # ... but the check itself loads only when it runs.
+    assert not loaded & {
+        "awscli_regional_sts.activation.check",
+        "awscli_regional_sts.activation.probe",
+        "awscli_regional_sts.activation.organization",
+        "awscli_regional_sts.nearest",
+        "awscli_regional_sts.installer",
+    }, sorted(loaded)
