@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 #: Partition endpoint names (``aws-global``) and the deprecated ``*-fips``
@@ -130,13 +129,23 @@ def _has_fips_variant(entry: Mapping[str, Any]) -> bool:
     )
 
 
-@lru_cache(maxsize=1)
-def default_partitions() -> Partitions:
+_loaded: list[Partitions] = []
+
+
+def default_partitions(loader: Any = None) -> Partitions:
     """The partitions of the running botocore's bundled endpoint data.
 
     Loaded once per process, on first use (i.e. at the first STS request of
-    a profile that sets ``sts_region``), never at import time.
+    a profile that sets ``sts_region``), never at import time. Pass the
+    session's data loader where one is at hand: botocore reads
+    ``endpoints.json`` through it for its own clients and keeps what it
+    parsed, so the file (about 40 ms to parse) is then read once, not twice.
     """
-    from botocore.loaders import create_loader
+    if not _loaded:
+        if loader is None:
+            from botocore.loaders import create_loader
 
-    return Partitions.from_endpoint_data(create_loader().load_data("endpoints"))
+            loader = create_loader()
+        # A race only loads the data twice; both results are equal.
+        _loaded[:1] = [Partitions.from_endpoint_data(loader.load_data("endpoints"))]
+    return _loaded[0]

@@ -255,7 +255,7 @@ def read_sts_settings(session: Session, *, override: str | None = None) -> StsSe
         return StsSettings(None, source)
     configured = session.get_config_variable("region")
     configured_region = configured if isinstance(configured, str) else None
-    partitions = default_partitions()
+    partitions = default_partitions(session.get_component("data_loader"))
     region: str | None = None
     if value == AUTO:
         region = AUTO

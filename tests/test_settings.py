@@ -290,3 +290,23 @@ def test_importing_the_package_loads_nothing_else() -> None:
         cwd=REPO_ROOT,
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_partition_data_is_read_through_the_sessions_loader(
+    config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """botocore parses endpoints.json through the session's loader for its
+    own clients and keeps it; the plugin must not parse it a second time."""
+    from awscli_regional_sts import partitions as partitions_module
+
+    monkeypatch.setattr(partitions_module, "_loaded", [])
+    tokyo = session("tokyo")
+    loader = tokyo.get_component("data_loader")
+    asked: list[str] = []
+    load_data = loader.load_data
+    monkeypatch.setattr(
+        loader, "load_data", lambda name: asked.append(name) or load_data(name)
+    )
+    assert read_sts_settings(tokyo).region == "ap-northeast-1"
+    assert asked == ["endpoints"]
+    assert default_partitions() is partitions_module._loaded[0]
