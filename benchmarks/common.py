@@ -24,13 +24,8 @@ from tests.simulator import Simulator
 def aws_home() -> Iterator[AwsEnv]:
     """A started simulator and a fresh AWS home with one IAM user's keys."""
     with TemporaryDirectory(prefix="regional-sts-bench-") as tmp, Simulator() as sim:
-        user = sim.add_user("bench")
         env = AwsEnv(root=Path(tmp), simulator=sim)
-        env.credentials = (
-            "[bench]\n"
-            f"aws_access_key_id = {user.access_key_id}\n"
-            f"aws_secret_access_key = {user.secret_access_key}\n"
-        )
+        env.add_keys("bench", sim.add_user("bench"))
         yield env
 
 

@@ -72,13 +72,8 @@ def demo(kind: str) -> None:
         sim.set_region("ap-northeast-1", latency=TOKYO_LATENCY)
         sim.set_region("ap-southeast-1", state="deactivated", latency=0.09)
         sim.set_region("eu-west-1", latency=0.25)
-        user = sim.add_user("demo-user")
         env = AwsEnv(root=Path(tmp), simulator=sim)
-        env.credentials = (
-            "[demo]\n"
-            f"aws_access_key_id = {user.access_key_id}\n"
-            f"aws_secret_access_key = {user.secret_access_key}\n"
-        )
+        env.add_keys("demo", sim.add_user("demo-user"))
         env.config = "[profile demo]\noutput = json\n"
         env.write_files(kind, plugin=False)
 

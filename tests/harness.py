@@ -147,6 +147,15 @@ class AwsEnv:
     def credentials_file(self) -> Path:
         return self.root / "credentials"
 
+    def add_keys(self, profile: str, keys: Any) -> None:
+        """Add a credentials-file section with ``keys`` (a simulator
+        ``Credentials``) for ``profile``."""
+        self.credentials += (
+            f"[{profile}]\n"
+            f"aws_access_key_id = {keys.access_key_id}\n"
+            f"aws_secret_access_key = {keys.secret_access_key}\n"
+        )
+
     def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         """A clean environment: no AWS_* from outside, no metadata service."""
         env = {k: os.environ[k] for k in _PASSTHROUGH if k in os.environ}

@@ -32,12 +32,8 @@ print(json.dumps({"python": list(sys.version_info[:2]),
 
 def test_plugin_runs_on_python_39(aws_env: AwsEnv) -> None:
     sim = aws_env.simulator
-    user = sim.add_user("py39")
     role = sim.add_role("py39-role")
-    aws_env.credentials = (
-        f"[base]\naws_access_key_id = {user.access_key_id}\n"
-        f"aws_secret_access_key = {user.secret_access_key}\n"
-    )
+    aws_env.add_keys("base", sim.add_user("py39"))
     aws_env.config = (
         f"[profile assumer]\nrole_arn = {role}\nsource_profile = base\n"
         "sts_region = ap-northeast-1\n"

@@ -41,11 +41,7 @@ def test_a_command_without_sts_loads_only_the_handler_table(aws_env: AwsEnv) -> 
 
 
 def test_an_sts_command_does_not_load_the_activation_check(aws_env: AwsEnv) -> None:
-    user = aws_env.simulator.add_user("startup")
-    aws_env.credentials = (
-        f"[default]\naws_access_key_id = {user.access_key_id}\n"
-        f"aws_secret_access_key = {user.secret_access_key}\n"
-    )
+    aws_env.add_keys("default", aws_env.simulator.add_user("startup"))
     aws_env.config = "[default]\nsts_region = ap-northeast-1\n"
     loaded = plugin_modules(aws_env, "sts", "get-caller-identity")
     # Routing runs, and the sts command table lists activation-check ...
