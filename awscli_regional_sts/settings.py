@@ -211,14 +211,22 @@ def check_fips_endpoint(
     partition = partitions.region_partition(region)
     if partition is not None and region in partition.sts_fips_regions:
         return
-    fips_regions = sorted(
-        name for p in partitions.partitions for name in p.sts_fips_regions
-    )
+    # Only the region's own partition: a region of another one is refused
+    # anyway, so naming it would only send the user round in a circle.
+    candidates = [partition] if partition else list(partitions.partitions)
+    fips_regions = sorted(name for p in candidates for name in p.sts_fips_regions)
+    region_partition = partition.name if partition else "(unknown)"
+    where = f" of partition {region_partition}" if partition else ""
     raise InvalidStsRegionError(
         source=settings.source,
         value=region,
         problem=f"has no FIPS STS endpoint, and {setting} asks for FIPS",
-        expected="a region with a FIPS STS endpoint: " + ", ".join(fips_regions),
+        expected=(
+            f"a region{where} with a FIPS STS endpoint: " + ", ".join(fips_regions)
+            if fips_regions
+            else f"FIPS turned off: partition {region_partition} has no FIPS STS "
+            "endpoint"
+        ),
     )
 
 

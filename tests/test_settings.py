@@ -179,8 +179,8 @@ def test_fips_check() -> None:
         )
     assert str(caught.value) == (
         f"Invalid STS region in {SOURCE}: 'ap-northeast-1' has no FIPS STS "
-        "endpoint, and use_fips_endpoint asks for FIPS; expected a region with a "
-        "FIPS STS endpoint: us-east-1, us-east-2, us-gov-east-1, us-gov-west-1, "
+        "endpoint, and use_fips_endpoint asks for FIPS; expected a region of "
+        "partition aws with a FIPS STS endpoint: us-east-1, us-east-2, "
         "us-west-1, us-west-2"
     )
 
