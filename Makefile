@@ -6,7 +6,7 @@ PY39_VENV := .venv-py39
 # Debian's awscli package is AWS CLI v2; it runs on the system Python.
 CLI_V2 := /usr/bin/aws
 # The oldest Python the package declares; pyenv's shim is no use unselected.
-PY39 ?= $(firstword $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.9*/bin/python3.9))
+PY39 ?= $(firstword $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.9*/bin/python3.9 $(HOME)/.pyenv/versions/3.9*/bin/python3.9 /usr/bin/python3.9 /usr/local/bin/python3.9))
 
 .PHONY: setup demo test lint dist clean cli-v2 py39
 

@@ -8,9 +8,20 @@ a `role_arn` profile routed too.
 
 from __future__ import annotations
 
+import glob
 import json
+import os
 
-from tests.harness import BOTO3_PY39, AwsEnv
+import pytest
+
+from tests.harness import BOTO3_PY39, REPO_ROOT, AwsEnv
+
+#: Where `make setup` looks for a Python 3.9 (see PY39 in the Makefile).
+_PY39_CANDIDATES = (
+    os.path.expanduser("~/.pyenv/versions/3.9*/bin/python3.9"),
+    "/usr/bin/python3.9",
+    "/usr/local/bin/python3.9",
+)
 
 SCRIPT = """
 import importlib, json, pkgutil, sys
@@ -31,6 +42,13 @@ print(json.dumps({"python": list(sys.version_info[:2]),
 
 
 def test_plugin_runs_on_python_39(aws_env: AwsEnv) -> None:
+    venv_python = REPO_ROOT / ".venv-py39" / "bin" / "python"
+    if not venv_python.exists() and not any(
+        glob.glob(pattern) for pattern in _PY39_CANDIDATES
+    ):
+        # Only where there is no 3.9 at all; with one, a missing virtualenv
+        # is the harness's business (a failure on CI).
+        pytest.skip("no Python 3.9 on this machine to build .venv-py39 from")
     sim = aws_env.simulator
     role = sim.add_role("py39-role")
     aws_env.add_keys("base", sim.add_user("py39"))
