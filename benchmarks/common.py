@@ -10,13 +10,12 @@ import platform
 import shutil
 import statistics
 import subprocess
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from tests.harness import AwsEnv, aws_command
+from tests.harness import AwsEnv
 from tests.simulator import Simulator
 
 
@@ -37,21 +36,11 @@ def forget_cached_credentials(env: AwsEnv) -> None:
 
 def timed_run(env: AwsEnv, kind: str, args: Sequence[str], *, plugin: bool) -> float:
     """Wall time of one `aws ARGS` process, in seconds; fails loudly."""
-    env.write_files(kind, plugin)
     forget_cached_credentials(env)
-    started = time.perf_counter()
-    proc = subprocess.run(
-        aws_command(kind) + list(args),
-        env=env.env(),
-        capture_output=True,
-        text=True,
-        cwd=str(env.home),
-        timeout=300,
-    )
-    elapsed = time.perf_counter() - started
-    if proc.returncode != 0:
-        raise SystemExit(f"aws {' '.join(args)} failed: {proc.stderr.strip()}")
-    return elapsed
+    result = env.run(kind, *args, plugin=plugin, timeout=300)
+    if result.returncode != 0:
+        raise SystemExit(f"aws {' '.join(args)} failed: {result.stderr.strip()}")
+    return result.seconds
 
 
 def median_ms(samples: Sequence[float]) -> float:

@@ -12,11 +12,10 @@ import shlex
 import subprocess
 import sys
 import tempfile
-import time
 from collections import Counter
 from pathlib import Path
 
-from tests.harness import CLI_V1, CLI_V2, AwsEnv, aws_command
+from tests.harness import CLI_V1, CLI_V2, AwsEnv, Result, aws_command
 from tests.simulator import Simulator
 
 #: Modelled round trips from Tokyo (seconds): global endpoint in us-east-1
@@ -39,23 +38,12 @@ def say(text: str = "") -> None:
     print(text, flush=True)
 
 
-def show_command(
-    env: AwsEnv, kind: str, *args: str
-) -> subprocess.CompletedProcess[str]:
+def show_command(env: AwsEnv, kind: str, *args: str) -> Result:
     """Run one aws command the way a user would and print what happened."""
     env.simulator.clear_log()
     say(f"$ aws {shlex.join(args)}")
-    env.write_files(kind, plugin=False)
-    started = time.perf_counter()
-    proc = subprocess.run(
-        aws_command(kind) + list(args),
-        env=env.env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=str(env.home),
-    )
-    elapsed = time.perf_counter() - started
+    # plugin=False: the config already holds what `aws configure set` wrote.
+    proc = env.run(kind, *args, plugin=False, timeout=120)
     for line in (proc.stdout + proc.stderr).strip().splitlines():
         say(f"    {line}")
     seen = Counter(
@@ -66,7 +54,7 @@ def show_command(
     if hosts:
         say(
             f"  -> STS requests seen by the simulator: {', '.join(hosts)};"
-            f" {elapsed:.2f} s"
+            f" {proc.seconds:.2f} s"
         )
     say()
     return proc

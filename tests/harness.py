@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,6 +102,9 @@ class Result:
     returncode: int
     stdout: str
     stderr: str
+    #: Wall time of the process (for the demo and benchmarks; tests assert
+    #: no timings).
+    seconds: float = 0.0
 
     def json(self) -> Any:
         return json.loads(self.stdout)
@@ -217,6 +221,7 @@ class AwsEnv:
 def _run(
     argv: list[str], env: dict[str, str], timeout: float, stdin: str | None
 ) -> Result:
+    started = time.perf_counter()
     proc = subprocess.run(
         argv,
         env=env,
@@ -227,7 +232,8 @@ def _run(
         # Not the repo: the plugin must come from the installed package.
         cwd=env["HOME"],
     )
-    return Result(argv, proc.returncode, proc.stdout, proc.stderr)
+    seconds = time.perf_counter() - started
+    return Result(argv, proc.returncode, proc.stdout, proc.stderr, seconds)
 
 
 __all__ = [
