@@ -27,11 +27,7 @@ def use_user_keys(aws_env: AwsEnv, *, sts_region: str | None = None) -> Any:
     aws_env.config = "[default]\nregion = us-east-1\n" + (
         f"sts_region = {sts_region}\n" if sts_region else ""
     )
-    aws_env.credentials = (
-        "[default]\n"
-        f"aws_access_key_id = {user.access_key_id}\n"
-        f"aws_secret_access_key = {user.secret_access_key}\n"
-    )
+    aws_env.add_keys("default", user)
     return user
 
 
@@ -147,10 +143,7 @@ def test_role_arn_profile_assumes_its_own_role_with_source_keys(
         f"role_arn = {role_arn}\nsource_profile = base\n"
         "[profile base]\nregion = us-east-1\n"
     )
-    aws_env.credentials = (
-        f"[base]\naws_access_key_id = {user.access_key_id}\n"
-        f"aws_secret_access_key = {user.secret_access_key}\n"
-    )
+    aws_env.add_keys("base", user)
     simulator.set_region("eu-west-1", state="deactivated")
     result = aws_env.run(
         kind,

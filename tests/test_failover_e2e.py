@@ -60,7 +60,10 @@ class Calls:
     result: Result
     requests: list[LoggedRequest]
     connects: list[str]
-    seconds: float
+
+    @property
+    def seconds(self) -> float:
+        return self.result.seconds
 
     @property
     def seen(self) -> list[tuple[str, str, str | None, int]]:
@@ -77,10 +80,7 @@ class Calls:
 def world(aws_env: AwsEnv) -> AwsEnv:
     sim = aws_env.simulator
     user = sim.add_user("alice")
-    aws_env.credentials = (
-        f"[base]\naws_access_key_id = {user.access_key_id}\n"
-        f"aws_secret_access_key = {user.secret_access_key}\n"
-    )
+    aws_env.add_keys("base", user)
     aws_env.extra_env["TEST_ROLE_ARN"] = sim.add_role("deployer")
     aws_env.extra_env["TEST_LOCKED_ARN"] = sim.add_role(
         "locked", trusted=("999999999999",)
@@ -123,14 +123,12 @@ def run(
         # The CLI's assumed-role credentials go; auto's measurements stay.
         for path in cache.glob("*.json"):
             path.unlink()
-    start = time.monotonic()
     if kind in (BOTO3, BOTO3_LEGACY):
         code = BOTO3_CALL.format(profile=profile, operation=OPERATIONS[command])
         result = env.run_python(code, kind=kind, env=extra_env)
     else:
         result = env.run(kind, "sts", command, "--profile", profile, env=extra_env)
-    seconds = time.monotonic() - start
-    return Calls(result, env.simulator.requests, env.simulator.connects, seconds)
+    return Calls(result, env.simulator.requests, env.simulator.connects)
 
 
 # -- failover ------------------------------------------------------------------

@@ -50,10 +50,7 @@ def test_enables_and_then_routes(aws_env: AwsEnv, kind: str) -> None:
     # The config the helper wrote, plus a profile: a routed call works.
     sim = aws_env.simulator
     user = sim.add_user("alice")
-    aws_env.credentials = (
-        f"[tokyo]\naws_access_key_id = {user.access_key_id}\n"
-        f"aws_secret_access_key = {user.secret_access_key}\n"
-    )
+    aws_env.add_keys("tokyo", user)
     aws_env.config = (
         aws_env.config_file.read_text()
         + "\n[profile tokyo]\nsts_region = ap-northeast-1\n"

@@ -33,11 +33,7 @@ def build_organization(aws_env: AwsEnv) -> None:
     simulator = aws_env.simulator
     user = simulator.add_user("admin")
     aws_env.config = "[default]\nregion = us-east-1\n"
-    aws_env.credentials = (
-        "[default]\n"
-        f"aws_access_key_id = {user.access_key_id}\n"
-        f"aws_secret_access_key = {user.secret_access_key}\n"
-    )
+    aws_env.add_keys("default", user)
     simulator.create_organization()
     simulator.add_member_account(PROD, name="prod")
     simulator.add_member_account(DEV, name="dev")

@@ -83,10 +83,7 @@ def world(aws_env: AwsEnv) -> AwsEnv:
     """A user `base` with keys, a role it may assume, a web identity role."""
     sim = aws_env.simulator
     user = sim.add_user("alice")
-    aws_env.credentials = (
-        f"[base]\naws_access_key_id = {user.access_key_id}\n"
-        f"aws_secret_access_key = {user.secret_access_key}\n"
-    )
+    aws_env.add_keys("base", user)
     token = aws_env.root / "web-identity-token"
     token.write_text("eyJhbGciOiJub25lIn0.eyJzdWIiOiJjaSJ9.")
     aws_env.extra_env["TEST_ROLE_ARN"] = sim.add_role("deployer")
