@@ -23,8 +23,8 @@ import subprocess
 import time
 
 from benchmarks.common import aws_home, machine
-from tests.harness import CLI_KINDS, CLI_V1, aws_command
-from tests.simulator.endpoints import partition_regions
+from testing.clients import CLI_KINDS, CLI_V1, aws_command
+from testing.simulator.endpoints import partition_regions
 
 HUNG_REGION = "ap-southeast-2"
 

@@ -15,8 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from tests.harness import AwsEnv
-from tests.simulator import Simulator
+from testing.clients import AwsEnv
+from testing.simulator import Simulator
 
 
 @contextmanager

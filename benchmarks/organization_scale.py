@@ -27,8 +27,8 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 
 from benchmarks.common import machine
-from tests.harness import CLI_V1, AwsEnv, aws_command
-from tests.simulator import Simulator
+from testing.clients import CLI_V1, AwsEnv, aws_command
+from testing.simulator import Simulator
 
 DEFAULT_REGIONS = (
     "us-east-1",
@@ -112,7 +112,7 @@ def run_once(
 
 
 def sim_regions() -> tuple[str, ...]:
-    from tests.simulator.endpoints import partition_regions
+    from testing.simulator.endpoints import partition_regions
 
     return partition_regions()["aws"]
 

@@ -19,7 +19,7 @@ import statistics
 import subprocess
 
 from benchmarks.common import aws_home, machine, median_ms, timed_run
-from tests.harness import CLI_KINDS, CLI_V1, REPO_ROOT, python_command
+from testing.clients import CLI_KINDS, CLI_V1, REPO_ROOT, python_command
 
 ARGS = ("sts", "get-caller-identity", "--profile", "bench")
 

@@ -16,7 +16,7 @@ import subprocess
 from urllib.parse import urlsplit
 
 from benchmarks.common import aws_home, forget_cached_credentials, machine
-from tests.harness import CLI_KINDS, aws_command, installed
+from testing.clients import CLI_KINDS, aws_command, installed
 
 COMMANDS = {
     "get-caller-identity": ("sts", "get-caller-identity", "--profile", "bench"),

@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 
 from benchmarks.common import aws_home, machine, median_ms, timed_run
-from tests.harness import CLI_KINDS, CLI_V1
+from testing.clients import CLI_KINDS, CLI_V1
 
 GLOBAL_DELAY = 3.319
 TOKYO_DELAY = 0.384

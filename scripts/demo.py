@@ -15,8 +15,8 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from tests.harness import CLI_V1, CLI_V2, AwsEnv, Result, aws_command
-from tests.simulator import Simulator
+from testing.clients import CLI_V1, CLI_V2, AwsEnv, Result, aws_command, installed
+from testing.simulator import Simulator
 
 #: Modelled round trips from Tokyo (seconds): global endpoint in us-east-1
 #: versus the Tokyo region. Chosen to match the published 3.3 s / 0.38 s
@@ -136,7 +136,7 @@ def main() -> int:
     say("Simulated round trips model a client in Tokyo; they are not AWS measurements.")
     say()
     kinds = [CLI_V1]
-    if Path("/usr/bin/aws").exists():
+    if installed(CLI_V2):
         kinds.append(CLI_V2)
     for kind in kinds:
         demo(kind)

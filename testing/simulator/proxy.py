@@ -23,7 +23,7 @@ from .certs import tls_material
 from .endpoints import HostInfo, host_catalog
 from .world import World
 
-log = logging.getLogger("tests.simulator")
+log = logging.getLogger("testing.simulator")
 
 
 class ProxyServer(socketserver.ThreadingMixIn, http.server.HTTPServer):

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from tests.harness import CLI_V1, CLI_V1_LEGACY, CLI_V2, AwsEnv, Result, aws_command
-from tests.simulator import ACCOUNT_ID, Simulator
+from testing.clients import CLI_V1, CLI_V1_LEGACY, CLI_V2, AwsEnv, Result, aws_command
+from testing.simulator import ACCOUNT_ID, Simulator
 
 CHECK = ("sts", "activation-check")
 # CLI v1 sends every error through one status; v2 has one per kind.

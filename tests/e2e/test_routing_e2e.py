@@ -1,6 +1,6 @@
 """End to end: real AWS CLI v1/v2 and boto3 processes against the simulator.
 
-Each test runs the real client in a child process (tests/harness.py) and
+Each test runs the real client in a child process (testing/clients.py) and
 reads the simulator's log: which hosts were CONNECTed to, which requests
 arrived, for which region they were signed, and whether SigV4 checked out.
 """
@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.harness import (
+from testing.clients import (
     BOTO3,
     BOTO3_LEGACY,
     CLI_KINDS,
@@ -26,7 +26,7 @@ from tests.harness import (
     AwsEnv,
     Result,
 )
-from tests.simulator import LoggedRequest
+from testing.simulator import LoggedRequest
 
 ALL_KINDS = (*CLI_KINDS, BOTO3, BOTO3_LEGACY)
 TOKYO = "ap-northeast-1"

@@ -22,8 +22,8 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from tests.harness import BOTO3, CLI_V1, CLI_V1_LEGACY, CLI_V2, AwsEnv, Result
-from tests.simulator import (
+from testing.clients import BOTO3, CLI_V1, CLI_V1_LEGACY, CLI_V2, AwsEnv, Result
+from testing.simulator import (
     ACCOUNT_ID,
     OPT_IN_REGIONS,
     Credentials,

@@ -1,10 +1,18 @@
 """Run the real AWS clients as subprocesses against the local STS simulator.
 
-Every test that claims "the CLI does X" goes through here: it runs the real
-`aws` executable (CLI v1 current, CLI v1 before 1.42.0, CLI v2 from Debian)
-or a real boto3 in a child process, with a throwaway home, config and
-credentials file, and an environment built from scratch so that nothing of
-the developer's own AWS set-up leaks in.
+Every test that claims "the CLI does X" goes through here, and so do the
+benchmarks and `make demo`: it runs the real `aws` executable (CLI v1
+current, CLI v1 before 1.42.0, CLI v2 from Debian) or a real boto3 in a child
+process, with a throwaway home, config and credentials file, and an
+environment built from scratch so that nothing of the developer's own AWS
+set-up leaks in.
+
+No pytest here: a missing client raises `ClientMissing` and a failed
+`Result.check()` raises `ClientFailed`; the tests' conftest turns those into
+pytest outcomes (tests/e2e/outcomes.py), scripts let them stop the script.
+
+Run as a script, this module prints the path of Debian's CLI v2; the Makefile
+asks it, so that the path is written only here.
 """
 
 from __future__ import annotations
@@ -12,13 +20,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,25 +45,40 @@ _VENVS = {
     BOTO3_LEGACY: REPO_ROOT / ".venv-legacy",
     BOTO3_PY39: REPO_ROOT / ".venv-py39",
 }
-_DEBIAN_AWS = Path("/usr/bin/aws")
+#: Debian's awscli package is AWS CLI v2 (it runs on the system Python).
+#: The one place this path is written: `make` reads it from here
+#: (`python3 -m testing.clients debian-aws`).
+DEBIAN_AWS = Path("/usr/bin/aws")
 
 #: Variables passed through from the test process; everything else, and
 #: in particular every AWS_* variable, is left out.
 _PASSTHROUGH = ("PATH", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
 
 
-def _missing(what: str, how: str) -> None:
-    """Skip, saying why; on CI a missing client is a failure, not a skip."""
-    message = f"{what} is not installed ({how})"
-    if os.environ.get("CI"):
-        pytest.fail(message + "; CI must have every client", pytrace=False)
-    pytest.skip(message)
+class ClientMissing(Exception):
+    """A client kind this run needs is not installed on this machine."""
+
+    def __init__(self, what: str, how: str) -> None:
+        super().__init__(f"{what} is not installed ({how})")
+        self.what = what
+        self.how = how
+
+
+class ClientFailed(Exception):
+    """A client process exited non-zero where it had to succeed."""
+
+    def __init__(self, result: Result) -> None:
+        super().__init__(
+            f"{' '.join(result.argv)} exited {result.returncode}\n"
+            f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+        )
+        self.result = result
 
 
 def installed(kind: str) -> bool:
     """Whether one client kind is on this machine (for scripts, not tests)."""
     if kind == CLI_V2:
-        return _DEBIAN_AWS.exists()
+        return DEBIAN_AWS.exists()
     return (
         _VENVS[kind] / "bin" / ("python" if kind.startswith("boto3") else "aws")
     ).exists()
@@ -65,12 +87,15 @@ def installed(kind: str) -> bool:
 def aws_command(kind: str) -> list[str]:
     """The argv prefix that runs the `aws` executable of one client kind."""
     if kind == CLI_V2:
-        if not _DEBIAN_AWS.exists():
-            _missing("Debian's awscli (CLI v2)", "`make test` installs it as root")
-        return [str(_DEBIAN_AWS)]
+        if not DEBIAN_AWS.exists():
+            raise ClientMissing(
+                f"Debian's awscli (CLI v2, {DEBIAN_AWS})",
+                "`make test` installs it as root",
+            )
+        return [str(DEBIAN_AWS)]
     exe = _VENVS[kind] / "bin" / "aws"
     if not exe.exists():
-        _missing(f"{kind} ({exe})", "run `make setup`")
+        raise ClientMissing(f"{kind} ({exe})", "run `make setup`")
     return [str(exe)]
 
 
@@ -78,7 +103,7 @@ def python_command(kind: str = BOTO3) -> list[str]:
     """The Python of a boto3 kind's virtualenv."""
     exe = _VENVS[kind] / "bin" / "python"
     if not exe.exists():
-        _missing(f"{kind} ({exe})", "run `make setup`")
+        raise ClientMissing(f"{kind} ({exe})", "run `make setup`")
     return [str(exe)]
 
 
@@ -114,13 +139,10 @@ class Result:
         return self.stdout + self.stderr
 
     def check(self) -> Result:
-        """Fail the test, with both streams, unless the process exited 0."""
+        """This result, unless the process exited non-zero: then
+        `ClientFailed`, whose text has both streams."""
         if self.returncode != 0:
-            pytest.fail(
-                f"{' '.join(self.argv)} exited {self.returncode}\n"
-                f"stdout:\n{self.stdout}\nstderr:\n{self.stderr}",
-                pytrace=False,
-            )
+            raise ClientFailed(self)
         return self
 
 
@@ -134,7 +156,7 @@ class AwsEnv:
     """
 
     root: Path
-    simulator: Any  # tests.simulator.Simulator
+    simulator: Any  # testing.simulator.Simulator
     config: str = ""
     credentials: str = ""
     extra_env: dict[str, str] = field(default_factory=dict)
@@ -236,7 +258,17 @@ def _run(
     return Result(argv, proc.returncode, proc.stdout, proc.stderr, seconds)
 
 
+def main(argv: Sequence[str]) -> int:
+    """`python3 -m testing.clients debian-aws`: print Debian's CLI v2 path."""
+    if list(argv) != ["debian-aws"]:
+        print("usage: python3 -m testing.clients debian-aws", file=sys.stderr)
+        return 2
+    print(DEBIAN_AWS)
+    return 0
+
+
 __all__ = [
+    "DEBIAN_AWS",
     "AwsEnv",
     "BOTO3",
     "BOTO3_LEGACY",
@@ -245,6 +277,8 @@ __all__ = [
     "CLI_V1",
     "CLI_V1_LEGACY",
     "CLI_V2",
+    "ClientFailed",
+    "ClientMissing",
     "REPO_ROOT",
     "Result",
     "aws_command",
@@ -252,3 +286,7 @@ __all__ = [
     "plugin_section",
     "python_command",
 ]
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.harness import (
+from testing.clients import (
     BOTO3,
     BOTO3_LEGACY,
     CLI_KINDS,
@@ -25,8 +25,9 @@ from tests.harness import (
     CLI_V2,
     AwsEnv,
     Result,
+    aws_command,
 )
-from tests.simulator import LoggedRequest
+from testing.simulator import LoggedRequest
 
 ALL_KINDS = (*CLI_KINDS, BOTO3, BOTO3_LEGACY)
 TOKYO = "ap-northeast-1"
@@ -459,8 +460,6 @@ def test_two_processes_at_once_leave_one_good_cache(world: AwsEnv) -> None:
     configure(world, "sts_region = auto\n")
     make_fastest(world, FASTEST)
     world.write_files(CLI_V1, plugin=True)
-    from tests.harness import aws_command
-
     argv = aws_command(CLI_V1) + ["sts", "get-caller-identity", "--profile"]
     env = world.env()
     procs = [

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from tests.harness import CLI_V1, CLI_V2, AwsEnv, Result
-from tests.simulator import ACCOUNT_ID, Simulator
+from testing.clients import CLI_V1, CLI_V2, AwsEnv, Result
+from testing.simulator import ACCOUNT_ID, Simulator
 
 ORG = ("sts", "activation-check", "--organization")
 REGIONS = ("--regions", "us-east-1", "eu-west-1", "ap-east-1")

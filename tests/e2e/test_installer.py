@@ -1,4 +1,5 @@
-"""The enabling helper, end to end with each real `aws`, plus its parsing."""
+"""The enabling helper, end to end with each real `aws` (its parsing:
+tests/unit/test_installer.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from awscli_regional_sts import installer
-from tests.harness import CLI_KINDS, CLI_V2, REPO_ROOT, AwsEnv, aws_command
+from testing.clients import CLI_KINDS, CLI_V2, REPO_ROOT, AwsEnv, aws_command
 
 TOKYO_HOST = "sts.ap-northeast-1.amazonaws.com"
 
@@ -110,28 +110,3 @@ def test_not_an_aws_cli(aws_env: AwsEnv) -> None:
     done = enable(aws_env, str(aws))
     assert done.returncode == 1
     assert "did not name an AWS CLI version" in done.stderr
-
-
-def test_missing_aws() -> None:
-    with pytest.raises(installer.EnableError, match="cannot find"):
-        installer.find_aws("/nonexistent/aws")
-
-
-@pytest.mark.parametrize(
-    ("first_lines", "python"),
-    [
-        ("#!/opt/venv/bin/python3\n", "/opt/venv/bin/python3"),
-        ("#!/usr/bin/python3 -S\n", "/usr/bin/python3"),
-        (
-            '#!/bin/sh\n\'\'\'exec\' "/a very/long/python" "$0" "$@"\n',
-            "/a very/long/python",
-        ),
-        ("#!/bin/sh\n'''exec' /long/path/python \"$0\" \"$@\"\n", "/long/path/python"),
-        ("#!/bin/bash\n", None),
-        ("\x7fELF\x02\x01", None),
-    ],
-)
-def test_python_of(tmp_path: Path, first_lines: str, python: str | None) -> None:
-    aws = tmp_path / "aws"
-    aws.write_text(first_lines)
-    assert installer.python_of(str(aws)) == python

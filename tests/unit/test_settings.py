@@ -1,9 +1,10 @@
-"""Unit tests: reading and validating `sts_region`, and the partition data."""
+"""Unit tests: reading and validating `sts_region`, and the partition data.
+
+That importing the package loads nothing else is checked in a fresh
+process: tests/e2e/test_startup.py."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,6 @@ from awscli_regional_sts.settings import (
     read_sts_settings,
     validate_sts_region,
 )
-from tests.harness import REPO_ROOT
 
 SOURCE = "sts_region in profile 'tokyo'"
 
@@ -273,23 +273,6 @@ def test_session_settings_are_read_once(
     assert calls == []  # nothing is read until the first STS request
     assert lazy().region == lazy().region == "ap-northeast-1"
     assert len(calls) == 1
-
-
-def test_importing_the_package_loads_nothing_else() -> None:
-    """The CLI imports the plugin for every command: it must cost nothing."""
-    code = (
-        "import sys; import awscli_regional_sts; "
-        "print(sorted(m for m in sys.modules if m.startswith("
-        "('botocore', 'boto3', 'awscli_regional_sts.', 'typing'))))"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=REPO_ROOT,
-    ).stdout
-    assert out.strip() == "[]"
 
 
 def test_partition_data_is_read_through_the_sessions_loader(

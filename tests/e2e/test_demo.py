@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tests.harness import REPO_ROOT
+from testing.clients import REPO_ROOT
 
 
 def test_demo_shows_the_move_to_tokyo_and_the_activation_report() -> None:

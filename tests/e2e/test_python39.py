@@ -14,7 +14,7 @@ import os
 
 import pytest
 
-from tests.harness import BOTO3_PY39, REPO_ROOT, AwsEnv
+from testing.clients import BOTO3_PY39, REPO_ROOT, AwsEnv
 
 #: Where `make setup` looks for a Python 3.9 (see PY39 in the Makefile).
 _PY39_CANDIDATES = (

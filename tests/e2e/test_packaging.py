@@ -13,7 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import BOTO3_LEGACY, REPO_ROOT, python_command
+from testing.clients import BOTO3_LEGACY, REPO_ROOT, python_command
+
+# One build at a time: `python -m build` writes the egg-info into the
+# checkout, so under pytest-xdist (--dist loadgroup) the `dist` fixture
+# must not run on two workers at once.
+pytestmark = pytest.mark.xdist_group("packaging")
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +60,7 @@ def test_wheel_contents_and_metadata(dist: Path) -> None:
     }
     assert sources <= names, sorted(sources - names)
     assert not any(n.startswith("tests/") for n in names)
+    assert not any(n.startswith("testing/") for n in names)
     assert metadata["Requires-Python"] == ">=3.9"
     requires = metadata.get_all("Requires-Dist")
     assert any(r.startswith("botocore>=") for r in requires), requires

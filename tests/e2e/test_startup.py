@@ -10,8 +10,10 @@ structure, not timings (the figures are in benchmarks/plugin_overhead.py).
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
-from tests.harness import AwsEnv
+from testing.clients import REPO_ROOT, AwsEnv
 
 #: The `aws` script's own body, plus a look at sys.modules on the way out.
 AWS_MAIN = """
@@ -55,3 +57,20 @@ def test_an_sts_command_does_not_load_the_activation_check(aws_env: AwsEnv) -> N
         "awscli_regional_sts.nearest",
         "awscli_regional_sts.installer",
     }, sorted(loaded)
+
+
+def test_importing_the_package_loads_nothing_else() -> None:
+    """The CLI imports the plugin for every command: it must cost nothing."""
+    code = (
+        "import sys; import awscli_regional_sts; "
+        "print(sorted(m for m in sys.modules if m.startswith("
+        "('botocore', 'boto3', 'awscli_regional_sts.', 'typing'))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO_ROOT,
+    ).stdout
+    assert out.strip() == "[]"
