@@ -3,43 +3,58 @@ PYTHON ?= python3
 VENV := .venv
 LEGACY := .venv-legacy
 PY39_VENV := .venv-py39
-# Debian's awscli package is AWS CLI v2; it runs on the system Python.
-CLI_V2 := /usr/bin/aws
+# Debian's awscli package is AWS CLI v2 (it runs on the system Python). Its
+# path is written once, in testing/clients.py (which the tests, benchmarks
+# and demo use too); make asks that module, with the system Python.
+CLI_V2 := $(shell $(PYTHON) -m testing.clients debian-aws)
+ifeq ($(CLI_V2),)
+$(error could not read Debian's CLI v2 path from testing/clients.py with $(PYTHON))
+endif
 # The oldest Python the package declares; pyenv's shim is no use unselected.
 PY39 ?= $(firstword $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.9*/bin/python3.9 $(HOME)/.pyenv/versions/3.9*/bin/python3.9 /usr/bin/python3.9 /usr/local/bin/python3.9))
 
-.PHONY: setup demo test lint dist clean cli-v2 py39
+# Every folder of Python source; `ruff check` and `ruff format` cover them all.
+LINT_DIRS := awscli_regional_sts tests testing scripts benchmarks
+PYTEST := $(VENV)/bin/python -m pytest
+# The end-to-end tests mostly wait on client processes, so they run on
+# several pytest-xdist workers (each with its own simulator), also on two
+# cores. loadgroup keeps tests/e2e/test_packaging.py's build on one worker.
+E2E_WORKERS ?= 4
+E2E_ARGS := -n $(E2E_WORKERS) --dist loadgroup
+
+.PHONY: setup demo test unit e2e lint dist clean cli-v2 py39
 
 setup: $(VENV)/.installed $(LEGACY)/.installed cli-v2 py39
 
-$(VENV)/.installed: pyproject.toml requirements/test.txt
-	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install -qq --upgrade pip
-	$(VENV)/bin/pip install -qq -r requirements/test.txt -e .
-	touch $@
+# $(call venv,DIR,PYTHON,REQUIREMENTS): the rule that builds one virtualenv
+# with REQUIREMENTS and the plugin (editable). pip prints a line per
+# package, without progress bars, so a long install is seen moving.
+define venv
+$(1)/.installed: pyproject.toml $(3)
+	@echo "==> $(1): creating the virtualenv with $(2)"
+	$(2) -m venv $(1)
+	@echo "==> $(1): upgrading pip"
+	$(1)/bin/pip install -q --progress-bar off --disable-pip-version-check --upgrade pip
+	@echo "==> $(1): installing $(3) and the plugin (a few minutes on a fresh machine)"
+	$(1)/bin/pip install --progress-bar off --disable-pip-version-check -r $(3) -e .
+	@echo "==> $(1): ready"
+	touch $$@
+endef
 
-$(LEGACY)/.installed: pyproject.toml requirements/legacy.txt
-	$(PYTHON) -m venv $(LEGACY)
-	$(LEGACY)/bin/pip install -qq --upgrade pip
-	$(LEGACY)/bin/pip install -qq -r requirements/legacy.txt -e .
-	touch $@
-
+$(eval $(call venv,$(VENV),$(PYTHON),requirements/test.txt))
+$(eval $(call venv,$(LEGACY),$(PYTHON),requirements/legacy.txt))
 # requires-python >= 3.9 is proved by a test that runs the plugin there.
+$(eval $(call venv,$(PY39_VENV),$$(PY39),requirements/legacy.txt))
+
 py39:
 	@if [ -n "$(PY39)" ]; then $(MAKE) --no-print-directory $(PY39_VENV)/.installed; \
 	else echo "No Python 3.9 found: the Python 3.9 test will be skipped"; fi
-
-$(PY39_VENV)/.installed: pyproject.toml requirements/legacy.txt
-	$(PY39) -m venv $(PY39_VENV)
-	$(PY39_VENV)/bin/pip install -qq --upgrade pip
-	$(PY39_VENV)/bin/pip install -qq -r requirements/legacy.txt -e .
-	touch $@
 
 # CLI v2 comes from Debian; installed only where apt-get can run (root).
 cli-v2:
 	@if [ -x $(CLI_V2) ]; then :; \
 	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-		echo "Installing Debian's awscli (AWS CLI v2)"; \
+		echo "==> Installing Debian's awscli (AWS CLI v2)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq awscli >/dev/null; \
 	else \
 		echo "Debian's awscli (AWS CLI v2) is not installed and apt-get is not usable here: CLI v2 tests will be skipped"; \
@@ -49,12 +64,22 @@ demo: $(VENV)/.installed cli-v2
 	$(VENV)/bin/python -m scripts.demo
 
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check awscli_regional_sts tests scripts benchmarks
-	$(VENV)/bin/ruff format --check awscli_regional_sts
+	$(VENV)/bin/ruff check $(LINT_DIRS)
+	$(VENV)/bin/ruff format --check $(LINT_DIRS)
 	$(VENV)/bin/mypy
 
+# Unit tests: in-process only (no client process, no simulator); seconds.
+unit: $(VENV)/.installed
+	$(PYTEST) tests/unit
+
+# End-to-end tests: real clients against the simulator, packaging, demo.
+e2e: setup
+	$(PYTEST) $(E2E_ARGS) tests/e2e
+
+# Unit tests first: they fail fast, before the long end-to-end run.
 test: setup lint
-	$(VENV)/bin/python -m pytest
+	$(PYTEST) tests/unit
+	$(PYTEST) $(E2E_ARGS) tests/e2e
 
 dist: $(VENV)/.installed
 	rm -rf dist
