@@ -7,7 +7,8 @@ Two entry points:
 * ``register(session)``: for boto3 and botocore, one call per session.
 
 Importing this package costs nothing but this file: the AWS CLI imports it
-for every command, so the work happens in the submodules, loaded on use.
+for every command, so the work happens in the submodules, loaded on use
+(the imports inside the two functions are deferred for that reason).
 """
 
 from __future__ import annotations
@@ -21,15 +22,12 @@ if TYPE_CHECKING:
 
 __version__ = "0.1.0"
 
-#: The plugin's logger; ``aws --debug`` shows it (see handlers.py).
-LOGGER_NAME = "awscli_regional_sts"
-
 __all__ = ["__version__", "awscli_initialize", "register"]
 
 
 def awscli_initialize(cli: Any) -> None:
     """Plugin entry point of the AWS CLI: hook into its event emitter."""
-    from awscli_regional_sts.handlers import register_cli_handlers
+    from awscli_regional_sts.registration import register_cli_handlers
 
     register_cli_handlers(cli)
 
@@ -43,7 +41,7 @@ def register(session: Any = None, *, sts_region: str | None = None) -> None:
     when it is created. ``sts_region`` overrides ``AWS_STS_REGION`` and the
     profile's ``sts_region``; it is checked at the first STS request.
     """
-    from awscli_regional_sts.handlers import register_session_handlers
+    from awscli_regional_sts.registration import register_session_handlers
 
     if session is None:
         # Typed as Any: boto3 ships no type information.

@@ -27,15 +27,15 @@ from pathlib import Path
 from typing import Any
 
 from awscli_regional_sts.partitions import Partitions
+from awscli_regional_sts.status import MeasurementMethod, RegionStatus
 
 #: Bump when the file's shape changes; other versions count as no cache.
 FORMAT_VERSION = 1
 #: How long measurements are used before ``auto`` measures again.
 TTL_SECONDS = 24 * 3600
-#: Statuses: activation-check's, plus REACHABLE for a latency-only
-#: measurement, which says nothing about activation.
-REACHABLE = "reachable"
-USABLE_STATUSES = frozenset({"active", REACHABLE})
+#: Statuses ``auto`` may pick: active, or, for a latency-only measurement
+#: (which says nothing about activation), reachable.
+USABLE_STATUSES = frozenset({RegionStatus.ACTIVE, RegionStatus.REACHABLE})
 
 _ACCOUNT = re.compile(r"\d{12}")
 _PARTITION = re.compile(r"[a-z][a-z0-9-]{1,30}")
@@ -48,7 +48,7 @@ class CacheProblem(Exception):
 @dataclass(frozen=True)
 class RegionMeasurement:
     region: str
-    status: str
+    status: RegionStatus
     verified: bool
     latency_ms: float | None
 
@@ -60,9 +60,8 @@ class Measurements:
     partition: str
     account: str
     measured_at: float  # seconds since the epoch
-    #: "activation-check" (verified where it could) or "first use"
-    #: (latency only).
-    method: str
+    #: Verified where it could (activation-check) or latency only.
+    method: MeasurementMethod
     regions: tuple[RegionMeasurement, ...]
     profiles: tuple[str, ...] = field(default=())
 
@@ -149,14 +148,19 @@ def parse(data: Any, partitions: Partitions) -> Measurements:
         regions.append(
             RegionMeasurement(
                 region,
-                str(entry["Status"]),
+                RegionStatus(str(entry["Status"])),
                 bool(entry.get("Verified")),
                 float(latency) if latency is not None else None,
             )
         )
     profiles = tuple(str(p) for p in data.get("Profiles") or ())
     return Measurements(
-        partition, account, measured_at, str(data["Method"]), tuple(regions), profiles
+        partition,
+        account,
+        measured_at,
+        MeasurementMethod(str(data["Method"])),
+        tuple(regions),
+        profiles,
     )
 
 

@@ -27,89 +27,52 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import urlsplit, urlunsplit
 
-from awscli_regional_sts import LOGGER_NAME
-from awscli_regional_sts.partitions import default_partitions
-from awscli_regional_sts.routing import (
+from awscli_regional_sts.endpoints import (
     AWS_REGION,
     AWS_STS_USE_GLOBAL_ENDPOINT,
     SDK_ENDPOINT,
+    entry_endpoint,
+    operation_name,
     partition_mismatch,
     pin_signing_region,
-    resolve_sts_endpoint,
 )
-from awscli_regional_sts.settings import GLOBAL, StsSettings
+from awscli_regional_sts.errors import CallError
+from awscli_regional_sts.partitions import GLOBAL
+from awscli_regional_sts.registry import LOGGER_NAME
+from awscli_regional_sts.settings import StsSettings
 
 logger = logging.getLogger(LOGGER_NAME)
 
 #: Key of the per-call failover state in botocore's request context.
 CONTEXT_KEY = "awscli_regional_sts.failover"
 
-#: botocore errors meaning "no connection, or no answer in time". Matched by
-#: class name so that every botocore (plain, CLI v1 bundle, CLI v2 fork)
-#: works.
-CONNECTION_ERRORS = frozenset(
-    {
-        "EndpointConnectionError",
-        "ConnectTimeoutError",
-        "ReadTimeoutError",
-        "ProxyConnectionError",
-        "ConnectionClosedError",
-    }
-)
-TIMEOUT_ERRORS = frozenset({"ConnectTimeoutError", "ReadTimeoutError"})
-REGION_DISABLED = "RegionDisabledException"
-#: How older STS releases said RegionDisabledException, in an AccessDenied.
-NOT_ACTIVATED_TEXT = "sts is not activated in this region"
-
 #: One warning per process, whatever the number of calls that failed over.
 _warned = False
 
 
-@dataclass(frozen=True)
-class Failure:
-    """Why one endpoint did not do: an error code or a botocore error name."""
-
-    code: str
-    unreachable: bool = False
-    timed_out: bool = False
-
-    def describe(self, timeout: float | None) -> str:
-        if self.timed_out:
-            limit = f" within {timeout:g} s" if timeout else " in time"
-            return f"did not answer{limit} ({self.code})"
-        if self.unreachable:
-            return f"could not be reached ({self.code})"
-        return f"answered {self.code}"
-
-
-def failover_reason(response: Any, caught_exception: Any) -> Failure | None:
-    """The Failure that makes a call fail over, or None when it must not.
+def failover_reason(response: Any, caught_exception: Any) -> CallError | None:
+    """The error that makes a call fail over, or None when it must not.
 
     ``response`` is botocore's (http_response, parsed) or None;
     ``caught_exception`` what the attempt raised, or None.
     """
     if caught_exception is not None:
-        name = type(caught_exception).__name__
-        if name not in CONNECTION_ERRORS:
-            return None
-        # Older urllib3 reports a proxy tunnel that never answered as a
-        # ProxyError wrapping the timeout.
-        cause = str(getattr(caught_exception, "kwargs", {}).get("error", ""))
-        timed_out = name in TIMEOUT_ERRORS or "timed out" in cause.lower()
-        return Failure(name, unreachable=True, timed_out=timed_out)
+        error = CallError.from_exception(caught_exception)
+        return error if error.no_answer else None
     if not isinstance(response, tuple) or len(response) != 2:
         return None
-    parsed = response[1]
-    error = parsed.get("Error") if isinstance(parsed, dict) else None
-    if not isinstance(error, dict):
-        return None
-    code = str(error.get("Code") or "")
-    message = str(error.get("Message") or "").lower()
-    if code == REGION_DISABLED or (
-        code == "AccessDenied" and NOT_ACTIVATED_TEXT in message
-    ):
-        return Failure(code)
-    return None
+    answer = CallError.from_parsed_response(response[1])
+    return answer if answer is not None and answer.region_disabled else None
+
+
+def describe_failure(failure: CallError, timeout: float | None) -> str:
+    """How one endpoint failed, for the warning and the debug log."""
+    if failure.timed_out:
+        limit = f" within {timeout:g} s" if timeout else " in time"
+        return f"did not answer{limit} ({failure.code})"
+    if failure.unreachable:
+        return f"could not be reached ({failure.code})"
+    return f"answered {failure.code}"
 
 
 @dataclass
@@ -126,7 +89,7 @@ class FailoverState:
     #: Where the failover list came from, for messages.
     source: str
     timeout: float | None
-    tried: list[tuple[str, Failure]] = field(default_factory=list)
+    tried: list[tuple[str, CallError]] = field(default_factory=list)
 
     def summary(self) -> str:
         return ", ".join(f"{name} ({failure.code})" for name, failure in self.tried)
@@ -207,9 +170,9 @@ def fail_over_sts_request(
         pin_signing_region(context, signing_region)
         logger.debug(
             "STS %s failing over: %s %s; sending it to %s, signed for %s (%s)",
-            _operation(operation),
+            operation_name(operation),
             _label(state.tried[-1][0]),
-            failure.describe(state.timeout),
+            describe_failure(failure, state.timeout),
             url,
             signing_region,
             state.source,
@@ -218,26 +181,6 @@ def fail_over_sts_request(
         return 0
     _annotate(response, caught_exception, state)
     return None
-
-
-def entry_endpoint(builtins: MutableMapping[str, Any], entry: str) -> tuple[str, str]:
-    """(URL, signing region) of one ``sts_fallback`` entry, from botocore's
-    rule set with the first attempt's other inputs."""
-    aimed = dict(builtins)
-    aimed[SDK_ENDPOINT] = None
-    aimed[AWS_STS_USE_GLOBAL_ENDPOINT] = False
-    region = entry
-    if entry == GLOBAL:
-        partition = default_partitions().region_partition(
-            str(builtins.get(AWS_REGION))
-        ) or default_partitions().by_name("aws")
-        global_region = partition.sts_global_region if partition else None
-        if global_region is None:
-            raise ValueError("this partition has no global STS endpoint")
-        region = global_region
-    aimed[AWS_REGION] = region
-    url, signing_region = resolve_sts_endpoint(aimed)
-    return url, signing_region or region
 
 
 def _with_host_of(endpoint_url: str, request_url: str) -> str:
@@ -262,7 +205,7 @@ def _after_failover(
 def failover_warning(state: FailoverState) -> str:
     """The one line on stderr that says a failover happened, and the fix."""
     causes = "; ".join(
-        f"STS {_label(name)} {failure.describe(state.timeout)}"
+        f"STS {_label(name)} {describe_failure(failure, state.timeout)}"
         for name, failure in state.tried
     )
     first, first_failure = state.tried[0]
@@ -313,7 +256,3 @@ def _label(name: str, bare: bool = False) -> str:
     if name == GLOBAL:
         return "the global endpoint" if bare else "at the global endpoint"
     return name if bare else f"in {name}"
-
-
-def _operation(model: Any) -> str:
-    return str(getattr(model, "name", model))

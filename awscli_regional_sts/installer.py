@@ -1,4 +1,4 @@
-"""Enable the plugin for an ``aws`` executable: ``aws-regional-sts-enable``.
+"""Enable the plugin for an ``aws`` executable: ``aws-regional-sts enable``.
 
 What it takes to enable a CLI plugin differs between CLI versions, and a
 wrong entry breaks every ``aws`` command (an unimportable plugin, or
@@ -18,9 +18,9 @@ import shlex
 import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
 #: The ``[plugins]`` entry: name and module.
 PLUGIN_NAME = "regional_sts"
@@ -131,7 +131,7 @@ def check_import(python: str, major_version: int, plugin_path: str) -> None:
     setup = "import sys, awscli\n"
     if major_version >= 2:
         setup += f"sys.path.append({plugin_path!r})\n"
-    code = setup + f"import {PLUGIN_MODULE}.handlers\n"
+    code = setup + f"import {PLUGIN_MODULE}.registration\n"
     done = subprocess.run(
         [python, "-c", code],
         capture_output=True,
@@ -172,22 +172,22 @@ def plan_enable(aws: str) -> Plan:
     return Plan(aws, major, python, plugin_path, notes)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Console script ``aws-regional-sts-enable``."""
-    parser = argparse.ArgumentParser(
-        prog="aws-regional-sts-enable",
-        description="Enable awscli-regional-sts for an aws executable "
-        "(AWS CLI v1 or v2) by adding it to [plugins] in the AWS config file.",
-    )
+def enable_arguments(parser: argparse.ArgumentParser) -> Callable[[Any], int]:
+    """Add ``enable``'s arguments to ``parser``; return the function that
+    runs it (``aws-regional-sts enable``)."""
     parser.add_argument("--aws", help="the aws executable (default: aws on PATH)")
     parser.add_argument(
         "--dry-run", action="store_true", help="print the commands, run nothing"
     )
-    args = parser.parse_args(argv)
+    return run_enable
+
+
+def run_enable(args: Any) -> int:
+    """Enable the plugin for ``args.aws``; the exit status."""
     try:
         plan = plan_enable(find_aws(args.aws))
     except EnableError as error:
-        print(f"aws-regional-sts-enable: {error}", file=sys.stderr)
+        print(f"{args.label}: {error}", file=sys.stderr)
         return 1
     for note in plan.notes:
         print(note)
@@ -200,7 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             done = subprocess.run(command, capture_output=True, text=True)
             if done.returncode != 0:
                 print(
-                    f"aws-regional-sts-enable: failed: {done.stderr.strip()}",
+                    f"{args.label}: failed: {done.stderr.strip()}",
                     file=sys.stderr,
                 )
                 return 1
@@ -210,7 +210,3 @@ def main(argv: Sequence[str] | None = None) -> int:
             "aws configure set sts_region ap-northeast-1 --profile NAME"
         )
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -32,25 +32,32 @@ import logging
 import re
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
-from awscli_regional_sts import LOGGER_NAME, cache
-from awscli_regional_sts.handlers import session_handler_ids
+from botocore import UNSIGNED
+from botocore.config import Config
+
+from awscli_regional_sts import cache
+from awscli_regional_sts.endpoints import aim_client, probe_config
 from awscli_regional_sts.partitions import Partition, default_partitions
+from awscli_regional_sts.registry import LOGGER_NAME, session_handler_ids
+from awscli_regional_sts.runner import run_parallel
 from awscli_regional_sts.settings import StsSettings
+from awscli_regional_sts.status import MeasurementMethod, RegionStatus
 
 if TYPE_CHECKING:
     from botocore.session import Session
 
 logger = logging.getLogger(LOGGER_NAME)
 
+#: ``session.create_client``, or a stand-in with its signature.
+CreateClient = Callable[..., Any]
+
 #: Per-probe connect and read timeout of a first-use measurement.
 FIRST_USE_TIMEOUT = 2.0
 #: The whole first-use measurement ends after this many seconds.
 FIRST_USE_BUDGET = 3.0
 FIRST_USE_CONCURRENCY = 20
-METHOD_FIRST_USE = "first use"
-METHOD_ACTIVATION_CHECK = "activation-check"
 
 _ROLE_ARN = re.compile(r"arn:([a-z-]+):iam::(\d{12}):role/.+")
 
@@ -72,8 +79,14 @@ def role_account(profile_config: Any, partition: str) -> str | None:
     return None
 
 
-def choose_nearest_region(session: Session, settings: StsSettings) -> Choice:
-    """Resolve ``auto`` for a session (called once, at its first STS request)."""
+def choose_nearest_region(
+    session: Session, settings: StsSettings, create_client: CreateClient
+) -> Choice:
+    """Resolve ``auto`` for a session (called once, at its first STS request).
+
+    ``create_client`` makes the measuring clients: the session's own, not
+    the plugin's wrapper, which would ask for the settings being resolved.
+    """
     profile = session.profile or "default"
     label = f"{settings.source} (auto)"
     partitions = default_partitions()
@@ -101,7 +114,9 @@ def choose_nearest_region(session: Session, settings: StsSettings) -> Choice:
         logger.debug("sts_region = auto: the saved measurements name no usable region")
 
     measured = measure_first_use(
-        session, partition, configured if isinstance(configured, str) else None
+        create_client,
+        partition,
+        configured if isinstance(configured, str) else None,
     )
     best = measured.fastest()
     if best is None:
@@ -112,7 +127,7 @@ def choose_nearest_region(session: Session, settings: StsSettings) -> Choice:
         )
         return Choice(None, f"{label}: nothing measured")
     if account is None:
-        account = _account_of_caller(session, best.region)
+        account = _account_of_caller(create_client, best.region)
     if account is not None:
         try:
             path = cache.save(
@@ -121,7 +136,7 @@ def choose_nearest_region(session: Session, settings: StsSettings) -> Choice:
                     partition.name,
                     account,
                     time.time(),
-                    METHOD_FIRST_USE,
+                    MeasurementMethod.FIRST_USE,
                     measured.regions,
                     (profile,),
                 ),
@@ -156,32 +171,22 @@ def _saved(
 def candidate_regions(partition: Partition, configured: str | None) -> list[str]:
     """Regions a first-use measurement tries: enabled by default, plus the
     profile's own region."""
-    from awscli_regional_sts.activation.probe import DEFAULT_ENABLED_AWS_REGIONS
-
-    regions = list(partition.sts_regions)
-    if partition.name == "aws":
-        regions = [r for r in regions if r in DEFAULT_ENABLED_AWS_REGIONS]
+    regions = partition.enabled_by_default()
     if configured and configured in partition.sts_regions and configured not in regions:
         regions.append(configured)
     return regions
 
 
 def measure_first_use(
-    session: Session, partition: Partition, configured: str | None
+    create_client: CreateClient, partition: Partition, configured: str | None
 ) -> cache.Measurements:
     """One unsigned GetCallerIdentity per candidate region, in parallel."""
-    from botocore import UNSIGNED
-    from botocore.config import Config
-
-    from awscli_regional_sts.activation.check import run_parallel
-    from awscli_regional_sts.activation.probe import aim_client, probe_config
-
     router = session_handler_ids()
     config = probe_config(FIRST_USE_TIMEOUT).merge(Config(signature_version=UNSIGNED))
     tasks = {}
     # Clients are created here, in this thread; each is used by one thread.
     for region in candidate_regions(partition, configured):
-        client = session.create_client("sts", region_name=region, config=config)
+        client = create_client("sts", region_name=region, config=config)
         aim_client(client, region, router)
         tasks[region] = _timed(client)
     started = time.monotonic()
@@ -192,7 +197,9 @@ def measure_first_use(
         regions.append(
             cache.RegionMeasurement(
                 region,
-                cache.REACHABLE if latency is not None else "unreachable",
+                RegionStatus.REACHABLE
+                if latency is not None
+                else RegionStatus.UNREACHABLE,
                 False,
                 latency,
             )
@@ -205,7 +212,7 @@ def measure_first_use(
         ", ".join(f"{r.region}={r.latency_ms}" for r in regions),
     )
     return cache.Measurements(
-        partition.name, "", time.time(), METHOD_FIRST_USE, tuple(regions)
+        partition.name, "", time.time(), MeasurementMethod.FIRST_USE, tuple(regions)
     )
 
 
@@ -223,13 +230,11 @@ def _timed(client: Any) -> Any:
     return probe
 
 
-def _account_of_caller(session: Session, region: str) -> str | None:
+def _account_of_caller(create_client: CreateClient, region: str) -> str | None:
     """The caller's account, by one signed GetCallerIdentity to ``region``,
     for profiles whose account is not in their configuration."""
     try:
-        from awscli_regional_sts.activation.probe import aim_client, probe_config
-
-        client: Any = session.create_client(
+        client: Any = create_client(
             "sts", region_name=region, config=probe_config(FIRST_USE_TIMEOUT)
         )
         aim_client(client, region, session_handler_ids())
@@ -237,43 +242,3 @@ def _account_of_caller(session: Session, region: str) -> str | None:
     except Exception as error:  # only the cache's key is lost
         logger.debug("sts_region = auto: account not known (%s); not saved", error)
         return None
-
-
-def save_activation_check(report: Any, profile: str) -> str | None:
-    """Save an ``aws sts activation-check`` report (its JSON form) for
-    ``auto``; return None, or one line saying why it was not saved.
-
-    Only the rows of regions are kept (the global endpoint is not a value of
-    ``sts_region``), with their status, Verified and latency.
-    """
-    partitions = default_partitions()
-    partition = partitions.by_name(str(report.get("Partition")))
-    account = str(report.get("Account") or "")
-    if partition is None:
-        return f"measurements not saved: unknown partition {report.get('Partition')!r}"
-    regions = tuple(
-        cache.RegionMeasurement(
-            str(row["Region"]),
-            str(row["Status"]),
-            bool(row.get("Verified")),
-            row.get("LatencyMs"),
-        )
-        for row in report.get("Regions") or ()
-        if row.get("Region") in partition.sts_regions
-    )
-    try:
-        path = cache.save(
-            cache.cache_directory(),
-            cache.Measurements(
-                partition.name,
-                account,
-                time.time(),
-                METHOD_ACTIVATION_CHECK,
-                regions,
-                (profile,),
-            ),
-        )
-    except (OSError, cache.CacheProblem) as error:
-        return f"measurements not saved: {error}"
-    logger.debug("activation-check: measurements saved to %s", path)
-    return None

@@ -14,6 +14,40 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+#: The word for a partition's global STS endpoint (``sts.amazonaws.com``) in
+#: ``sts_fallback``, ``--regions`` and reports; not a region name.
+GLOBAL = "global"
+
+#: Regions of the ``aws`` partition enabled by default: those launched before
+#: 2019-03-20 (IAM User Guide, "Manage AWS STS in an AWS Region"). A closed
+#: historical set, which is why it may be written out: every region of the
+#: partition launched since is an opt-in region, and botocore's endpoint
+#: data does not say which regions are opt-in. Other partitions have no
+#: known opt-in regions.
+DEFAULT_ENABLED_REGIONS: Mapping[str, frozenset[str]] = {
+    "aws": frozenset(
+        {
+            "ap-northeast-1",
+            "ap-northeast-2",
+            "ap-northeast-3",
+            "ap-south-1",
+            "ap-southeast-1",
+            "ap-southeast-2",
+            "ca-central-1",
+            "eu-central-1",
+            "eu-north-1",
+            "eu-west-1",
+            "eu-west-2",
+            "eu-west-3",
+            "sa-east-1",
+            "us-east-1",
+            "us-east-2",
+            "us-west-1",
+            "us-west-2",
+        }
+    )
+}
+
 #: Partition endpoint names (``aws-global``) and the deprecated ``*-fips``
 #: pseudo-regions appear among STS's endpoints but are not regions a user
 #: should pick: they are left out of every list shown to users.
@@ -37,6 +71,20 @@ class Partition:
     #: The rule set's region name for the partition's global STS endpoint
     #: (``aws-global`` -> sts.amazonaws.com), None where there is none.
     sts_global_region: str | None = None
+
+    @property
+    def has_global_endpoint(self) -> bool:
+        return self.sts_global_region is not None
+
+    def is_opt_in(self, region: str) -> bool:
+        """True for an opt-in region: STS is active there exactly when the
+        region is enabled for the account."""
+        return is_opt_in_region(self.name, region)
+
+    def enabled_by_default(self) -> list[str]:
+        """The STS regions every account has (the partition's regions where
+        no opt-in regions are known)."""
+        return [r for r in self.sts_regions if not self.is_opt_in(r)]
 
     def matches(self, region: str) -> bool:
         """True if ``region`` belongs here, by listing or by name pattern."""
@@ -88,6 +136,13 @@ class Partitions:
             if partition.sts_regions:
                 return partition.sts_regions[0]
         return "us-east-1"
+
+
+def is_opt_in_region(partition: str, region: str) -> bool:
+    """True for a region of an opt-in partition that is not enabled by
+    default (never for the global endpoint)."""
+    default = DEFAULT_ENABLED_REGIONS.get(partition)
+    return default is not None and region != GLOBAL and region not in default
 
 
 def _partition(data: Mapping[str, Any]) -> Partition:

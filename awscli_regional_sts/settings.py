@@ -11,13 +11,17 @@ from __future__ import annotations
 import math
 import os
 import re
-import threading
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ProfileNotFound
 
-from awscli_regional_sts.partitions import Partition, Partitions, default_partitions
+from awscli_regional_sts.partitions import (
+    GLOBAL,
+    Partition,
+    Partitions,
+    default_partitions,
+)
 
 if TYPE_CHECKING:
     from botocore.session import Session
@@ -27,12 +31,11 @@ PROFILE_KEY = "sts_region"
 #: Environment variable that overrides the profile key for one command.
 ENV_VAR = "AWS_STS_REGION"
 #: ``sts_region = auto``: the fastest region measured (see nearest.py).
+#: The word in ``sts_fallback`` for the global endpoint is partitions.GLOBAL.
 AUTO = "auto"
 #: Profile key and variable for the ordered failover list (see failover.py).
 FALLBACK_KEY = "sts_fallback"
 FALLBACK_ENV_VAR = "AWS_STS_FALLBACK"
-#: The word in ``sts_fallback`` for the partition's global endpoint.
-GLOBAL = "global"
 #: Profile key and variable: connect and read timeout of STS clients, in
 #: seconds, applied only when failover or auto is configured.
 TIMEOUT_KEY = "sts_timeout"
@@ -84,6 +87,10 @@ class StsSettings:
     def profile_label(self) -> str:
         """Where the failover list came from, for the warning line."""
         return self.fallback_source or self.source
+
+    def with_region(self, region: str | None, source: str) -> StsSettings:
+        """These settings with the region that ``auto`` resolved to."""
+        return replace(self, region=region, source=source)
 
 
 def validate_sts_region(
@@ -237,8 +244,8 @@ def read_sts_settings(session: Session, *, override: str | None = None) -> StsSe
     for ``sts_region`` only), then its environment variable (an empty value
     counts as unset, as shells export empty variables freely), then the
     session's profile. ``sts_region = auto`` is returned as AUTO and chosen
-    later (``SessionStsSettings``), so that a bad failover list or timeout
-    is reported before anything is measured.
+    later (``registration.SessionSettings``), so that a bad failover list or
+    timeout is reported before anything is measured.
     """
     try:
         scoped = session.get_scoped_config()
@@ -301,47 +308,6 @@ def _setting(
     if key in scoped:
         return scoped[key], f"{key} in profile {profile!r}"
     return None
-
-
-class SessionStsSettings:
-    """The STS settings of one session, read at first use and then kept.
-
-    Errors are not kept: each STS request of a misconfigured session raises
-    the same error again, so none is ever sent.
-    """
-
-    def __init__(self, session: Session, *, override: str | None = None) -> None:
-        self._session = session
-        self._override = override
-        self._settings: StsSettings | None = None
-        self._lock = threading.RLock()
-        self._resolving = False
-
-    def __call__(self) -> StsSettings:
-        with self._lock:
-            if self._settings is not None:
-                return self._settings
-            if self._resolving:
-                # A client created while ``auto`` is being measured (its own
-                # probes) must not measure again: leave it alone.
-                return StsSettings(None, "sts_region = auto being chosen")
-            settings = read_sts_settings(self._session, override=self._override)
-            if settings.region == AUTO:
-                self._resolving = True
-                try:
-                    settings = _choose_auto(self._session, settings)
-                finally:
-                    self._resolving = False
-            self._settings = settings
-            return settings
-
-
-def _choose_auto(session: Session, settings: StsSettings) -> StsSettings:
-    # Loaded only for profiles that ask for auto.
-    from awscli_regional_sts.nearest import choose_nearest_region
-
-    choice = choose_nearest_region(session, settings)
-    return replace(settings, region=choice.region, source=choice.source)
 
 
 def _expected(partition: Partition | None, partitions: Partitions) -> str:

@@ -27,7 +27,7 @@ ARGS = ("sts", "get-caller-identity", "--profile", "bench")
 #: What every aws command imports (the package and its handler table), and
 #: what every `aws sts` command adds (the activation-check command's table
 #: entry; the check itself loads only when it runs).
-EVERY_COMMAND = ("awscli_regional_sts", "awscli_regional_sts.handlers")
+EVERY_COMMAND = ("awscli_regional_sts", "awscli_regional_sts.registration")
 STS_COMMAND_TABLE = ("awscli_regional_sts.activation.command",)
 
 

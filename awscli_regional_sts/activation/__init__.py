@@ -1,34 +1,36 @@
 """``aws sts activation-check``: where STS is active for the account, how fast.
 
-Only ``inject_commands`` lives here, and it imports nothing: the AWS CLI
-imports the plugin for every command, so the command's module (and with it
-the CLI's customization framework) is loaded only when the ``sts`` command
-table is built.
+Only ``inject_commands`` lives here, and it imports nothing at module level:
+the AWS CLI imports the plugin for every command, so the command's module
+(and with it the CLI's customization framework) is loaded only when the
+``sts`` command table is built.
 
-Submodules:
+Modules, from the CLI glue down:
 
-* ``probe``: one region's probe (a client aimed at that region, the
-  credential-issuing call, latency samples) and the classification of what
-  came back into a status.
-* ``check``: the whole check (regions x probes with bounded concurrency,
-  account facts, opt-in status, recommendation) as plain data.
-* ``command``: the thin ``BasicCommand`` that parses, validates and prints.
+* ``command``: the ``BasicCommand`` and its ARG_TABLE; parses, runs, prints.
+* ``organization_command``: the ``--organization`` run and its two outputs.
+* ``arguments``: every argument checked, one ``ArgumentProblem`` line each.
+* ``account``: one account's check (probes in parallel, account facts).
+* ``organization_check``: every account of an organization, bounded.
+* ``organization``: member accounts, selection, per-account line, summary.
+* ``plan``: which call the probes make; ``probe``: one region's probe;
+  ``classify``: what the probe means; ``report``: the output's shape and
+  the recommendation; ``save``: ``--save`` for ``sts_region = auto``;
+  ``redaction``: secrets out of the --debug log; ``progress``: the
+  progress line; ``options``: options and defaults, once.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-#: The role AWS Organizations creates in the accounts it creates: what
-#: ``--organization`` assumes in each member account unless told otherwise.
-DEFAULT_MEMBER_ROLE_NAME = "OrganizationAccountAccessRole"
-
 
 def inject_commands(command_table: Any, session: Any, **kwargs: Any) -> None:
     """Handle ``building-command-table.sts``: add ``activation-check``."""
+    # Deferred: this package is imported for every aws command.
     from awscli_regional_sts.activation.command import ActivationCheckCommand
 
     command_table[ActivationCheckCommand.NAME] = ActivationCheckCommand(session)
 
 
-__all__ = ["DEFAULT_MEMBER_ROLE_NAME", "inject_commands"]
+__all__ = ["inject_commands"]

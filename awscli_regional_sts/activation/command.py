@@ -1,4 +1,4 @@
-"""``aws sts activation-check``: the CLI glue around ``check.ActivationCheck``.
+"""``aws sts activation-check``: the CLI glue around ``account.ActivationCheck``.
 
 Parses and validates the arguments (nothing is sent when one is wrong),
 runs the check, prints the report through the CLI's own formatter (so
@@ -8,31 +8,23 @@ status.
 
 from __future__ import annotations
 
-import math
-import re
 import sys
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from awscli.customizations.commands import BasicCommand
-from awscli.formatter import get_formatter
 
-from awscli_regional_sts.activation.organization_command import (
-    ARG_TABLE as ORGANIZATION_ARG_TABLE,
+from awscli_regional_sts.activation.options import (
+    DEFAULT_MAX_ACCOUNTS_IN_FLIGHT,
+    DEFAULT_MAX_CONCURRENCY,
+    DEFAULT_MEMBER_ROLE_NAME,
+    DEFAULT_SAMPLES,
+    DEFAULT_TIMEOUT,
+    ORGANIZATION_MAX_CONCURRENCY,
+    ORGANIZATION_SAMPLES,
+    CheckOptions,
+    OutputFormat,
 )
-from awscli_regional_sts.activation.organization_command import (
-    organization_arguments,
-    run_organization_check,
-)
-from awscli_regional_sts.handlers import session_handler_ids
-
-# The check itself (and botocore's clients with it) loads only when the
-# command runs: the sts command table, and so this module, is built for
-# every `aws sts ...` command.
-if TYPE_CHECKING:
-    from awscli_regional_sts.activation.check import Report
-    from awscli_regional_sts.partitions import Partition, Partitions
+from awscli_regional_sts.settings import read_sts_settings
 
 #: The CLI's exit status for invalid parameters (CLI v2's
 #: PARAM_VALIDATION_ERROR_RC; CLI v1 has no separate status and uses 255
@@ -43,164 +35,73 @@ NOT_ACTIVE_RC = 1
 #: Exit status when ``--save`` could not write (the CLI's general error).
 SAVE_FAILED_RC = 255
 
-DEFAULT_TIMEOUT = 5.0
-DEFAULT_MAX_CONCURRENCY = 8
-DEFAULT_SAMPLES = 3
-MAX_CONCURRENCY_LIMIT = 64
-MAX_SAMPLES = 20
-MAX_TIMEOUT = 300.0
 
-
-class ArgumentProblem(ValueError):
-    """An invalid argument, as one line for stderr; nothing was sent."""
-
-
-@dataclass(frozen=True)
-class Arguments:
-    regions: tuple[str, ...] | None
-    role_arn: str | None
-    timeout: float
-    max_concurrency: int
-    samples: int
-    #: None: not asked; a tuple: regions that must be active.
-    require_active: tuple[str, ...] | None
-
-
-def region_choices(partition: Partition) -> tuple[str, ...]:
-    """Names ``--regions`` accepts: the partition's STS regions from
-    botocore's endpoint data, and ``global`` where a global endpoint exists."""
-    from awscli_regional_sts.activation.probe import GLOBAL
-
-    names = tuple(partition.sts_regions)
-    return (GLOBAL, *names) if partition.name == "aws" else names
-
-
-def validate_arguments(
-    parsed_args: Any,
-    partition: Partition,
-    partitions: Partitions,
-    sts_region: str | None,
-) -> Arguments:
-    """Check every argument; raise ArgumentProblem with one clear line."""
-    choices = region_choices(partition)
-    regions = _regions("--regions", parsed_args.regions, choices, partition)
-    role_arn = parsed_args.role_arn
-    if role_arn is not None:
-        _check_role_arn(role_arn, partition, partitions)
-    timeout = _number("--timeout", parsed_args.timeout, DEFAULT_TIMEOUT, MAX_TIMEOUT)
-    max_concurrency = _integer(
-        "--max-concurrency",
-        parsed_args.max_concurrency,
-        DEFAULT_MAX_CONCURRENCY,
-        MAX_CONCURRENCY_LIMIT,
-    )
-    samples = _integer("--samples", parsed_args.samples, DEFAULT_SAMPLES, MAX_SAMPLES)
-    require = parsed_args.require_active
-    require_active: tuple[str, ...] | None = None
-    if require is not None:
-        if require:
-            require_active = _regions("--require-active", require, choices, partition)
-        elif sts_region:
-            require_active = (sts_region,)
-        else:
-            raise ArgumentProblem(
-                "--require-active: name the regions, or set sts_region in the "
-                "profile (aws configure set sts_region REGION)"
-            )
-    return Arguments(
-        regions, role_arn, timeout, max_concurrency, samples, require_active
-    )
-
-
-def _regions(
-    option: str,
-    values: Sequence[str] | None,
-    choices: tuple[str, ...],
-    partition: Partition,
-) -> tuple[str, ...] | None:
-    if values is None:
-        return None
-    chosen: list[str] = []
-    for value in values:
-        for name in value.split(","):  # also accept "a,b" as shells users type
-            name = name.strip()
-            if not name:
-                continue
-            if name not in choices:
-                raise ArgumentProblem(
-                    f"{option}: {name!r} is not an STS region of partition "
-                    f"{partition.name}; expected one of: {', '.join(choices)}"
-                )
-            if name not in chosen:
-                chosen.append(name)
-    if not chosen:
-        raise ArgumentProblem(f"{option}: name at least one region")
-    return tuple(chosen)
-
-
-def _check_role_arn(value: str, partition: Partition, partitions: Partitions) -> None:
-    names = "|".join(re.escape(p.name) for p in partitions.partitions)
-    match = re.fullmatch(rf"arn:({names}):iam::(\d{{12}}):role/[\w+=,.@/-]+", value)
-    if not match:
-        raise ArgumentProblem(
-            f"--role-arn: {value!r} is not an IAM role ARN; expected "
-            f"arn:{partition.name}:iam::123456789012:role/NAME"
-        )
-    if match.group(1) != partition.name:
-        raise ArgumentProblem(
-            f"--role-arn: {value!r} is in partition {match.group(1)}, but the "
-            f"check runs in partition {partition.name} (the profile's region)"
-        )
-
-
-def _number(option: str, value: Any, default: float, maximum: float) -> float:
-    if value is None:
-        return default
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        number = math.nan
-    if not (math.isfinite(number) and 0 < number <= maximum):
-        raise ArgumentProblem(
-            f"{option}: expected a number of seconds above 0 and at most "
-            f"{maximum:g}, got {value!r}"
-        )
-    return number
-
-
-def _integer(option: str, value: Any, default: int, maximum: int) -> int:
-    if value is None:
-        return default
-    text = str(value).strip()
-    if not text.isdigit() or not 1 <= int(text) <= maximum:
-        raise ArgumentProblem(
-            f"{option}: expected a whole number from 1 to {maximum}, got {value!r}"
-        )
-    return int(text)
-
-
-def regions_to_probe(
-    arguments: Arguments, partition: Partition, sts_region: str | None
-) -> tuple[str, ...]:
-    """All regions of the partition (global first), or those asked for; the
-    regions ``--require-active`` names and the profile's sts_region are
-    always probed, since the verdict and the warning depend on them."""
-    base = arguments.regions or region_choices(partition)
-    extra = list(arguments.require_active or ())
-    if sts_region and sts_region in region_choices(partition):
-        extra.append(sts_region)
-    return tuple(dict.fromkeys([*base, *extra]))
-
-
-def not_active(report: Report, regions: Sequence[str]) -> list[str]:
-    """The required regions that are not active, as "region (status)"."""
-    from awscli_regional_sts.activation.probe import ACTIVE
-
-    return [
-        f"{region} ({report.status_of(region) or 'not checked'})"
-        for region in regions
-        if report.status_of(region) != ACTIVE
-    ]
+ORGANIZATION_ARG_TABLE: list[dict[str, Any]] = [
+    {
+        "name": "organization",
+        "action": "store_true",
+        "help_text": (
+            "Check every account of the AWS Organization (run it from the "
+            "management account or a delegated administrator): list the "
+            "accounts with Organizations ListAccounts, assume "
+            "<code>--member-role-name</code> in each, and probe every region "
+            "of each account by assuming that role at the region's endpoint "
+            "(the member account issues the credentials, so its activation "
+            "is what is probed). One result per account (<code>Error</code> "
+            "says why an account could not be checked; the others go on) and "
+            "a summary counting the accounts per region and status. "
+            "Concurrency is bounded across accounts and regions together "
+            f"(<code>--max-concurrency</code>, default {ORGANIZATION_MAX_CONCURRENCY}"
+            f" here; <code>--samples</code> defaults to {ORGANIZATION_SAMPLES}). "
+            "Member-role credentials stay in memory for one account's check "
+            "only."
+        ),
+    },
+    {
+        "name": "member-role-name",
+        "help_text": (
+            "With --organization: the role to assume in each account "
+            f"(default {DEFAULT_MEMBER_ROLE_NAME})."
+        ),
+    },
+    {
+        "name": "accounts",
+        "nargs": "+",
+        "synopsis": "--accounts <value> [<value>...]",
+        "help_text": (
+            "With --organization: only these 12-digit account ids. A named "
+            "account that is not listed, or is not ACTIVE, gets a line with "
+            "<code>Error</code>."
+        ),
+    },
+    {
+        "name": "include-suspended",
+        "action": "store_true",
+        "help_text": (
+            "With --organization: also try accounts that are not ACTIVE "
+            "(by default they are only counted in the summary)."
+        ),
+    },
+    {
+        "name": "max-accounts-in-flight",
+        "help_text": (
+            "With --organization: how many accounts to check at once "
+            f"(default {DEFAULT_MAX_ACCOUNTS_IN_FLIGHT}); their requests share "
+            "<code>--max-concurrency</code>."
+        ),
+    },
+    {
+        "name": "output-format",
+        "choices": [output_format.value for output_format in OutputFormat],
+        "help_text": (
+            "With --organization: <code>document</code> (default; one "
+            "document through <code>--output</code> and <code>--query</code>, "
+            "which holds every account until the end) or <code>jsonl</code> "
+            "(one JSON line per account as it finishes, then a summary line; "
+            "memory stays flat; <code>--query</code> does not apply)."
+        ),
+    },
+]
 
 
 class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
@@ -307,12 +208,27 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
     ]
 
     def _run_main(self, parsed_args: Any, parsed_globals: Any) -> int:
-        from awscli_regional_sts.activation.check import (
-            ActivationCheck,
-            CheckOptions,
+        # The check loads only when it runs: the sts command table, and so
+        # this module, is built for every `aws sts ...` command.
+        from awscli.formatter import get_formatter
+
+        from awscli_regional_sts.activation.account import ActivationCheck
+        from awscli_regional_sts.activation.arguments import (
+            ArgumentProblem,
+            organization_arguments,
+            regions_to_probe,
+            validate_arguments,
+        )
+        from awscli_regional_sts.activation.organization_command import (
+            run_organization_check,
+        )
+        from awscli_regional_sts.activation.progress import Progress
+        from awscli_regional_sts.activation.redaction import (
             credentials_redacted_in_logs,
         )
+        from awscli_regional_sts.activation.save import save_for_auto
         from awscli_regional_sts.partitions import default_partitions
+        from awscli_regional_sts.registry import session_handler_ids
 
         session = self._session
         partitions = default_partitions()
@@ -348,7 +264,7 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
             return run_organization_check(
                 self.NAME, session, options, organization, parsed_globals
             )
-        progress = _Progress() if sys.stderr.isatty() else None
+        progress = Progress.on_terminal(lambda done, total: f"{done}/{total}")
         with credentials_redacted_in_logs() as redactor:
             try:
                 report = ActivationCheck(
@@ -366,15 +282,13 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
         formatter(self.NAME, report.to_dict())
 
         if getattr(parsed_args, "save", False):
-            from awscli_regional_sts.nearest import save_activation_check
-
-            not_saved = save_activation_check(report.to_dict(), options.profile)
+            not_saved = save_for_auto(report.to_dict(), options.profile)
             if not_saved:
                 sys.stderr.write(f"aws sts {self.NAME}: {not_saved}\n")
                 return SAVE_FAILED_RC
 
         if arguments.require_active is not None:
-            failing = not_active(report, arguments.require_active)
+            failing = report.not_active(arguments.require_active)
             if failing:
                 sys.stderr.write(
                     f"aws sts {self.NAME}: not active: {', '.join(failing)}\n"
@@ -383,23 +297,9 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
         return 0
 
 
-class _Progress:
-    """One self-overwriting line on stderr (only used when it is a TTY)."""
-
-    def __call__(self, done: int, total: int) -> None:
-        sys.stderr.write(f"\rChecking STS activation: {done}/{total} ")
-        sys.stderr.flush()
-
-    def clear(self) -> None:
-        sys.stderr.write("\r\033[K")
-        sys.stderr.flush()
-
-
 def _sts_region(session: Any) -> str | None:
     """The STS region the profile asks for (AWS_STS_REGION or sts_region)."""
     try:
-        from awscli_regional_sts.settings import read_sts_settings
-
         return read_sts_settings(session).region
     except Exception:
         # An invalid value is reported by the router on the first STS call.

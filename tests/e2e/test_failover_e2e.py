@@ -298,9 +298,9 @@ FASTEST = "eu-north-1"
 
 def make_fastest(env: AwsEnv, region: str) -> None:
     """Every region slow (0.3 s per request) but ``region``."""
-    from awscli_regional_sts.activation.probe import DEFAULT_ENABLED_AWS_REGIONS
+    from awscli_regional_sts.partitions import DEFAULT_ENABLED_REGIONS
 
-    for name in DEFAULT_ENABLED_AWS_REGIONS:
+    for name in DEFAULT_ENABLED_REGIONS["aws"]:
         env.simulator.set_region(name, latency=0.0 if name == region else 0.3)
 
 

@@ -19,7 +19,12 @@ TOKYO_HOST = "sts.ap-northeast-1.amazonaws.com"
 def enable(env: AwsEnv, aws: str, *args: str) -> subprocess.CompletedProcess[str]:
     """Run the helper as a user would, against the test's AWS_CONFIG_FILE."""
     return subprocess.run(
-        [sys.executable, "-m", "awscli_regional_sts.installer", "--aws", aws, *args],
+        [
+            str(Path(sys.executable).parent / "aws-regional-sts-enable"),
+            "--aws",
+            aws,
+            *args,
+        ],
         env=env.env(),
         capture_output=True,
         text=True,

@@ -36,9 +36,10 @@ def test_a_command_without_sts_loads_only_the_handler_table(aws_env: AwsEnv) -> 
     aws_env.config = "[default]\nregion = eu-west-1\nsts_region = ap-northeast-1\n"
     assert plugin_modules(aws_env, "configure", "list") == {
         "awscli_regional_sts",
-        "awscli_regional_sts.handlers",
-        # Wraps create_client for sts clients; reads no setting until one is made.
-        "awscli_regional_sts.timeouts",
+        # Puts the handler table on the session and wraps create_client for
+        # sts clients; reads no setting until one is made.
+        "awscli_regional_sts.registration",
+        "awscli_regional_sts.registry",
     }
 
 
@@ -51,12 +52,21 @@ def test_an_sts_command_does_not_load_the_activation_check(aws_env: AwsEnv) -> N
     assert "awscli_regional_sts.activation.command" in loaded
     # ... but the check itself loads only when it runs.
     assert not loaded & {
-        "awscli_regional_sts.activation.check",
+        "awscli_regional_sts.activation.account",
+        "awscli_regional_sts.activation.arguments",
         "awscli_regional_sts.activation.probe",
         "awscli_regional_sts.activation.organization",
+        "awscli_regional_sts.activation.organization_check",
+        "awscli_regional_sts.activation.organization_command",
         "awscli_regional_sts.nearest",
         "awscli_regional_sts.installer",
+        # No sts_fallback: failover has nothing to do and is not loaded.
+        "awscli_regional_sts.failover",
     }, sorted(loaded)
+    # No more modules than before the package was cut into one job per
+    # module: the entry points, registration, registry, settings,
+    # partitions, routing, endpoints and the command's table entry.
+    assert len(loaded) <= 10, sorted(loaded)
 
 
 def test_importing_the_package_loads_nothing_else() -> None:

@@ -13,38 +13,41 @@ import awscli  # noqa: F401  (first: `import botocore` is then CLI v1's bundle)
 import pytest
 from botocore.exceptions import ClientError, ConnectTimeoutError, ProxyConnectionError
 
-from awscli_regional_sts.activation.check import (
-    CredentialRedactor,
-    RegionResult,
-    choose_probe,
-    recommend,
-    run_parallel,
-    sts_region_warning,
-    token_version_warning,
-)
-from awscli_regional_sts.activation.command import (
+from awscli_regional_sts.activation.arguments import (
     ArgumentProblem,
     Arguments,
     regions_to_probe,
     validate_arguments,
 )
+from awscli_regional_sts.activation.classify import classify
+from awscli_regional_sts.activation.plan import choose_probe
 from awscli_regional_sts.activation.probe import (
-    ACTIVE,
-    ASSUME_ROLE,
-    GET_CALLER_IDENTITY,
-    GET_SESSION_TOKEN,
-    INACTIVE,
-    NOT_ENABLED,
-    UNKNOWN,
-    UNREACHABLE,
     Observation,
-    ProbeError,
     ProbeMethod,
-    aim_client,
-    classify,
+    ProbeOperation,
     probe_region,
 )
+from awscli_regional_sts.activation.redaction import CredentialRedactor
+from awscli_regional_sts.activation.report import (
+    RegionResult,
+    recommend,
+    sts_region_warning,
+    token_version_warning,
+)
+from awscli_regional_sts.endpoints import aim_client
+from awscli_regional_sts.errors import CallError
 from awscli_regional_sts.partitions import default_partitions
+from awscli_regional_sts.runner import run_parallel
+from awscli_regional_sts.status import RegionStatus
+
+ACTIVE = RegionStatus.ACTIVE
+INACTIVE = RegionStatus.INACTIVE
+NOT_ENABLED = RegionStatus.NOT_ENABLED
+UNKNOWN = RegionStatus.UNKNOWN
+UNREACHABLE = RegionStatus.UNREACHABLE
+ASSUME_ROLE = ProbeOperation.ASSUME_ROLE
+GET_CALLER_IDENTITY = ProbeOperation.GET_CALLER_IDENTITY
+GET_SESSION_TOKEN = ProbeOperation.GET_SESSION_TOKEN
 
 GST = ProbeMethod(GET_SESSION_TOKEN)
 ROLE = ProbeMethod(ASSUME_ROLE, role_arn="arn:aws:iam::111122223333:role/r")
@@ -56,7 +59,7 @@ def client_error(code: str, message: str = "") -> ClientError:
 
 
 def seen(error: BaseException | None = None, **kwargs: Any) -> Observation:
-    probe_error = ProbeError.from_exception(error) if error else None
+    probe_error = CallError.from_exception(error) if error else None
     return Observation(probe_error=probe_error, **kwargs)
 
 
@@ -186,8 +189,8 @@ def test_details_say_what_is_inferred_or_unconfirmed() -> None:
 
 def test_a_timed_out_proxy_tunnel_counts_as_a_timeout() -> None:
     error = ProxyConnectionError(proxy_url="http://p", error="CONNECT timed out")
-    problem = ProbeError.from_exception(error)
-    assert problem.connection and problem.timeout
+    problem = CallError.from_exception(error)
+    assert problem.unreachable and problem.timed_out
 
 
 # --- the probe ---------------------------------------------------------------
@@ -227,7 +230,7 @@ def test_probe_stops_at_a_dead_region() -> None:
     client = StubClient(ConnectTimeoutError(endpoint_url="https://x"))
     observation = probe_region(client, GST, 3)
     assert client.calls == ["GetSessionToken"]
-    assert observation.probe_error is not None and observation.probe_error.timeout
+    assert observation.probe_error is not None and observation.probe_error.timed_out
     assert observation.latency_ms is None
 
 

@@ -16,10 +16,10 @@ from botocore.exceptions import (
 )
 
 from awscli_regional_sts import failover
+from awscli_regional_sts.endpoints import entry_endpoint, sts_client_config
 from awscli_regional_sts.failover import (
     CONTEXT_KEY,
     FailoverState,
-    entry_endpoint,
     fail_over_sts_request,
     failover_reason,
     remember_failover_inputs,
@@ -33,7 +33,6 @@ from awscli_regional_sts.settings import (
     validate_sts_fallback,
     validate_sts_timeout,
 )
-from awscli_regional_sts.timeouts import sts_client_config
 
 PARTITIONS = default_partitions()
 SOURCE = "sts_fallback in profile 'p'"

@@ -23,6 +23,7 @@ from awscli_regional_sts.cache import (
 )
 from awscli_regional_sts.nearest import candidate_regions, role_account
 from awscli_regional_sts.partitions import default_partitions
+from awscli_regional_sts.status import RegionStatus
 
 PARTITIONS = default_partitions()
 ACCOUNT = "111122223333"
@@ -60,8 +61,8 @@ def test_latency_only_measurements_count_reachable_regions() -> None:
     m = measurements(
         method="first use",
         regions=(
-            RegionMeasurement("eu-west-1", cache.REACHABLE, False, 30.0),
-            RegionMeasurement("eu-north-1", cache.REACHABLE, False, 3.0),
+            RegionMeasurement("eu-west-1", RegionStatus.REACHABLE, False, 30.0),
+            RegionMeasurement("eu-north-1", RegionStatus.REACHABLE, False, 3.0),
             RegionMeasurement("us-east-1", "unreachable", False, None),
         ),
     )

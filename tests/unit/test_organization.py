@@ -10,13 +10,18 @@ from typing import Any
 import awscli  # noqa: F401 - first, so that botocore is the CLI's bundled one
 import pytest
 
-from awscli_regional_sts.activation.check import (
-    AccountFacts,
-    Recommendation,
-    RegionResult,
-    Report,
+from awscli_regional_sts.activation.arguments import (
+    ArgumentProblem,
+    organization_arguments,
 )
-from awscli_regional_sts.activation.command import ArgumentProblem
+from awscli_regional_sts.activation.classify import classify
+from awscli_regional_sts.activation.options import (
+    ORGANIZATION_MAX_CONCURRENCY as DEFAULT_MAX_CONCURRENCY,
+)
+from awscli_regional_sts.activation.options import (
+    ORGANIZATION_SAMPLES as DEFAULT_SAMPLES,
+)
+from awscli_regional_sts.activation.options import OutputFormat
 from awscli_regional_sts.activation.organization import (
     AccountResult,
     MemberAccount,
@@ -24,20 +29,23 @@ from awscli_regional_sts.activation.organization import (
     list_accounts,
     select_accounts,
 )
-from awscli_regional_sts.activation.organization_command import (
-    DEFAULT_MAX_CONCURRENCY,
-    DEFAULT_SAMPLES,
-    JSONL,
-    organization_arguments,
-)
 from awscli_regional_sts.activation.probe import (
-    ASSUME_ROLE,
-    NOT_ENABLED,
     Observation,
-    ProbeError,
     ProbeMethod,
-    classify,
+    ProbeOperation,
 )
+from awscli_regional_sts.activation.report import (
+    AccountFacts,
+    Recommendation,
+    RegionResult,
+    Report,
+)
+from awscli_regional_sts.errors import CallError
+from awscli_regional_sts.status import RegionStatus
+
+ASSUME_ROLE = ProbeOperation.ASSUME_ROLE
+NOT_ENABLED = RegionStatus.NOT_ENABLED
+JSONL = OutputFormat.JSONL
 
 
 class PagedOrganizations:
@@ -167,7 +175,7 @@ def test_refusal_in_an_opt_in_region_means_not_enabled() -> None:
     RegionDisabledException there means the region is not enabled."""
     method = ProbeMethod(ASSUME_ROLE, role_arn="arn:aws:iam::111111111111:role/R")
     refused = Observation(
-        probe_error=ProbeError("RegionDisabledException", "STS is not activated")
+        probe_error=CallError("RegionDisabledException", "STS is not activated")
     )
     known = classify("ap-east-1", "aws", method, refused, "DISABLED", None, 2.0)
     assert (known.status, known.verified) == (NOT_ENABLED, True)

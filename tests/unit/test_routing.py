@@ -18,15 +18,15 @@ import pytest
 from botocore.awsrequest import AWSPreparedRequest
 
 import awscli_regional_sts
-from awscli_regional_sts import handlers
-from awscli_regional_sts.routing import (
+from awscli_regional_sts import registry
+from awscli_regional_sts.endpoints import (
     AWS_REGION,
     AWS_STS_USE_GLOBAL_ENDPOINT,
-    LOGGER_NAME,
     SDK_ENDPOINT,
     resolve_sts_url,
-    route_sts_request,
 )
+from awscli_regional_sts.registry import LOGGER_NAME
+from awscli_regional_sts.routing import route_sts_request
 from awscli_regional_sts.settings import InvalidStsRegionError, StsSettings
 
 TOKYO = StsSettings("ap-northeast-1", "sts_region in profile 'tokyo'")
@@ -307,8 +307,8 @@ def test_cli_table_equips_the_session_on_session_initialized(aws_files: Path) ->
     awscli_regional_sts.awscli_initialize(session.get_component("event_emitter"))
     assert (
         "session-initialized",
-        "awscli_regional_sts.handlers:on_session_initialized",
-    ) in handlers.CLI_HANDLERS
+        "awscli_regional_sts.registration:on_session_initialized",
+    ) in registry.CLI_HANDLERS
 
     class Args:
         debug = True

@@ -14,10 +14,10 @@ from botocore.exceptions import BotoCoreError
 
 from awscli_regional_sts import settings as settings_module
 from awscli_regional_sts.partitions import Partitions, default_partitions
+from awscli_regional_sts.registration import SessionSettings as SessionStsSettings
 from awscli_regional_sts.settings import (
     ENV_VAR,
     InvalidStsRegionError,
-    SessionStsSettings,
     StsSettings,
     check_fips_endpoint,
     read_sts_settings,

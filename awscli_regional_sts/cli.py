@@ -1,0 +1,68 @@
+"""The ``aws-regional-sts`` console script: the plugin's life cycle and its
+bridge for other tools, one subcommand each.
+
+Each subcommand lives in its own module, imported only when it runs: the
+``credentials`` bridge is called by other tools before every command, so
+this module imports nothing beyond ``argparse`` at start-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+PROG = "aws-regional-sts"
+
+#: (name, "module:function", one-line help). The function takes the
+#: subcommand's parser to add its arguments to, and returns the function
+#: that runs it with the parsed arguments and returns the exit status.
+SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
+    (
+        "enable",
+        "awscli_regional_sts.installer:enable_arguments",
+        "enable the plugin for an aws executable (AWS CLI v1 or v2)",
+    ),
+)
+
+
+def main(argv: Sequence[str] | None = None, *, label: str | None = None) -> int:
+    """Console script ``aws-regional-sts``. ``label`` is how messages name
+    the command (default ``aws-regional-sts SUBCOMMAND``)."""
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Regional AWS STS for the AWS CLI, boto3 and other tools.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+    chosen = _subcommand_name(argv)
+    for name, path, help_text in SUBCOMMANDS:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        # Only the chosen subcommand's module is imported.
+        if name == chosen:
+            module, _, function = path.partition(":")
+            run = getattr(importlib.import_module(module), function)(sub)
+            sub.set_defaults(run=run, label=label or f"{PROG} {name}")
+    args = parser.parse_args(argv)
+    run = getattr(args, "run", None)
+    if run is None:  # argparse has already said what is wrong
+        parser.print_usage(sys.stderr)
+        return 2
+    status: int = run(args)
+    return status
+
+
+def enable_main(argv: Sequence[str] | None = None) -> int:
+    """Console script ``aws-regional-sts-enable``: an alias of ``enable``."""
+    words = sys.argv[1:] if argv is None else argv
+    return main(["enable", *words], label="aws-regional-sts-enable")
+
+
+def _subcommand_name(argv: Sequence[str] | None) -> str | None:
+    words = list(sys.argv[1:] if argv is None else argv)
+    return next((word for word in words if not word.startswith("-")), None)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""A bounded parallel runner for blocking calls (STS probes, accounts).
+
+Daemon threads, not a ThreadPoolExecutor: the executor joins its threads at
+exit, so a socket that hangs would keep Ctrl-C from stopping the command.
+The calling thread waits in short slices, so a KeyboardInterrupt reaches it
+at once, and results reach it as they finish.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, Callable
+
+#: How long the calling thread waits at a time (for Ctrl-C).
+_SLICE_SECONDS = 0.25
+
+Task = Callable[[], Any]
+
+
+class _Handout:
+    """Tasks handed out so far, and whether the source has run dry; guarded
+    by the runner's lock."""
+
+    started = 0
+    exhausted = False
+
+
+def stream_parallel(
+    tasks: Iterable[tuple[str, Task]],
+    max_workers: int,
+    deadline: float | None = None,
+    *,
+    name: str = "regional-sts",
+) -> Iterator[tuple[str, Any, BaseException | None]]:
+    """Run ``(name, task)`` pairs on at most ``max_workers`` daemon threads,
+    yielding ``(name, value, error)`` as each task finishes.
+
+    ``tasks`` is consumed lazily, one item per free worker (a paged listing
+    is fetched only as fast as it is worked off). With a ``deadline`` (in
+    seconds) the tasks not finished by then are abandoned. An error raised
+    by ``tasks`` itself is raised here once the started tasks are done.
+    """
+    source = iter(tasks)
+    lock = threading.Lock()
+    finished: queue.Queue[tuple[str, Any, BaseException | None]] = queue.Queue()
+    failure: list[BaseException] = []
+    state = _Handout()
+
+    def next_task() -> tuple[str, Task] | None:
+        with lock:
+            if state.exhausted:
+                return None
+            try:
+                item = next(source)
+            except StopIteration:
+                state.exhausted = True
+                return None
+            except Exception as error:  # raised again in the calling thread
+                failure.append(error)
+                state.exhausted = True
+                return None
+            state.started += 1
+            return item
+
+    def worker() -> None:
+        while True:
+            item = next_task()
+            if item is None:
+                return
+            task_name, task = item
+            try:
+                finished.put((task_name, task(), None))
+            except BaseException as error:  # reported to the calling thread
+                finished.put((task_name, None, error))
+
+    workers = [
+        threading.Thread(target=worker, name=f"{name}-{index}", daemon=True)
+        for index in range(max(1, max_workers))
+    ]
+    for thread in workers:
+        thread.start()
+    end = None if deadline is None else time.monotonic() + deadline
+    delivered = 0
+    while True:
+        with lock:
+            if state.exhausted and delivered == state.started:
+                break
+        wait = _SLICE_SECONDS
+        if end is not None:
+            remaining = end - time.monotonic()
+            if remaining <= 0:
+                return
+            wait = min(remaining, wait)
+        try:
+            outcome = finished.get(timeout=wait)
+        except queue.Empty:
+            if finished.empty() and not any(t.is_alive() for t in workers):
+                break
+            continue
+        delivered += 1
+        yield outcome
+    if failure:
+        raise failure[0]
+
+
+def run_parallel(
+    tasks: Mapping[str, Task],
+    max_workers: int,
+    deadline: float,
+    on_done: Callable[[int, int], None] = lambda done, total: None,
+) -> dict[str, tuple[Any, BaseException | None]]:
+    """Run ``tasks`` on at most ``max_workers`` daemon threads.
+
+    Returns ``{name: (value, error)}`` for the tasks that finished within
+    ``deadline`` seconds; the others are left out (their threads are
+    abandoned). ``on_done(done, total)`` is called as each one finishes.
+    """
+    results: dict[str, tuple[Any, BaseException | None]] = {}
+    workers = min(max_workers, len(tasks))
+    if not workers:
+        return results
+    for name, value, error in stream_parallel(tasks.items(), workers, deadline):
+        results[name] = (value, error)
+        on_done(len(results), len(tasks))
+        if len(results) == len(tasks):
+            break
+    return results
