@@ -8,24 +8,23 @@ and latency; when and how it was measured; and the profiles that use it (so
 that a profile without ``role_arn`` finds its account without a request).
 Nothing secret is written: no keys, no tokens, no ARNs of callers.
 
-Writers replace the file atomically (temporary file in the same directory,
-then ``os.replace``), so two ``aws`` processes at once leave one complete
-file, never a mix. Readers treat anything unexpected (missing, truncated,
-not JSON, wrong shape, a region name botocore does not know) as no cache.
+Files are read and written through ``files.py`` (regular files only, size
+capped, owner-only, replaced atomically), so two ``aws`` processes at once
+leave one complete file, never a mix. Readers treat anything unexpected
+(missing, truncated, not JSON, wrong shape, a region name botocore does not
+know) as no cache.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
 import re
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from awscli_regional_sts.files import FileProblem, read_json, write_json
 from awscli_regional_sts.partitions import Partitions
 from awscli_regional_sts.status import MeasurementMethod, RegionStatus
 
@@ -115,13 +114,11 @@ def cache_file(directory: Path, partition: str, account: str) -> Path:
 def load(path: Path, partitions: Partitions) -> Measurements:
     """Read and check one cache file; raise CacheProblem if unusable."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CacheProblem(f"no cache file {path}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise CacheProblem(f"cannot read {path}: {error}") from None
+        data = read_json(path)
+    except FileProblem as problem:
+        raise CacheProblem(str(problem)) from None
     try:
-        return parse(json.loads(text), partitions)
+        return parse(data, partitions)
     except (ValueError, TypeError, KeyError, AttributeError) as error:
         raise CacheProblem(f"ignoring unusable cache file {path}: {error}") from None
 
@@ -168,27 +165,14 @@ def save(directory: Path, measurements: Measurements) -> Path:
     """Write atomically; keep the profiles an earlier file listed. Raises
     OSError (e.g. a read-only home): callers note it and go on."""
     path = cache_file(directory, measurements.partition, measurements.account)
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     data = measurements.to_json()
     try:
-        earlier = json.loads(path.read_text(encoding="utf-8"))
+        earlier = read_json(path)
         kept = [p for p in earlier.get("Profiles", ()) if isinstance(p, str)]
-    except (OSError, ValueError, AttributeError):
+    except (FileProblem, AttributeError, TypeError):
         kept = []
     data["Profiles"] = sorted(set(kept) | set(measurements.profiles))
-    handle, temporary = tempfile.mkstemp(
-        dir=directory, prefix=f".{path.name}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(data, stream, indent=1)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    write_json(path, data)
     return path
 
 
