@@ -202,12 +202,7 @@ class ActivationCheck:
 
     def run(self) -> Report:
         options = self._options
-        # Credentials first, so that their secrets are known to the log
-        # redactor before any request is signed with them.
-        credentials = self._session.get_credentials()
-        frozen = credentials.get_frozen_credentials() if credentials else None
-        if frozen is not None:
-            self._redactor.add(frozen.secret_key, frozen.token)
+        credentials, frozen = caller_credentials(self._session, self._redactor)
         identity = self._caller_identity()
         plan = choose_probe(
             frozen.access_key if frozen else None,
@@ -304,6 +299,17 @@ class ActivationCheck:
         if credentials is None:
             raise ValueError("no credentials found")
         return credentials.get_frozen_credentials()
+
+
+def caller_credentials(session: Any, redactor: CredentialRedactor) -> tuple[Any, Any]:
+    """The session's credentials and their frozen form (None, None without
+    any), loaded first so that their secrets are known to the log redactor
+    before any request is signed with them."""
+    credentials = session.get_credentials()
+    frozen = credentials.get_frozen_credentials() if credentials else None
+    if frozen is not None:
+        redactor.add(frozen.secret_key, frozen.token)
+    return credentials, frozen
 
 
 def client_keys(credentials: Any) -> dict[str, Any]:

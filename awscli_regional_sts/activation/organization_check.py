@@ -43,6 +43,7 @@ from awscli_regional_sts.activation.account import (
     ActivationCheck,
     assess_account,
     backstop_seconds,
+    caller_credentials,
     client_keys,
 )
 from awscli_regional_sts.activation.options import (
@@ -109,12 +110,7 @@ class OrganizationCheck:
 
     def run(self) -> OrganizationSummary:
         options = self._options
-        # Credentials first, so that their secrets are known to the log
-        # redactor before any request is signed with them.
-        credentials = self._session.get_credentials()
-        frozen = credentials.get_frozen_credentials() if credentials else None
-        if frozen is not None:
-            self._redactor.add(frozen.secret_key, frozen.token)
+        caller_credentials(self._session, self._redactor)
         region = options.profile_region or "us-east-1"
         summary = OrganizationSummary(options.regions)
         organizations = self._session.create_client(
@@ -159,14 +155,15 @@ class OrganizationCheck:
             for index, item in items:
                 yield (
                     str(index),
-                    functools.partial(self._check, item, sts, probe_clients, index),
+                    functools.partial(self._check, item, sts, probe_clients),
                 )
 
-        for _, result, error in stream_parallel(
+        for index, result, error in stream_parallel(
             tasks(), self._organization.max_accounts_in_flight, name="org-check"
         ):
             if error is not None:  # _check keeps its own errors; not expected
                 raise error
+            result.index = int(index)
             summary.add(result)
             self._on_result(result)
             self._progress(summary.checked, summary.failed)
@@ -175,17 +172,6 @@ class OrganizationCheck:
     # -- one account --
 
     def _check(
-        self,
-        selected: Selected,
-        sts: Any,
-        probe_clients: Mapping[str, tuple[Any, Callable[[], str | None]]],
-        index: int,
-    ) -> AccountResult:
-        result = self._check_one(selected, sts, probe_clients)
-        result.index = index
-        return result
-
-    def _check_one(
         self,
         selected: Selected,
         sts: Any,
