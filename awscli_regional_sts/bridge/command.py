@@ -12,7 +12,6 @@ status 1. Only stdout carries secrets, in the two documented formats;
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from typing import Any, Callable
@@ -55,11 +54,10 @@ def credentials_arguments(parser: argparse.ArgumentParser) -> Callable[[Any], in
 
 def run_credentials(args: Any) -> int:
     """Print profile ``args.profile``'s credentials; the exit status."""
-    if args.debug:
-        _log_to_stderr()
+    note = _debug_note() if args.debug else store.silent
     profile: str = args.profile
     try:
-        credentials = _credentials(profile, os.environ)
+        credentials = _credentials(profile, os.environ, note)
     except Refusal as refusal:
         print(f"{args.label}: profile {profile!r}: {refusal}", file=sys.stderr)
         return 1
@@ -67,7 +65,7 @@ def run_credentials(args: Any) -> int:
     return 0
 
 
-def _credentials(profile: str, environ: Any) -> IssuedCredentials:
+def _credentials(profile: str, environ: Any, note: store.Note) -> IssuedCredentials:
     outer = [p for p in environ.get(CHAIN_VARIABLE, "").split(",") if p]
     if profile in outer:
         raise Refusal(
@@ -77,7 +75,7 @@ def _credentials(profile: str, environ: Any) -> IssuedCredentials:
     chain = load_chain(profile, environ)
     _refuse_unusable(chain)
     key = chain.cache_key(environ)
-    cached = store.load(key)
+    cached = store.load(key, note=note)
     if cached is not None:
         return cached
     # Seen by every credential_process botocore runs for this profile.
@@ -87,7 +85,7 @@ def _credentials(profile: str, environ: Any) -> IssuedCredentials:
     from awscli_regional_sts.bridge import resolver
 
     credentials = resolver.fetch(profile)
-    store.save(key, credentials)
+    store.save(key, credentials, note=note)
     return credentials
 
 
@@ -111,9 +109,15 @@ def _refuse_unusable(chain: ProfileChain) -> None:
         )
 
 
-def _log_to_stderr() -> None:
+def _debug_note() -> store.Note:
+    """Send the plugin's log (routing, failover) and the bridge's notes to
+    stderr; botocore's own log stays off (it logs response bodies)."""
+    # Deferred: only --debug needs logging; a cached call must stay small.
+    import logging
+
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s - %(name)s - %(message)s"))
     logger = logging.getLogger(LOGGER_NAME)
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
+    return logging.getLogger(f"{LOGGER_NAME}.bridge").debug

@@ -18,8 +18,8 @@ import json
 import os
 import shlex
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from awscli_regional_sts.bridge.model import Refusal
 
@@ -71,16 +71,14 @@ SOURCE_ENVIRONMENT = ("AWS_ACCESS_KEY_ID",)
 KEY_VERSION = 1
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(NamedTuple):
     """One profile's settings (config file, then credentials file)."""
 
     name: str
     settings: Mapping[str, str]
 
 
-@dataclass(frozen=True)
-class ProfileChain:
+class ProfileChain(NamedTuple):
     """P first, then each ``source_profile`` it leads to."""
 
     profiles: tuple[Profile, ...]

@@ -12,12 +12,11 @@ not owned by this user, readable by others, or expiring within
 
 from __future__ import annotations
 
-import logging
 import os
 import stat
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from awscli_regional_sts.bridge.model import IssuedCredentials
 from awscli_regional_sts.files import FileProblem, read_json, write_json
@@ -32,7 +31,13 @@ FILE_VERSION = 1
 #: gets credentials it already wants to refresh.
 REFRESH_MARGIN_SECONDS = 15 * 60
 
-_LOG = logging.getLogger("awscli_regional_sts.bridge")
+#: Where the store says what it decided (--debug); not ``logging``, which
+#: a cached call would otherwise import just to stay silent.
+Note = Callable[[str], None]
+
+
+def silent(message: str) -> None:
+    """The default ``Note``: say nothing."""
 
 
 def cache_directory() -> Path:
@@ -45,7 +50,9 @@ def cache_path(key: str) -> Path:
     return cache_directory() / f"{key}.json"
 
 
-def load(key: str, now: float | None = None) -> IssuedCredentials | None:
+def load(
+    key: str, now: float | None = None, note: Note = silent
+) -> IssuedCredentials | None:
     """The cached credentials for ``key`` if usable for at least the
     refresh margin; None otherwise (the reason goes to --debug)."""
     path = cache_path(key)
@@ -54,23 +61,21 @@ def load(key: str, now: float | None = None) -> IssuedCredentials | None:
         data = read_json(path)
         credentials = _parse(data, key)
     except FileProblem as problem:
-        _LOG.debug("bridge cache miss: %s", problem)
+        note(f"bridge cache miss: {problem}")
         return None
     assert credentials.expires_at is not None
     left = credentials.expires_at - (time.time() if now is None else now)
     if left < REFRESH_MARGIN_SECONDS:
-        _LOG.debug(
-            "bridge cache: %s expires in %d s (< %d s): fetching again",
-            path,
-            left,
-            REFRESH_MARGIN_SECONDS,
+        note(
+            f"bridge cache: {path} expires in {left:.0f} s "
+            f"(< {REFRESH_MARGIN_SECONDS} s): fetching again"
         )
         return None
-    _LOG.debug("bridge cache hit: %s (expires in %d s)", path, left)
+    note(f"bridge cache hit: {path} (expires in {left:.0f} s)")
     return credentials
 
 
-def save(key: str, credentials: IssuedCredentials) -> None:
+def save(key: str, credentials: IssuedCredentials, note: Note = silent) -> None:
     """Keep ``credentials`` (only those that expire) under ``key``; a cache
     that cannot be written is noted for --debug and otherwise ignored."""
     if credentials.expires_at is None:
@@ -91,9 +96,9 @@ def save(key: str, credentials: IssuedCredentials) -> None:
     try:
         write_json(path, document)
     except OSError as error:
-        _LOG.debug("bridge cache not written (%s): %s", path, error.strerror or error)
+        note(f"bridge cache not written ({path}): {error.strerror or error}")
         return
-    _LOG.debug("bridge cache written: %s", path)
+    note(f"bridge cache written: {path}")
 
 
 def _check_owner(path: Path) -> None:
