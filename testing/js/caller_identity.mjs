@@ -4,7 +4,8 @@
 // and prints GetCallerIdentity's answer as JSON, plus the access key id
 // it signed with (to compare with the simulator's log; no secret).
 //
-// Proxy: the SDK's Node handler ignores HTTPS_PROXY, so the agent is
+// Proxy: the SDK reaches a proxy only through an agent (AWS SDK for JS v3
+// Developer Guide, "Configure proxies for Node.js"), so the agent is
 // passed explicitly. CA: the SDK for JavaScript v3 does not read
 // AWS_CA_BUNDLE; the caller sets NODE_EXTRA_CA_CERTS.
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";

@@ -425,3 +425,16 @@ def test_a_cli_v2_caller_sees_the_refusal(bridged: AwsEnv) -> None:
     assert result.returncode != 0
     assert "loop" in result.stderr
     assert seen(bridged) == []
+
+
+def test_javascript_sdk_ignores_aws_ca_bundle(bridged: AwsEnv) -> None:
+    """Why the test above sets NODE_EXTRA_CA_CERTS: with AWS_CA_BUNDLE alone
+    (what every other client here gets) the SDK's TLS fails."""
+    argv = [*node_command(), "ini"]
+    bridged.write_files(CLI_V2, plugin=False)
+    env = bridged.env({"AWS_PROFILE": "tf"})
+    assert env["AWS_CA_BUNDLE"] == bridged.simulator.ca_bundle
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "certificate" in done.stderr
+    assert [r.host for r in bridged.simulator.requests] == [TOKYO_HOST]
