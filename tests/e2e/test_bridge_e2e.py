@@ -68,7 +68,8 @@ def bridged(aws_env: AwsEnv) -> AwsEnv:
     """Keys in `base`; `tokyo-role` assumes a role through it and `web` by
     web identity, both with sts_region Tokyo and failover to Ireland;
     `tf` and `tf-web` get theirs from the bridge; `mfa-role`, `loop` and
-    `broken-role` are refused."""
+    `broken-role` are refused, and `ring` gets its source credentials from a
+    bridge for itself."""
     sim = aws_env.simulator
     aws_env.add_keys("base", sim.add_user("alice"))
     role = sim.add_role("deployer")
@@ -92,6 +93,9 @@ def bridged(aws_env: AwsEnv) -> AwsEnv:
         f"credential_process = {bridge} credentials --profile loop\n"
         "[profile nokeys]\nregion = us-west-2\n"
         f"[profile broken-role]\nrole_arn = {role}\nsource_profile = nokeys\n{routed}"
+        f"[profile ring]\nrole_arn = {role}\nsource_profile = ring-source\n{routed}"
+        "[profile ring-source]\n"
+        f"credential_process = {bridge} credentials --profile ring\n"
     )
     return aws_env
 
@@ -383,6 +387,9 @@ REFUSALS = {
         {"AWS_REGIONAL_STS_BRIDGE_PROFILES": "tf,tokyo-role"},
         "loop: its credentials are already being fetched",
     ),
+    # A real loop: botocore runs ring-source's bridge, which meets `ring`
+    # in the environment the outer bridge set.
+    "loop-through-source": ("ring", {}, "already being fetched by the bridge"),
     "mfa": ("mfa-role", {}, "needs an MFA code"),
     "cannot-load": ("broken-role", {}, "nokeys"),
 }
@@ -438,3 +445,30 @@ def test_javascript_sdk_ignores_aws_ca_bundle(bridged: AwsEnv) -> None:
     assert done.returncode == 1
     assert "certificate" in done.stderr
     assert [r.host for r in bridged.simulator.requests] == [TOKYO_HOST]
+
+
+def test_auto_region_is_chosen_for_the_bridge(bridged: AwsEnv) -> None:
+    """``sts_region = auto`` on the bridged profile: the bridge measures,
+    assumes the role in the fastest region, and next time (its own cache
+    gone) uses the saved measurements without probing."""
+    from awscli_regional_sts.partitions import DEFAULT_ENABLED_REGIONS
+
+    fastest = "eu-north-1"
+    host = f"sts.{fastest}.amazonaws.com"
+    for name in DEFAULT_ENABLED_REGIONS["aws"]:
+        bridged.simulator.set_region(name, latency=0.0 if name == fastest else 0.3)
+    bridged.config = bridged.config.replace(
+        f"sts_region = {TOKYO}\nsts_fallback = eu-west-1\n",
+        "sts_region = auto\n",
+        1,
+    )
+    bridged.simulator.clear_log()
+    bridged.run(
+        CLI_V2, "sts", "get-caller-identity", "--profile", "tf", plugin=False
+    ).check()
+    assumed = [r for r in bridged.simulator.requests if r.action == "AssumeRole"]
+    assert [(r.host, r.status) for r in assumed] == [(host, 200)]
+
+    shutil.rmtree(cache_dir(bridged))
+    bridge(bridged, "credentials", "--profile", "tokyo-role").check()
+    assert seen(bridged) == [(host, "AssumeRole", 200)]
