@@ -18,7 +18,11 @@ import json
 import os
 import stat
 from pathlib import Path
-from typing import Any
+
+# Not `from typing import ...` at run time: a cached call would pay for it.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: Far above any file the plugin writes (a few KiB), far below trouble.
 DEFAULT_MAX_BYTES = 256 * 1024

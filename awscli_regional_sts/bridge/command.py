@@ -14,12 +14,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any, Callable
 
 from awscli_regional_sts.bridge import store
 from awscli_regional_sts.bridge.formats import render
 from awscli_regional_sts.bridge.model import IssuedCredentials, OutputFormat, Refusal
 from awscli_regional_sts.bridge.profiles import ProfileChain, calls_bridge, load_chain
+
+# Not `from typing import ...` at run time: a cached call would pay for it.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 #: Profiles being resolved by bridges up the process tree (comma
 #: separated): botocore runs a ``credential_process`` with our environment,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 import time
-from typing import NamedTuple
 
 
 class OutputFormat(str, enum.Enum):
@@ -20,16 +19,50 @@ class Refusal(Exception):
     the cause, one line, never a secret (the command adds the profile)."""
 
 
-class IssuedCredentials(NamedTuple):
-    """Credentials as the bridge prints and caches them (a NamedTuple, not
-    a dataclass: ``dataclasses`` costs a cached call a few milliseconds)."""
+class IssuedCredentials:
+    """Credentials as the bridge prints and caches them.
 
-    access_key_id: str
-    secret_access_key: str
-    session_token: str | None
-    #: Epoch seconds; None for long-term keys (printed without Expiration,
-    #: never cached).
-    expires_at: float | None
+    A plain class: a dataclass or NamedTuple would cost a cached call
+    milliseconds of class building; its repr leaves the secrets out.
+    """
+
+    __slots__ = ("access_key_id", "secret_access_key", "session_token", "expires_at")
+
+    def __init__(
+        self,
+        access_key_id: str,
+        secret_access_key: str,
+        session_token: str | None,
+        expires_at: float | None,
+    ) -> None:
+        self.access_key_id = access_key_id
+        self.secret_access_key = secret_access_key
+        self.session_token = session_token
+        #: Epoch seconds; None for long-term keys (printed without
+        #: Expiration, never cached).
+        self.expires_at = expires_at
+
+    def _fields(self) -> tuple[str, str, str | None, float | None]:
+        return (
+            self.access_key_id,
+            self.secret_access_key,
+            self.session_token,
+            self.expires_at,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, IssuedCredentials):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return (
+            f"IssuedCredentials({self.access_key_id!r}, <secret>, "
+            f"{'<token>' if self.session_token else None}, {self.expires_at!r})"
+        )
 
     @property
     def expiration(self) -> str | None:

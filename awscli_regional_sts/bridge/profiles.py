@@ -13,15 +13,27 @@ credentials, with no secret in it.
 from __future__ import annotations
 
 import configparser
-import hashlib
 import json
 import os
 import shlex
 from collections.abc import Mapping
 from pathlib import Path
-from typing import NamedTuple
 
 from awscli_regional_sts.bridge.model import Refusal
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hashlib import sha256
+else:
+    # The interpreter's own SHA-256 spares a cached call loading OpenSSL
+    # (hashlib); hashlib where the builtin module is absent or renamed.
+    try:
+        from _sha256 import sha256
+    except ImportError:
+        try:  # Python 3.12+ calls it _sha2
+            from _sha2 import sha256
+        except ImportError:
+            from hashlib import sha256
 
 #: Profile keys whose value changes which credentials P gets, or from where.
 #: Secrets (``aws_secret_access_key``, ``aws_session_token``) are left out:
@@ -71,19 +83,27 @@ SOURCE_ENVIRONMENT = ("AWS_ACCESS_KEY_ID",)
 KEY_VERSION = 1
 
 
-class Profile(NamedTuple):
+class Profile:
     """One profile's settings (config file, then credentials file)."""
 
-    name: str
-    settings: Mapping[str, str]
+    __slots__ = ("name", "settings")
+
+    def __init__(self, name: str, settings: Mapping[str, str]) -> None:
+        self.name = name
+        self.settings = settings
 
 
-class ProfileChain(NamedTuple):
+class ProfileChain:
     """P first, then each ``source_profile`` it leads to."""
 
-    profiles: tuple[Profile, ...]
-    config_file: Path
-    credentials_file: Path
+    __slots__ = ("profiles", "config_file", "credentials_file")
+
+    def __init__(
+        self, profiles: tuple[Profile, ...], config_file: Path, credentials_file: Path
+    ) -> None:
+        self.profiles = profiles
+        self.config_file = config_file
+        self.credentials_file = credentials_file
 
     @property
     def profile(self) -> Profile:
@@ -108,7 +128,7 @@ class ProfileChain(NamedTuple):
             "environment": {name: environ[name] for name in names if name in environ},
         }
         text = json.dumps(inputs, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return sha256(text.encode("utf-8")).hexdigest()
 
     def mfa_profile(self) -> Profile | None:
         """The first role profile of the chain that asks for an MFA code

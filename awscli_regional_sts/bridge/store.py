@@ -16,7 +16,6 @@ import os
 import stat
 import time
 from pathlib import Path
-from typing import Any, Callable
 
 from awscli_regional_sts.bridge.model import IssuedCredentials
 from awscli_regional_sts.files import FileProblem, read_json, write_json
@@ -31,9 +30,14 @@ FILE_VERSION = 1
 #: gets credentials it already wants to refresh.
 REFRESH_MARGIN_SECONDS = 15 * 60
 
-#: Where the store says what it decided (--debug); not ``logging``, which
-#: a cached call would otherwise import just to stay silent.
-Note = Callable[[str], None]
+# Not `from typing import ...` at run time: a cached call would pay for it.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable
+
+    #: Where the store says what it decided (--debug); not ``logging``,
+    #: which a cached call would otherwise import just to stay silent.
+    Note = Callable[[str], None]
 
 
 def silent(message: str) -> None:
