@@ -39,14 +39,16 @@ BRIDGE = REPO_ROOT / ".venv" / "bin" / "aws-regional-sts"
 JS_DIR = REPO_ROOT / "testing" / "js"
 LABEL = "aws-regional-sts credentials"
 
-#: The bridge's console script, in-process, reporting which of botocore,
-#: boto3 and awscli it had loaded on the way out.
-BRIDGE_MODULES = """
+#: What a cached call must not load: the AWS libraries, and the standard
+#: modules it avoids for start-up time.
+HEAVY = ("botocore", "boto3", "awscli", "typing", "hashlib", "logging", "dataclasses")
+#: The bridge's console script, in-process, reporting which of HEAVY it had
+#: loaded on the way out.
+BRIDGE_MODULES = f"""
 import json, sys
 from awscli_regional_sts.cli import main
 rc = main(sys.argv[1:])
-print(json.dumps(sorted(m for m in sys.modules
-                        if m.split(".")[0] in ("botocore", "boto3", "awscli"))),
+print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in {HEAVY!r})),
       file=sys.stderr)
 sys.exit(rc)
 """
