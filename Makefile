@@ -22,9 +22,9 @@ PYTEST := $(VENV)/bin/python -m pytest
 E2E_WORKERS ?= 4
 E2E_ARGS := -n $(E2E_WORKERS) --dist loadgroup
 
-.PHONY: setup demo test unit e2e upstream lint dist clean cli-v2 py39
+.PHONY: setup demo test unit e2e upstream lint dist clean cli-v2 py39 js
 
-setup: $(VENV)/.installed $(LEGACY)/.installed cli-v2 py39
+setup: $(VENV)/.installed $(LEGACY)/.installed cli-v2 py39 js
 
 # $(call venv,DIR,PYTHON,REQUIREMENTS): the rule that builds one virtualenv
 # with REQUIREMENTS and the plugin (editable). pip prints a line per
@@ -59,6 +59,20 @@ cli-v2:
 	else \
 		echo "Debian's awscli (AWS CLI v2) is not installed and apt-get is not usable here: CLI v2 tests will be skipped"; \
 	fi
+
+# The AWS SDK for JavaScript v3, a real non-Python client of the
+# credential_process bridge (tests/e2e/test_bridge_e2e.py), pinned by
+# testing/js/package-lock.json. Without npm its tests skip (fail on CI).
+JS_DIR := testing/js
+js:
+	@if command -v npm >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory $(JS_DIR)/node_modules/.installed; \
+	else echo "No npm found: the AWS SDK for JavaScript tests will be skipped"; fi
+
+$(JS_DIR)/node_modules/.installed: $(JS_DIR)/package.json $(JS_DIR)/package-lock.json
+	@echo "==> $(JS_DIR): npm ci (the AWS SDK for JavaScript v3)"
+	cd $(JS_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 demo: $(VENV)/.installed cli-v2
 	$(VENV)/bin/python -m scripts.demo
@@ -95,4 +109,4 @@ dist: $(VENV)/.installed
 	$(VENV)/bin/twine check --strict dist/*
 
 clean:
-	rm -rf $(VENV) $(LEGACY) $(PY39_VENV) .cache/upstream-botocore build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LEGACY) $(PY39_VENV) $(JS_DIR)/node_modules .cache/upstream-botocore build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

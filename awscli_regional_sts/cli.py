@@ -24,6 +24,11 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
         "awscli_regional_sts.installer:enable_arguments",
         "enable the plugin for an aws executable (AWS CLI v1 or v2)",
     ),
+    (
+        "credentials",
+        "awscli_regional_sts.bridge.command:credentials_arguments",
+        "print a profile's credentials for credential_process (regional STS)",
+    ),
 )
 
 

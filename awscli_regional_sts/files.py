@@ -17,9 +17,12 @@ import errno
 import json
 import os
 import stat
-import tempfile
 from pathlib import Path
-from typing import Any
+
+# Not `from typing import ...` at run time: a cached call would pay for it.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: Far above any file the plugin writes (a few KiB), far below trouble.
 DEFAULT_MAX_BYTES = 256 * 1024
@@ -70,6 +73,10 @@ def write_json(path: Path, data: Any) -> None:
 
     Raises OSError (e.g. a read-only home): callers note it and go on.
     """
+    # Deferred: tempfile pulls in shutil and random, and readers (a cached
+    # credential_process call among them) never write.
+    import tempfile
+
     directory = path.parent
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     # mkstemp creates the file 0600: readable by the owner only.
