@@ -201,8 +201,8 @@ def test_auto_is_read_from_the_cache_never_measured(world: AwsEnv, kind: str) ->
     assert fresh["StsRegion"] == "auto"
     assert fresh["Rerouted"] is False
     assert fresh["Auto"]["Region"] is None
-    assert "auto: not measured yet; the first STS call will measure" in (
-        fresh["Reason"]
+    assert (
+        "auto: not measured yet; the first STS call will measure" in (fresh["Reason"])
     )
 
     seed_auto_cache(world)
@@ -236,7 +236,9 @@ def test_query_output_and_bad_values(world: AwsEnv, kind: str) -> None:
     (line,) = bad.stderr.strip().splitlines()
     assert "Invalid STS region in sts_region in profile 'bad': 'tokyo'" in line
 
-    world.config += "[profile badfips]\nsts_region = eu-west-3\nuse_fips_endpoint = true\n"
+    world.config += (
+        "[profile badfips]\nsts_region = eu-west-3\nuse_fips_endpoint = true\n"
+    )
     fips = resolve(world, kind, "badfips")
     assert fips.returncode == 255
     assert "has no FIPS STS endpoint" in fips.stderr
