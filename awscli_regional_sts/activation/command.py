@@ -15,7 +15,6 @@ import awscli
 from awscli.customizations.commands import BasicCommand
 
 from awscli_regional_sts.settings import read_sts_settings
-from awscli_regional_sts.status import CheckExit
 
 #: Sections of the report that --output table and text leave to stderr
 #: (warnings) or to JSON (each region's own endpoint URL), so that the
@@ -28,6 +27,9 @@ def invalid_arguments_status() -> int:
     exits 252 (PARAM_VALIDATION_ERROR_RC) for every usage error; CLI v1
     exits 255 for a parameter botocore rejects (ParamValidationError) and
     for an unknown option."""
+    # Loaded on use, like everything the command needs only when it runs.
+    from awscli_regional_sts.status import CheckExit
+
     major = str(getattr(awscli, "__version__", "1")).split(".", 1)[0]
     return CheckExit.INVALID_V1 if major == "1" else CheckExit.INVALID_V2
 
@@ -165,6 +167,7 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
         from awscli_regional_sts.activation.save import save_for_auto
         from awscli_regional_sts.partitions import default_partitions
         from awscli_regional_sts.registry import session_handler_ids
+        from awscli_regional_sts.status import CheckExit
 
         session = self._session
         partitions = default_partitions()
