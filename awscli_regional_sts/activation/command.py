@@ -16,9 +16,9 @@ from awscli.customizations.commands import BasicCommand
 
 from awscli_regional_sts.settings import read_sts_settings
 
-#: Sections of the report that --output table and text leave to stderr
-#: (warnings) or to JSON (each region's own endpoint URL), so that the
-#: default table stays narrow.
+#: Fields the default table leaves out (each region's own endpoint URL, as
+#: wide as two other columns; JSON and text keep it), so that it stays
+#: narrow.
 _WIDE_FIELDS = ("Endpoint",)
 
 
@@ -225,6 +225,7 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
             # column as wide as itself.
             for warning in document.pop("Warnings"):
                 sys.stderr.write(f"aws sts {self.NAME}: warning: {warning}\n")
+        if output == "table" and parsed_globals.query is None:
             for row in document["Regions"]:
                 for name in _WIDE_FIELDS:
                     row.pop(name, None)

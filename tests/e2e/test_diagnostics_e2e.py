@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import time
 from urllib.parse import urlsplit
 
 import pytest
 
-from testing.clients import CLI_KINDS, CLI_V1_LEGACY, AwsEnv, Result
+from testing.clients import CLI_KINDS, CLI_V1, CLI_V1_LEGACY, CLI_V2, AwsEnv, Result
 from testing.simulator import ACCOUNT_ID
 
 RESOLVE = ("sts", "resolve-endpoint")
+#: Each CLI's own status for an unknown option.
+UNKNOWN_OPTION_RC = {CLI_V1: 255, CLI_V1_LEGACY: 255, CLI_V2: 252}
 CALL = ("sts", "get-caller-identity")
 
 
@@ -63,7 +64,10 @@ def reaches(env: AwsEnv, kind: str, profile: str, report: dict[str, str]) -> Non
     """A real call of ``profile`` goes where ``report`` said, every STS
     request of it (AssumeRole of the role_arn included)."""
     env.simulator.clear_log()
-    shutil.rmtree(env.home / ".aws" / "cli" / "cache" / "*", ignore_errors=True)
+    # The CLI's cached role credentials would skip AssumeRole; auto's cache
+    # (a directory beside them) stays.
+    for cached in (env.home / ".aws" / "cli" / "cache").glob("*.json"):
+        cached.unlink()
     env.run(kind, *CALL, "--profile", profile).check()
     host = urlsplit(report["Url"]).hostname
     seen = [(r.host, r.action, r.signing_region) for r in env.simulator.requests]
@@ -243,6 +247,13 @@ def test_query_output_and_bad_values(world: AwsEnv, kind: str) -> None:
     assert fips.returncode == 255
     assert "has no FIPS STS endpoint" in fips.stderr
     assert len(fips.stderr.strip().splitlines()) == 1
+
+    missing = resolve(world, kind, "nosuch")
+    assert missing.returncode == 255
+    assert missing.stderr.strip() == "The config profile (nosuch) could not be found"
+    unknown = resolve(world, kind, "tokyo", "--bogus")
+    assert unknown.returncode == UNKNOWN_OPTION_RC[kind]
+    assert unknown.stderr.strip() == "Unknown options: --bogus"
 
 
 @pytest.mark.parametrize("kind", CLI_KINDS)
