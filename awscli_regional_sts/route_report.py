@@ -168,13 +168,15 @@ def describe_route(
     session: Session,
     builtins: Mapping[str, Any],
     *,
+    sts_region: str | None = None,
     now: float | None = None,
 ) -> RouteReport:
     """Where the STS calls of ``session``'s profile go, given the built-ins
-    of its STS client (``client_builtins``). Raises the plugin's own
-    ``InvalidStsRegionError`` / ``InvalidStsTimeoutError`` for a bad
-    setting, as the first real STS call would."""
-    settings = read_sts_settings(session)
+    of its STS client (``client_builtins``); ``sts_region`` is what a boto3
+    caller passed to ``register(session, sts_region=...)``. Raises the
+    plugin's own ``InvalidStsRegionError`` / ``InvalidStsTimeoutError`` for
+    a bad setting, as the first real STS call would."""
+    settings = read_sts_settings(session, override=sts_region)
     partitions = default_partitions(session.get_component("data_loader"))
     profile = session.profile or "default"
     botocore_url, botocore_signing = resolve_sts_endpoint(dict(builtins))

@@ -29,7 +29,9 @@ CALL = ("sts", "get-caller-identity")
 def world(aws_env: AwsEnv) -> AwsEnv:
     """Profiles for every case; `base` holds keys, `assumer` a role."""
     sim = aws_env.simulator
-    aws_env.add_keys("base", sim.add_user("alice"))
+    user = sim.add_user("alice")
+    aws_env.add_keys("base", user)
+    aws_env.add_keys("keys", user)
     role = sim.add_role("deployer")
     aws_env.config = (
         "[profile base]\nregion = eu-west-1\n"
@@ -37,6 +39,7 @@ def world(aws_env: AwsEnv) -> AwsEnv:
         f"role_arn = {role}\n"
         "[profile noregion]\nsource_profile = base\n"
         f"role_arn = {role}\n"
+        "[profile keys]\nsts_region = ap-northeast-1\n"
         "[profile tokyo]\nsts_region = ap-northeast-1\nsource_profile = base\n"
         f"role_arn = {role}\n"
         "[profile fallback]\nregion = us-east-1\nsts_region = eu-west-3\n"
@@ -78,6 +81,12 @@ def reaches(env: AwsEnv, kind: str, profile: str, report: dict[str, str]) -> Non
 
 CASES = {
     # profile: (Rerouted, host, signing region, words in Reason)
+    "keys": (
+        True,
+        "sts.ap-northeast-1.amazonaws.com",
+        "ap-northeast-1",
+        "sts_region in profile 'keys' is 'ap-northeast-1'",
+    ),
     "tokyo": (
         True,
         "sts.ap-northeast-1.amazonaws.com",

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from testing.clients import CLI_V1, CLI_V2, AwsEnv, Result
+from testing.clients import CLI_V1, CLI_V1_LEGACY, CLI_V2, AwsEnv, Result
 from testing.simulator import ACCOUNT_ID, Simulator
 
 ORG = ("sts", "activation-check", "--organization")
@@ -28,7 +28,7 @@ PROD, DEV, LOCKED, CLOSED = (
 )
 CLIENT_ERROR_RC = {CLI_V1: 255, CLI_V2: 254}
 #: Each CLI's own exit status for a bad parameter value.
-INVALID_ARGUMENT_RC = {CLI_V1: 255, CLI_V2: 252}
+INVALID_ARGUMENT_RC = {CLI_V1: 255, CLI_V1_LEGACY: 255, CLI_V2: 252}
 #: activation-check's exit status when a selected account could not be
 #: checked (every organization here has one: "locked" or "closed").
 ACCOUNTS_FAILED_RC = 4
@@ -200,7 +200,7 @@ def test_formats_and_query(aws_env: AwsEnv, kind: str) -> None:
     assert_no_secret(aws_env.simulator, *outputs)
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])
+@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V1_LEGACY])
 def test_named_accounts_and_suspended_ones(aws_env: AwsEnv, kind: str) -> None:
     build_organization(aws_env)
     named = some_failed(

@@ -200,3 +200,16 @@ def test_auto_reads_the_cache_and_never_measures(
     stale = report("q")
     assert stale["Auto"]["Region"] is None
     assert "will measure again" in stale["Auto"]["Note"]
+
+
+def test_register_override_is_named(aws_files: Path) -> None:
+    aws_files.write_text("[profile p]\nsts_region = ap-northeast-1\n")
+    session = botocore.session.Session(profile="p")
+    client = type(session).create_client(
+        session, "sts", aws_access_key_id="x", aws_secret_access_key="y"
+    )
+    out = describe_route(
+        session, client_builtins(client), sts_region="eu-west-2"
+    ).to_dict()
+    assert out["Url"] == "https://sts.eu-west-2.amazonaws.com"
+    assert out["Reason"] == "register(sts_region=...) is 'eu-west-2'"
