@@ -222,11 +222,13 @@ def describe_route(
         url = resolve_sts_endpoint(routed)[0]
         signing_region = region
         rerouted = True
-        reason = f"{source} is {region!r}"
+        reason = (
+            f"{settings.source} is 'auto': {region!r}, the {auto.note}"
+            if auto is not None
+            else f"{source} is {region!r}"
+        )
 
-    partition = partitions.region_partition(
-        signing_region if signing_region else str(builtins.get(AWS_REGION))
-    )
+    partition = partitions.region_partition(signing_region)
     return RouteReport(
         profile=profile,
         url=url,
@@ -235,7 +237,7 @@ def describe_route(
         reason=reason,
         botocore_url=botocore_url,
         botocore_signing_region=botocore_signing,
-        sts_region=settings.region if auto is None else AUTO,
+        sts_region=settings.region,
         auto=auto,
         fallback=_hops(settings, routed, region, configured_endpoint),
         fallback_source=settings.fallback_source or None,
@@ -283,30 +285,26 @@ def auto_from_cache(
     path = str(cache.cache_file(directory, found.partition, found.account))
     moment = time.time() if now is None else now
     age = round(moment - found.measured_at, 1)
-    state = {
-        "cache_file": path,
-        "age_seconds": age,
-        "method": str(found.method),
-        "account": found.account,
-    }
+    best = found.fastest()
     if not found.is_fresh(now=moment):
+        region = None
         note = (
             f"auto: the measurements in {path} are {_age(age)} old (kept "
             f"{_age(cache.TTL_SECONDS)}); the first STS call will measure again"
         )
-        return AutoState(None, note, **state)  # type: ignore[arg-type]
-    best = found.fastest()
-    if best is None:
+    elif best is None:
+        region = None
         note = (
             f"auto: {path} names no usable region; the first STS call will "
             "measure again"
         )
-        return AutoState(None, note, **state)  # type: ignore[arg-type]
-    note = (
-        f"fastest active region measured by {found.method} for account "
-        f"{found.account}, {_age(age)} ago ({path})"
-    )
-    return AutoState(best.region, note, **state)  # type: ignore[arg-type]
+    else:
+        region = best.region
+        note = (
+            f"fastest active region measured by {found.method} for account "
+            f"{found.account}, {_age(age)} ago ({path})"
+        )
+    return AutoState(region, note, path, age, str(found.method), found.account)
 
 
 def _hops(
