@@ -20,6 +20,10 @@ CLI_HANDLERS: tuple[tuple[str, str], ...] = (
         "awscli_regional_sts.registration:on_session_initialized",
     ),
     ("building-command-table.sts", "awscli_regional_sts.activation:inject_commands"),
+    (
+        "building-command-table.sts",
+        "awscli_regional_sts.resolve_command:inject_command",
+    ),
 )
 
 #: On a botocore session, before any client of it exists: every client

@@ -29,6 +29,11 @@ from awscli_regional_sts.settings import StsSettings, check_fips_endpoint
 
 logger = logging.getLogger(LOGGER_NAME)
 
+#: Whether this process has logged that its profile sets no STS region:
+#: once is enough to explain a silent ``--debug``, and a command may make
+#: many STS requests.
+_said_unchanged = False
+
 
 def route_sts_request(
     builtins: MutableMapping[str, Any],
@@ -53,6 +58,7 @@ def route_sts_request(
     current = settings()
     region = current.region
     if region is None:
+        _say_unchanged(current, builtins)
         return
     partitions = default_partitions()
     if partition_mismatch(builtins, region, current.source, model):
@@ -74,3 +80,21 @@ def route_sts_request(
             current.source,
             region,
         )
+
+
+def _say_unchanged(current: StsSettings, builtins: MutableMapping[str, Any]) -> None:
+    """One ``--debug`` line per process when the plugin is loaded but the
+    profile asks for nothing: without it, a missing or misspelt
+    ``sts_region`` looks the same as a plugin that is not loaded."""
+    global _said_unchanged
+    if _said_unchanged or not logger.isEnabledFor(logging.DEBUG):
+        return
+    _said_unchanged = True
+    also = "; sts_fallback still applies" if current.fallback else ""
+    logger.debug(
+        "%s: STS requests unchanged (botocore's endpoint: %s)%s; "
+        "'aws sts resolve-endpoint' shows why",
+        current.source,
+        resolve_sts_url(builtins),
+        also,
+    )

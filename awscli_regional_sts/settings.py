@@ -262,7 +262,7 @@ def read_sts_settings(session: Session, *, override: str | None = None) -> StsSe
         value = scoped[PROFILE_KEY]
         source = f"{PROFILE_KEY} in profile {profile!r}"
     else:
-        value, source = None, f"no {PROFILE_KEY} in the profile"
+        value, source = None, f"no {PROFILE_KEY} in profile {profile!r}"
     raw_fallback = _setting(scoped, FALLBACK_KEY, FALLBACK_ENV_VAR, profile)
     raw_timeout = _setting(scoped, TIMEOUT_KEY, TIMEOUT_ENV_VAR, profile)
     if value is None and raw_fallback is None:

@@ -7,7 +7,8 @@ the AWS CLI imports the plugin for every command, so the command's module
 
 Modules, from the CLI glue down:
 
-* ``command``: the ``BasicCommand`` and its ARG_TABLE; parses, runs, prints.
+* ``command``: the ``BasicCommand``; parses, runs, prints, sets the exit
+  status. ``arg_table``: its options and their help, loaded on use.
 * ``organization_command``: the ``--organization`` run and its two outputs.
 * ``arguments``: every argument checked, one ``ArgumentProblem`` line each.
 * ``account``: one account's check (probes in parallel, account facts).

@@ -165,7 +165,7 @@ def assess_account(
         list(inputs.warnings),
     )
     for warning in (
-        sts_region_warning(results, options.profile, options.sts_region),
+        sts_region_warning(results, options.sts_region, options.sts_region_source),
         token_version_warning(
             token_version, options.partition, results, opt_in_statuses
         ),

@@ -106,29 +106,29 @@ def validate_arguments(
     if require is not None:
         if require:
             require_active = _regions("--require-active", require, choices, partition)
+        elif regions:
+            # Without names it checks what --regions probes ...
+            require_active = regions
         elif sts_region:
+            # ... or else the profile's own STS region.
             require_active = (sts_region,)
         else:
             raise ArgumentProblem(
-                "--require-active: name the regions, or set sts_region in the "
-                "profile (aws configure set sts_region REGION)"
+                "--require-active: name the regions (here or with --regions), "
+                "or set sts_region in the profile (aws configure set "
+                "sts_region REGION)"
             )
     return Arguments(
         regions, role_arn, timeout, max_concurrency, samples, require_active
     )
 
 
-def regions_to_probe(
-    arguments: Arguments, partition: Partition, sts_region: str | None
-) -> tuple[str, ...]:
-    """All regions of the partition (global first), or those asked for; the
-    regions ``--require-active`` names and the profile's sts_region are
-    always probed, since the verdict and the warning depend on them."""
+def regions_to_probe(arguments: Arguments, partition: Partition) -> tuple[str, ...]:
+    """All regions of the partition (global first), or only those
+    ``--regions`` names, and any that ``--require-active`` names, since its
+    verdict depends on them."""
     base = arguments.regions or region_choices(partition)
-    extra = list(arguments.require_active or ())
-    if sts_region and sts_region in region_choices(partition):
-        extra.append(sts_region)
-    return tuple(dict.fromkeys([*base, *extra]))
+    return tuple(dict.fromkeys([*base, *(arguments.require_active or ())]))
 
 
 def organization_arguments(

@@ -11,101 +11,40 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+import awscli
 from awscli.customizations.commands import BasicCommand
 
-from awscli_regional_sts.activation.options import (
-    DEFAULT_MAX_ACCOUNTS_IN_FLIGHT,
-    DEFAULT_MAX_CONCURRENCY,
-    DEFAULT_MEMBER_ROLE_NAME,
-    DEFAULT_SAMPLES,
-    DEFAULT_TIMEOUT,
-    ORGANIZATION_MAX_CONCURRENCY,
-    ORGANIZATION_SAMPLES,
-    CheckOptions,
-    OutputFormat,
-)
 from awscli_regional_sts.settings import read_sts_settings
 
-#: The CLI's exit status for invalid parameters (CLI v2's
-#: PARAM_VALIDATION_ERROR_RC; CLI v1 has no separate status and uses 255
-#: for everything, so the v2 value is used on both).
-PARAM_VALIDATION_ERROR_RC = 252
-#: Exit status of ``--require-active`` when a named region is not active.
-NOT_ACTIVE_RC = 1
-#: Exit status when ``--save`` could not write (the CLI's general error).
-SAVE_FAILED_RC = 255
+#: Fields the default table leaves out (each region's own endpoint URL, as
+#: wide as two other columns; JSON and text keep it), so that it stays
+#: narrow.
+_WIDE_FIELDS = ("Endpoint",)
 
 
-ORGANIZATION_ARG_TABLE: list[dict[str, Any]] = [
-    {
-        "name": "organization",
-        "action": "store_true",
-        "help_text": (
-            "Check every account of the AWS Organization (run it from the "
-            "management account or a delegated administrator): list the "
-            "accounts with Organizations ListAccounts, assume "
-            "<code>--member-role-name</code> in each, and probe every region "
-            "of each account by assuming that role at the region's endpoint "
-            "(the member account issues the credentials, so its activation "
-            "is what is probed). One result per account (<code>Error</code> "
-            "says why an account could not be checked; the others go on) and "
-            "a summary counting the accounts per region and status. "
-            "Concurrency is bounded across accounts and regions together "
-            f"(<code>--max-concurrency</code>, default {ORGANIZATION_MAX_CONCURRENCY}"
-            f" here; <code>--samples</code> defaults to {ORGANIZATION_SAMPLES}). "
-            "Member-role credentials stay in memory for one account's check "
-            "only."
-        ),
-    },
-    {
-        "name": "member-role-name",
-        "help_text": (
-            "With --organization: the role to assume in each account "
-            f"(default {DEFAULT_MEMBER_ROLE_NAME})."
-        ),
-    },
-    {
-        "name": "accounts",
-        "nargs": "+",
-        "synopsis": "--accounts <value> [<value>...]",
-        "help_text": (
-            "With --organization: only these 12-digit account ids. A named "
-            "account that is not listed, or is not ACTIVE, gets a line with "
-            "<code>Error</code>."
-        ),
-    },
-    {
-        "name": "include-suspended",
-        "action": "store_true",
-        "help_text": (
-            "With --organization: also try accounts that are not ACTIVE "
-            "(by default they are only counted in the summary)."
-        ),
-    },
-    {
-        "name": "max-accounts-in-flight",
-        "help_text": (
-            "With --organization: how many accounts to check at once "
-            f"(default {DEFAULT_MAX_ACCOUNTS_IN_FLIGHT}); their requests share "
-            "<code>--max-concurrency</code>."
-        ),
-    },
-    {
-        "name": "output-format",
-        "choices": [output_format.value for output_format in OutputFormat],
-        "help_text": (
-            "With --organization: <code>document</code> (default; one "
-            "document through <code>--output</code> and <code>--query</code>, "
-            "which holds every account until the end) or <code>jsonl</code> "
-            "(one JSON line per account as it finishes, then a summary line; "
-            "memory stays flat; <code>--query</code> does not apply)."
-        ),
-    },
-]
+def invalid_arguments_status() -> int:
+    """The running CLI's own exit status for a bad parameter value: CLI v2
+    exits 252 (PARAM_VALIDATION_ERROR_RC) for every usage error; CLI v1
+    exits 255 for a parameter botocore rejects (ParamValidationError) and
+    for an unknown option."""
+    # Loaded on use, like everything the command needs only when it runs.
+    from awscli_regional_sts.status import CheckExit
+
+    major = str(getattr(awscli, "__version__", "1")).split(".", 1)[0]
+    return CheckExit.INVALID_V1 if major == "1" else CheckExit.INVALID_V2
 
 
 class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
     NAME = "activation-check"
+
+    SYNOPSIS = (
+        "aws sts activation-check [--regions <value> [<value>...]] "
+        "[--role-arn <value>] [--timeout <value>] [--max-concurrency <value>] "
+        "[--samples <value>] [--require-active [<value>...]] [--save] "
+        "[--organization [--member-role-name <value>] "
+        "[--accounts <value> [<value>...]] [--include-suspended] "
+        "[--max-accounts-in-flight <value>] [--output-format <value>]]"
+    )
 
     DESCRIPTION = (
         "Check in which regions AWS STS is active for the account, and how "
@@ -138,74 +77,75 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
         "``sts_region``, ``--endpoint-url``, FIPS or dual-stack settings say. "
         "The report also gives the account's GlobalEndpointTokenVersion (IAM "
         "GetAccountSummary), the fastest active region and the ``aws "
-        "configure set`` command that selects it."
+        "configure set`` command that selects it.\n\n"
+        "Output fields: ``Account`` and ``Arn``: the caller (GetCallerIdentity); "
+        "``Partition``; ``GlobalEndpointTokenVersion``: 1 or 2, or null with "
+        "``GlobalEndpointTokenVersionDetail`` saying why; ``Probe``: the call "
+        "each region was probed with; ``Fastest``: the fastest active region; "
+        "``Recommendation``: ``Region``, ``LatencyMs``, ``GlobalLatencyMs``, "
+        "``TimesFasterThanGlobal`` and the ``Command`` that selects it; "
+        "``Regions``: per region ``Region``, ``Endpoint`` (the URL probed), "
+        "``Status``, ``Verified``, ``LatencyMs`` (null when unreachable) and "
+        "``Detail``; ``Warnings``: lines about the profile's ``sts_region`` "
+        "(naming where its value came from) and about v1 tokens. With "
+        "``--output table`` or ``text`` and no ``--query``, warnings go to "
+        "stderr and the table leaves out ``Endpoint``, so that it stays "
+        "narrow. With ``--organization``: ``Partition``, ``MemberRoleName``, "
+        "``Probe``, ``Accounts`` (per account ``AccountId``, its report's "
+        "fields or an ``Error``) and ``Summary`` (``AccountsChecked``, "
+        "``AccountsWithError``, ``AccountsSkipped``, and per region the "
+        "number of accounts with each status).\n\n"
+        "Exit status: 0 when the check ran; 1 when ``--require-active`` "
+        "finds a region not active; 3 when ``--require-active`` finds none "
+        "inactive but cannot tell the activation of one (``unknown``); 4 "
+        "when ``--organization`` could not check a selected account; for "
+        "an invalid option value (nothing is sent), the CLI's own status "
+        "for a bad parameter: 252 on AWS CLI v2, 255 on AWS CLI v1; 255 "
+        "when ``--save`` could not write; otherwise the CLI's own statuses "
+        "(e.g. missing credentials)."
     )
 
-    ARG_TABLE = [
-        {
-            "name": "regions",
-            "nargs": "+",
-            "synopsis": "--regions <value> [<value>...]",
-            "help_text": (
-                "Probe only these regions (names of the profile's partition; "
-                "<code>global</code> for the global endpoint). Default: every "
-                "STS region in botocore's endpoint data, and the global "
-                "endpoint."
-            ),
-        },
-        {
-            "name": "role-arn",
-            "help_text": (
-                "Probe by assuming this role (arn:PARTITION:iam::ACCOUNT:role/"
-                "NAME) with the profile's credentials. Needed to verify "
-                "activation with session credentials."
-            ),
-        },
-        {
-            "name": "timeout",
-            "help_text": (
-                "Seconds to wait for a connection and for each answer, per "
-                f"request (default {DEFAULT_TIMEOUT:g}). A region that does "
-                "not answer in time is unreachable."
-            ),
-        },
-        {
-            "name": "max-concurrency",
-            "help_text": (
-                "How many regions to probe at once (default "
-                f"{DEFAULT_MAX_CONCURRENCY})."
-            ),
-        },
-        {
-            "name": "samples",
-            "help_text": (
-                "GetCallerIdentity calls per region for the latency median "
-                f"(default {DEFAULT_SAMPLES})."
-            ),
-        },
-        {
-            "name": "require-active",
-            "nargs": "*",
-            "synopsis": "--require-active [<value>...]",
-            "help_text": (
-                "For scripts and CI: exit with status 1 unless these regions "
-                "(default: the profile's <code>sts_region</code>) are "
-                "active. The report is printed either way."
-            ),
-        },
-        {
-            "name": "save",
-            "action": "store_true",
-            "help_text": (
-                "Save the statuses and latencies for <code>sts_region = "
-                "auto</code>, under ~/.aws/cli/cache/regional-sts (per account "
-                "and partition; nothing secret). Profiles with "
-                "<code>sts_region = auto</code> then use the fastest active "
-                "region without measuring."
-            ),
-        },
-        *ORGANIZATION_ARG_TABLE,
-    ]
+    EXAMPLES = (
+        "**To check every STS region for the profile's account**\n\n"
+        "::\n\n"
+        "    aws sts activation-check --profile tokyo\n\n"
+        "**To check two regions as a table**\n\n"
+        "::\n\n"
+        "    aws sts activation-check --regions ap-northeast-1 eu-west-1 "
+        "--output table\n\n"
+        "**To fail a CI job unless eu-west-1 is active**\n\n"
+        "::\n\n"
+        "    aws sts activation-check --regions eu-west-1 --require-active\n\n"
+        "**To fail a CI job unless the profile's sts_region is active**\n\n"
+        "::\n\n"
+        "    aws sts activation-check --require-active\n\n"
+        "**To list the regions where STS is inactive**\n\n"
+        "::\n\n"
+        "    aws sts activation-check --query "
+        "\"Regions[?Status=='inactive'].Region\" --output text\n\n"
+        "**To check every account of an organization, a line per account**\n\n"
+        "::\n\n"
+        "    aws sts activation-check --organization --output-format jsonl\n"
+    )
+
+    @property
+    def ARG_TABLE(self) -> list[dict[str, Any]]:  # noqa: N802 (BasicCommand's name)
+        # Loaded on use: the table and the defaults it names are needed
+        # only when the command runs or shows help, not by every aws sts.
+        from awscli_regional_sts.activation.arg_table import ARG_TABLE
+
+        return ARG_TABLE
+
+    def _should_allow_plugins_override(self, param: Any, value: Any) -> bool:
+        # The CLI would convert the numbers (typed in ARG_TABLE for the help
+        # page) with int()/float() and fail with a bare Python message;
+        # arguments.py checks the text instead, one clear line each.
+        from awscli_regional_sts.activation.arg_table import NUMBER_OPTIONS
+
+        if getattr(param, "name", None) in NUMBER_OPTIONS:
+            return False
+        allowed: bool = super()._should_allow_plugins_override(param, value)
+        return allowed
 
     def _run_main(self, parsed_args: Any, parsed_globals: Any) -> int:
         # The check loads only when it runs: the sts command table, and so
@@ -219,6 +159,7 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
             regions_to_probe,
             validate_arguments,
         )
+        from awscli_regional_sts.activation.options import CheckOptions
         from awscli_regional_sts.activation.organization_command import (
             run_organization_check,
         )
@@ -229,6 +170,7 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
         from awscli_regional_sts.activation.save import save_for_auto
         from awscli_regional_sts.partitions import default_partitions
         from awscli_regional_sts.registry import session_handler_ids
+        from awscli_regional_sts.status import CheckExit
 
         session = self._session
         partitions = default_partitions()
@@ -237,7 +179,7 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
             partitions.region_partition(profile_region) if profile_region else None
         ) or partitions.by_name("aws")
         assert partition is not None
-        sts_region = _sts_region(session)
+        sts_region, sts_region_source = _sts_region(session)
         try:
             arguments = validate_arguments(
                 parsed_args, partition, partitions, sts_region
@@ -245,10 +187,10 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
             organization = organization_arguments(parsed_args, parsed_globals)
         except ArgumentProblem as problem:
             sys.stderr.write(f"aws sts {self.NAME}: error: {problem}\n")
-            return PARAM_VALIDATION_ERROR_RC
+            return invalid_arguments_status()
 
         options = CheckOptions(
-            regions=regions_to_probe(arguments, partition, sts_region),
+            regions=regions_to_probe(arguments, partition),
             partition=partition.name,
             profile=session.profile or "default",
             profile_region=profile_region,
@@ -259,6 +201,7 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
             verify=getattr(parsed_globals, "verify_ssl", None),
             router_handlers=session_handler_ids(),
             sts_region=sts_region,
+            sts_region_source=sts_region_source,
         )
         if organization is not None:
             return run_organization_check(
@@ -279,28 +222,49 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
 
         output = parsed_globals.output or session.get_config_variable("output")
         formatter = get_formatter(output or "json", parsed_globals)
-        formatter(self.NAME, report.to_dict())
+        document = report.to_dict()
+        if output in ("table", "text") and parsed_globals.query is None:
+            # A warning is a sentence: as a table row it would make every
+            # column as wide as itself.
+            for warning in document.pop("Warnings"):
+                sys.stderr.write(f"aws sts {self.NAME}: warning: {warning}\n")
+        if output == "table" and parsed_globals.query is None:
+            for row in document["Regions"]:
+                for name in _WIDE_FIELDS:
+                    row.pop(name, None)
+        formatter(self.NAME, document)
 
         if getattr(parsed_args, "save", False):
             not_saved = save_for_auto(report.to_dict(), options.profile)
             if not_saved:
                 sys.stderr.write(f"aws sts {self.NAME}: {not_saved}\n")
-                return SAVE_FAILED_RC
+                return CheckExit.SAVE_FAILED
 
         if arguments.require_active is not None:
-            failing = report.not_active(arguments.require_active)
-            if failing:
+            verdict = report.verdict(arguments.require_active)
+            if verdict.failing:
                 sys.stderr.write(
-                    f"aws sts {self.NAME}: not active: {', '.join(failing)}\n"
+                    f"aws sts {self.NAME}: not active: "
+                    f"{', '.join(verdict.failing + verdict.undetermined)}\n"
                 )
-                return NOT_ACTIVE_RC
-        return 0
+                return CheckExit.NOT_ACTIVE
+            if verdict.undetermined:
+                sys.stderr.write(
+                    f"aws sts {self.NAME}: activation cannot be told: "
+                    f"{', '.join(verdict.undetermined)}; these credentials "
+                    "cannot call a credential-issuing probe: pass --role-arn "
+                    "to verify\n"
+                )
+                return CheckExit.UNDETERMINED
+        return CheckExit.OK
 
 
-def _sts_region(session: Any) -> str | None:
-    """The STS region the profile asks for (AWS_STS_REGION or sts_region)."""
+def _sts_region(session: Any) -> tuple[str | None, str]:
+    """The STS region the profile asks for (AWS_STS_REGION or sts_region),
+    and where that was said."""
     try:
-        return read_sts_settings(session).region
+        settings = read_sts_settings(session)
     except Exception:
         # An invalid value is reported by the router on the first STS call.
-        return None
+        return None, ""
+    return settings.region, settings.source

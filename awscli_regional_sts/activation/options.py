@@ -62,6 +62,8 @@ class CheckOptions:
     router_handlers: tuple[tuple[str, str], ...] = ()
     #: The profile's STS region (sts_region / AWS_STS_REGION), if any.
     sts_region: str | None = None
+    #: Where ``sts_region`` came from, for warnings (StsSettings.source).
+    sts_region_source: str = ""
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from awscli_regional_sts.activation.organization import AccountResult
 from awscli_regional_sts.activation.organization_check import OrganizationCheck
 from awscli_regional_sts.activation.progress import Progress
 from awscli_regional_sts.activation.redaction import credentials_redacted_in_logs
+from awscli_regional_sts.status import CheckExit
 
 
 def run_organization_check(
@@ -34,8 +35,9 @@ def run_organization_check(
     arguments: OrganizationArguments,
     parsed_globals: Any,
 ) -> int:
-    """Run the check and print it; the exit status (0: every account was
-    listed and handled, whether or not some have an Error)."""
+    """Run the check and print it; the exit status: 0 when every selected
+    account was checked, ACCOUNTS_FAILED when any has an ``Error`` (the
+    others are printed all the same)."""
     options = dataclasses.replace(
         options, max_concurrency=arguments.max_concurrency, samples=arguments.samples
     )
@@ -68,7 +70,7 @@ def run_organization_check(
 
     if arguments.output_format == OutputFormat.JSONL:
         _write_line_dict({"Summary": summary.to_dict()})
-        return 0
+        return _status(summary.failed)
     kept.sort(key=lambda item: item[0])
     document = {
         "Partition": options.partition,
@@ -80,7 +82,11 @@ def run_organization_check(
     output = parsed_globals.output or session.get_config_variable("output")
     formatter = get_formatter(output or "json", parsed_globals)
     formatter(command_name, document)
-    return 0
+    return _status(summary.failed)
+
+
+def _status(failed: int) -> int:
+    return CheckExit.ACCOUNTS_FAILED if failed else CheckExit.OK
 
 
 def _write_line(result: AccountResult) -> None:

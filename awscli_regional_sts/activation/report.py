@@ -64,6 +64,16 @@ class Recommendation:
         }
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """``--require-active``'s answer: regions not active, and regions whose
+    activation the probe could not tell (session credentials without
+    ``--role-arn``): a different failure, with its own exit status."""
+
+    failing: list[str]
+    undetermined: list[str]
+
+
 @dataclass
 class Report:
     facts: AccountFacts
@@ -80,13 +90,21 @@ class Report:
                 return result.status
         return None
 
-    def not_active(self, regions: Sequence[str]) -> list[str]:
-        """Those of ``regions`` that are not active, as "region (status)"."""
-        return [
-            f"{region} ({self.status_of(region) or 'not checked'})"
-            for region in regions
-            if self.status_of(region) != RegionStatus.ACTIVE
-        ]
+    def verdict(self, regions: Sequence[str]) -> Verdict:
+        """What ``--require-active`` decides about ``regions``: those not
+        active, and those whose activation cannot be told (``unknown``),
+        each as "region (status)"."""
+        failing: list[str] = []
+        undetermined: list[str] = []
+        for region in regions:
+            status = self.status_of(region)
+            if status == RegionStatus.ACTIVE:
+                continue
+            if status == RegionStatus.UNKNOWN:
+                undetermined.append(f"{region} ({status})")
+            else:
+                failing.append(f"{region} ({status or 'not checked'})")
+        return Verdict(failing, undetermined)
 
     def to_dict(self) -> dict[str, Any]:
         """The command's output, in the CLI's PascalCase style."""
@@ -136,17 +154,23 @@ def recommend(
 
 
 def sts_region_warning(
-    results: Sequence[RegionResult], profile: str, sts_region: str | None
+    results: Sequence[RegionResult], sts_region: str | None, source: str
 ) -> str | None:
-    """A warning when the profile's sts_region is not active."""
+    """A warning when the profile's STS region is not active; ``source``
+    names where the value came from (``StsSettings.source``: the profile
+    key or the environment variable)."""
     if not sts_region:
         return None
     for result in results:
         if result.region == sts_region and result.status != RegionStatus.ACTIVE:
+            consequence = (
+                "whether its STS calls will work cannot be told"
+                if result.status == RegionStatus.UNKNOWN
+                else "STS calls of this profile may fail"
+            )
             return (
-                f"sts_region {sts_region} of profile {profile} is "
-                f"{result.status}: STS calls of this profile may fail "
-                f"({result.detail})"
+                f"STS region {sts_region} ({source}) is {result.status}: "
+                f"{consequence} ({result.detail})"
             )
     return None
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -20,6 +21,10 @@ CHECK = ("sts", "activation-check")
 # CLI v1 sends every error through one status; v2 has one per kind.
 NO_CREDENTIALS_RC = {CLI_V1: 255, CLI_V1_LEGACY: 255, CLI_V2: 253}
 CLIENT_ERROR_RC = {CLI_V1: 255, CLI_V1_LEGACY: 255, CLI_V2: 254}
+# Each CLI's own status for a bad parameter value (ParamValidationError on
+# v1, PARAM_VALIDATION_ERROR_RC on v2): activation-check uses the same.
+INVALID_ARGUMENT_RC = {CLI_V1: 255, CLI_V1_LEGACY: 255, CLI_V2: 252}
+ALL_CLIS = [CLI_V1, CLI_V2, CLI_V1_LEGACY]
 
 
 def use_user_keys(aws_env: AwsEnv, *, sts_region: str | None = None) -> Any:
@@ -249,18 +254,28 @@ def test_output_formats_and_query(aws_env: AwsEnv, kind: str) -> None:
     assert_no_secret(aws_env.simulator, text, table, plain_text)
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])
+@pytest.mark.parametrize("kind", ALL_CLIS)
 def test_help_lists_and_documents_the_command(aws_env: AwsEnv, kind: str) -> None:
     use_user_keys(aws_env)
     env = {"PAGER": "cat", "MANPAGER": "cat"}
     listing = aws_env.run(kind, "sts", "help", env=env).check()
     assert "activation-check" in listing.stdout
     page = aws_env.run(kind, *CHECK, "help", env=env).check()
+    # Man pages overstrike bold text ("X\bX"); columns wrap long lines.
+    text = " ".join(re.sub(".\b", "", page.stdout).split())
     for option in ("regions", "role-arn", "timeout", "require-active"):
-        assert option in page.stdout.replace("\b", "")
+        assert option in text
+    assert "SYNOPSIS aws sts activation-check [--regions <value>" in text
+    assert "--max-concurrency (integer)" in text
+    assert "--samples (integer)" in text
+    assert "--timeout (double)" in text
+    assert "EXAMPLES" in text and "--require-active" in text
+    for field in ("Verified", "LatencyMs", "Recommendation", "AccountsWithError"):
+        assert field in text
+    assert "Exit status: 0" in text and "252 on AWS CLI v2, 255 on AWS CLI v1" in text
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])
+@pytest.mark.parametrize("kind", ALL_CLIS)
 @pytest.mark.parametrize(
     "args, message",
     [
@@ -268,7 +283,8 @@ def test_help_lists_and_documents_the_command(aws_env: AwsEnv, kind: str) -> Non
         (("--role-arn", "arn:aws:iam::12:role/x"), "is not an IAM role ARN"),
         (("--timeout", "-1"), "--timeout"),
         (("--max-concurrency", "0"), "--max-concurrency"),
-        (("--samples", "many"), "--samples"),
+        (("--samples", "many"), "--samples: expected a whole number"),
+        (("--timeout", "soon"), "--timeout: expected a number of seconds"),
         (("--require-active",), "set sts_region"),
     ],
 )
@@ -278,33 +294,107 @@ def test_bad_arguments_fail_before_any_request(
     use_user_keys(aws_env)
     aws_env.simulator.clear_log()
     result = aws_env.run(kind, *CHECK, *args)
-    assert result.returncode == 252
+    assert result.returncode == INVALID_ARGUMENT_RC[kind], result.stderr
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert result.stdout == ""
     assert aws_env.simulator.requests == []
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])
-def test_require_active_fails_on_the_profiles_inactive_sts_region(
-    aws_env: AwsEnv, kind: str
-) -> None:
+@pytest.mark.parametrize("kind", ALL_CLIS)
+def test_require_active_checks_the_regions_given(aws_env: AwsEnv, kind: str) -> None:
     use_user_keys(aws_env, sts_region="eu-west-1")
     aws_env.simulator.set_region("eu-west-1", state="deactivated")
-    result = aws_env.run(kind, *CHECK, "--regions", "us-east-1", "--require-active")
+    result = aws_env.run(kind, *CHECK, "--regions", "eu-west-1", "--require-active")
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         "aws sts activation-check: not active: eu-west-1 (inactive)"
     ]
     report = result.json()
-    # The sts_region is probed although --regions left it out, and warned of.
-    assert rows(report)["eu-west-1"]["Status"] == "inactive"
-    assert any("sts_region eu-west-1" in w for w in report["Warnings"])
+    assert list(rows(report)) == ["eu-west-1"]
+    # (Then, on CLIs that can ask ListRegions, the v1-token warning.)
+    assert report["Warnings"][:1] == [
+        "STS region eu-west-1 (sts_region in profile 'default') is inactive: STS "
+        "calls of this profile may fail (RegionDisabledException from "
+        "GetSessionToken)"
+    ]
 
-    ok = aws_env.run(
-        kind, *CHECK, "--regions", "us-east-1", "--require-active", "us-east-1"
-    )
+    # --regions probes only those: not the profile's sts_region, which
+    # --require-active then does not check either.
+    ok = aws_env.run(kind, *CHECK, "--regions", "us-east-1", "--require-active")
     assert ok.returncode == 0, ok.stderr
+    assert list(rows(ok)) == ["us-east-1"]
+    assert not any("STS region" in w for w in ok.json()["Warnings"])
+
+    named = aws_env.run(
+        kind, *CHECK, "--regions", "us-east-1", "--require-active", "eu-west-1"
+    )
+    assert named.returncode == 1
+    assert list(rows(named)) == ["us-east-1", "eu-west-1"]
+
+
+@pytest.mark.parametrize("kind", ALL_CLIS)
+def test_warning_names_the_environment_variable(aws_env: AwsEnv, kind: str) -> None:
+    use_user_keys(aws_env)
+    aws_env.simulator.set_region("eu-west-1", state="deactivated")
+    result = aws_env.run(
+        kind,
+        *CHECK,
+        "--regions",
+        "eu-west-1",
+        "us-east-1",
+        env={"AWS_STS_REGION": "eu-west-1"},
+    ).check()
+    warning = result.json()["Warnings"][0]
+    assert warning.startswith(
+        "STS region eu-west-1 (environment variable AWS_STS_REGION) is inactive"
+    )
+
+
+@pytest.mark.parametrize("kind", ALL_CLIS)
+def test_require_active_cannot_tell_with_session_credentials(
+    aws_env: AwsEnv, kind: str
+) -> None:
+    env = session_credentials(aws_env)
+    result = aws_env.run(
+        kind,
+        *CHECK,
+        "--regions",
+        "eu-west-2",
+        "us-east-1",
+        "--require-active",
+        env=env,
+    )
+    assert result.returncode == 3, result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(
+        "aws sts activation-check: activation cannot be told: eu-west-2 (unknown)"
+    )
+    assert "--role-arn" in line and "not active" not in line
+    assert rows(result)["eu-west-2"]["Status"] == "unknown"
+
+
+@pytest.mark.parametrize("kind", ALL_CLIS)
+def test_default_table_stays_narrow(aws_env: AwsEnv, kind: str) -> None:
+    use_user_keys(aws_env, sts_region="eu-west-1")
+    aws_env.simulator.set_region("eu-west-1", state="deactivated")
+    regions = ("--regions", "global", "us-east-1", "eu-west-1", "--samples", "1")
+    table = aws_env.run(kind, *CHECK, *regions, "--output", "table").check()
+    assert "inactive" in table.stdout
+    width = max(len(line) for line in table.stdout.splitlines())
+    assert width <= 110, table.stdout
+    # The warnings went to stderr, one line each, not into the table.
+    warnings = table.stderr.strip().splitlines()
+    assert warnings and all(
+        w.startswith("aws sts activation-check: warning: ") for w in warnings
+    )
+    assert "STS region eu-west-1" in table.stderr
+    assert "STS region" not in table.stdout
+    # Asked for with --query, they are output as usual.
+    queried = aws_env.run(
+        kind, *CHECK, *regions, "--output", "text", "--query", "Warnings"
+    ).check()
+    assert "STS region eu-west-1" in queried.stdout
 
 
 @pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from testing.clients import CLI_V1, CLI_V2, AwsEnv, Result
+from testing.clients import CLI_V1, CLI_V1_LEGACY, CLI_V2, AwsEnv, Result
 from testing.simulator import ACCOUNT_ID, Simulator
 
 ORG = ("sts", "activation-check", "--organization")
@@ -27,6 +27,18 @@ PROD, DEV, LOCKED, CLOSED = (
     "555555555555",
 )
 CLIENT_ERROR_RC = {CLI_V1: 255, CLI_V2: 254}
+#: Each CLI's own exit status for a bad parameter value.
+INVALID_ARGUMENT_RC = {CLI_V1: 255, CLI_V1_LEGACY: 255, CLI_V2: 252}
+#: activation-check's exit status when a selected account could not be
+#: checked (every organization here has one: "locked" or "closed").
+ACCOUNTS_FAILED_RC = 4
+
+
+def some_failed(result: Result) -> Result:
+    """A run in which an account could not be checked: the documents are
+    printed in full, and the exit status says so."""
+    assert result.returncode == ACCOUNTS_FAILED_RC, result.output
+    return result
 
 
 def build_organization(aws_env: AwsEnv) -> None:
@@ -101,7 +113,7 @@ def assert_mixed_organization(
 @pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])
 def test_mixed_organization_as_a_document(aws_env: AwsEnv, kind: str) -> None:
     build_organization(aws_env)
-    result = aws_env.run(kind, *ORG, *REGIONS, "--debug").check()
+    result = some_failed(aws_env.run(kind, *ORG, *REGIONS, "--debug"))
     document = result.json()
     assert document["MemberRoleName"] == "OrganizationAccountAccessRole"
     accounts = {a["AccountId"]: a for a in document["Accounts"]}
@@ -124,15 +136,17 @@ def test_mixed_organization_as_a_document(aws_env: AwsEnv, kind: str) -> None:
 @pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])
 def test_mixed_organization_as_json_lines(aws_env: AwsEnv, kind: str) -> None:
     build_organization(aws_env)
-    result = aws_env.run(
-        kind,
-        *ORG,
-        *REGIONS,
-        "--output-format",
-        "jsonl",
-        "--max-accounts-in-flight",
-        "2",
-    ).check()
+    result = some_failed(
+        aws_env.run(
+            kind,
+            *ORG,
+            *REGIONS,
+            "--output-format",
+            "jsonl",
+            "--max-accounts-in-flight",
+            "2",
+        )
+    )
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(lines) == 5
     *accounts, last = lines
@@ -146,55 +160,63 @@ def test_mixed_organization_as_json_lines(aws_env: AwsEnv, kind: str) -> None:
 def test_formats_and_query(aws_env: AwsEnv, kind: str) -> None:
     build_organization(aws_env)
     base = (*ORG, *REGIONS)
-    inactive = aws_env.run(
-        kind,
-        *base,
-        "--query",
-        "Accounts[?Regions[?Status=='inactive']].AccountId",
-        "--output",
-        "text",
-    ).check()
+    inactive = some_failed(
+        aws_env.run(
+            kind,
+            *base,
+            "--query",
+            "Accounts[?Regions[?Status=='inactive']].AccountId",
+            "--output",
+            "text",
+        )
+    )
     assert inactive.stdout.split() == [DEV]
-    failed = aws_env.run(
-        kind, *base, "--query", "Accounts[?Error].[AccountId]", "--output", "text"
-    ).check()
+    failed = some_failed(
+        aws_env.run(
+            kind, *base, "--query", "Accounts[?Error].[AccountId]", "--output", "text"
+        )
+    )
     assert failed.stdout.split() == [LOCKED]
-    summary = aws_env.run(
-        kind,
-        *base,
-        "--query",
-        "Summary.Regions[?Region=='eu-west-1'].[Active,Inactive]",
-        "--output",
-        "json",
-    ).check()
+    summary = some_failed(
+        aws_env.run(
+            kind,
+            *base,
+            "--query",
+            "Summary.Regions[?Region=='eu-west-1'].[Active,Inactive]",
+            "--output",
+            "json",
+        )
+    )
     assert summary.json() == [[2, 1]]
-    table = aws_env.run(kind, *base, "--output", "table").check()
+    table = some_failed(aws_env.run(kind, *base, "--output", "table"))
     assert "activation-check" in table.stdout and "not-enabled" in table.stdout
-    text = aws_env.run(kind, *base, "--output", "text").check()
+    text = some_failed(aws_env.run(kind, *base, "--output", "text"))
     assert DEV in text.stdout and "inactive" in text.stdout
     outputs = [inactive, failed, summary, table, text]
     if kind == CLI_V2:
-        yaml = aws_env.run(kind, *base, "--output", "yaml").check()
+        yaml = some_failed(aws_env.run(kind, *base, "--output", "yaml"))
         assert "Status: not-enabled" in yaml.stdout
         outputs.append(yaml)
     assert_no_secret(aws_env.simulator, *outputs)
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])
+@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V1_LEGACY])
 def test_named_accounts_and_suspended_ones(aws_env: AwsEnv, kind: str) -> None:
     build_organization(aws_env)
-    named = aws_env.run(
-        kind,
-        *ORG,
-        "--regions",
-        "eu-west-1",
-        "--accounts",
-        DEV,
-        CLOSED,
-        "999999999999",
-        "--output-format",
-        "jsonl",
-    ).check()
+    named = some_failed(
+        aws_env.run(
+            kind,
+            *ORG,
+            "--regions",
+            "eu-west-1",
+            "--accounts",
+            DEV,
+            CLOSED,
+            "999999999999",
+            "--output-format",
+            "jsonl",
+        )
+    )
     lines = [json.loads(line) for line in named.stdout.splitlines()]
     by_id = {line["AccountId"]: line for line in lines[:-1]}
     assert set(by_id) == {DEV, CLOSED, "999999999999"}
@@ -202,20 +224,28 @@ def test_named_accounts_and_suspended_ones(aws_env: AwsEnv, kind: str) -> None:
     assert "--include-suspended" in by_id[CLOSED]["Error"]
     assert "does not list" in by_id["999999999999"]["Error"]
 
-    tried = aws_env.run(
-        kind,
-        *ORG,
-        "--regions",
-        "eu-west-1",
-        "--accounts",
-        CLOSED,
-        "--include-suspended",
-        "--output-format",
-        "jsonl",
-    ).check()
+    tried = some_failed(
+        aws_env.run(
+            kind,
+            *ORG,
+            "--regions",
+            "eu-west-1",
+            "--accounts",
+            CLOSED,
+            "--include-suspended",
+            "--output-format",
+            "jsonl",
+        )
+    )
     line = json.loads(tried.stdout.splitlines()[0])
     assert line["AccountStatus"] == "SUSPENDED"
     assert "AccessDenied" in line["Error"]
+
+    # Every selected account checked: exit status 0.
+    healthy = aws_env.run(
+        kind, *ORG, "--regions", "eu-west-1", "--accounts", PROD, DEV
+    ).check()
+    assert healthy.json()["Summary"]["AccountsWithError"] == 0
 
 
 @pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])
@@ -253,7 +283,7 @@ def test_bad_organization_arguments_fail_before_any_request(
     build_organization(aws_env)
     aws_env.simulator.clear_log()
     result = aws_env.run(kind, "sts", "activation-check", *args)
-    assert result.returncode == 252, result.stderr
+    assert result.returncode == INVALID_ARGUMENT_RC[kind], result.stderr
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert result.stdout == ""
@@ -263,17 +293,19 @@ def test_bad_organization_arguments_fail_before_any_request(
 def test_many_accounts_over_several_pages(aws_env: AwsEnv) -> None:
     build_organization(aws_env)
     ids = aws_env.simulator.add_member_accounts(45)
-    result = aws_env.run(
-        CLI_V1,
-        *ORG,
-        "--regions",
-        "us-east-1",
-        "--output-format",
-        "jsonl",
-        "--max-accounts-in-flight",
-        "8",
-        timeout=120,
-    ).check()
+    result = some_failed(
+        aws_env.run(
+            CLI_V1,
+            *ORG,
+            "--regions",
+            "us-east-1",
+            "--output-format",
+            "jsonl",
+            "--max-accounts-in-flight",
+            "8",
+            timeout=120,
+        )
+    )
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     checked = {line["AccountId"] for line in lines[:-1]}
     assert set(ids) <= checked

@@ -50,8 +50,15 @@ def test_an_sts_command_does_not_load_the_activation_check(aws_env: AwsEnv) -> N
     # Routing runs, and the sts command table lists activation-check ...
     assert "awscli_regional_sts.routing" in loaded
     assert "awscli_regional_sts.activation.command" in loaded
-    # ... but the check itself loads only when it runs.
+    # ... and resolve-endpoint's entry ...
+    assert "awscli_regional_sts.resolve_command" in loaded
+    # ... but the check itself, its option table and the route report load
+    # only when they run.
     assert not loaded & {
+        "awscli_regional_sts.activation.arg_table",
+        "awscli_regional_sts.activation.options",
+        "awscli_regional_sts.route_report",
+        "awscli_regional_sts.status",
         "awscli_regional_sts.activation.account",
         "awscli_regional_sts.activation.arguments",
         "awscli_regional_sts.activation.probe",
@@ -65,7 +72,7 @@ def test_an_sts_command_does_not_load_the_activation_check(aws_env: AwsEnv) -> N
     }, sorted(loaded)
     # No more modules than before the package was cut into one job per
     # module: the entry points, registration, registry, settings,
-    # partitions, routing, endpoints and the command's table entry.
+    # partitions, routing, endpoints and the two commands' table entries.
     assert len(loaded) <= 10, sorted(loaded)
 
 

@@ -29,7 +29,10 @@ from awscli_regional_sts.activation.probe import (
 )
 from awscli_regional_sts.activation.redaction import CredentialRedactor
 from awscli_regional_sts.activation.report import (
+    AccountFacts,
     RegionResult,
+    Report,
+    Verdict,
     recommend,
     sts_region_warning,
     token_version_warning,
@@ -294,10 +297,18 @@ def test_recommend_fastest_active_region_not_the_global_endpoint() -> None:
 
 
 def test_warnings() -> None:
-    results = [row("eu-west-1", INACTIVE), row("ap-east-1")]
-    warning = sts_region_warning(results, "p", "eu-west-1")
-    assert warning is not None and "inactive" in warning
-    assert sts_region_warning(results, "p", "ap-east-1") is None
+    results = [row("eu-west-1", INACTIVE), row("ap-east-1"), row("eu-west-2", UNKNOWN)]
+    source = "environment variable AWS_STS_REGION"
+    warning = sts_region_warning(results, "eu-west-1", source)
+    # The warning names where the value came from, not always the profile.
+    assert warning is not None
+    assert warning.startswith(
+        "STS region eu-west-1 (environment variable AWS_STS_REGION) is inactive: "
+        "STS calls of this profile may fail"
+    )
+    assert sts_region_warning(results, "ap-east-1", source) is None
+    unknown = sts_region_warning(results, "eu-west-2", "sts_region in profile 'p'")
+    assert unknown is not None and "cannot be told" in unknown
     v1 = token_version_warning(1, "aws", results, {"me-south-1": "ENABLED"})
     assert v1 is not None and "ap-east-1" in v1 and "me-south-1" in v1
     assert token_version_warning(2, "aws", results, {}) is None
@@ -361,15 +372,42 @@ def test_invalid_arguments(kwargs: dict[str, Any]) -> None:
     assert "\n" not in str(problem.value)
 
 
-def test_required_and_sts_regions_are_always_probed() -> None:
+def test_require_active_checks_the_regions_given_else_the_sts_region() -> None:
+    assert AWS is not None
+    given = validate(regions=["eu-west-1", "us-east-1"], require_active=[])
+    assert given.require_active == ("eu-west-1", "us-east-1")
+    named = validate(regions=["eu-west-1"], require_active=["us-east-1"])
+    assert named.require_active == ("us-east-1",)
+    profile = validate_arguments(
+        args(require_active=[]), AWS, default_partitions(), "ap-northeast-1"
+    )
+    assert profile.require_active == ("ap-northeast-1",)
+    with pytest.raises(ArgumentProblem, match="set sts_region"):
+        validate(require_active=[])
+
+
+def test_require_active_verdict_tells_unknown_from_inactive() -> None:
+    report = Report(
+        AccountFacts("111122223333", "arn:aws:iam::111122223333:user/a"),
+        "aws",
+        "GetCallerIdentity only",
+        [row("us-east-1"), row("eu-west-1", INACTIVE), row("eu-west-2", UNKNOWN)],
+    )
+    assert report.verdict(["us-east-1"]) == Verdict([], [])
+    assert report.verdict(["eu-west-2", "us-east-1"]) == Verdict(
+        [], ["eu-west-2 (unknown)"]
+    )
+    assert report.verdict(["eu-west-1", "eu-west-2", "ap-east-1"]) == Verdict(
+        ["eu-west-1 (inactive)", "ap-east-1 (not checked)"], ["eu-west-2 (unknown)"]
+    )
+
+
+def test_regions_probes_only_those_and_the_required_ones() -> None:
     assert AWS is not None
     parsed = validate(regions=["us-east-1"], require_active=["eu-west-1"])
-    assert regions_to_probe(parsed, AWS, "ap-northeast-1") == (
-        "us-east-1",
-        "eu-west-1",
-        "ap-northeast-1",
-    )
-    everything = regions_to_probe(validate(), AWS, None)
+    # The profile's sts_region is not added: --regions means only these.
+    assert regions_to_probe(parsed, AWS) == ("us-east-1", "eu-west-1")
+    everything = regions_to_probe(validate(), AWS)
     assert everything[0] == "global" and "us-east-1" in everything
     assert not any(r.endswith("-fips") or r == "aws-global" for r in everything)
 

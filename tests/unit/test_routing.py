@@ -323,3 +323,38 @@ def test_cli_table_equips_the_session_on_session_initialized(aws_files: Path) ->
         for handler in logger.handlers[len(before) :]:
             logger.removeHandler(handler)
         logger.setLevel(logging.NOTSET)
+
+
+def test_a_profile_without_sts_region_says_so_once_in_debug(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import awscli_regional_sts.routing as routing
+
+    monkeypatch.setattr(routing, "_said_unchanged", False)
+    unset = StsSettings(None, "no sts_region in profile 'p'")
+    caplog.set_level(logging.DEBUG, logger=LOGGER_NAME)
+    for _ in range(3):
+        builtins = builtins_for("eu-west-1")
+        route(builtins, settings=unset)
+        assert builtins == builtins_for("eu-west-1")  # unchanged
+    lines = [r.getMessage() for r in caplog.records if r.name == LOGGER_NAME]
+    assert lines == [
+        "no sts_region in profile 'p': STS requests unchanged (botocore's "
+        "endpoint: https://sts.eu-west-1.amazonaws.com); 'aws sts "
+        "resolve-endpoint' shows why"
+    ]
+
+
+def test_without_debug_the_unchanged_note_costs_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import awscli_regional_sts.routing as routing
+
+    monkeypatch.setattr(routing, "_said_unchanged", False)
+    monkeypatch.setattr(routing, "resolve_sts_url", None)  # would fail if called
+    logging.getLogger(LOGGER_NAME).setLevel(logging.INFO)
+    try:
+        route(builtins_for(None), settings=StsSettings(None, "no sts_region"))
+    finally:
+        logging.getLogger(LOGGER_NAME).setLevel(logging.NOTSET)
+    assert routing._said_unchanged is False
