@@ -37,6 +37,7 @@ from awscli_regional_sts.installer import (
     PLUGIN_MODULE,
     PLUGIN_PATH_KEY,
     check_import,
+    describe,
 )
 from awscli_regional_sts.partitions import GLOBAL, default_partitions
 from awscli_regional_sts.settings import AUTO, FALLBACK_KEY, PROFILE_KEY, TIMEOUT_KEY
@@ -149,7 +150,7 @@ def run_doctor(args: Any) -> int:
         return 2
     findings: list[Finding] = []
     try:
-        cli = clidetect.describe(aws)
+        cli = describe(aws)
     except CliError as error:
         findings.append(
             problem(

@@ -28,7 +28,7 @@ from typing import Any, Callable
 
 from awscli_regional_sts import clidetect, plugindir
 from awscli_regional_sts.clidetect import AwsCli, CliError
-from awscli_regional_sts.configfile import ConfigFileError, ConfigText
+from awscli_regional_sts.configfile import ConfigFileError, ConfigText, Entry
 
 #: The ``[plugins]`` entry: name and module.
 PLUGIN_NAME = "regional_sts"
@@ -104,6 +104,30 @@ def check_import(python: str, major_version: int, plugin_path: str | None) -> No
             f"{PLUGIN_MODULE} ({reason}); install it there: "
             f"{shlex.quote(python)} -m pip install {DISTRIBUTION}"
         )
+
+
+def describe(aws: str) -> AwsCli:
+    """``clidetect.describe``, naming the commonest reason a CLI v1 fails:
+    the config's ``cli_legacy_plugin_path``, which it imports as a module."""
+    try:
+        return clidetect.describe(aws)
+    except CliError as error:
+        entry = next(
+            (
+                e
+                for e in _plugins_entries()
+                if e.key == PLUGIN_PATH_KEY and f"'{e.value}'" in str(error)
+            ),
+            None,
+        )
+        if entry is None:
+            raise
+        raise CliError(
+            f"{aws} fails on line {entry.line} of {clidetect.config_file()}, "
+            f"plugins.{PLUGIN_PATH_KEY} (for CLI v2), which makes CLI v1 fail "
+            "on every command; delete that line (CLI v2 then needs its own "
+            "AWS_CONFIG_FILE)"
+        ) from error
 
 
 def cli_v1_readers(target: AwsCli, others: list[str]) -> list[AwsCli]:
@@ -201,11 +225,16 @@ def plan_enable(
     return Plan(cli, str(plugin_path), notes)
 
 
-def _plugins_section() -> dict[str, str]:
+def _plugins_entries() -> list[Entry]:
     try:
-        return ConfigText.read(clidetect.config_file()).section("plugins")
+        entries = ConfigText.read(clidetect.config_file()).entries()
     except ConfigFileError:
-        return {}
+        return []
+    return [e for e in entries if e.section == "plugins"]
+
+
+def _plugins_section() -> dict[str, str]:
+    return {e.key: e.value for e in _plugins_entries()}
 
 
 def enable_arguments(parser: argparse.ArgumentParser) -> Callable[[Any], int]:
@@ -244,7 +273,7 @@ def run_enable(args: Any) -> int:
         else plugindir.default_directory()
     )
     try:
-        cli = clidetect.describe(clidetect.find_aws(args.aws))
+        cli = describe(clidetect.find_aws(args.aws))
         plan = plan_enable(
             cli,
             plugin_path=plugin_path,
