@@ -37,6 +37,7 @@ from awscli_regional_sts.installer import (
     PLUGIN_MODULE,
     PLUGIN_PATH_KEY,
     check_import,
+    cli_v1_readers,
     describe,
 )
 from awscli_regional_sts.partitions import GLOBAL, default_partitions
@@ -156,8 +157,8 @@ def run_doctor(args: Any) -> int:
             problem(
                 "aws",
                 str(error),
-                "pass --aws /path/to/aws (if the CLI fails on its config, "
-                "aws-regional-sts disable removes this plugin's lines)",
+                f"aws-regional-sts enable --aws {shlex.quote(aws)} (or "
+                "aws-regional-sts disable: either leaves a CLI that starts)",
             )
         )
         return report(findings, args.output)
@@ -319,17 +320,7 @@ def shared_config_checks(context: Context) -> list[Finding]:
                 "run no CLI v1 with it",
             )
         ]
-    real = os.path.realpath(context.cli.path)
-    v1 = []
-    for path in clidetect.all_on_path(context.env.get("PATH", "")):
-        if os.path.realpath(path) == real:
-            continue
-        try:
-            other = clidetect.describe(path)
-        except CliError:
-            continue
-        if other.major < 2:
-            v1.append(other.label)
+    v1 = cli_v1_readers(context.cli, [])
     if not v1:
         return [ok("shared config", "no CLI v1 on PATH reads this config file")]
     return [

@@ -106,6 +106,12 @@ def check_import(python: str, major_version: int, plugin_path: str | None) -> No
         )
 
 
+def fails_on_path(error: CliError, value: str) -> bool:
+    """Whether ``error`` is CLI v1 importing ``cli_legacy_plugin_path``'s
+    value as a module (``__import__`` names only the part before a dot)."""
+    return f"No module named '{value.split('.')[0]}" in str(error)
+
+
 def describe(aws: str) -> AwsCli:
     """``clidetect.describe``, naming the commonest reason a CLI v1 fails:
     the config's ``cli_legacy_plugin_path``, which it imports as a module."""
@@ -116,7 +122,7 @@ def describe(aws: str) -> AwsCli:
             (
                 e
                 for e in _plugins_entries()
-                if e.key == PLUGIN_PATH_KEY and f"'{e.value}'" in str(error)
+                if e.key == PLUGIN_PATH_KEY and fails_on_path(error, e.value)
             ),
             None,
         )
@@ -130,11 +136,13 @@ def describe(aws: str) -> AwsCli:
         ) from error
 
 
-def cli_v1_readers(target: AwsCli, others: list[str]) -> list[AwsCli]:
-    """The CLI v1 executables on PATH (and in ``others``) besides ``target``:
-    they read the same config file unless told otherwise."""
+def cli_v1_readers(target: AwsCli, others: list[str]) -> list[str]:
+    """The CLI v1 executables on PATH (and in ``others``) besides ``target``,
+    as labels: they read the same config file unless told otherwise. One
+    that already fails on the config's ``cli_legacy_plugin_path`` counts."""
     found = []
     seen = {os.path.realpath(target.path)}
+    path_value = _plugins_section().get(PLUGIN_PATH_KEY)
     for path in [*clidetect.all_on_path(), *others]:
         real = os.path.realpath(path)
         if real in seen:
@@ -142,18 +150,20 @@ def cli_v1_readers(target: AwsCli, others: list[str]) -> list[AwsCli]:
         seen.add(real)
         try:
             cli = clidetect.describe(path)
-        except CliError:
-            continue  # not an AWS CLI (or broken): it reads no config
+        except CliError as error:
+            if path_value is not None and fails_on_path(error, path_value):
+                found.append(f"{path} (an AWS CLI v1, already failing on it)")
+            continue  # otherwise not an AWS CLI (or broken): it reads no config
         if cli.major < 2:
-            found.append(cli)
+            found.append(cli.label)
     return found
 
 
-def shared_config_refusal(v1: list[AwsCli], target: AwsCli) -> str:
+def shared_config_refusal(v1: list[str], target: AwsCli) -> str:
     """Why CLI v2 is not enabled in a config file that CLI v1 reads, and
     the ways out."""
     config = clidetect.config_file()
-    names = ", ".join(cli.label for cli in v1)
+    names = ", ".join(v1)
     return (
         f"{names} also reads {config}, and CLI v1 fails on every command when "
         f"it holds plugins.{PLUGIN_PATH_KEY}, which CLI v2 needs. Either give "
