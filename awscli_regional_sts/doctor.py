@@ -357,10 +357,13 @@ def key_checks(context: Context) -> list[Finding]:
         if key in BOTOCORE_KEYS:
             continue
         normal = key.lower().replace("-", "_")
+        # Only sts-ish names: botocore's `region` is close to `sts_region`.
         guess = (
             [normal]
             if normal in KNOWN_KEYS
             else difflib.get_close_matches(normal, KNOWN_KEYS, n=1, cutoff=0.75)
+            if normal.startswith("sts")
+            else []
         )
         if guess:
             findings.append(
