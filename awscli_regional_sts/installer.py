@@ -75,9 +75,6 @@ def check_import(python: str, major_version: int, plugin_path: str | None) -> No
 
     ``awscli`` is imported first, as the CLI does: CLI v1 (1.46+) and
     Debian's CLI v2 make ``import botocore`` mean their bundled copy then.
-    ``-s`` keeps the user's site-packages out only where ``aws`` itself
-    would not see them either; ``aws`` scripts run without it, so neither
-    does this check.
     """
     setup = "import sys, awscli\n"
     if major_version >= 2 and plugin_path is not None:
@@ -216,6 +213,7 @@ def plan_enable(
         v1 = cli_v1_readers(cli, other_aws or [])
         if v1:
             raise CliError(shared_config_refusal(v1, cli))
+    _refuse_taking_the_path_from_other_plugins(plugins, plugin_path)
     # Check a staged copy, so that a failed check leaves nothing behind.
     with tempfile.TemporaryDirectory(prefix="regional-sts-check-") as staged:
         staged_dir = Path(staged) / "plugin"
@@ -233,6 +231,31 @@ def plan_enable(
             f"{cli.label} on {cli.python}: it can import the plugin from {plugin_path}"
         )
     return Plan(cli, str(plugin_path), notes)
+
+
+def _refuse_taking_the_path_from_other_plugins(
+    plugins: dict[str, str], plugin_path: Path
+) -> None:
+    """CLI v2 has one plugin path: repointing it would unload the plugins
+    that live in the old directory."""
+    current = plugins.get(PLUGIN_PATH_KEY)
+    others = [
+        key
+        for key, value in plugins.items()
+        if key not in (PLUGIN_PATH_KEY, PLUGIN_NAME) and value != PLUGIN_MODULE
+    ]
+    if not current or not others:
+        return
+    directory = Path(os.path.expanduser(current))
+    if directory == plugin_path or plugindir.is_ours(directory):
+        return
+    raise CliError(
+        f"plugins.{PLUGIN_PATH_KEY} already names {current}, where CLI v2 "
+        f"finds the other plugins ({', '.join(others)}); put this plugin there "
+        f"too: python3 -m pip install --target {shlex.quote(current)} "
+        f"--no-deps {DISTRIBUTION}; aws configure set plugins.{PLUGIN_NAME} "
+        f"{PLUGIN_MODULE}"
+    )
 
 
 def _plugins_entries() -> list[Entry]:

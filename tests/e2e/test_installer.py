@@ -225,6 +225,12 @@ def test_bundled_cli_v2_loads_the_plugin_from_its_directory(aws_env: AwsEnv) -> 
     )
     assert ran.returncode == 0, ran.stderr
     assert [(r.host, r.status) for r in sim.requests] == [(TOKYO_HOST, 200)]
+    # doctor has no Python to import with: it checks the directory, then
+    # asks the CLI itself.
+    checked = helper(aws_env, "doctor", "--aws", str(aws), "--profile", "tokyo")
+    assert checked.returncode == 0, checked.stdout
+    assert "bundled" in checked.stdout and "the CLI loads the plugin" in checked.stdout
+    assert " import:" not in checked.stdout
 
 
 def test_not_an_aws_cli(aws_env: AwsEnv) -> None:
@@ -232,3 +238,23 @@ def test_not_an_aws_cli(aws_env: AwsEnv) -> None:
     done = enable(aws_env, str(aws))
     assert done.returncode == 1
     assert "did not name an AWS CLI version" in done.stderr
+
+
+def test_cli_v2_plugin_path_of_other_plugins_is_not_taken(aws_env: AwsEnv) -> None:
+    (aws,) = aws_command(CLI_V2)
+    others = aws_env.root / "other-plugins"
+    (others / "awscli_plugin_endpoint").mkdir(parents=True)
+    (others / "awscli_plugin_endpoint" / "__init__.py").write_text(
+        "def awscli_initialize(cli):\n    pass\n"
+    )
+    text = (
+        "[plugins]\nendpoint = awscli_plugin_endpoint\n"
+        f"cli_legacy_plugin_path = {others}\n"
+    )
+    aws_env.config_file.write_text(text)
+    done = enable(aws_env, aws)
+    assert done.returncode == 1
+    (line,) = done.stderr.strip().splitlines()
+    assert f"already names {others}" in line
+    assert f"pip install --target {others} --no-deps awscli-regional-sts" in line
+    assert aws_env.config_file.read_text() == text
