@@ -38,11 +38,6 @@ PLUGIN_PATH_KEY = "cli_legacy_plugin_path"
 #: The distribution to install where ``aws`` cannot import the plugin.
 DISTRIBUTION = "awscli-regional-sts"
 
-#: Kept for callers of the former single-module helper.
-EnableError = CliError
-find_aws = clidetect.find_aws
-python_of = clidetect.python_of
-
 
 @dataclass(frozen=True)
 class Plan:
@@ -349,15 +344,12 @@ def run_enable(args: Any) -> int:
 
 __all__ = [
     "DISTRIBUTION",
-    "EnableError",
     "PLUGIN_MODULE",
     "PLUGIN_NAME",
     "PLUGIN_PATH_KEY",
     "Plan",
     "check_import",
     "enable_arguments",
-    "find_aws",
     "plan_enable",
-    "python_of",
     "run_enable",
 ]

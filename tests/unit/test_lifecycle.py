@@ -4,6 +4,7 @@ checks (end to end with each real CLI: tests/e2e/test_lifecycle.py)."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,48 @@ def test_auto_and_global_are_not_regions_but_fine(tmp_path: Path) -> None:
 
 def test_long_values_are_cut(tmp_path: Path) -> None:
     assert doctor.quote("a" * 1000) == f"'{'a' * 40}'... (1000 characters)"
+
+
+def answers(
+    monkeypatch: pytest.MonkeyPatch, replies: dict[str, tuple[int, str, str]]
+) -> list[str]:
+    """Stand in for the `aws` process: reply per subcommand, log the calls."""
+    calls: list[str] = []
+
+    def run(context: doctor.Context, *args: str) -> subprocess.CompletedProcess[str]:
+        calls.append(args[1])
+        code, out, err = replies[args[1]]
+        return subprocess.CompletedProcess(list(args), code, out, err)
+
+    monkeypatch.setattr(doctor, "_run_aws", run)
+    return calls
+
+
+def test_load_check_uses_resolve_endpoint_where_the_cli_has_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = answers(
+        monkeypatch,
+        {"resolve-endpoint": (0, '{"Url": "https://sts.eu-west-1.amazonaws.com"}', "")},
+    )
+    finding = doctor.load_check(context(tmp_path, ""))
+    assert finding.status is doctor.Status.OK
+    assert "Url https://sts.eu-west-1.amazonaws.com" in finding.message
+    assert calls == ["resolve-endpoint"]
+
+
+def test_load_check_falls_back_without_resolve_endpoint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    invalid = "aws: error: argument operation: Invalid choice, valid choices are:"
+    calls = answers(
+        monkeypatch,
+        {
+            "resolve-endpoint": (252, "", invalid),
+            "activation-check": (1, "", "Unknown options"),
+        },
+    )
+    finding = doctor.load_check(context(tmp_path, ""))
+    assert finding.status is doctor.Status.PROBLEM
+    assert "does not load the plugin" in finding.message
+    assert calls == ["resolve-endpoint", "activation-check"]
