@@ -60,17 +60,29 @@ def plugins_of(path: Path) -> dict[str, str]:
     return dict(parser["plugins"]) if parser.has_section("plugins") else {}
 
 
-def routes_to_tokyo(env: AwsEnv, kind: str) -> None:
-    """The config the helper wrote, plus a profile: a routed call works."""
+def routes_to_tokyo(env: AwsEnv, kind: str, aws: str | None = None) -> None:
+    """The config the helper wrote, plus a profile: a routed call works
+    (with ``aws``, if given, instead of the kind's executable)."""
     sim = env.simulator
     env.add_keys("tokyo", sim.add_user("alice"))
     env.config = (
         env.config_file.read_text() + "\n[profile tokyo]\nsts_region = ap-northeast-1\n"
     )
+    env.write_files(kind, plugin=False)
     sim.clear_log()
-    env.run(
-        kind, "sts", "get-caller-identity", "--profile", "tokyo", plugin=False
-    ).check()
+    args = ["sts", "get-caller-identity", "--profile", "tokyo"]
+    if aws is None:
+        env.run(kind, *args, plugin=False).check()
+    else:
+        ran = subprocess.run(
+            [aws, *args],
+            env=env.env({"PATH": SYSTEM_PATH}),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=env.home,
+        )
+        assert ran.returncode == 0, ran.stderr
     assert [(r.host, r.status) for r in sim.requests] == [(TOKYO_HOST, 200)]
 
 
@@ -207,24 +219,7 @@ def test_bundled_cli_v2_loads_the_plugin_from_its_directory(aws_env: AwsEnv) -> 
     }
     # The directory is the only copy this CLI can import: routing proves it
     # loaded the plugin from there.
-    sim = aws_env.simulator
-    aws_env.add_keys("tokyo", sim.add_user("alice"))
-    aws_env.config = (
-        aws_env.config_file.read_text()
-        + "\n[profile tokyo]\nsts_region = ap-northeast-1\n"
-    )
-    aws_env.write_files(CLI_V2, plugin=False)
-    sim.clear_log()
-    ran = subprocess.run(
-        [str(aws), "sts", "get-caller-identity", "--profile", "tokyo"],
-        env=aws_env.env({"PATH": SYSTEM_PATH}),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=aws_env.home,
-    )
-    assert ran.returncode == 0, ran.stderr
-    assert [(r.host, r.status) for r in sim.requests] == [(TOKYO_HOST, 200)]
+    routes_to_tokyo(aws_env, CLI_V2, aws=str(aws))
     # doctor has no Python to import with: it checks the directory, then
     # asks the CLI itself.
     checked = helper(aws_env, "doctor", "--aws", str(aws), "--profile", "tokyo")
