@@ -366,12 +366,18 @@ def key_checks(context: Context) -> list[Finding]:
             else []
         )
         if guess:
+            # Nothing from the credentials file is echoed: it holds secrets.
+            value = (
+                "VALUE"
+                if path == context.credentials.path
+                else shlex.quote(entry.value[:200])
+            )
             findings.append(
                 problem(
                     "keys",
                     f"[{entry.section}] {quote(key)} (line {entry.line} of {path}) "
                     f"is no key the plugin reads; did you mean {guess[0]}?",
-                    f"aws configure set {guess[0]} {shlex.quote(entry.value)} "
+                    f"aws configure set {guess[0]} {value} "
                     f"--profile {shlex.quote(profile)}; then delete line "
                     f"{entry.line} of {path}",
                 )
