@@ -228,12 +228,9 @@ def test_load_check_falls_back_without_resolve_endpoint(
 
 def test_values_from_the_credentials_file_are_never_echoed(tmp_path: Path) -> None:
     (tmp_path / "credentials").write_text("[a]\nsts-region = s3cr3t-value\n")
-    (finding,) = [
-        f
-        for f in doctor.key_checks(
-            context(tmp_path, "[plugins]\nregional_sts = awscli_regional_sts\n")
-        )
-    ]
+    (finding,) = doctor.key_checks(
+        context(tmp_path, "[plugins]\nregional_sts = awscli_regional_sts\n")
+    )
     assert "did you mean sts_region?" in finding.message
     assert "s3cr3t" not in finding.message + finding.fix
     assert finding.fix.startswith("aws configure set sts_region VALUE --profile a")
