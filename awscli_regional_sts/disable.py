@@ -23,10 +23,7 @@ from awscli_regional_sts import clidetect, plugindir
 from awscli_regional_sts.clidetect import CliError
 from awscli_regional_sts.configfile import ConfigFileError, ConfigText, Entry
 from awscli_regional_sts.installer import PLUGIN_MODULE, PLUGIN_NAME, PLUGIN_PATH_KEY
-from awscli_regional_sts.settings import FALLBACK_KEY, PROFILE_KEY, TIMEOUT_KEY
-
-#: The profile keys of the plugin, which disable leaves in place.
-PROFILE_KEYS = (PROFILE_KEY, FALLBACK_KEY, TIMEOUT_KEY)
+from awscli_regional_sts.profilekeys import NAMES as PROFILE_KEYS
 
 
 def disable_arguments(parser: argparse.ArgumentParser) -> Callable[[Any], int]:

@@ -41,14 +41,17 @@ from awscli_regional_sts.installer import (
     describe,
 )
 from awscli_regional_sts.partitions import GLOBAL, default_partitions
-from awscli_regional_sts.settings import AUTO, FALLBACK_KEY, PROFILE_KEY, TIMEOUT_KEY
+from awscli_regional_sts.profilekeys import AUTO, NAMES, ProfileKey
 
 #: The profile keys the plugin reads; "did you mean" picks among them.
-KNOWN_KEYS = (PROFILE_KEY, FALLBACK_KEY, TIMEOUT_KEY)
+KNOWN_KEYS = NAMES
 #: botocore's own keys that look like ours.
 BOTOCORE_KEYS = frozenset({"sts_regional_endpoints"})
 #: Environment variables that do the keys' jobs for one command.
-_ENV_KEYS = {"AWS_STS_REGION": PROFILE_KEY, "AWS_STS_FALLBACK": FALLBACK_KEY}
+_ENV_KEYS = {
+    "AWS_STS_REGION": ProfileKey.STS_REGION.value,
+    "AWS_STS_FALLBACK": ProfileKey.STS_FALLBACK.value,
+}
 _SEPARATORS = re.compile(r"[\s,]+")
 #: Bad values are quoted only this far, control characters escaped.
 _QUOTE_LIMIT = 40
@@ -396,13 +399,21 @@ def key_checks(context: Context) -> list[Finding]:
 
 def region_checks(context: Context) -> list[Finding]:
     """Region names that botocore's data (of this Python) does not list."""
-    partitions = default_partitions()
+    try:
+        partitions = default_partitions()
+    except ImportError:
+        # A Python without botocore (the README's --target recipe) can
+        # check everything else.
+        return [ok("regions", "not checked: botocore is not importable here")]
     known = sorted(
         {r for p in partitions.partitions for r in (*p.sts_regions, *p.regions)}
     )
     values: list[tuple[str, str, str]] = []  # (where, key, value)
     for profile, path, entry in context.profile_entries():
-        if entry.key in (PROFILE_KEY, FALLBACK_KEY) and profile == context.profile:
+        if (
+            entry.key in (ProfileKey.STS_REGION.value, ProfileKey.STS_FALLBACK.value)
+            and profile == context.profile
+        ):
             values.append((f"profile {profile} ({path})", entry.key, entry.value))
     for variable, key in _ENV_KEYS.items():
         if context.env.get(variable):
@@ -413,9 +424,9 @@ def region_checks(context: Context) -> list[Finding]:
     for where, key, value in values:
         words = [w for w in _SEPARATORS.split(value.strip()) if w]
         for word in words:
-            if word in known or (key == PROFILE_KEY and word == AUTO):
+            if word in known or (key == ProfileKey.STS_REGION.value and word == AUTO):
                 continue
-            if key == FALLBACK_KEY and word == GLOBAL:
+            if key == ProfileKey.STS_FALLBACK.value and word == GLOBAL:
                 continue
             guess = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
             hint = f"; did you mean {guess[0]}?" if guess else ""

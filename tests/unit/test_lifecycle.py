@@ -4,6 +4,7 @@ checks (end to end with each real CLI: tests/e2e/test_lifecycle.py)."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 from pathlib import Path
 
@@ -234,3 +235,61 @@ def test_values_from_the_credentials_file_are_never_echoed(tmp_path: Path) -> No
     assert "did you mean sts_region?" in finding.message
     assert "s3cr3t" not in finding.message + finding.fix
     assert finding.fix.startswith("aws configure set sts_region VALUE --profile a")
+
+
+def test_profile_keys_are_the_ones_settings_reads() -> None:
+    from awscli_regional_sts import profilekeys, settings
+
+    assert profilekeys.NAMES == (
+        settings.PROFILE_KEY,
+        settings.FALLBACK_KEY,
+        settings.TIMEOUT_KEY,
+    )
+    assert profilekeys.AUTO == settings.AUTO
+
+
+def _module_level_imports(module: str) -> set[str]:
+    """Modules imported at module level (not in functions, not under
+    ``if TYPE_CHECKING``) by one module of the package."""
+    path = Path(__file__).resolve().parents[2] / (module.replace(".", "/") + ".py")
+    found: set[str] = set()
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "awscli_regional_sts.installer",
+        "awscli_regional_sts.disable",
+        "awscli_regional_sts.doctor",
+    ],
+)
+def test_life_cycle_commands_start_without_botocore(command: str) -> None:
+    """They run on any Python 3.9+ (the README's recipe for a frozen CLI v2
+    uses one without botocore): nothing they import at start-up needs it."""
+    seen: set[str] = set()
+    todo = [command]
+    while todo:
+        module = todo.pop()
+        if module in seen:
+            continue
+        seen.add(module)
+        for name in _module_level_imports(module):
+            assert not name.startswith("botocore"), f"{module} imports {name}"
+            if name.startswith("awscli_regional_sts."):
+                parts = name.split(".")
+                # `from package import module` names a module; `from module
+                # import NAME` names a module's attribute.
+                for end in (len(parts), len(parts) - 1):
+                    candidate = ".".join(parts[:end])
+                    root = Path(__file__).resolve().parents[2]
+                    if (root / (candidate.replace(".", "/") + ".py")).is_file():
+                        todo.append(candidate)
+                        break
+    assert "awscli_regional_sts.settings" not in seen
