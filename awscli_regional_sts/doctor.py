@@ -36,6 +36,7 @@ from awscli_regional_sts.configfile import (
 from awscli_regional_sts.installer import (
     PLUGIN_MODULE,
     PLUGIN_PATH_KEY,
+    PathBreaksCliV1,
     check_import,
     cli_v1_readers,
     describe,
@@ -155,6 +156,18 @@ def run_doctor(args: Any) -> int:
     findings: list[Finding] = []
     try:
         cli = describe(aws)
+    except PathBreaksCliV1 as error:
+        config = clidetect.config_file(env)
+        findings.append(
+            problem(
+                "plugin path",
+                str(error),
+                f"delete line {error.line} of {config}; give CLI v2 its own "
+                "config: AWS_CONFIG_FILE=~/.aws/config-v2 aws-regional-sts "
+                "enable --aws <CLI v2> --own-config-file",
+            )
+        )
+        return report(findings, args.output)
     except CliError as error:
         findings.append(
             problem(

@@ -98,6 +98,14 @@ def check_import(python: str, major_version: int, plugin_path: str | None) -> No
         )
 
 
+class PathBreaksCliV1(CliError):
+    """A CLI v1 fails on the config's ``cli_legacy_plugin_path``."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
 def fails_on_path(error: CliError, value: str) -> bool:
     """Whether ``error`` is CLI v1 importing ``cli_legacy_plugin_path``'s
     value as a module (``__import__`` names only the part before a dot)."""
@@ -120,11 +128,12 @@ def describe(aws: str) -> AwsCli:
         )
         if entry is None:
             raise
-        raise CliError(
+        raise PathBreaksCliV1(
             f"{aws} fails on line {entry.line} of {clidetect.config_file()}, "
             f"plugins.{PLUGIN_PATH_KEY} (for CLI v2), which makes CLI v1 fail "
             "on every command; delete that line (CLI v2 then needs its own "
-            "AWS_CONFIG_FILE)"
+            "AWS_CONFIG_FILE)",
+            entry.line,
         ) from error
 
 

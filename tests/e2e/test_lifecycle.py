@@ -179,9 +179,9 @@ def test_doctor_finds_a_plugin_path_under_cli_v1(aws_env: AwsEnv, kind: str) -> 
     )
     done = doctor(aws_env, kind)
     assert done.returncode == 1
-    assert (
-        "line 3" in done.stdout and "makes CLI v1 fail on every command" in done.stdout
-    )
+    (line,) = [x for x in done.stdout.splitlines() if x.startswith("PROBLEM")]
+    assert "line 3" in line and "makes CLI v1 fail on every command" in line
+    assert f"fix: delete line 3 of {aws_env.config_file}" in line
 
 
 def test_doctor_finds_the_v1_v2_conflict_in_the_default_config(
