@@ -13,6 +13,12 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+# Not `from typing import ...`: the bridge runs before every command of
+# other tools, and this module's start-up is kept to argparse.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import NoReturn
+
 PROG = "aws-regional-sts"
 
 #: (name, "module:function", one-line help). The function takes the
@@ -25,6 +31,16 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
         "enable the plugin for an aws executable (AWS CLI v1 or v2)",
     ),
     (
+        "disable",
+        "awscli_regional_sts.disable:disable_arguments",
+        "remove what enable wrote; every other plugin and key stays",
+    ),
+    (
+        "doctor",
+        "awscli_regional_sts.doctor:doctor_arguments",
+        "check the plugin's set-up for an aws executable; sends nothing to AWS",
+    ),
+    (
         "credentials",
         "awscli_regional_sts.bridge.command:credentials_arguments",
         "print a profile's credentials for credential_process (regional STS)",
@@ -32,10 +48,17 @@ SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """Bad input gets one line (and exit status 2), not usage plus error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message}\n")
+
+
 def main(argv: Sequence[str] | None = None, *, label: str | None = None) -> int:
     """Console script ``aws-regional-sts``. ``label`` is how messages name
     the command (default ``aws-regional-sts SUBCOMMAND``)."""
-    parser = argparse.ArgumentParser(
+    parser = _OneLineParser(
         prog=PROG,
         description="Regional AWS STS for the AWS CLI, boto3 and other tools.",
     )

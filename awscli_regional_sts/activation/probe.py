@@ -13,7 +13,6 @@ bypassing the plugin's own router.
 
 from __future__ import annotations
 
-import statistics
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -88,7 +87,7 @@ class Observation:
     def latency_ms(self) -> float | None:
         if not self.latencies_ms:
             return None
-        return round(statistics.median(self.latencies_ms), 1)
+        return round(_median(self.latencies_ms), 1)
 
 
 def probe_region(
@@ -131,3 +130,14 @@ def probe_region(
         observation.latencies_ms.append((clock() - start) * 1000.0)
     observation.endpoint = endpoint()
     return observation
+
+
+def _median(values: list[float]) -> float:
+    """``statistics.median``, written out: AWS's frozen CLI v2 carries only
+    the standard-library modules the CLI imports, and ``statistics`` is not
+    one (tests/e2e/test_frozen_stdlib.py)."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2

@@ -1,9 +1,10 @@
-"""The enabling helper, end to end with each real `aws` (its parsing:
-tests/unit/test_installer.py)."""
+"""`aws-regional-sts enable`, end to end with each real `aws` (its parsing:
+tests/unit/test_installer.py; disable and doctor: test_lifecycle.py)."""
 
 from __future__ import annotations
 
 import configparser
+import os
 import stat
 import subprocess
 import sys
@@ -11,26 +12,46 @@ from pathlib import Path
 
 import pytest
 
-from testing.clients import CLI_KINDS, CLI_V2, REPO_ROOT, AwsEnv, aws_command
+from testing.clients import CLI_KINDS, CLI_V1, CLI_V2, DEBIAN_AWS, AwsEnv, aws_command
 
 TOKYO_HOST = "sts.ap-northeast-1.amazonaws.com"
+#: PATH for the helper: the system's (Debian's CLI v2 is /usr/bin/aws), and
+#: no CLI v1, so that the developer's own PATH cannot change the outcome.
+SYSTEM_PATH = "/usr/bin:/bin"
+SCRIPTS = Path(sys.executable).parent
 
 
-def enable(env: AwsEnv, aws: str, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run the helper as a user would, against the test's AWS_CONFIG_FILE."""
+def plugin_dir(env: AwsEnv) -> Path:
+    return env.home / ".aws" / "cli" / "plugins" / "regional-sts"
+
+
+def helper(
+    env: AwsEnv,
+    *args: str,
+    script: str = "aws-regional-sts",
+    path: str = SYSTEM_PATH,
+    extra: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run a life-cycle command as a user would, against the test's
+    AWS_CONFIG_FILE and throwaway HOME."""
+    environment = env.env({"PATH": path, **(extra or {})})
     return subprocess.run(
-        [
-            str(Path(sys.executable).parent / "aws-regional-sts-enable"),
-            "--aws",
-            aws,
-            *args,
-        ],
-        env=env.env(),
+        [str(SCRIPTS / script), *args],
+        env=environment,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=300,
         cwd=env.home,
     )
+
+
+def enable(
+    env: AwsEnv, aws: str, *args: str, alias: bool = False, path: str = SYSTEM_PATH
+) -> subprocess.CompletedProcess[str]:
+    """``aws-regional-sts enable``, or its alias ``aws-regional-sts-enable``."""
+    if alias:
+        return helper(env, "--aws", aws, *args, script="aws-regional-sts-enable")
+    return helper(env, "enable", "--aws", aws, *args, path=path)
 
 
 def plugins_of(path: Path) -> dict[str, str]:
@@ -39,32 +60,51 @@ def plugins_of(path: Path) -> dict[str, str]:
     return dict(parser["plugins"]) if parser.has_section("plugins") else {}
 
 
+def routes_to_tokyo(env: AwsEnv, kind: str, aws: str | None = None) -> None:
+    """The config the helper wrote, plus a profile: a routed call works
+    (with ``aws``, if given, instead of the kind's executable)."""
+    sim = env.simulator
+    env.add_keys("tokyo", sim.add_user("alice"))
+    env.config = (
+        env.config_file.read_text() + "\n[profile tokyo]\nsts_region = ap-northeast-1\n"
+    )
+    env.write_files(kind, plugin=False)
+    sim.clear_log()
+    args = ["sts", "get-caller-identity", "--profile", "tokyo"]
+    if aws is None:
+        env.run(kind, *args, plugin=False).check()
+    else:
+        ran = subprocess.run(
+            [aws, *args],
+            env=env.env({"PATH": SYSTEM_PATH}),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=env.home,
+        )
+        assert ran.returncode == 0, ran.stderr
+    assert [(r.host, r.status) for r in sim.requests] == [(TOKYO_HOST, 200)]
+
+
 @pytest.mark.parametrize("kind", CLI_KINDS)
 def test_enables_and_then_routes(aws_env: AwsEnv, kind: str) -> None:
     (aws,) = aws_command(kind)
-    done = enable(aws_env, aws)
+    done = enable(aws_env, aws, alias=True)
     assert done.returncode == 0, done.stderr
     expected = {"regional_sts": "awscli_regional_sts"}
     if kind == CLI_V2:
-        expected["cli_legacy_plugin_path"] = str(REPO_ROOT)
-        assert "AWS CLI v2" in done.stdout
+        expected["cli_legacy_plugin_path"] = str(plugin_dir(aws_env))
+        assert "AWS CLI 2." in done.stdout
+        # Only the plugin on CLI v2's path: no awscli, no botocore.
+        assert sorted(os.listdir(plugin_dir(aws_env))) == [
+            ".awscli-regional-sts",
+            "awscli_regional_sts",
+        ]
     else:
-        assert "AWS CLI v1" in done.stdout
+        assert "AWS CLI 1." in done.stdout
+        assert not plugin_dir(aws_env).exists()
     assert plugins_of(aws_env.config_file) == expected
-
-    # The config the helper wrote, plus a profile: a routed call works.
-    sim = aws_env.simulator
-    user = sim.add_user("alice")
-    aws_env.add_keys("tokyo", user)
-    aws_env.config = (
-        aws_env.config_file.read_text()
-        + "\n[profile tokyo]\nsts_region = ap-northeast-1\n"
-    )
-    sim.clear_log()
-    aws_env.run(
-        kind, "sts", "get-caller-identity", "--profile", "tokyo", plugin=False
-    ).check()
-    assert [(r.host, r.status) for r in sim.requests] == [(TOKYO_HOST, 200)]
+    routes_to_tokyo(aws_env, kind)
 
 
 @pytest.mark.parametrize("kind", CLI_KINDS)
@@ -75,6 +115,56 @@ def test_dry_run_writes_nothing(aws_env: AwsEnv, kind: str) -> None:
     assert "plugins.regional_sts awscli_regional_sts" in done.stdout
     assert ("cli_legacy_plugin_path" in done.stdout) == (kind == CLI_V2)
     assert not aws_env.config_file.exists()
+    assert not plugin_dir(aws_env).exists()
+
+
+def test_cli_v2_is_refused_while_a_cli_v1_reads_the_same_config(
+    aws_env: AwsEnv, tmp_path: Path
+) -> None:
+    (v2,) = aws_command(CLI_V2)
+    (v1,) = aws_command(CLI_V1)
+    on_path = tmp_path / "v1-bin"
+    on_path.mkdir()
+    (on_path / "aws").symlink_to(v1)
+    done = enable(aws_env, v2, path=f"{on_path}:{SYSTEM_PATH}")
+    assert done.returncode == 1
+    assert "AWS CLI 1." in done.stderr
+    assert "--own-config-file" in done.stderr  # a separate AWS_CONFIG_FILE
+    assert "aws-regional-sts credentials" in done.stderr  # or the bridge
+    assert not aws_env.config_file.exists()
+    assert not plugin_dir(aws_env).exists()
+
+    # A CLI v1 off PATH counts when named.
+    done = enable(aws_env, v2, "--other-aws", v1, "--dry-run")
+    assert done.returncode == 1 and f"{v1} (AWS CLI 1." in done.stderr
+
+    # The way out: this AWS_CONFIG_FILE is CLI v2's alone.
+    done = enable(aws_env, v2, "--own-config-file", path=f"{on_path}:{SYSTEM_PATH}")
+    assert done.returncode == 0, done.stderr
+    assert plugins_of(aws_env.config_file)["cli_legacy_plugin_path"] == str(
+        plugin_dir(aws_env)
+    )
+    # The CLI v1 on PATH keeps working with its own (default) config.
+    v1_env = aws_env.env({"PATH": f"{on_path}:{SYSTEM_PATH}"})
+    del v1_env["AWS_CONFIG_FILE"]
+    assert (
+        subprocess.run([v1, "--version"], env=v1_env, capture_output=True).returncode
+        == 0
+    )
+
+
+@pytest.mark.parametrize("kind", [k for k in CLI_KINDS if k != CLI_V2])
+def test_cli_v1_is_refused_where_the_config_has_a_plugin_path(
+    aws_env: AwsEnv, kind: str
+) -> None:
+    (aws,) = aws_command(kind)
+    text = "[plugins]\ncli_legacy_plugin_path = /somewhere\n"
+    aws_env.config_file.write_text(text)
+    done = enable(aws_env, aws)
+    assert done.returncode == 1
+    (line,) = done.stderr.strip().splitlines()
+    assert "line 2" in line and "makes CLI v1 fail on every command" in line
+    assert aws_env.config_file.read_text() == text
 
 
 def fake_aws(directory: Path, shebang: str, version: str) -> Path:
@@ -94,7 +184,7 @@ def test_refuses_when_aws_python_cannot_import_the_plugin(aws_env: AwsEnv) -> No
     aws = fake_aws(
         aws_env.root, "#!/usr/bin/python3 -S", "aws-cli/1.40.0 Python/3.11.2"
     )
-    done = enable(aws_env, str(aws))
+    done = enable(aws_env, str(aws), alias=True)
     assert done.returncode == 1
     (line,) = done.stderr.strip().splitlines()
     assert line.startswith("aws-regional-sts-enable: /usr/bin/python3 (the Python")
@@ -102,12 +192,44 @@ def test_refuses_when_aws_python_cannot_import_the_plugin(aws_env: AwsEnv) -> No
     assert not aws_env.config_file.exists()
 
 
-def test_bundled_cli_v2_gets_the_plugin_path(aws_env: AwsEnv) -> None:
-    aws = fake_aws(aws_env.root, "#!/bin/sh", "aws-cli/2.15.0 Python/3.11.6 exe")
-    done = enable(aws_env, str(aws), "--dry-run")
+def frozen_cli_v2(directory: Path) -> Path:
+    """Debian's real CLI v2 behind an executable with no Python shebang.
+
+    To the helper this is a bundled CLI v2: it cannot find a Python to
+    check the plugin with, so it can only install the plugin directory and
+    write ``cli_legacy_plugin_path``. What runs is the real CLI v2 2.9.19,
+    whose own code reads that key and imports the plugin from the directory
+    (the system Python has no awscli_regional_sts, and ``-s`` keeps the
+    user's site-packages out). Not exercised: PyInstaller's import
+    machinery and its reduced standard library (tests/e2e/test_frozen_stdlib.py
+    covers the latter).
+    """
+    if not DEBIAN_AWS.exists():
+        aws_command(CLI_V2)  # raises ClientMissing: the test is skipped
+    path = directory / "frozen-aws"
+    path.write_text(f'#!/bin/sh\nexec /usr/bin/python3 -s {DEBIAN_AWS} "$@"\n')
+    path.chmod(0o755)
+    return path
+
+
+def test_bundled_cli_v2_loads_the_plugin_from_its_directory(aws_env: AwsEnv) -> None:
+    aws = frozen_cli_v2(aws_env.root)
+    done = enable(aws_env, str(aws))
     assert done.returncode == 0, done.stderr
-    assert "bundled AWS CLI v2" in done.stdout
-    assert f"plugins.cli_legacy_plugin_path {REPO_ROOT}" in done.stdout
+    assert "bundled" in done.stdout and "no Python to check with" in done.stdout
+    assert plugins_of(aws_env.config_file) == {
+        "cli_legacy_plugin_path": str(plugin_dir(aws_env)),
+        "regional_sts": "awscli_regional_sts",
+    }
+    # The directory is the only copy this CLI can import: routing proves it
+    # loaded the plugin from there.
+    routes_to_tokyo(aws_env, CLI_V2, aws=str(aws))
+    # doctor has no Python to import with: it checks the directory, then
+    # asks the CLI itself.
+    checked = helper(aws_env, "doctor", "--aws", str(aws), "--profile", "tokyo")
+    assert checked.returncode == 0, checked.stdout
+    assert "bundled" in checked.stdout and "the CLI loads the plugin" in checked.stdout
+    assert " import:" not in checked.stdout
 
 
 def test_not_an_aws_cli(aws_env: AwsEnv) -> None:
@@ -115,3 +237,23 @@ def test_not_an_aws_cli(aws_env: AwsEnv) -> None:
     done = enable(aws_env, str(aws))
     assert done.returncode == 1
     assert "did not name an AWS CLI version" in done.stderr
+
+
+def test_cli_v2_plugin_path_of_other_plugins_is_not_taken(aws_env: AwsEnv) -> None:
+    (aws,) = aws_command(CLI_V2)
+    others = aws_env.root / "other-plugins"
+    (others / "awscli_plugin_endpoint").mkdir(parents=True)
+    (others / "awscli_plugin_endpoint" / "__init__.py").write_text(
+        "def awscli_initialize(cli):\n    pass\n"
+    )
+    text = (
+        "[plugins]\nendpoint = awscli_plugin_endpoint\n"
+        f"cli_legacy_plugin_path = {others}\n"
+    )
+    aws_env.config_file.write_text(text)
+    done = enable(aws_env, aws)
+    assert done.returncode == 1
+    (line,) = done.stderr.strip().splitlines()
+    assert f"already names {others}" in line
+    assert f"pip install --target {others} --no-deps awscli-regional-sts" in line
+    assert aws_env.config_file.read_text() == text

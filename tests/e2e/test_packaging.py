@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from testing.clients import BOTO3_LEGACY, REPO_ROOT, python_command
+from testing.clients import BOTO3_LEGACY, CLI_V2, REPO_ROOT, AwsEnv, python_command
+from tests.e2e.test_installer import SYSTEM_PATH, frozen_cli_v2, routes_to_tokyo
 
 # One build at a time: `python -m build` writes the egg-info into the
 # checkout, so under pytest-xdist (--dist loadgroup) the `dist` fixture
@@ -95,3 +96,41 @@ def test_declared_botocore_floor_is_what_the_legacy_suite_runs_on() -> None:
         check=True,
     )
     assert proc.stdout.strip() == floor
+
+
+def test_readme_recipe_for_a_frozen_cli_v2(dist: Path, aws_env: AwsEnv) -> None:
+    """The README's way for AWS's installer: `pip install --target DIR
+    --no-deps` with the system's Python (Debian's, under PEP 668), then
+    `enable --aws` run from DIR; the CLI v2 without a Python of its own
+    (test_installer.frozen_cli_v2) then routes."""
+    (wheel,) = dist.glob("*.whl")
+    target = aws_env.root / "regional-sts"
+    installed = subprocess.run(
+        ["/usr/bin/python3", "-m", "pip", "install", "--no-index"]
+        + ["--target", str(target), "--no-deps", str(wheel)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if installed.returncode != 0 and "No module named pip" in installed.stderr:
+        pytest.skip("the system Python has no pip")
+    assert installed.returncode == 0, installed.stderr
+    aws = frozen_cli_v2(aws_env.root)
+    enabled = subprocess.run(
+        [
+            "/usr/bin/python3",
+            "-m",
+            "awscli_regional_sts.cli",
+            "enable",
+            "--aws",
+            str(aws),
+        ],
+        env=aws_env.env({"PATH": SYSTEM_PATH, "PYTHONPATH": str(target)}),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=aws_env.home,
+    )
+    assert enabled.returncode == 0, enabled.stderr
+    assert f"Will copy {target}/awscli_regional_sts" in enabled.stdout
+    routes_to_tokyo(aws_env, CLI_V2, aws=str(aws))

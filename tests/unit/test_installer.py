@@ -1,4 +1,4 @@
-"""The enabling helper's parsing: finding `aws` and its Python (in-process).
+"""The life-cycle helpers' parsing: finding `aws` and its Python (in-process).
 
 End to end with each real `aws`: tests/e2e/test_installer.py."""
 
@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from awscli_regional_sts import installer
+from awscli_regional_sts import clidetect
 
 
 def test_missing_aws() -> None:
-    with pytest.raises(installer.EnableError, match="cannot find"):
-        installer.find_aws("/nonexistent/aws")
+    with pytest.raises(clidetect.CliError, match="cannot find"):
+        clidetect.find_aws("/nonexistent/aws")
 
 
 @pytest.mark.parametrize(
@@ -33,4 +33,24 @@ def test_missing_aws() -> None:
 def test_python_of(tmp_path: Path, first_lines: str, python: str | None) -> None:
     aws = tmp_path / "aws"
     aws.write_text(first_lines)
-    assert installer.python_of(str(aws)) == python
+    assert clidetect.python_of(str(aws)) == python
+
+
+def test_all_on_path_lists_each_real_aws_once(tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    aws = first / "aws"
+    aws.write_text("#!/bin/sh\n")
+    aws.chmod(0o755)
+    (second / "aws").symlink_to(aws)
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "aws").write_text("not executable")
+    path = f"{first}:{second}:{tmp_path / 'c'}"
+    assert clidetect.all_on_path(path) == [str(aws)]
+
+
+def test_config_file_honours_the_variable(tmp_path: Path) -> None:
+    env = {"AWS_CONFIG_FILE": str(tmp_path / "cfg"), "HOME": str(tmp_path)}
+    assert clidetect.config_file(env) == tmp_path / "cfg"
+    assert clidetect.credentials_file({}).name == "credentials"
