@@ -555,6 +555,15 @@ def load_check(context: Context) -> Finding:
 
 
 def _summary(answer: dict[str, Any]) -> str:
+    """One line of what ``aws sts resolve-endpoint`` answered (its Url,
+    SigningRegion and Reason fields), else its first plain fields."""
+    if isinstance(answer.get("Url"), str):
+        line = f"STS calls go to {answer['Url']}"
+        if isinstance(answer.get("SigningRegion"), str):
+            line += f", signed for {answer['SigningRegion']}"
+        if isinstance(answer.get("Reason"), str):
+            line += f" ({answer['Reason']})"
+        return line
     parts = [
         f"{key} {value}"
         for key, value in answer.items()
