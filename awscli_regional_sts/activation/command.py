@@ -172,8 +172,9 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
         {
             "name": "max-concurrency",
             "help_text": (
-                "How many regions to probe at once (default "
-                f"{DEFAULT_MAX_CONCURRENCY})."
+                "How many regions to probe at once (default: every region "
+                f"asked for, up to {DEFAULT_MAX_CONCURRENCY}). A region's "
+                "samples are always sequential."
             ),
         },
         {
@@ -282,7 +283,9 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
         formatter(self.NAME, report.to_dict())
 
         if getattr(parsed_args, "save", False):
-            not_saved = save_for_auto(report.to_dict(), options.profile)
+            not_saved = save_for_auto(
+                report.to_dict(), options.profile, arguments.role_arn
+            )
             if not_saved:
                 sys.stderr.write(f"aws sts {self.NAME}: {not_saved}\n")
                 return SAVE_FAILED_RC

@@ -14,6 +14,7 @@ import pytest
 from botocore.exceptions import ClientError, ConnectTimeoutError, ProxyConnectionError
 
 from awscli_regional_sts.activation.arguments import (
+    region_choices,
     ArgumentProblem,
     Arguments,
     regions_to_probe,
@@ -197,12 +198,17 @@ def test_a_timed_out_proxy_tunnel_counts_as_a_timeout() -> None:
 
 
 class StubClient:
+    URL = "https://sts.eu-west-1.amazonaws.com/"
+
     def __init__(self, *errors: BaseException | None) -> None:
         self.calls: list[str] = []
         self._errors = list(errors)
+        #: As aim_client's recorder: None until a request was sent.
+        self.requested: str | None = None
 
     def _answer(self, name: str) -> dict[str, Any]:
         self.calls.append(name)
+        self.requested = self.URL
         error = self._errors.pop(0) if self._errors else None
         if error is not None:
             raise error
@@ -219,17 +225,23 @@ class StubClient:
 def test_probe_issues_credentials_once_then_samples_latency() -> None:
     client = StubClient()
     ticks = iter([0.0, 0.010, 1.0, 1.030, 2.0, 2.020])
-    observation = probe_region(client, GST, 3, lambda: "u", lambda: next(ticks))
+    observation = probe_region(
+        client, GST, 3, lambda: client.requested, lambda: next(ticks)
+    )
     assert client.calls == ["GetSessionToken"] + ["GetCallerIdentity"] * 3
+    # The median of the three samples (10, 30, 20 ms), not the probe call's.
     assert observation.latency_ms == 20.0
-    assert observation.endpoint == "u"
+    # The URL the requests went to, read once they were sent (aim_client's
+    # recorder gives None before the first request).
+    assert observation.endpoint == StubClient.URL
     assert observation.probe_error is None
 
 
 def test_probe_stops_at_a_dead_region() -> None:
     client = StubClient(ConnectTimeoutError(endpoint_url="https://x"))
-    observation = probe_region(client, GST, 3)
+    observation = probe_region(client, GST, 3, lambda: client.requested)
     assert client.calls == ["GetSessionToken"]
+    assert observation.endpoint == StubClient.URL
     assert observation.probe_error is not None and observation.probe_error.timed_out
     assert observation.latency_ms is None
 
@@ -337,7 +349,12 @@ def test_valid_arguments_and_defaults() -> None:
     )
     assert parsed.regions == ("global", "us-east-1", "eu-west-1")
     assert parsed.timeout == 2.5 and parsed.samples == 1
-    assert parsed.max_concurrency == 8 and parsed.require_active is None
+    assert parsed.require_active is None
+    # Every region of the partition at once (plus the two account tasks):
+    # a hung region then costs one --timeout, not one per wave.
+    assert AWS is not None
+    assert parsed.max_concurrency >= len(regions_to_probe(parsed, AWS, None)) + 2
+    assert parsed.max_concurrency >= len(region_choices(AWS)) + 2
 
 
 @pytest.mark.parametrize(
