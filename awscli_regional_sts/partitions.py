@@ -140,9 +140,7 @@ class Partitions:
             listed[str(entry.get("id", ""))] = frozenset(
                 str(name) for name in names if _PSEUDO_REGION.search(str(name))
             )
-        return cls(
-            tuple(_partition(p, listed) for p in data.get("partitions", ()))
-        )
+        return cls(tuple(_partition(p, listed) for p in data.get("partitions", ())))
 
     def region_partition(self, region: str) -> Partition | None:
         """The partition of a region name, or None if it is not one.

@@ -140,7 +140,9 @@ def validate_sts_region(
         raise fail("contains white space")
     partition = partitions.region_partition(value)
     if partition is None or value not in partition.known_regions:
-        raise fail(_unknown_region(value, partition, configured or partition, partitions))
+        raise fail(
+            _unknown_region(value, partition, configured or partition, partitions)
+        )
     if configured is not None and configured.name != partition.name:
         raise fail(
             f"is in partition {partition.name}, but the configured region "
@@ -197,7 +199,9 @@ def validate_sts_fallback(
     ) or partitions.by_name("aws")
     has_global = partition is not None and partition.sts_global_region is not None
     accepted = f", or {GLOBAL} for the global endpoint" if has_global else ""
-    names = [e for e in re.split(r"[,\s]+", value) if e] if isinstance(value, str) else []
+    names = (
+        [e for e in re.split(r"[,\s]+", value) if e] if isinstance(value, str) else []
+    )
     if not names:
         raise InvalidStsRegionError(
             source=source,
@@ -259,7 +263,9 @@ def check_fips_endpoints(
     if settings.region is not None:
         _check_fips(settings.region, settings.source, partitions, setting)
     for entry in settings.fallback:
-        _check_fips(entry, settings.fallback_source, partitions, setting, settings.region)
+        _check_fips(
+            entry, settings.fallback_source, partitions, setting, settings.region
+        )
 
 
 def _check_fips(

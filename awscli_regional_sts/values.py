@@ -66,7 +66,7 @@ def parse_whole(value: object) -> int | None:
 
 
 def did_you_mean(name: object, choices: Iterable[str]) -> str:
-    """"; did you mean X?" with the closest of ``choices``, or "" when
+    """ "; did you mean X?" with the closest of ``choices``, or "" when
     nothing is close."""
     if not isinstance(name, str) or not name or len(name) > SUGGEST_LIMIT:
         return ""

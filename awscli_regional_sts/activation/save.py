@@ -21,9 +21,7 @@ logger = logging.getLogger(LOGGER_NAME)
 _ROLE_ACCOUNT = re.compile(r"arn:[a-z-]+:iam::([0-9]{12}):role/.+")
 
 
-def save_for_auto(
-    report: Any, profile: str, role_arn: str | None = None
-) -> str | None:
+def save_for_auto(report: Any, profile: str, role_arn: str | None = None) -> str | None:
     """Save an activation-check report (its JSON form) for ``auto``; return
     None, or one line saying why it was not saved.
 

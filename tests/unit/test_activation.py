@@ -14,9 +14,9 @@ import pytest
 from botocore.exceptions import ClientError, ConnectTimeoutError, ProxyConnectionError
 
 from awscli_regional_sts.activation.arguments import (
-    region_choices,
     ArgumentProblem,
     Arguments,
+    region_choices,
     regions_to_probe,
     validate_arguments,
 )
