@@ -330,7 +330,7 @@ def read_sts_settings(session: Session, *, override: str | None = None) -> StsSe
         value, source = os.environ[ENV_VAR], f"environment variable {ENV_VAR}"
     elif PROFILE_KEY in scoped:
         value = scoped[PROFILE_KEY]
-        source = f"{PROFILE_KEY} in profile {profile!r}"
+        source = f"{PROFILE_KEY} in profile {quote(profile)}"
     else:
         value, source = None, f"no {PROFILE_KEY} in the profile"
     raw_fallback = _setting(scoped, FALLBACK_KEY, FALLBACK_ENV_VAR, profile)
@@ -397,7 +397,7 @@ def _setting(
     if os.environ.get(env_var):
         return os.environ[env_var], f"environment variable {env_var}"
     if key in scoped:
-        return scoped[key], f"{key} in profile {profile!r}"
+        return scoped[key], f"{key} in profile {quote(profile)}"
     return None
 
 

@@ -235,9 +235,7 @@ class AwsEnv:
         source = REPO_ROOT / "testing" / "client_recorder.py"
         (folder / "awscli_client_recorder.py").write_text(source.read_text())
         record = self.root / "clients.jsonl"
-        self.extra_env.update(
-            PYTHONPATH=str(folder), RECORD_CLIENTS_TO=str(record)
-        )
+        self.extra_env.update(PYTHONPATH=str(folder), RECORD_CLIENTS_TO=str(record))
         self.extra_plugins["client_recorder"] = "awscli_client_recorder"
         return record
 

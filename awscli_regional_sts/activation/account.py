@@ -44,6 +44,7 @@ from awscli_regional_sts.endpoints import aim_client, client_region, probe_confi
 from awscli_regional_sts.errors import CallError
 from awscli_regional_sts.partitions import DEFAULT_ENABLED_REGIONS
 from awscli_regional_sts.runner import run_parallel
+from awscli_regional_sts.values import quote
 
 
 def backstop_seconds(
@@ -332,7 +333,7 @@ def _credential_source(name: str) -> Any:
     if name == "Ec2InstanceMetadata":
         fetcher = credentials.InstanceMetadataFetcher(timeout=2, num_attempts=1)
         return credentials.InstanceMetadataProvider(iam_role_fetcher=fetcher).load()
-    raise ValueError(f"unsupported credential_source {name!r}")
+    raise ValueError(f"unsupported credential_source {quote(name)}")
 
 
 def _bind_probe(

@@ -20,8 +20,6 @@ from testing.clients import (
     BOTO3,
     BOTO3_LEGACY,
     CLI_KINDS,
-    CLI_V1,
-    CLI_V2,
     AwsEnv,
     Result,
 )
@@ -86,7 +84,7 @@ def assert_stopped_before_sending(env: AwsEnv, result: Result, status: int) -> s
 HUGE = "eu-west-1 " * 10_000
 BAD_SETTINGS = {
     "unknown-region": (
-        f"sts_region = ap-northeast-11\n",
+        "sts_region = ap-northeast-11\n",
         "'ap-northeast-11' is not a region that this botocore lists for partition "
         "aws; did you mean ap-northeast-1?; if it is a region newer than the "
         "installed botocore, upgrade",
@@ -110,7 +108,8 @@ BAD_SETTINGS = {
         "a FIPS STS endpoint: us-east-1, us-east-2, us-west-1, us-west-2",
     ),
     "fallback-global-fips": (
-        "sts_region = us-west-2\nuse_fips_endpoint = true\nsts_fallback = us-east-1 global\n",
+        "sts_region = us-west-2\nuse_fips_endpoint = true\n"
+        "sts_fallback = us-east-1 global\n",
         "'global' names the global endpoint, which has no FIPS variant",
     ),
     "fallback-comma": (f"sts_region = {TOKYO}\nsts_fallback = ,\n", "',' is empty"),
@@ -340,11 +339,13 @@ def test_activation_check_timeout_is_what_its_clients_get(
 BAD_ARGUMENTS = {
     "concurrency-superscript": (
         ["--max-concurrency", "²"],
-        "--max-concurrency: expected a whole number from 1 to 64 (digits 0-9), got '\\xb2'",
+        "--max-concurrency: expected a whole number from 1 to 64 (digits 0-9), "
+        "got '\\xb2'",
     ),
     "samples-superscript": (
         ["--samples", "¹⁰"],
-        "--samples: expected a whole number from 1 to 20 (digits 0-9), got '\\xb9\\u2070'",
+        "--samples: expected a whole number from 1 to 20 (digits 0-9), "
+        "got '\\xb9\\u2070'",
     ),
     "concurrency-5000-digits": (
         ["--max-concurrency", "9" * 5000],

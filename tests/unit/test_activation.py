@@ -4,6 +4,7 @@ the aiming of probe clients. No network; botocore is exercised in-process."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from types import SimpleNamespace
@@ -35,6 +36,7 @@ from awscli_regional_sts.activation.report import (
     sts_region_warning,
     token_version_warning,
 )
+from awscli_regional_sts.activation.save import save_for_auto
 from awscli_regional_sts.endpoints import aim_client
 from awscli_regional_sts.errors import CallError
 from awscli_regional_sts.partitions import default_partitions
@@ -509,3 +511,101 @@ def test_aimed_client_reaches_its_region_despite_legacy_mode_and_router(
     assert endpoint() == f"https://{host}/"
     authorization = sent[0].headers["Authorization"].decode()
     assert f"/{signing_region}/sts/aws4_request" in authorization
+
+
+# --- --save (#12 item 2) -------------------------------------------------------------
+
+CALLER = "111122223333"
+ROLE_ACCOUNT = "444455556666"
+
+
+def saved_report() -> dict[str, Any]:
+    return {
+        "Account": CALLER,
+        "Partition": "aws",
+        "Regions": [
+            {"Region": "eu-west-1", "Status": "inactive", "Verified": True},
+            {"Region": "ap-south-1", "Status": "active", "LatencyMs": 12.0},
+            {"Region": "global", "Status": "active", "LatencyMs": 9.0},
+        ],
+    }
+
+
+@pytest.fixture
+def home(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    return tmp_path / ".aws" / "cli" / "cache" / "regional-sts"
+
+
+def saved_files(folder: Any) -> dict[str, Any]:
+    return {p.name: json.loads(p.read_text()) for p in sorted(folder.iterdir())}
+
+
+def test_save_with_a_role_of_another_account_saves_under_the_roles(home: Any) -> None:
+    role = f"arn:aws:iam::{ROLE_ACCOUNT}:role/Probe"
+    assert save_for_auto(saved_report(), "tokyo", role) is None
+    files = saved_files(home)
+    assert list(files) == [f"aws-{ROLE_ACCOUNT}.json"]
+    saved = files[f"aws-{ROLE_ACCOUNT}.json"]
+    assert saved["Account"] == ROLE_ACCOUNT
+    # The caller's profile is not issued by the role's account: not listed,
+    # so `auto` never takes these statuses for the caller's own.
+    assert saved["Profiles"] == []
+    assert {r["Region"] for r in saved["Regions"]} == {"eu-west-1", "ap-south-1"}
+
+
+def test_save_with_a_role_of_the_callers_account_keeps_the_profile(home: Any) -> None:
+    assert (
+        save_for_auto(saved_report(), "tokyo", f"arn:aws:iam::{CALLER}:role/P") is None
+    )
+    assert save_for_auto(saved_report(), "other") is None
+    saved = saved_files(home)[f"aws-{CALLER}.json"]
+    assert saved["Account"] == CALLER and saved["Profiles"] == ["other", "tokyo"]
+
+
+def test_save_refuses_when_the_probed_account_is_unknown(home: Any) -> None:
+    problem = save_for_auto(saved_report(), "tokyo", "arn:aws:iam::12:role/x")
+    assert problem is not None and "whose activation was probed" in problem
+    assert not home.exists()
+
+
+# --- numbers (#12 items 5, 6) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "quoted"),
+    [
+        ({"max_concurrency": "²"}, "'\\xb2'"),
+        ({"samples": "¹⁰"}, "'\\xb9\\u2070'"),
+        ({"max_concurrency": "9" * 5000}, "(5000 characters)"),
+        ({"max_concurrency": "1_0"}, "'1_0'"),
+        ({"timeout": "1e-300"}, "'1e-300'"),
+        ({"timeout": "0.05"}, "'0.05'"),
+        ({"timeout": "٥"}, "'\\u0665'"),
+        ({"timeout": "inf"}, "'inf'"),
+        ({"regions": ["eu-wset-1"]}, "did you mean eu-west-1?"),
+        ({"require_active": ["ap-northeast-11"]}, "did you mean ap-northeast-1?"),
+    ],
+)
+def test_numbers_are_ascii_digits_within_bounds(
+    kwargs: dict[str, Any], quoted: str
+) -> None:
+    with pytest.raises(ArgumentProblem) as problem:
+        validate(**kwargs)
+    message = str(problem.value)
+    assert quoted in message and "\n" not in message and len(message) < 1_500
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field", "value"),
+    [
+        ({"timeout": "0.1"}, "timeout", 0.1),
+        ({"timeout": "300"}, "timeout", 300.0),
+        ({"max_concurrency": "64"}, "max_concurrency", 64),
+        ({"samples": " 20 "}, "samples", 20),
+    ],
+)
+def test_numbers_at_the_bounds_pass(
+    kwargs: dict[str, Any], field: str, value: Any
+) -> None:
+    assert getattr(validate(**kwargs), field) == value
