@@ -70,5 +70,5 @@ def did_you_mean(name: object, choices: Iterable[str]) -> str:
     nothing is close."""
     if not isinstance(name, str) or not name or len(name) > SUGGEST_LIMIT:
         return ""
-    close = difflib.get_close_matches(name, sorted(set(choices)), n=1, cutoff=0.75)
+    close = difflib.get_close_matches(name, sorted(set(choices)), n=1, cutoff=0.8)
     return f"; did you mean {close[0]}?" if close else ""
