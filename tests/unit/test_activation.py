@@ -40,7 +40,7 @@ from awscli_regional_sts.activation.save import save_for_auto
 from awscli_regional_sts.endpoints import aim_client
 from awscli_regional_sts.errors import CallError
 from awscli_regional_sts.partitions import default_partitions
-from awscli_regional_sts.runner import run_parallel
+from awscli_regional_sts.runner import run_parallel, start_in_background
 from awscli_regional_sts.status import RegionStatus
 
 ACTIVE = RegionStatus.ACTIVE
@@ -609,3 +609,25 @@ def test_numbers_at_the_bounds_pass(
     kwargs: dict[str, Any], field: str, value: Any
 ) -> None:
     assert getattr(validate(**kwargs), field) == value
+
+
+def test_start_in_background_overlaps_and_reraises() -> None:
+    release = threading.Event()
+    started = threading.Event()
+
+    def call() -> int:
+        started.set()
+        release.wait(5)
+        return 7
+
+    wait = start_in_background(call)
+    # Started at once, before anyone waits: the caller's work overlaps it.
+    assert started.wait(5)
+    release.set()
+    assert wait() == 7
+
+    def fail() -> None:
+        raise ConnectTimeoutError(endpoint_url="https://x")
+
+    with pytest.raises(ConnectTimeoutError):
+        start_in_background(fail)()
