@@ -11,7 +11,6 @@ and ``1e-300``, none of which anybody means as a timeout or a count.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 
@@ -70,5 +69,9 @@ def did_you_mean(name: object, choices: Iterable[str]) -> str:
     nothing is close."""
     if not isinstance(name, str) or not name or len(name) > SUGGEST_LIMIT:
         return ""
+    # Imported here, on the error path only: every STS command loads this
+    # module (through settings.py), and only a bad value needs difflib.
+    import difflib
+
     close = difflib.get_close_matches(name, sorted(set(choices)), n=1, cutoff=0.8)
     return f"; did you mean {close[0]}?" if close else ""

@@ -55,7 +55,8 @@ class OrganizationArguments:
 
 
 _ROLE_NAME = re.compile(r"[\w+=,.@-]{1,64}")
-_ACCOUNT_ID = re.compile(r"\d{12}")
+#: ASCII digits: ``\d`` would also take other scripts' digits.
+_ACCOUNT_ID = re.compile(r"[0-9]{12}")
 
 #: Options that only mean something with --organization.
 _ORGANIZATION_ONLY = (
@@ -255,7 +256,7 @@ def _account_ids(values: Sequence[str] | None) -> tuple[str, ...] | None:
 
 def _check_role_arn(value: str, partition: Partition, partitions: Partitions) -> None:
     names = "|".join(re.escape(p.name) for p in partitions.partitions)
-    match = re.fullmatch(rf"arn:({names}):iam::(\d{{12}}):role/[\w+=,.@/-]+", value)
+    match = re.fullmatch(rf"arn:({names}):iam::([0-9]{{12}}):role/[\w+=,.@/-]+", value)
     if not match:
         raise ArgumentProblem(
             f"--role-arn: {quote(value)} is not an IAM role ARN; expected "

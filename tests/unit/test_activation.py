@@ -631,3 +631,15 @@ def test_start_in_background_overlaps_and_reraises() -> None:
 
     with pytest.raises(ConnectTimeoutError):
         start_in_background(fail)()
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"role_arn": "arn:aws:iam::١١١١٢٢٢٢٣٣٣٣:role/x"},
+        {"role_arn": "arn:aws:iam::111122223333:role/x\n"},
+    ],
+)
+def test_role_arn_account_is_ascii_digits(kwargs: dict[str, Any]) -> None:
+    with pytest.raises(ArgumentProblem, match="is not an IAM role ARN"):
+        validate(**kwargs)
