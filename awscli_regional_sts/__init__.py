@@ -39,7 +39,10 @@ def register(session: Any = None, *, sts_region: str | None = None) -> None:
     None means boto3's default session (the one behind ``boto3.client``).
     Call it before creating clients: a client copies the session's handlers
     when it is created. ``sts_region`` overrides ``AWS_STS_REGION`` and the
-    profile's ``sts_region``; it is checked at the first STS request.
+    profile's ``sts_region``. Nothing is checked here: an invalid value (an
+    unknown region name, say) raises when the session creates its first STS
+    client, or at the first STS request of a client created otherwise, and
+    nothing is sent.
     """
     from awscli_regional_sts.registration import register_session_handlers
 

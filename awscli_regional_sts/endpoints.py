@@ -17,7 +17,11 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from botocore.config import Config
 
-from awscli_regional_sts.partitions import GLOBAL, default_partitions
+from awscli_regional_sts.partitions import (
+    GLOBAL,
+    NO_REGION_DEFAULT,
+    default_partitions,
+)
 from awscli_regional_sts.registry import LOGGER_NAME
 
 if TYPE_CHECKING:
@@ -61,14 +65,16 @@ def partition_mismatch(
     """True (and a debug line) when the client's region is in another
     partition than ``region``: such a client is left alone.
 
-    Only a real region counts: `aws-global`, which botocore uses when no
-    region is configured, says nothing about the partition wanted.
+    Every region botocore lists counts for its partition, pseudo-regions
+    included (a client created for ``aws-cn-global`` is an aws-cn client),
+    except NO_REGION_DEFAULT: ``aws-global`` is what botocore uses when no
+    region is configured, which says nothing about the partition wanted.
     """
     partitions = default_partitions()
     client_region = builtins.get(AWS_REGION)
     client_partition = (
         partitions.region_partition(client_region)
-        if isinstance(client_region, str)
+        if isinstance(client_region, str) and client_region != NO_REGION_DEFAULT
         else None
     )
     target_partition = partitions.region_partition(region)

@@ -120,6 +120,16 @@ def remember_failover_inputs(
         builtins, region, current.source, model
     ):
         return
+    # Without sts_region the list's own partition counts (every entry shares
+    # it): a client created for aws-cn-global must not fail over to the aws
+    # partition's regions.
+    anchor = next((entry for entry in current.fallback if entry != GLOBAL), None)
+    if (
+        region is None
+        and anchor is not None
+        and partition_mismatch(builtins, anchor, current.profile_label, model)
+    ):
+        return
     if region is not None:
         first = region
     elif builtins.get(AWS_STS_USE_GLOBAL_ENDPOINT) or str(

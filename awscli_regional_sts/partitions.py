@@ -18,6 +18,12 @@ from typing import Any
 #: ``sts_fallback``, ``--regions`` and reports; not a region name.
 GLOBAL = "global"
 
+#: The region botocore gives an STS client when none is configured (the
+#: ``aws`` partition's endpoint, sts.amazonaws.com; docs/sts-facts.md §2).
+#: A client in that region has not asked for any partition, unlike one
+#: created for ``aws-cn-global`` and the other partitions' pseudo-regions.
+NO_REGION_DEFAULT = "aws-global"
+
 #: Regions of the ``aws`` partition enabled by default: those launched before
 #: 2019-03-20 (IAM User Guide, "Manage AWS STS in an AWS Region"). A closed
 #: historical set, which is why it may be written out: every region of the
@@ -71,6 +77,24 @@ class Partition:
     #: The rule set's region name for the partition's global STS endpoint
     #: (``aws-global`` -> sts.amazonaws.com), None where there is none.
     sts_global_region: str | None = None
+    #: Pseudo-regions botocore lists for the partition (``aws-global``,
+    #: ``aws-cn-global``, ...): not regions anyone should pick, but a client
+    #: created for one is a client of this partition.
+    pseudo_regions: frozenset[str] = frozenset()
+
+    @property
+    def known_regions(self) -> frozenset[str]:
+        """Every region name botocore lists for the partition (its regions
+        and STS's regional endpoints), pseudo-regions left out."""
+        return (self.regions | frozenset(self.sts_regions)) - self.pseudo_regions
+
+    def fits_pattern(self, region: str) -> bool:
+        """True if ``region`` has the shape of this partition's region
+        names: a region newer than the running botocore would."""
+        return bool(
+            _REGION_CHARACTERS.fullmatch(region)
+            and re.fullmatch(self.region_regex, region)
+        )
 
     @property
     def has_global_endpoint(self) -> bool:
@@ -88,9 +112,10 @@ class Partition:
 
     def matches(self, region: str) -> bool:
         """True if ``region`` belongs here, by listing or by name pattern."""
-        return region in self.regions or bool(
-            _REGION_CHARACTERS.fullmatch(region)
-            and re.fullmatch(self.region_regex, region)
+        return (
+            region in self.regions
+            or region in self.pseudo_regions
+            or self.fits_pattern(region)
         )
 
 
@@ -101,18 +126,32 @@ class Partitions:
     partitions: tuple[Partition, ...]
 
     @classmethod
-    def from_endpoint_data(cls, data: Mapping[str, Any]) -> Partitions:
-        """Build from the parsed ``endpoints`` data (``endpoints.json``)."""
-        return cls(tuple(_partition(p) for p in data.get("partitions", ())))
+    def from_endpoint_data(
+        cls,
+        data: Mapping[str, Any],
+        partitions_data: Mapping[str, Any] | None = None,
+    ) -> Partitions:
+        """Build from the parsed ``endpoints`` data (``endpoints.json``) and,
+        where given, the ``partitions`` data (``partitions.json``), which
+        lists each partition's ``<partition>-global`` pseudo-region."""
+        listed: dict[str, frozenset[str]] = {}
+        for entry in (partitions_data or {}).get("partitions", ()):
+            names = entry.get("regions", {}) if isinstance(entry, Mapping) else {}
+            listed[str(entry.get("id", ""))] = frozenset(
+                str(name) for name in names if _PSEUDO_REGION.search(str(name))
+            )
+        return cls(tuple(_partition(p, listed) for p in data.get("partitions", ())))
 
     def region_partition(self, region: str) -> Partition | None:
         """The partition of a region name, or None if it is not one.
 
         Listed regions win over name patterns, as in botocore's own resolver.
-        Partition endpoint names (``aws-global``) are not regions.
+        Pseudo-regions (``aws-cn-global``) belong to the partition that
+        lists them; callers that must not take one for a region check
+        ``Partition.known_regions``.
         """
         for partition in self.partitions:
-            if region in partition.regions:
+            if region in partition.regions or region in partition.pseudo_regions:
                 return partition
         for partition in self.partitions:
             if partition.matches(region):
@@ -145,7 +184,9 @@ def is_opt_in_region(partition: str, region: str) -> bool:
     return default is not None and region != GLOBAL and region not in default
 
 
-def _partition(data: Mapping[str, Any]) -> Partition:
+def _partition(
+    data: Mapping[str, Any], listed_pseudo: Mapping[str, frozenset[str]]
+) -> Partition:
     sts = data.get("services", {}).get("sts", {})
     endpoints: Mapping[str, Any] = sts.get("endpoints", {})
     # A FIPS variant may be given per endpoint or for the whole service (as
@@ -167,13 +208,20 @@ def _partition(data: Mapping[str, Any]) -> Partition:
         isinstance(global_region, str)
         and endpoints.get(global_region, {}).get("hostname")
     )
+    name = str(data.get("partition", ""))
+    # The partition endpoint (aws-global) is one too, even where
+    # partitions.json is older than endpoints.json.
+    pseudo = listed_pseudo.get(name, frozenset()) | frozenset(
+        n for n in endpoints if n.endswith("-global")
+    )
     return Partition(
-        name=str(data.get("partition", "")),
+        name=name,
         region_regex=str(data.get("regionRegex", "(?!)")),
         regions=frozenset(data.get("regions", {})),
         sts_regions=sts_regions,
         sts_fips_regions=fips,
         sts_global_region=str(global_region) if has_global else None,
+        pseudo_regions=pseudo,
     )
 
 
@@ -202,5 +250,14 @@ def default_partitions(loader: Any = None) -> Partitions:
 
             loader = create_loader()
         # A race only loads the data twice; both results are equal.
-        _loaded[:1] = [Partitions.from_endpoint_data(loader.load_data("endpoints"))]
+        try:
+            partitions_data = loader.load_data("partitions")
+        except Exception:
+            # A botocore without partitions.json: only aws-global is known.
+            partitions_data = None
+        _loaded[:1] = [
+            Partitions.from_endpoint_data(
+                loader.load_data("endpoints"), partitions_data
+            )
+        ]
     return _loaded[0]

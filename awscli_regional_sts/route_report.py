@@ -40,7 +40,7 @@ from awscli_regional_sts.settings import (
     TIMEOUT_ENV_VAR,
     TIMEOUT_KEY,
     StsSettings,
-    check_fips_endpoint,
+    check_fips_endpoints,
     read_sts_settings,
 )
 
@@ -214,8 +214,10 @@ def describe_route(
     else:
         if builtins.get(AWS_USE_FIPS):
             # The first STS call would stop with this very error.
-            check_fips_endpoint(
-                StsSettings(region, source), partitions, setting="use_fips_endpoint"
+            check_fips_endpoints(
+                settings.with_region(region, source),
+                partitions,
+                setting="use_fips_endpoint",
             )
         routed[AWS_REGION] = region
         routed[AWS_STS_USE_GLOBAL_ENDPOINT] = False

@@ -25,7 +25,7 @@ from awscli_regional_sts.endpoints import (
 )
 from awscli_regional_sts.partitions import default_partitions
 from awscli_regional_sts.registry import LOGGER_NAME
-from awscli_regional_sts.settings import StsSettings, check_fips_endpoint
+from awscli_regional_sts.settings import StsSettings, check_fips_endpoints
 
 logger = logging.getLogger(LOGGER_NAME)
 
@@ -64,7 +64,7 @@ def route_sts_request(
     if partition_mismatch(builtins, region, current.source, model):
         return
     if builtins.get(AWS_USE_FIPS):
-        check_fips_endpoint(current, partitions, setting="use_fips_endpoint")
+        check_fips_endpoints(current, partitions, setting="use_fips_endpoint")
 
     before = dict(builtins) if logger.isEnabledFor(logging.DEBUG) else None
     builtins[AWS_REGION] = region

@@ -128,3 +128,32 @@ def run_parallel(
         if len(results) == len(tasks):
             break
     return results
+
+
+def start_in_background(task: Task, *, name: str = "regional-sts-bg") -> Task:
+    """Start ``task`` on a daemon thread now; return a function that waits
+    for it (in short slices, so Ctrl-C gets through) and returns its value
+    or raises its error. For one blocking call that can overlap work the
+    calling thread must do itself (creating clients: botocore does not
+    promise that a session is safe to use from several threads)."""
+    done = threading.Event()
+    outcome: list[Any] = [None, None]
+
+    def run() -> None:
+        try:
+            outcome[0] = task()
+        except BaseException as error:  # raised again in the waiting thread
+            outcome[1] = error
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+
+    def wait() -> Any:
+        while not done.wait(_SLICE_SECONDS):
+            pass
+        if outcome[1] is not None:
+            raise outcome[1]
+        return outcome[0]
+
+    return wait

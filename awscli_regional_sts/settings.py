@@ -1,14 +1,17 @@
 """Which STS region a session asked for, and whether that value is usable.
 
-The setting is read at the first STS request of a session, not at start-up,
-so that commands which never call STS pay nothing for it. A bad value stops
-that first request before anything is sent, with one line saying what was
-wrong and what would be accepted.
+The settings are read when the session creates its first STS client
+(through the plugin's ``create_client`` wrapper, registration.py) or, for a
+client created otherwise, at its first STS request; not at start-up, so
+that commands which never call STS pay nothing for them. A bad value
+(``sts_region``, ``AWS_STS_REGION``, ``register(sts_region=...)``,
+``sts_fallback``, ``sts_timeout``) is reported then, before anything is
+sent, with one line saying what was wrong and what would be accepted; the
+bad value itself is quoted through ``values.quote``.
 """
 
 from __future__ import annotations
 
-import math
 import os
 import re
 from dataclasses import dataclass, replace
@@ -22,6 +25,7 @@ from awscli_regional_sts.partitions import (
     Partitions,
     default_partitions,
 )
+from awscli_regional_sts.values import did_you_mean, parse_decimal, quote
 
 if TYPE_CHECKING:
     from botocore.session import Session
@@ -45,6 +49,9 @@ TIMEOUT_ENV_VAR = "AWS_STS_TIMEOUT"
 #: default would hold a command a minute per hung region.
 DEFAULT_FAILOVER_TIMEOUT = 10.0
 MAX_TIMEOUT = 300.0
+#: Below this, every hop would time out before STS could answer from
+#: anywhere (a TLS handshake alone takes longer).
+MIN_TIMEOUT = 0.1
 
 
 class InvalidStsRegionError(BotoCoreError):
@@ -55,13 +62,14 @@ class InvalidStsRegionError(BotoCoreError):
     configuration errors.
     """
 
-    fmt = "Invalid STS region in {source}: {value!r} {problem}; expected {expected}"
+    # ``value`` is passed through values.quote: short, escaped.
+    fmt = "Invalid STS region in {source}: {value} {problem}; expected {expected}"
 
 
 class InvalidStsTimeoutError(BotoCoreError):
     """The configured STS timeout cannot be used; nothing was sent."""
 
-    fmt = "Invalid STS timeout in {source}: {value!r} {problem}; expected {expected}"
+    fmt = "Invalid STS timeout in {source}: {value} {problem}; expected {expected}"
 
 
 @dataclass(frozen=True)
@@ -103,9 +111,13 @@ def validate_sts_region(
 ) -> str:
     """Return ``value`` if it names a region STS can be reached in, else raise.
 
+    Accepted: a region that the running botocore's endpoint data lists
+    (``Partition.known_regions``); not merely one that fits the name
+    pattern, which would send a request to a host that may not exist.
     ``configured_region`` is the session's own region (``region`` of the
     profile, ``AWS_DEFAULT_REGION`` or ``--region``); credentials of one
-    partition are useless in another, so the STS region must share it.
+    partition are useless in another, so the STS region must share it. A
+    pseudo-region there (``aws-cn-global``) counts for its partition.
     """
     configured = (
         partitions.region_partition(configured_region) if configured_region else None
@@ -115,7 +127,7 @@ def validate_sts_region(
     def fail(problem: str, expected: str | None = None) -> InvalidStsRegionError:
         return InvalidStsRegionError(
             source=source,
-            value=value,
+            value=quote(value),
             problem=problem,
             expected=(expected or _expected(shown, partitions)) + also_accepted,
         )
@@ -127,16 +139,42 @@ def validate_sts_region(
     if value.strip() != value or any(c.isspace() for c in value):
         raise fail("contains white space")
     partition = partitions.region_partition(value)
-    if partition is None:
-        raise fail("is not a region name")
+    if partition is None or value not in partition.known_regions:
+        raise fail(
+            _unknown_region(value, partition, configured or partition, partitions)
+        )
     if configured is not None and configured.name != partition.name:
         raise fail(
             f"is in partition {partition.name}, but the configured region "
-            f"{configured_region!r} is in partition {configured.name}",
+            f"{quote(configured_region)} is in partition {configured.name}",
             f"a region of partition {configured.name}: "
             + ", ".join(configured.sts_regions),
         )
     return value
+
+
+def _unknown_region(
+    value: str,
+    partition: Partition | None,
+    nearby: Partition | None,
+    partitions: Partitions,
+) -> str:
+    """Why ``value`` is not a region, with the closest listed names."""
+    if partition is not None and value in partition.pseudo_regions:
+        return f"is partition {partition.name}'s pseudo-region, not a region"
+    pool = (
+        nearby.known_regions
+        if nearby is not None
+        else frozenset().union(*(p.known_regions for p in partitions.partitions))
+    )
+    hint = did_you_mean(value, pool)
+    if partition is not None and partition.fits_pattern(value):
+        return (
+            f"is not a region that this botocore lists for partition "
+            f"{partition.name}{hint}; if it is a region newer than the installed "
+            "botocore, upgrade the AWS CLI or botocore"
+        )
+    return f"is not a region name{hint}"
 
 
 def validate_sts_fallback(
@@ -149,27 +187,36 @@ def validate_sts_fallback(
     """Parse an ``sts_fallback`` list: region names and/or ``global``,
     separated by commas and/or spaces, every entry in ``region``'s partition
     (``region`` is the STS region, else the session's own region, else None
-    for the aws partition). Duplicates are dropped; raise on any bad entry."""
+    for the aws partition) and checked as ``sts_region`` is. Duplicates are
+    dropped; raise on any bad entry, or when no entry is left (``,``).
+
+    Dual-stack needs no check per entry: botocore's rule set decides it per
+    partition, and every entry shares the partition of ``sts_region``. FIPS
+    is per region: see ``check_fips_endpoints``.
+    """
     partition = (
         partitions.region_partition(region) if region else None
     ) or partitions.by_name("aws")
     has_global = partition is not None and partition.sts_global_region is not None
     accepted = f", or {GLOBAL} for the global endpoint" if has_global else ""
-    if not isinstance(value, str) or not value.strip():
+    names = (
+        [e for e in re.split(r"[,\s]+", value) if e] if isinstance(value, str) else []
+    )
+    if not names:
         raise InvalidStsRegionError(
             source=source,
-            value=value,
+            value=quote(value),
             problem="is empty",
             expected="region names and/or global, separated by commas or spaces",
         )
     entries: list[str] = []
-    for entry in (e for e in re.split(r"[,\s]+", value) if e):
+    for entry in names:
         if entry == GLOBAL:
             if not has_global:
                 assert partition is not None
                 raise InvalidStsRegionError(
                     source=source,
-                    value=entry,
+                    value=quote(entry),
                     problem=f"names no endpoint: partition {partition.name} has "
                     "no global STS endpoint",
                     expected=_expected(partition, partitions),
@@ -188,36 +235,59 @@ def validate_sts_fallback(
 
 
 def validate_sts_timeout(value: object, *, source: str) -> float:
-    """A number of seconds above 0 and at most MAX_TIMEOUT, else raise."""
-    try:
-        seconds = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        seconds = math.nan
-    if not (math.isfinite(seconds) and 0 < seconds <= MAX_TIMEOUT):
+    """ASCII digits with an optional fraction, from MIN_TIMEOUT to
+    MAX_TIMEOUT seconds, else raise."""
+    seconds = parse_decimal(value)
+    if seconds is None or not MIN_TIMEOUT <= seconds <= MAX_TIMEOUT:
         raise InvalidStsTimeoutError(
             source=source,
-            value=value,
+            value=quote(value),
             problem="is not a usable number of seconds",
-            expected=f"a number above 0 and at most {MAX_TIMEOUT:g}, such as 5",
+            expected=f"a number from {MIN_TIMEOUT:g} to {MAX_TIMEOUT:g}, such as 5",
         )
     return seconds
 
 
-def check_fips_endpoint(
+def check_fips_endpoints(
     settings: StsSettings, partitions: Partitions, *, setting: str
 ) -> None:
-    """Raise unless the STS region has a FIPS endpoint in botocore's data.
+    """Raise unless the STS region and every ``sts_fallback`` entry has a
+    FIPS endpoint in botocore's data (``global`` never has one).
 
     Called when the client asks for FIPS endpoints (``setting`` names how):
     botocore's rule set would otherwise build a FIPS host name that does not
-    exist, and the request would fail with a DNS error.
+    exist (``sts-fips.eu-west-1.amazonaws.com``, or for the global endpoint
+    ``sts-fips.aws-global.amazonaws.com``), and failover would send the call
+    there during the very outage it exists for.
     """
-    region = settings.region
-    if region is None:
-        return
-    partition = partitions.region_partition(region)
-    if partition is not None and region in partition.sts_fips_regions:
-        return
+    if settings.region is not None:
+        _check_fips(settings.region, settings.source, partitions, setting)
+    for entry in settings.fallback:
+        _check_fips(
+            entry, settings.fallback_source, partitions, setting, settings.region
+        )
+
+
+def _check_fips(
+    region: str,
+    source: str,
+    partitions: Partitions,
+    setting: str,
+    sts_region: str | None = None,
+) -> None:
+    if region == GLOBAL:
+        partition = (
+            partitions.region_partition(sts_region) if sts_region else None
+        ) or partitions.by_name("aws")
+        problem = (
+            f"names the global endpoint, which has no FIPS variant, and {setting} "
+            "asks for FIPS"
+        )
+    else:
+        partition = partitions.region_partition(region)
+        if partition is not None and region in partition.sts_fips_regions:
+            return
+        problem = f"has no FIPS STS endpoint, and {setting} asks for FIPS"
     # Only the region's own partition: a region of another one is refused
     # anyway, so naming it would only send the user round in a circle.
     candidates = [partition] if partition else list(partitions.partitions)
@@ -225,9 +295,9 @@ def check_fips_endpoint(
     region_partition = partition.name if partition else "(unknown)"
     where = f" of partition {region_partition}" if partition else ""
     raise InvalidStsRegionError(
-        source=settings.source,
-        value=region,
-        problem=f"has no FIPS STS endpoint, and {setting} asks for FIPS",
+        source=source,
+        value=quote(region),
+        problem=problem,
         expected=(
             f"a region{where} with a FIPS STS endpoint: " + ", ".join(fips_regions)
             if fips_regions
@@ -260,7 +330,7 @@ def read_sts_settings(session: Session, *, override: str | None = None) -> StsSe
         value, source = os.environ[ENV_VAR], f"environment variable {ENV_VAR}"
     elif PROFILE_KEY in scoped:
         value = scoped[PROFILE_KEY]
-        source = f"{PROFILE_KEY} in profile {profile!r}"
+        source = f"{PROFILE_KEY} in profile {quote(profile)}"
     else:
         value, source = None, f"no {PROFILE_KEY} in profile {profile!r}"
     raw_fallback = _setting(scoped, FALLBACK_KEY, FALLBACK_ENV_VAR, profile)
@@ -291,12 +361,33 @@ def read_sts_settings(session: Session, *, override: str | None = None) -> StsSe
             region=region if region not in (None, AUTO) else configured_region,
             partitions=partitions,
         )
+    if _fips_configured(session):
+        # Reported here, at the first STS client or request, rather than
+        # when failover first needs an entry: that is during an outage.
+        check_fips_endpoints(
+            StsSettings(
+                None if region == AUTO else region, source, fallback, fallback_source
+            ),
+            partitions,
+            setting="use_fips_endpoint",
+        )
     timeout: float | None = None
     if raw_timeout is not None:
         timeout = validate_sts_timeout(raw_timeout[0], source=raw_timeout[1])
     elif fallback or region == AUTO:
         timeout = DEFAULT_FAILOVER_TIMEOUT
     return StsSettings(region, source, fallback, fallback_source, timeout)
+
+
+def _fips_configured(session: Session) -> bool:
+    """True when the session asks for FIPS endpoints (``use_fips_endpoint``
+    in the profile, or AWS_USE_FIPS_ENDPOINT); a client's own Config is
+    checked by the router at its first request."""
+    try:
+        value = session.get_config_variable("use_fips_endpoint")
+    except Exception:  # a botocore without the setting has no FIPS switch
+        return False
+    return value is True or (isinstance(value, str) and value.lower() == "true")
 
 
 def _setting(
@@ -306,7 +397,7 @@ def _setting(
     if os.environ.get(env_var):
         return os.environ[env_var], f"environment variable {env_var}"
     if key in scoped:
-        return scoped[key], f"{key} in profile {profile!r}"
+        return scoped[key], f"{key} in profile {quote(profile)}"
     return None
 
 

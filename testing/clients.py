@@ -160,6 +160,8 @@ class AwsEnv:
     config: str = ""
     credentials: str = ""
     extra_env: dict[str, str] = field(default_factory=dict)
+    #: More ``name = module`` lines for the ``[plugins]`` section.
+    extra_plugins: dict[str, str] = field(default_factory=dict)
 
     @property
     def home(self) -> Path:
@@ -204,7 +206,8 @@ class AwsEnv:
     def write_files(self, kind: str, plugin: bool) -> None:
         text = self.config
         if plugin:
-            text = plugin_section(kind) + "\n" + text
+            extra = "".join(f"{k} = {v}\n" for k, v in self.extra_plugins.items())
+            text = plugin_section(kind) + extra + "\n" + text
         self.config_file.write_text(text)
         self.credentials_file.write_text(self.credentials)
 
@@ -221,6 +224,29 @@ class AwsEnv:
         argv = aws_command(kind) + list(args)
         self.write_files(kind, plugin)
         return _run(argv, self.env(env), timeout, stdin)
+
+    def record_clients(self) -> Path:
+        """Make every `aws` run here load ``testing/client_recorder.py`` as
+        one more plugin (from a copy on PYTHONPATH: not the repository, so
+        the plugin under test still comes from its installed package).
+        Returns the file of JSON lines; ``recorded_clients`` reads it."""
+        folder = self.root / "recorder"
+        folder.mkdir(exist_ok=True)
+        source = REPO_ROOT / "testing" / "client_recorder.py"
+        (folder / "awscli_client_recorder.py").write_text(source.read_text())
+        record = self.root / "clients.jsonl"
+        self.extra_env.update(PYTHONPATH=str(folder), RECORD_CLIENTS_TO=str(record))
+        self.extra_plugins["client_recorder"] = "awscli_client_recorder"
+        return record
+
+    def recorded_clients(self) -> list[dict[str, Any]]:
+        """The clients recorded since ``record_clients``, then forgotten."""
+        record = self.root / "clients.jsonl"
+        if not record.exists():
+            return []
+        lines = record.read_text().splitlines()
+        record.unlink()
+        return [json.loads(line) for line in lines]
 
     def run_python(
         self,

@@ -43,7 +43,8 @@ from awscli_regional_sts.activation.report import (
 from awscli_regional_sts.endpoints import aim_client, client_region, probe_config
 from awscli_regional_sts.errors import CallError
 from awscli_regional_sts.partitions import DEFAULT_ENABLED_REGIONS
-from awscli_regional_sts.runner import run_parallel
+from awscli_regional_sts.runner import run_parallel, start_in_background
+from awscli_regional_sts.values import quote
 
 
 def backstop_seconds(
@@ -203,7 +204,14 @@ class ActivationCheck:
     def run(self) -> Report:
         options = self._options
         credentials, frozen = caller_credentials(self._session, self._redactor)
-        identity = self._caller_identity()
+        # The caller's GetCallerIdentity is in flight while the probe
+        # clients are created (CPU work, in this thread): at start-up these
+        # two were the check's largest fixed cost before the probes start.
+        # Its errors (no or expired credentials, denied) still end the
+        # command before any probe is sent.
+        identity_answer = start_in_background(
+            self._identity_client().get_caller_identity
+        )
         plan = choose_probe(
             frozen.access_key if frozen else None,
             bool(frozen and frozen.token),
@@ -220,6 +228,17 @@ class ActivationCheck:
                 reason = f"the profile's source credentials did not load ({error})"
                 plan = identity_only(reason)
                 probe_keys = frozen
+        # Clients are created here, in the calling thread: botocore does not
+        # promise that creating clients is thread-safe; using one client per
+        # thread is.
+        clients = {
+            region: self._create_client(
+                "sts", client_region(region), credentials=probe_keys
+            )
+            for region in options.regions
+        }
+        answer = identity_answer()
+        identity = {"Account": answer["Account"], "Arn": answer["Arn"]}
         role_account = _arn_account(plan.method.role_arn)
         if role_account and role_account != identity["Account"]:
             warnings.append(
@@ -228,13 +247,7 @@ class ActivationCheck:
             )
 
         probes: dict[str, Callable[[], Observation]] = {}
-        # Clients are created here, in the calling thread: botocore does not
-        # promise that creating clients is thread-safe; using one client per
-        # thread is.
-        for region in options.regions:
-            client = self._create_client(
-                "sts", client_region(region), credentials=probe_keys
-            )
+        for region, client in clients.items():
             endpoint = aim_client(client, region, options.router_handlers)
             probes[region] = _bind_probe(client, plan.method, options.samples, endpoint)
         iam = self._create_client("iam", options.profile_region or "us-east-1")
@@ -254,11 +267,12 @@ class ActivationCheck:
 
     # -- helpers that talk to botocore --
 
-    def _caller_identity(self) -> dict[str, str]:
-        """GetCallerIdentity through the CLI's own path (plugin routing
-        included). Its errors (no or expired credentials, denied,
-        throttled) end the command: the CLI prints them as one line."""
-        client = self._session.create_client(
+    def _identity_client(self) -> Any:
+        """The client for the caller's GetCallerIdentity, through the CLI's
+        own path (plugin routing included). That call's errors (no or
+        expired credentials, denied, throttled) end the command: the CLI
+        prints them as one line."""
+        return self._session.create_client(
             "sts",
             region_name=self._options.profile_region,
             verify=self._options.verify,
@@ -267,8 +281,6 @@ class ActivationCheck:
                 read_timeout=self._options.timeout,
             ),
         )
-        response = client.get_caller_identity()
-        return {"Account": response["Account"], "Arn": response["Arn"]}
 
     def _create_client(self, service: str, region: str, credentials: Any = None) -> Any:
         keys = client_keys(credentials) if credentials is not None else {}
@@ -338,7 +350,7 @@ def _credential_source(name: str) -> Any:
     if name == "Ec2InstanceMetadata":
         fetcher = credentials.InstanceMetadataFetcher(timeout=2, num_attempts=1)
         return credentials.InstanceMetadataProvider(iam_role_fetcher=fetcher).load()
-    raise ValueError(f"unsupported credential_source {name!r}")
+    raise ValueError(f"unsupported credential_source {quote(name)}")
 
 
 def _bind_probe(

@@ -131,7 +131,9 @@ ARG_TABLE: list[dict[str, Any]] = [
         "name": "max-concurrency",
         "cli_type_name": "integer",
         "help_text": (
-            f"How many regions to probe at once (default {DEFAULT_MAX_CONCURRENCY})."
+            "How many regions to probe at once (default: every region "
+            f"asked for, up to {DEFAULT_MAX_CONCURRENCY}). A region's "
+            "samples are always sequential."
         ),
     },
     {

@@ -6,7 +6,6 @@ both command modules; nothing here talks to AWS.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,6 +27,8 @@ from awscli_regional_sts.activation.options import (
     OutputFormat,
 )
 from awscli_regional_sts.partitions import GLOBAL, Partition, Partitions
+from awscli_regional_sts.settings import MIN_TIMEOUT
+from awscli_regional_sts.values import did_you_mean, parse_decimal, parse_whole, quote
 
 
 class ArgumentProblem(ValueError):
@@ -54,7 +55,8 @@ class OrganizationArguments:
 
 
 _ROLE_NAME = re.compile(r"[\w+=,.@-]{1,64}")
-_ACCOUNT_ID = re.compile(r"\d{12}")
+#: ASCII digits: ``\d`` would also take other scripts' digits.
+_ACCOUNT_ID = re.compile(r"[0-9]{12}")
 
 #: Options that only mean something with --organization.
 _ORGANIZATION_ONLY = (
@@ -155,7 +157,7 @@ def organization_arguments(
         role_name = DEFAULT_MEMBER_ROLE_NAME
     elif not _ROLE_NAME.fullmatch(role_name):
         raise ArgumentProblem(
-            f"--member-role-name: {role_name!r} is not an IAM role name "
+            f"--member-role-name: {quote(role_name)} is not an IAM role name "
             "(1 to 64 of letters, digits and +=,.@_-)"
         )
     accounts = _account_ids(parsed_args.accounts)
@@ -227,9 +229,16 @@ def _regions(
 ) -> tuple[str, ...] | None:
     def check(name: str) -> None:
         if name not in choices:
+            newer = (
+                "; if it is a region newer than the installed botocore, upgrade "
+                "the AWS CLI"
+                if partition.fits_pattern(name)
+                else ""
+            )
             raise ArgumentProblem(
-                f"{option}: {name!r} is not an STS region of partition "
-                f"{partition.name}; expected one of: {', '.join(choices)}"
+                f"{option}: {quote(name)} is not an STS region of partition "
+                f"{partition.name}{did_you_mean(name, choices)}{newer}; expected "
+                f"one of: {', '.join(choices)}"
             )
 
     return _names(option, values, check, "region")
@@ -239,7 +248,7 @@ def _account_ids(values: Sequence[str] | None) -> tuple[str, ...] | None:
     def check(name: str) -> None:
         if not _ACCOUNT_ID.fullmatch(name):
             raise ArgumentProblem(
-                f"--accounts: {name!r} is not an AWS account id (12 digits)"
+                f"--accounts: {quote(name)} is not an AWS account id (12 digits)"
             )
 
     return _names("--accounts", values, check, "account id")
@@ -247,40 +256,40 @@ def _account_ids(values: Sequence[str] | None) -> tuple[str, ...] | None:
 
 def _check_role_arn(value: str, partition: Partition, partitions: Partitions) -> None:
     names = "|".join(re.escape(p.name) for p in partitions.partitions)
-    match = re.fullmatch(rf"arn:({names}):iam::(\d{{12}}):role/[\w+=,.@/-]+", value)
+    match = re.fullmatch(rf"arn:({names}):iam::([0-9]{{12}}):role/[\w+=,.@/-]+", value)
     if not match:
         raise ArgumentProblem(
-            f"--role-arn: {value!r} is not an IAM role ARN; expected "
+            f"--role-arn: {quote(value)} is not an IAM role ARN; expected "
             f"arn:{partition.name}:iam::123456789012:role/NAME"
         )
     if match.group(1) != partition.name:
         raise ArgumentProblem(
-            f"--role-arn: {value!r} is in partition {match.group(1)}, but the "
+            f"--role-arn: {quote(value)} is in partition {match.group(1)}, but the "
             f"check runs in partition {partition.name} (the profile's region)"
         )
 
 
 def _number(option: str, value: Any, default: float, maximum: float) -> float:
+    """Seconds in ASCII digits, from MIN_TIMEOUT to ``maximum``."""
     if value is None:
         return default
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        number = math.nan
-    if not (math.isfinite(number) and 0 < number <= maximum):
+    number = parse_decimal(value)
+    if number is None or not MIN_TIMEOUT <= number <= maximum:
         raise ArgumentProblem(
-            f"{option}: expected a number of seconds above 0 and at most "
-            f"{maximum:g}, got {value!r}"
+            f"{option}: expected a number of seconds from {MIN_TIMEOUT:g} to "
+            f"{maximum:g} (digits and a point, such as 5 or 2.5), got {quote(value)}"
         )
     return number
 
 
 def _integer(option: str, value: Any, default: int, maximum: int) -> int:
+    """A whole number in ASCII digits (not ``²``), from 1 to ``maximum``."""
     if value is None:
         return default
-    text = str(value).strip()
-    if not text.isdigit() or not 1 <= int(text) <= maximum:
+    number = parse_whole(value)
+    if number is None or not 1 <= number <= maximum:
         raise ArgumentProblem(
-            f"{option}: expected a whole number from 1 to {maximum}, got {value!r}"
+            f"{option}: expected a whole number from 1 to {maximum} (digits "
+            f"0-9), got {quote(value)}"
         )
-    return int(text)
+    return number

@@ -235,7 +235,9 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
         formatter(self.NAME, document)
 
         if getattr(parsed_args, "save", False):
-            not_saved = save_for_auto(report.to_dict(), options.profile)
+            not_saved = save_for_auto(
+                report.to_dict(), options.profile, arguments.role_arn
+            )
             if not_saved:
                 sys.stderr.write(f"aws sts {self.NAME}: {not_saved}\n")
                 return CheckExit.SAVE_FAILED

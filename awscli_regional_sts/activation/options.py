@@ -16,8 +16,14 @@ from awscli_regional_sts.settings import MAX_TIMEOUT
 DEFAULT_TIMEOUT = 5.0
 #: The longest ``--timeout``: the same bound as ``sts_timeout``.
 MAX_CHECK_TIMEOUT = MAX_TIMEOUT
-DEFAULT_MAX_CONCURRENCY = 8
 MAX_CONCURRENCY_LIMIT = 64
+#: By default every region of the partition is probed at once (the runner
+#: starts no more threads than there are tasks, and the largest partition
+#: has fewer STS regions than the limit): probes of different regions go to
+#: different endpoints and share no rate limit, so a hung region costs one
+#: --timeout, not one per wave. A region's own samples stay sequential
+#: (probe.py), on one connection.
+DEFAULT_MAX_CONCURRENCY = MAX_CONCURRENCY_LIMIT
 DEFAULT_SAMPLES = 3
 MAX_SAMPLES = 20
 

@@ -4,6 +4,7 @@ the aiming of probe clients. No network; botocore is exercised in-process."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from types import SimpleNamespace
@@ -16,6 +17,7 @@ from botocore.exceptions import ClientError, ConnectTimeoutError, ProxyConnectio
 from awscli_regional_sts.activation.arguments import (
     ArgumentProblem,
     Arguments,
+    region_choices,
     regions_to_probe,
     validate_arguments,
 )
@@ -37,10 +39,11 @@ from awscli_regional_sts.activation.report import (
     sts_region_warning,
     token_version_warning,
 )
+from awscli_regional_sts.activation.save import save_for_auto
 from awscli_regional_sts.endpoints import aim_client
 from awscli_regional_sts.errors import CallError
 from awscli_regional_sts.partitions import default_partitions
-from awscli_regional_sts.runner import run_parallel
+from awscli_regional_sts.runner import run_parallel, start_in_background
 from awscli_regional_sts.status import RegionStatus
 
 ACTIVE = RegionStatus.ACTIVE
@@ -200,12 +203,17 @@ def test_a_timed_out_proxy_tunnel_counts_as_a_timeout() -> None:
 
 
 class StubClient:
+    URL = "https://sts.eu-west-1.amazonaws.com/"
+
     def __init__(self, *errors: BaseException | None) -> None:
         self.calls: list[str] = []
         self._errors = list(errors)
+        #: As aim_client's recorder: None until a request was sent.
+        self.requested: str | None = None
 
     def _answer(self, name: str) -> dict[str, Any]:
         self.calls.append(name)
+        self.requested = self.URL
         error = self._errors.pop(0) if self._errors else None
         if error is not None:
             raise error
@@ -222,17 +230,23 @@ class StubClient:
 def test_probe_issues_credentials_once_then_samples_latency() -> None:
     client = StubClient()
     ticks = iter([0.0, 0.010, 1.0, 1.030, 2.0, 2.020])
-    observation = probe_region(client, GST, 3, lambda: "u", lambda: next(ticks))
+    observation = probe_region(
+        client, GST, 3, lambda: client.requested, lambda: next(ticks)
+    )
     assert client.calls == ["GetSessionToken"] + ["GetCallerIdentity"] * 3
+    # The median of the three samples (10, 30, 20 ms), not the probe call's.
     assert observation.latency_ms == 20.0
-    assert observation.endpoint == "u"
+    # The URL the requests went to, read once they were sent (aim_client's
+    # recorder gives None before the first request).
+    assert observation.endpoint == StubClient.URL
     assert observation.probe_error is None
 
 
 def test_probe_stops_at_a_dead_region() -> None:
     client = StubClient(ConnectTimeoutError(endpoint_url="https://x"))
-    observation = probe_region(client, GST, 3)
+    observation = probe_region(client, GST, 3, lambda: client.requested)
     assert client.calls == ["GetSessionToken"]
+    assert observation.endpoint == StubClient.URL
     assert observation.probe_error is not None and observation.probe_error.timed_out
     assert observation.latency_ms is None
 
@@ -348,7 +362,12 @@ def test_valid_arguments_and_defaults() -> None:
     )
     assert parsed.regions == ("global", "us-east-1", "eu-west-1")
     assert parsed.timeout == 2.5 and parsed.samples == 1
-    assert parsed.max_concurrency == 8 and parsed.require_active is None
+    assert parsed.require_active is None
+    # Every region of the partition at once (plus the two account tasks):
+    # a hung region then costs one --timeout, not one per wave.
+    assert AWS is not None
+    assert parsed.max_concurrency >= len(regions_to_probe(parsed, AWS)) + 2
+    assert parsed.max_concurrency >= len(region_choices(AWS)) + 2
 
 
 @pytest.mark.parametrize(
@@ -530,3 +549,135 @@ def test_aimed_client_reaches_its_region_despite_legacy_mode_and_router(
     assert endpoint() == f"https://{host}/"
     authorization = sent[0].headers["Authorization"].decode()
     assert f"/{signing_region}/sts/aws4_request" in authorization
+
+
+# --- --save (#12 item 2) -------------------------------------------------------------
+
+CALLER = "111122223333"
+ROLE_ACCOUNT = "444455556666"
+
+
+def saved_report() -> dict[str, Any]:
+    return {
+        "Account": CALLER,
+        "Partition": "aws",
+        "Regions": [
+            {"Region": "eu-west-1", "Status": "inactive", "Verified": True},
+            {"Region": "ap-south-1", "Status": "active", "LatencyMs": 12.0},
+            {"Region": "global", "Status": "active", "LatencyMs": 9.0},
+        ],
+    }
+
+
+@pytest.fixture
+def home(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    return tmp_path / ".aws" / "cli" / "cache" / "regional-sts"
+
+
+def saved_files(folder: Any) -> dict[str, Any]:
+    return {p.name: json.loads(p.read_text()) for p in sorted(folder.iterdir())}
+
+
+def test_save_with_a_role_of_another_account_saves_under_the_roles(home: Any) -> None:
+    role = f"arn:aws:iam::{ROLE_ACCOUNT}:role/Probe"
+    assert save_for_auto(saved_report(), "tokyo", role) is None
+    files = saved_files(home)
+    assert list(files) == [f"aws-{ROLE_ACCOUNT}.json"]
+    saved = files[f"aws-{ROLE_ACCOUNT}.json"]
+    assert saved["Account"] == ROLE_ACCOUNT
+    # The caller's profile is not issued by the role's account: not listed,
+    # so `auto` never takes these statuses for the caller's own.
+    assert saved["Profiles"] == []
+    assert {r["Region"] for r in saved["Regions"]} == {"eu-west-1", "ap-south-1"}
+
+
+def test_save_with_a_role_of_the_callers_account_keeps_the_profile(home: Any) -> None:
+    assert (
+        save_for_auto(saved_report(), "tokyo", f"arn:aws:iam::{CALLER}:role/P") is None
+    )
+    assert save_for_auto(saved_report(), "other") is None
+    saved = saved_files(home)[f"aws-{CALLER}.json"]
+    assert saved["Account"] == CALLER and saved["Profiles"] == ["other", "tokyo"]
+
+
+def test_save_refuses_when_the_probed_account_is_unknown(home: Any) -> None:
+    problem = save_for_auto(saved_report(), "tokyo", "arn:aws:iam::12:role/x")
+    assert problem is not None and "whose activation was probed" in problem
+    assert not home.exists()
+
+
+# --- numbers (#12 items 5, 6) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "quoted"),
+    [
+        ({"max_concurrency": "²"}, "'\\xb2'"),
+        ({"samples": "¹⁰"}, "'\\xb9\\u2070'"),
+        ({"max_concurrency": "9" * 5000}, "(5000 characters)"),
+        ({"max_concurrency": "1_0"}, "'1_0'"),
+        ({"timeout": "1e-300"}, "'1e-300'"),
+        ({"timeout": "0.05"}, "'0.05'"),
+        ({"timeout": "٥"}, "'\\u0665'"),
+        ({"timeout": "inf"}, "'inf'"),
+        ({"regions": ["eu-wset-1"]}, "did you mean eu-west-1?"),
+        ({"require_active": ["ap-northeast-11"]}, "did you mean ap-northeast-1?"),
+    ],
+)
+def test_numbers_are_ascii_digits_within_bounds(
+    kwargs: dict[str, Any], quoted: str
+) -> None:
+    with pytest.raises(ArgumentProblem) as problem:
+        validate(**kwargs)
+    message = str(problem.value)
+    assert quoted in message and "\n" not in message and len(message) < 1_500
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field", "value"),
+    [
+        ({"timeout": "0.1"}, "timeout", 0.1),
+        ({"timeout": "300"}, "timeout", 300.0),
+        ({"max_concurrency": "64"}, "max_concurrency", 64),
+        ({"samples": " 20 "}, "samples", 20),
+    ],
+)
+def test_numbers_at_the_bounds_pass(
+    kwargs: dict[str, Any], field: str, value: Any
+) -> None:
+    assert getattr(validate(**kwargs), field) == value
+
+
+def test_start_in_background_overlaps_and_reraises() -> None:
+    release = threading.Event()
+    started = threading.Event()
+
+    def call() -> int:
+        started.set()
+        release.wait(5)
+        return 7
+
+    wait = start_in_background(call)
+    # Started at once, before anyone waits: the caller's work overlaps it.
+    assert started.wait(5)
+    release.set()
+    assert wait() == 7
+
+    def fail() -> None:
+        raise ConnectTimeoutError(endpoint_url="https://x")
+
+    with pytest.raises(ConnectTimeoutError):
+        start_in_background(fail)()
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"role_arn": "arn:aws:iam::١١١١٢٢٢٢٣٣٣٣:role/x"},
+        {"role_arn": "arn:aws:iam::111122223333:role/x\n"},
+    ],
+)
+def test_role_arn_account_is_ascii_digits(kwargs: dict[str, Any]) -> None:
+    with pytest.raises(ArgumentProblem, match="is not an IAM role ARN"):
+        validate(**kwargs)

@@ -282,6 +282,20 @@ def test_a_configured_endpoint_never_fails_over() -> None:
     assert context == {}
 
 
+@pytest.mark.parametrize("client_region", ["aws-cn-global", "cn-north-1"])
+def test_a_client_of_another_partition_never_fails_over(client_region: str) -> None:
+    """#12 item 9: also without sts_region, a pseudo-region counts for its
+    partition; aws-global (no region configured) still fails over."""
+    only_fallback = settings(region=None, fallback=("eu-west-1",))
+    context: dict[str, Any] = {}
+    builtins = {**BUILTINS, "AWS::Region": client_region}
+    remember_failover_inputs(builtins, "AssumeRole", context, settings=only_fallback)
+    assert context == {}
+    builtins = {**BUILTINS, "AWS::Region": "aws-global"}
+    remember_failover_inputs(builtins, "AssumeRole", context, settings=only_fallback)
+    assert context[CONTEXT_KEY].remaining == ["eu-west-1"]
+
+
 def test_the_primary_is_not_tried_twice() -> None:
     request = request_dict(settings(fallback=("ap-northeast-1", "eu-west-1")))
     state = request["context"][CONTEXT_KEY]

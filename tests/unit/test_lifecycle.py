@@ -206,7 +206,7 @@ def test_load_check_uses_resolve_endpoint_where_the_cli_has_it(
     )
     finding = doctor.load_check(context(tmp_path, ""))
     assert finding.status is doctor.Status.OK
-    assert "Url https://sts.eu-west-1.amazonaws.com" in finding.message
+    assert "STS calls go to https://sts.eu-west-1.amazonaws.com" in finding.message
     assert calls == ["resolve-endpoint"]
 
 

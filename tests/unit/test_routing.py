@@ -30,6 +30,16 @@ from awscli_regional_sts.routing import route_sts_request
 from awscli_regional_sts.settings import InvalidStsRegionError, StsSettings
 
 TOKYO = StsSettings("ap-northeast-1", "sts_region in profile 'tokyo'")
+#: Partitions other than aws, whose ``<name>-global`` pseudo-regions botocore
+#: lists as regions of theirs.
+OTHER_PARTITIONS = (
+    "aws-cn",
+    "aws-us-gov",
+    "aws-iso",
+    "aws-iso-b",
+    "aws-iso-e",
+    "aws-iso-f",
+)
 
 
 def builtins_for(region: str | None = None, **extra: Any) -> dict[str, Any]:
@@ -82,8 +92,15 @@ def test_reroutes_and_pins_signing_region() -> None:
         (builtins_for("us-east-1"), StsSettings(None, "unset")),
         # a client created for a region of another partition
         (builtins_for("cn-north-1"), TOKYO),
+        # ... or for another partition's pseudo-region (#12 item 9)
+        *((builtins_for(f"{p}-global"), TOKYO) for p in OTHER_PARTITIONS),
     ],
-    ids=["configured-endpoint", "no-sts-region", "other-partition"],
+    ids=[
+        "configured-endpoint",
+        "no-sts-region",
+        "other-partition",
+        *(f"{p}-global" for p in OTHER_PARTITIONS),
+    ],
 )
 def test_leaves_request_alone(builtins: dict[str, Any], settings: StsSettings) -> None:
     before = dict(builtins)
@@ -95,19 +112,31 @@ def test_configured_endpoint_wins_before_settings_are_read() -> None:
     def explode() -> StsSettings:
         raise AssertionError("settings read although an endpoint is configured")
 
+    builtins = builtins_for(None, **{SDK_ENDPOINT: "https://x.test"})
+    before = dict(builtins)
+    context: dict[str, Any] = {}
     route_sts_request(
-        builtins=builtins_for(None, **{SDK_ENDPOINT: "https://x.test"}),
-        model=Model(),
-        params={},
-        context={},
-        settings=explode,
+        builtins=builtins, model=Model(), params={}, context=context, settings=explode
     )
+    assert builtins == before and context == {}
 
 
-def test_no_region_client_goes_to_sts_region_partition() -> None:
-    builtins = builtins_for("aws-global")
-    route(builtins, settings=StsSettings("cn-north-1", "s"))
-    assert builtins[AWS_REGION] == "cn-north-1"
+def test_no_region_client_goes_to_sts_region() -> None:
+    """aws-global is what botocore gives an STS client when no region is
+    configured: the main use case, routed whatever the sts_region."""
+    for settings in (TOKYO, StsSettings("cn-north-1", "s")):
+        builtins = builtins_for("aws-global", **{AWS_STS_USE_GLOBAL_ENDPOINT: True})
+        context = route(builtins, settings=settings)
+        assert builtins[AWS_REGION] == settings.region
+        assert builtins[AWS_STS_USE_GLOBAL_ENDPOINT] is False
+        assert context["signing"] == {"region": settings.region}
+
+
+def test_pseudo_region_of_the_same_partition_is_routed() -> None:
+    builtins = builtins_for("aws-cn-global")
+    context = route(builtins, settings=StsSettings("cn-northwest-1", "s"))
+    assert builtins[AWS_REGION] == "cn-northwest-1"
+    assert context["signing"] == {"region": "cn-northwest-1"}
 
 
 def test_fips_without_fips_endpoint_is_refused() -> None:
@@ -133,10 +162,14 @@ def test_no_endpoint_resolution_without_debug(monkeypatch: pytest.MonkeyPatch) -
 
     monkeypatch.setattr(routing, "resolve_sts_url", None)  # would fail if called
     logging.getLogger(LOGGER_NAME).setLevel(logging.INFO)
+    builtins = builtins_for(None)
     try:
-        route(builtins_for(None))
+        context = route(builtins)
     finally:
         logging.getLogger(LOGGER_NAME).setLevel(logging.NOTSET)
+    # Routed all the same: only the log line's URLs are skipped.
+    assert builtins[AWS_REGION] == "ap-northeast-1"
+    assert context["signing"] == {"region": "ap-northeast-1"}
 
 
 @pytest.mark.parametrize(
@@ -268,6 +301,22 @@ def test_profile_without_key_is_untouched(aws_files: Path) -> None:
     equipped = botocore.session.Session()
     awscli_regional_sts.register(equipped)
     assert call(plain.create_client("sts")) == call(equipped.create_client("sts"))
+
+
+@pytest.mark.parametrize("partition", OTHER_PARTITIONS)
+def test_client_for_another_partitions_pseudo_region_is_left_alone(
+    aws_files: Path, partition: str
+) -> None:
+    """#12 item 9: a client created for aws-cn-global in a session opted in
+    to eu-west-1 goes where it goes without the plugin."""
+    aws_files.write_text("[default]\nsts_region = eu-west-1\n")
+    plain = botocore.session.Session()
+    equipped = botocore.session.Session()
+    awscli_regional_sts.register(equipped)
+    region = f"{partition}-global"
+    expected = call(plain.create_client("sts", region_name=region))
+    assert "eu-west-1" not in expected[0]
+    assert call(equipped.create_client("sts", region_name=region)) == expected
 
 
 def test_register_twice_replaces(

@@ -1,0 +1,77 @@
+"""User-typed values in error lines and as numbers: one way for every check.
+
+Every message that repeats something the user typed (a profile value, an
+environment variable, a command-line argument) quotes it through
+``quote``: a short prefix, its length when cut, control and non-ASCII
+characters escaped, so that a 100 KB value or a terminal escape sequence
+cannot flood or rewrite the user's terminal. Numbers are ASCII digits only:
+Python's ``int()`` and ``float()`` also take ``²``, ``١``, ``1_0``, ``inf``
+and ``1e-300``, none of which anybody means as a timeout or a count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+#: Characters of a bad value repeated in an error line.
+QUOTE_LIMIT = 40
+#: The longest number accepted, in characters ("300.000000" fits).
+NUMBER_LIMIT = 12
+#: Names longer than this get no "did you mean": difflib is quadratic, and
+#: no region name is near that long.
+SUGGEST_LIMIT = 64
+
+_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_WHOLE = re.compile(r"[0-9]+")
+
+
+def quote(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """``value`` quoted for one error line: at most ``limit`` characters of
+    it, printable ASCII as is and anything else escaped (``\\x1b``,
+    ``\\xb2``), followed by its length when it was cut."""
+    text = value if isinstance(value, str) else repr(value)
+    shown = "".join(_escape(c) for c in text[:limit])
+    if len(text) <= limit:
+        return f"'{shown}'"
+    return f"'{shown}...' ({len(text)} characters)"
+
+
+def _escape(char: str) -> str:
+    if char in "'\\":
+        return "\\" + char
+    if " " <= char <= "~":
+        return char
+    return char.encode("unicode_escape").decode("ascii")
+
+
+def parse_decimal(value: object) -> float | None:
+    """A number written in ASCII digits with an optional fraction ("5",
+    "0.5"), at most NUMBER_LIMIT characters around ASCII spaces; None for
+    anything else (exponents, signs, other scripts' digits, inf, nan)."""
+    text = value.strip(" ") if isinstance(value, str) else None
+    if not text or len(text) > NUMBER_LIMIT or not _DECIMAL.fullmatch(text):
+        return None
+    return float(text)
+
+
+def parse_whole(value: object) -> int | None:
+    """A whole number in ASCII digits, at most NUMBER_LIMIT characters
+    around ASCII spaces; None for anything else (``²``, ``¹⁰``, ``1_0``)."""
+    text = value.strip(" ") if isinstance(value, str) else None
+    if not text or len(text) > NUMBER_LIMIT or not _WHOLE.fullmatch(text):
+        return None
+    return int(text)
+
+
+def did_you_mean(name: object, choices: Iterable[str]) -> str:
+    """ "; did you mean X?" with the closest of ``choices``, or "" when
+    nothing is close."""
+    if not isinstance(name, str) or not name or len(name) > SUGGEST_LIMIT:
+        return ""
+    # Imported here, on the error path only: every STS command loads this
+    # module (through settings.py), and only a bad value needs difflib.
+    import difflib
+
+    close = difflib.get_close_matches(name, sorted(set(choices)), n=1, cutoff=0.8)
+    return f"; did you mean {close[0]}?" if close else ""
