@@ -15,11 +15,12 @@ from typing import Any
 
 import pytest
 
-from awscli_regional_sts.activation.command import PARAM_VALIDATION_ERROR_RC
+from awscli_regional_sts.status import CheckExit
 from testing.clients import (
     BOTO3,
     BOTO3_LEGACY,
     CLI_KINDS,
+    CLI_V2,
     AwsEnv,
     Result,
 )
@@ -384,7 +385,9 @@ def test_activation_check_refuses_bad_numbers_and_regions(
     env.config = "[profile p]\nregion = us-east-1\n"
     env.simulator.clear_log()
     result = env.run(kind, "sts", "activation-check", "--profile", "p", *args)
-    line = assert_stopped_before_sending(env, result, PARAM_VALIDATION_ERROR_RC)
+    # Each CLI's own status for a bad parameter: 252 on CLI v2, 255 on v1.
+    status = CheckExit.INVALID_V2 if kind == CLI_V2 else CheckExit.INVALID_V1
+    line = assert_stopped_before_sending(env, result, status)
     assert line.startswith("aws sts activation-check: error: "), line
     assert message in line, line
     assert len(line) < 1_500
