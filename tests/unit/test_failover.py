@@ -28,7 +28,6 @@ from awscli_regional_sts.failover import (
     skip_failed_endpoint,
 )
 from awscli_regional_sts.partitions import default_partitions
-from awscli_regional_sts.state import MEMORY
 from awscli_regional_sts.settings import (
     DEFAULT_FAILOVER_TIMEOUT,
     InvalidStsRegionError,
@@ -37,6 +36,7 @@ from awscli_regional_sts.settings import (
     validate_sts_fallback,
     validate_sts_timeout,
 )
+from awscli_regional_sts.state import MEMORY
 
 PARTITIONS = default_partitions()
 SOURCE = "sts_fallback in profile 'p'"
