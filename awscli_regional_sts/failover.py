@@ -40,6 +40,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import urlsplit, urlunsplit
 
+from botocore.exceptions import EndpointConnectionError
+
 from awscli_regional_sts.endpoints import (
     AWS_REGION,
     AWS_STS_USE_GLOBAL_ENDPOINT,
@@ -74,13 +76,20 @@ SKIPPED = "skipped"
 _calls = threading.local()
 
 
-class SkippedEndpoint(Exception):
+class SkippedEndpoint(EndpointConnectionError):
     """Raised in ``before-send`` to skip an endpoint that failed lately;
     botocore passes it to ``needs-retry``, which hops to the next entry.
-    Never reaches the caller: it is raised only when another entry is left."""
+    Never reaches the caller: it is raised only when another entry is left.
 
-    def __init__(self, endpoint: str, failure: Failure) -> None:
-        super().__init__(f"STS endpoint {endpoint} skipped: it failed lately")
+    A connection error to botocore: its legacy retry handler (CLI v1's
+    default) re-raises any caught exception it does not count as
+    retryable, even when an earlier handler (ours) already chose to retry.
+    """
+
+    fmt = "STS endpoint {endpoint} skipped: it failed lately ({reason})"
+
+    def __init__(self, endpoint: str, failure: Failure, url: str) -> None:
+        super().__init__(endpoint=endpoint, reason=failure.reason, endpoint_url=url)
         self.endpoint = endpoint
         self.failure = failure
 
@@ -213,7 +222,7 @@ def skip_failed_endpoint(request: Any, **kwargs: Any) -> None:
         return
     if not _same_host(state, str(getattr(request, "url", ""))):
         return
-    raise SkippedEndpoint(state.current, failure)
+    raise SkippedEndpoint(state.current, failure, str(request.url))
 
 
 def _newest_call() -> FailoverState | None:
