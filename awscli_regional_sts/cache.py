@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from awscli_regional_sts.files import FileProblem, read_json, write_json
+from awscli_regional_sts.files import FileMissing, FileProblem, read_json, write_json
 from awscli_regional_sts.partitions import Partitions, default_partitions
 from awscli_regional_sts.status import MeasurementMethod, RegionStatus
 
@@ -115,8 +115,10 @@ def load(path: Path, partitions: Partitions) -> Measurements:
     """Read and check one cache file; raise CacheProblem if unusable."""
     try:
         data = read_json(path)
-    except FileProblem as problem:
+    except FileMissing as problem:
         raise CacheProblem(str(problem)) from None
+    except FileProblem as problem:
+        raise CacheProblem(f"ignoring unusable cache file: {problem}") from None
     try:
         return parse(data, partitions)
     except ValueError as error:
