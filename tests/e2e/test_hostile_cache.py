@@ -11,6 +11,7 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -48,7 +49,10 @@ def good_file(**changes: object) -> str:
 
 
 def text(content: str) -> Callable[[Path], None]:
-    return lambda path: path.write_text(content)
+    def write(path: Path) -> None:
+        path.write_text(content)
+
+    return write
 
 
 def fifo(path: Path) -> None:
@@ -78,7 +82,7 @@ def prepare(env: AwsEnv, name: str) -> Path:
     return path
 
 
-def assert_good(path: Path) -> dict[str, object]:
+def assert_good(path: Path) -> dict[str, Any]:
     assert path.is_file() and not path.is_symlink()
     data = json.loads(path.read_text())
     assert data["Account"] == ACCOUNT and data["Version"] == 1
@@ -99,15 +103,21 @@ def test_auto_over_a_hostile_cache_measures_and_replaces_it(
     calls = run(world, kind, "base", keep_cache=True)
     calls.result.check()
     assert "Traceback" not in calls.result.stderr
-    assert {r.host for r in calls.requests if r.signing_region} == {
-        f"sts.{FASTEST}.amazonaws.com"
-    }
+    # Which region measures fastest depends on the load of the machine (the
+    # simulator shares its cores); the one used is the new file's fastest.
+    (host,) = {r.host for r in calls.requests if r.signing_region}
     data = assert_good(path)
     assert data["Profiles"] == ["base"]
+    assert host == f"sts.{fastest(data)}.amazonaws.com"
     # The next command uses the new file: no measurement.
     again = run(world, kind, "base", keep_cache=True)
     again.result.check()
-    assert [r.host for r in again.requests] == [f"sts.{FASTEST}.amazonaws.com"]
+    assert [r.host for r in again.requests] == [host]
+
+
+def fastest(data: dict[str, Any]) -> str:
+    answered = [r for r in data["Regions"] if r["LatencyMs"] is not None]
+    return str(min(answered, key=lambda r: (r["LatencyMs"], r["Region"]))["Region"])
 
 
 @pytest.mark.parametrize("name", list(HOSTILE))
