@@ -7,17 +7,24 @@ answers its CONNECT), `sts_fallback = eu-west-1` and `sts_timeout = 2`:
 * a script: N sequential `aws sts get-caller-identity` processes (real CLI);
 * a service: N `get_caller_identity` calls in one boto3 process.
 
-Three columns each, in one run: no outage (the same calls, Tokyo answering:
-the baseline), "before" (the memory disabled) and "after" (as shipped). The
-extra time of a column is its total minus the baseline's. "Before" is the
-plugin as shipped with the memory turned off: for the CLI, the state file
-(`~/.aws/cli/cache/regional-sts/state.json`) is deleted before every
-command, which is all a new process would know; for boto3, the process sets
-`awscli_regional_sts.state.FAILURE_MEMORY_SECONDS = 0`, so every remembered
-failure has already expired. To keep the run short, "before" and the
-CLI's baseline run fewer calls (`--before-calls`, `--baseline-calls`) and their
-totals are extrapolated linearly to N (each call of those columns costs the
-same); the output says which figures are extrapolated.
+Three columns each, in one run: no outage (the baseline), "before" (the
+memory disabled) and "after" (as shipped); the extra time of a column is
+its total minus the baseline's.
+
+* CLI: the columns are interleaved command by command, so that the load of
+  this shared machine weighs on each alike. Baseline: a profile whose
+  sts_region answers (eu-west-1, with a fallback list too, so the same
+  modules load). "After" and "before": the hung profile, each in its own
+  HOME; "before" deletes its state file
+  (`~/.aws/cli/cache/regional-sts/state.json`) before every command, which
+  leaves a new process knowing nothing, as before the change.
+* boto3: one process per column; "before" sets
+  `awscli_regional_sts.state.FAILURE_MEMORY_SECONDS = 0`, so every
+  remembered failure has already expired.
+
+"Before" makes only `--before-calls` calls (default 10) and its total is
+extrapolated linearly to N (every call of that column waits the timeout);
+the table says so where it does.
 
     .venv/bin/python -m benchmarks.failover_memory [--cli-calls 50] [--boto3-calls 200]
 """
@@ -25,7 +32,9 @@ same); the output says which figures are extrapolated.
 from __future__ import annotations
 
 import argparse
+import statistics
 import time
+from pathlib import Path
 
 from benchmarks.common import aws_home, machine
 from testing.clients import BOTO3, CLI_KINDS, CLI_V1, AwsEnv
@@ -33,6 +42,8 @@ from testing.clients import BOTO3, CLI_KINDS, CLI_V1, AwsEnv
 TIMEOUT = 2
 PROFILE = (
     "[profile bench]\nsts_region = ap-northeast-1\nsts_fallback = eu-west-1\n"
+    f"sts_timeout = {TIMEOUT}\n"
+    "[profile healthy]\nsts_region = eu-west-1\nsts_fallback = us-west-2\n"
     f"sts_timeout = {TIMEOUT}\n"
 )
 
@@ -52,28 +63,48 @@ print(time.perf_counter() - started)
 """
 
 
-def forget_state(env: AwsEnv) -> None:
+def forget_state(home: Path) -> None:
     """Delete the state file: what a new process knows is then nothing."""
-    (env.home / ".aws/cli/cache/regional-sts/state.json").unlink(missing_ok=True)
+    (home / ".aws/cli/cache/regional-sts/state.json").unlink(missing_ok=True)
 
 
-def cli_total(env: AwsEnv, kind: str, calls: int, *, memory: bool) -> float:
-    """Seconds for ``calls`` sequential commands (process wall times)."""
-    forget_state(env)
-    total = 0.0
-    for _ in range(calls):
-        if not memory:
-            forget_state(env)
-        result = env.run(kind, "sts", "get-caller-identity", "--profile", "bench")
-        if result.returncode != 0:
-            raise SystemExit(f"aws failed: {result.stderr.strip()}")
-        total += result.seconds
-    return total
+def cli_columns(
+    env: AwsEnv, kind: str, calls: int, before_calls: int
+) -> dict[str, list[float]]:
+    """Process wall times per column. The columns are interleaved, call by
+    call, so that the load of the machine (shared) weighs on each alike:
+    the baseline is a profile whose sts_region answers (eu-west-1, with a
+    fallback too, so the same modules load); "after" and "before" are the
+    hung-Tokyo profile in two homes, the second's state file deleted before
+    every command."""
+    homes = {"after": env.root / "home-after", "before": env.root / "home-before"}
+    for home in homes.values():
+        home.mkdir(exist_ok=True)
+        forget_state(home)
+    times: dict[str, list[float]] = {"baseline": [], "before": [], "after": []}
+    for index in range(calls):
+        plan = [("baseline", "healthy", env.home), ("after", "bench", homes["after"])]
+        if index < before_calls:
+            forget_state(homes["before"])
+            plan.append(("before", "bench", homes["before"]))
+        for column, profile, home in plan:
+            result = env.run(
+                kind,
+                "sts",
+                "get-caller-identity",
+                "--profile",
+                profile,
+                env={"HOME": str(home)},
+            )
+            if result.returncode != 0:
+                raise SystemExit(f"aws failed: {result.stderr.strip()}")
+            times[column].append(result.seconds)
+    return times
 
 
 def boto3_total(env: AwsEnv, calls: int, *, memory: bool) -> float:
     """Seconds for ``calls`` calls in one boto3 process (its loop only)."""
-    forget_state(env)
+    forget_state(env.home)
     result = env.run_python(
         BOTO3_LOOP,
         kind=BOTO3,
@@ -116,12 +147,6 @@ def main() -> None:
         default=10,
         help="calls actually made for the 'before' column (then extrapolated)",
     )
-    parser.add_argument(
-        "--baseline-calls",
-        type=int,
-        default=10,
-        help="CLI commands actually run without an outage (then extrapolated)",
-    )
     options = parser.parse_args()
 
     print(f"machine: {machine()}")
@@ -131,39 +156,59 @@ def main() -> None:
     )
     started = time.perf_counter()
     rows = []
+    medians: list[str] = []
     with aws_home() as env:
         sim = env.simulator
         env.config = PROFILE
-        for what, calls, total in (
-            (
+        env.add_keys("healthy", sim.add_user("healthy"))
+        sim.set_region("ap-northeast-1", state="hang")
+        sim.clear_log()
+        times = cli_columns(env, options.kind, options.cli_calls, options.before_calls)
+        connects = sim.connects.count("sts.ap-northeast-1.amazonaws.com")
+        # "before" made one CONNECT per command; the rest are "after"'s.
+        measured = {column: (len(t), sum(t)) for column, t in times.items()}
+        rows.append(
+            row(
                 f"{options.kind}: sequential `aws sts get-caller-identity`",
                 options.cli_calls,
-                lambda n, memory: cli_total(env, options.kind, n, memory=memory),
-            ),
-            (
+                measured,
+                connects - len(times["before"]),
+            )
+        )
+        medians.append(
+            f"{options.kind} median per command: "
+            + ", ".join(
+                f"{column} {statistics.median(t) * 1000:.0f} ms"
+                for column, t in times.items()
+            )
+        )
+
+        calls = options.boto3_calls
+        measured = {}
+        sim.set_region("ap-northeast-1", state="active")
+        measured["baseline"] = (calls, boto3_total(env, calls, memory=True))
+        sim.set_region("ap-northeast-1", state="hang")
+        n = min(calls, options.before_calls)
+        measured["before"] = (n, boto3_total(env, n, memory=False))
+        sim.clear_log()
+        measured["after"] = (calls, boto3_total(env, calls, memory=True))
+        connects = sim.connects.count("sts.ap-northeast-1.amazonaws.com")
+        rows.append(
+            row(
                 "boto3: `get_caller_identity` calls in one process",
-                options.boto3_calls,
-                lambda n, memory: boto3_total(env, n, memory=memory),
-            ),
-        ):
-            measured: dict[str, tuple[int, float]] = {}
-            sim.set_region("ap-northeast-1", state="active")
-            # boto3's calls without an outage are cheap: all of them are made.
-            n = calls if "boto3" in what else min(calls, options.baseline_calls)
-            measured["baseline"] = (n, total(n, True))
-            sim.set_region("ap-northeast-1", state="hang")
-            n = min(calls, options.before_calls)
-            measured["before"] = (n, total(n, False))
-            sim.clear_log()
-            measured["after"] = (calls, total(calls, True))
-            connects = sim.connects.count("sts.ap-northeast-1.amazonaws.com")
-            rows.append(row(what, calls, measured, connects))
+                calls,
+                measured,
+                connects,
+            )
+        )
     print(
         "| calls | N | no outage | before (no memory) | after | extra before "
         "| extra after | CONNECTs to the hung region, after |"
     )
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for line in rows:
+        print(line)
+    for line in medians:
         print(line)
     print(f"(benchmark run time {time.perf_counter() - started:.0f} s)")
 
