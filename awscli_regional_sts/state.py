@@ -112,12 +112,12 @@ class Memory:
         """Whether the notice of ``label`` was not printed in the period."""
         now = time.time() if now is None else now
         with self._lock:
-            last = self._merged().notices.get(label[:_MAX_LABEL])
+            last = self._merged().notices.get(_key(label))
         return last is None or not (0 <= now - last < NOTICE_PERIOD_SECONDS)
 
     def remember_notice(self, label: str) -> str | None:
         at = time.time()
-        key = label[:_MAX_LABEL]
+        key = _key(label)
         with self._lock:
             self._mine.notices[key] = at
             return self._write(lambda state: state.notices.__setitem__(key, at))
@@ -189,6 +189,12 @@ def parse(data: Any) -> _State:
             raise ValueError("bad notice label")
         notices[label] = _time(at)
     return _State(failures, notices)
+
+
+def _key(label: str) -> str:
+    """A label as the file keeps it: printable (a profile name may hold
+    anything, and a bad key would make the whole file unreadable), short."""
+    return "".join(c if c.isprintable() else "?" for c in label)[:_MAX_LABEL]
 
 
 def _time(value: Any) -> float:

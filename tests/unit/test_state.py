@@ -138,3 +138,15 @@ def test_nothing_secret_is_written(tmp_path: Path) -> None:
     assert (
         json.loads(path.read_text())["Failures"]["ap-northeast-1"]["Reason"] == "Error"
     )
+
+
+def test_a_profile_name_with_control_characters_keeps_the_file_readable(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "state.json"
+    label = "sts_fallback in profile 'a\x1b[2Jb'" + "x" * 500
+    Memory(path).remember_failure("eu-west-1", "ConnectTimeoutError")
+    assert Memory(path).remember_notice(label) is None
+    other = Memory(path)
+    assert not other.notice_due(label)
+    assert other.recent_failure("eu-west-1") is not None
