@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from awscli_regional_sts.files import FileProblem, read_json, write_json
-from awscli_regional_sts.partitions import Partitions
+from awscli_regional_sts.files import FileMissing, FileProblem, read_json, write_json
+from awscli_regional_sts.partitions import Partitions, default_partitions
 from awscli_regional_sts.status import MeasurementMethod, RegionStatus
 
 #: Bump when the file's shape changes; other versions count as no cache.
@@ -115,50 +115,128 @@ def load(path: Path, partitions: Partitions) -> Measurements:
     """Read and check one cache file; raise CacheProblem if unusable."""
     try:
         data = read_json(path)
-    except FileProblem as problem:
+    except FileMissing as problem:
         raise CacheProblem(str(problem)) from None
+    except FileProblem as problem:
+        raise CacheProblem(f"ignoring unusable cache file: {problem}") from None
     try:
         return parse(data, partitions)
-    except (ValueError, TypeError, KeyError, AttributeError) as error:
+    except ValueError as error:
         raise CacheProblem(f"ignoring unusable cache file {path}: {error}") from None
 
 
 def parse(data: Any, partitions: Partitions) -> Measurements:
-    """Build Measurements from parsed JSON, checking every field."""
-    if not isinstance(data, dict) or data.get("Version") != FORMAT_VERSION:
+    """Build Measurements from parsed JSON, checking every field's type and
+    range first: anything unexpected raises ValueError (never TypeError,
+    OverflowError or a recursion error), which callers take for "no cache".
+    """
+    fields = _fields(data, "the file", _REQUIRED, _OPTIONAL)
+    version = fields["Version"]
+    if type(version) is not int or version != FORMAT_VERSION:
         raise ValueError("not a cache file of this version")
-    partition = str(data["Partition"])
-    account = str(data["Account"])
-    if not _PARTITION.fullmatch(partition) or not _ACCOUNT.fullmatch(account):
-        raise ValueError("bad partition or account")
+    partition = _text(fields["Partition"], "Partition", _PARTITION)
+    account = _text(fields["Account"], "Account", _ACCOUNT)
     known = partitions.by_name(partition)
     if known is None:
         raise ValueError(f"unknown partition {partition!r}")
-    measured_at = float(data["MeasuredAt"])
+    measured_at = _number(fields["MeasuredAt"], "MeasuredAt", MAX_EPOCH)
+    method = _member(MeasurementMethod, fields["Method"], "Method")
+    entries = fields["Regions"]
+    if not isinstance(entries, list) or len(entries) > MAX_REGIONS:
+        raise ValueError(f"Regions is not a list of at most {MAX_REGIONS} entries")
     regions = []
-    for entry in data["Regions"]:
-        region = str(entry["Region"])
+    for entry in entries:
+        values = _fields(entry, "a Regions entry", _REGION_REQUIRED, _REGION_OPTIONAL)
+        region = values["Region"]
         # Never a host name from unchecked text: only regions botocore lists.
-        if region not in known.sts_regions:
-            raise ValueError(f"{region!r} is not an STS region of {partition}")
-        latency = entry.get("LatencyMs")
+        if not isinstance(region, str) or region not in known.sts_regions:
+            raise ValueError(f"{_short(region)} is not an STS region of {partition}")
+        latency = values.get("LatencyMs")
+        verified = values.get("Verified", False)
+        if not isinstance(verified, bool):
+            raise ValueError("Verified is not true or false")
         regions.append(
             RegionMeasurement(
                 region,
-                RegionStatus(str(entry["Status"])),
-                bool(entry.get("Verified")),
-                float(latency) if latency is not None else None,
+                _member(RegionStatus, values["Status"], "Status"),
+                verified,
+                None
+                if latency is None
+                else _number(latency, "LatencyMs", MAX_LATENCY_MS),
             )
         )
-    profiles = tuple(str(p) for p in data.get("Profiles") or ())
+    profiles = fields.get("Profiles", [])
+    if (
+        not isinstance(profiles, list)
+        or len(profiles) > MAX_PROFILES
+        or not all(isinstance(p, str) and 0 < len(p) <= 256 for p in profiles)
+    ):
+        raise ValueError(f"Profiles is not a list of at most {MAX_PROFILES} names")
     return Measurements(
-        partition,
-        account,
-        measured_at,
-        MeasurementMethod(str(data["Method"])),
-        tuple(regions),
-        profiles,
+        partition, account, measured_at, method, tuple(regions), tuple(profiles)
     )
+
+
+#: Bounds of what a cache file may hold; beyond them it is not one of ours.
+MAX_REGIONS = 200
+MAX_PROFILES = 1000
+MAX_LATENCY_MS = 600_000.0
+#: 2100-01-01: a later "measured at" is no clock this file came from.
+MAX_EPOCH = 4_102_444_800.0
+
+_REQUIRED = frozenset(
+    {"Version", "Partition", "Account", "MeasuredAt", "Method", "Regions"}
+)
+_OPTIONAL = frozenset({"Profiles"})
+_REGION_REQUIRED = frozenset({"Region", "Status"})
+_REGION_OPTIONAL = frozenset({"Verified", "LatencyMs"})
+
+
+def _fields(
+    data: Any, what: str, required: frozenset[str], optional: frozenset[str]
+) -> dict[str, Any]:
+    """``data`` if it is an object with every required key and no unknown
+    one (an unknown key means another version or another writer)."""
+    if not isinstance(data, dict):
+        raise ValueError(f"{what} is not an object")
+    missing = required - data.keys()
+    if missing:
+        raise ValueError(f"{what} has no {', '.join(sorted(missing))}")
+    unknown = data.keys() - required - optional
+    if unknown:
+        raise ValueError(f"{what} has unknown keys")
+    return data
+
+
+def _text(value: Any, name: str, pattern: re.Pattern[str]) -> str:
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise ValueError(f"{name} is not valid")
+    return value
+
+
+def _number(value: Any, name: str, maximum: float) -> float:
+    """A finite number from 0 to ``maximum``; bool is not a number here, and
+    a huge integer is compared before it is converted (no OverflowError)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{name} is not a number")
+    if not (0 <= value <= maximum):  # False for NaN; exact for any int
+        raise ValueError(f"{name} is out of range")
+    return float(value)
+
+
+def _member(enum: Any, value: Any, name: str) -> Any:
+    if not isinstance(value, str):
+        raise ValueError(f"{name} is not a word")
+    try:
+        return enum(value)
+    except ValueError:
+        raise ValueError(f"{name} {_short(value)} is unknown") from None
+
+
+def _short(value: Any) -> str:
+    """A bad value, quoted short enough for one debug line."""
+    text = repr(value) if isinstance(value, str) else type(value).__name__
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def save(directory: Path, measurements: Measurements) -> Path:
@@ -166,10 +244,11 @@ def save(directory: Path, measurements: Measurements) -> Path:
     OSError (e.g. a read-only home): callers note it and go on."""
     path = cache_file(directory, measurements.partition, measurements.account)
     data = measurements.to_json()
+    # Profiles of an earlier file are kept only if that file is a good one:
+    # a corrupt file is simply replaced.
     try:
-        earlier = read_json(path)
-        kept = [p for p in earlier.get("Profiles", ()) if isinstance(p, str)]
-    except (FileProblem, AttributeError, TypeError):
+        kept = list(load(path, default_partitions()).profiles)
+    except CacheProblem:
         kept = []
     data["Profiles"] = sorted(set(kept) | set(measurements.profiles))
     write_json(path, data)

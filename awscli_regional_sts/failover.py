@@ -11,6 +11,16 @@ asked about the hops too, but only the first answer that is not None counts,
 so its attempt limit never stops a hop. Each hop does use one of botocore's
 attempts, which leaves fewer for throttling at the entry that answers.
 
+An endpoint that failed so is remembered for a few minutes, in the process
+and across processes (``state.py``): later calls try it last. Every STS
+request consults that memory just before it is sent (``before-send.sts``),
+after signing: a ``role_arn`` profile's call resolves its endpoint before
+signing loads the role's credentials, whose AssumeRole may be what finds
+the endpoint down, and the call then skips it without waiting a second
+time. A skip sends nothing: the handler raises ``SkippedEndpoint``, which
+botocore hands to ``needs-retry`` like any failed attempt, and the call
+hops to the next entry. The last entry left is never skipped.
+
 Only errors that depend on the region fail over: RegionDisabledException
 (AccessDenied saying STS is not activated, from older releases), and no
 connection or no answer in time. Errors that would be the same everywhere
@@ -22,10 +32,15 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
+import time
+import weakref
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import urlsplit, urlunsplit
+
+from botocore.exceptions import EndpointConnectionError
 
 from awscli_regional_sts.endpoints import (
     AWS_REGION,
@@ -36,18 +51,47 @@ from awscli_regional_sts.endpoints import (
     partition_mismatch,
     pin_signing_region,
 )
-from awscli_regional_sts.errors import CallError
+from awscli_regional_sts.errors import NO_ANSWER_ERRORS, CallError
 from awscli_regional_sts.partitions import GLOBAL
 from awscli_regional_sts.registry import LOGGER_NAME
 from awscli_regional_sts.settings import StsSettings
+from awscli_regional_sts.state import FAILURE_MEMORY_SECONDS, MEMORY, Failure
 
 logger = logging.getLogger(LOGGER_NAME)
 
 #: Key of the per-call failover state in botocore's request context.
 CONTEXT_KEY = "awscli_regional_sts.failover"
 
-#: One warning per process, whatever the number of calls that failed over.
+#: One warning per process, whatever the number of calls that failed over
+#: (and at most one per profile per hour across processes: state.py).
 _warned = False
+
+#: The code a skipped endpoint has in the list of what a call tried.
+SKIPPED = "skipped"
+
+#: The calls of this thread that may still send a request, newest last:
+#: ``before-send`` gets the prepared request only, without its context.
+#: Weak references, so that a call that ended without a last answer (an
+#: error while signing) leaves nothing behind.
+_calls = threading.local()
+
+
+class SkippedEndpoint(EndpointConnectionError):
+    """Raised in ``before-send`` to skip an endpoint that failed lately;
+    botocore passes it to ``needs-retry``, which hops to the next entry.
+    Never reaches the caller: it is raised only when another entry is left.
+
+    A connection error to botocore: its legacy retry handler (CLI v1's
+    default) re-raises any caught exception it does not count as
+    retryable, even when an earlier handler (ours) already chose to retry.
+    """
+
+    fmt = "STS endpoint {endpoint} skipped: it failed lately ({reason})"
+
+    def __init__(self, endpoint: str, failure: Failure, url: str) -> None:
+        super().__init__(endpoint=endpoint, reason=failure.reason, endpoint_url=url)
+        self.endpoint = endpoint
+        self.failure = failure
 
 
 def failover_reason(response: Any, caught_exception: Any) -> CallError | None:
@@ -67,6 +111,8 @@ def failover_reason(response: Any, caught_exception: Any) -> CallError | None:
 
 def describe_failure(failure: CallError, timeout: float | None) -> str:
     """How one endpoint failed, for the warning and the debug log."""
+    if failure.code == SKIPPED:
+        return f"was skipped (it failed lately: {failure.message})"
     if failure.timed_out:
         limit = f" within {timeout:g} s" if timeout else " in time"
         return f"did not answer{limit} ({failure.code})"
@@ -90,6 +136,10 @@ class FailoverState:
     source: str
     timeout: float | None
     tried: list[tuple[str, CallError]] = field(default_factory=list)
+    #: Entries skipped once and moved to the end; never skipped again.
+    deferred: set[str] = field(default_factory=set)
+    #: The call has had its last answer.
+    done: bool = False
 
     def summary(self) -> str:
         return ", ".join(f"{name} ({failure.code})" for name, failure in self.tried)
@@ -138,13 +188,70 @@ def remember_failover_inputs(
         first = GLOBAL
     else:
         first = str(builtins.get(AWS_REGION))
-    context[CONTEXT_KEY] = FailoverState(
+    state = FailoverState(
         builtins=dict(builtins),
         remaining=[entry for entry in current.fallback if entry != first],
         current=first,
         source=current.profile_label,
         timeout=current.timeout,
     )
+    context[CONTEXT_KEY] = state
+    calls = getattr(_calls, "states", None)
+    if calls is None:
+        calls = _calls.states = []
+    calls[:] = [ref for ref in calls if _live(ref())]
+    calls.append(weakref.ref(state))
+
+
+def _live(state: FailoverState | None) -> bool:
+    return state is not None and not state.done
+
+
+def skip_failed_endpoint(request: Any, **kwargs: Any) -> None:
+    """Handle ``before-send.sts``: raise SkippedEndpoint when the endpoint
+    this request is about to go to failed within FAILURE_MEMORY_SECONDS (in
+    this process or another) and another entry of its call is left.
+
+    Signed requests cannot be re-aimed here (the host is signed), so the
+    skip goes through ``needs-retry``, which re-aims and re-signs.
+    """
+    state = _newest_call()
+    if state is None or state.current in state.deferred:
+        return
+    failure = MEMORY.recent_failure(state.current)
+    if failure is None:
+        return
+    if all(MEMORY.recent_failure(entry) for entry in state.remaining):
+        if state.remaining or state.tried:
+            logger.debug(
+                "STS: trying %s although it failed lately (%s): no other "
+                "endpoint is left",
+                state.current,
+                failure.describe(time.time()),
+            )
+        return
+    if not _same_host(state, str(getattr(request, "url", ""))):
+        return
+    raise SkippedEndpoint(state.current, failure, str(request.url))
+
+
+def _newest_call() -> FailoverState | None:
+    refs: list[weakref.ref[FailoverState]] = getattr(_calls, "states", None) or []
+    for ref in reversed(refs):
+        state = ref()
+        if state is not None and not state.done:
+            return state
+    return None
+
+
+def _same_host(state: FailoverState, url: str) -> bool:
+    """Whether ``url`` goes to the call's current entry (and not, say, to a
+    client that the plugin leaves alone)."""
+    try:
+        expected, _ = entry_endpoint(state.builtins, state.current)
+    except Exception:  # an entry botocore cannot resolve: not ours to skip
+        return False
+    return urlsplit(expected).hostname == urlsplit(url).hostname
 
 
 def fail_over_sts_request(
@@ -162,12 +269,30 @@ def fail_over_sts_request(
     state = context.get(CONTEXT_KEY) if isinstance(context, MutableMapping) else None
     if not isinstance(state, FailoverState):
         return None
-    failure = failover_reason(response, caught_exception)
-    if failure is None:
-        if state.tried:
-            _after_failover(state, response, caught_exception, operation)
-        return None
+    if isinstance(caught_exception, SkippedEndpoint):
+        failure = CallError(SKIPPED, caught_exception.failure.describe(time.time()))
+        skipped = caught_exception.failure.reason
+        state.deferred.add(state.current)
+        state.remaining.append(state.current)
+    else:
+        skipped = ""
+        reason = failover_reason(response, caught_exception)
+        if reason is None:
+            if state.tried:
+                _after_failover(state, response, caught_exception, operation)
+            state.done = True
+            return None
+        failure = reason
+        problem = MEMORY.remember_failure(state.current, failure.code)
+        logger.debug(
+            "STS: %s will be tried last for %g s%s",
+            state.current,
+            FAILURE_MEMORY_SECONDS,
+            f" (in this process only: {problem})" if problem else "",
+        )
     state.tried.append((state.current, failure))
+    # Entries that failed lately go last, in their order.
+    state.remaining.sort(key=lambda name: MEMORY.recent_failure(name) is not None)
     while state.remaining:
         entry = state.remaining.pop(0)
         try:
@@ -187,8 +312,19 @@ def fail_over_sts_request(
             signing_region,
             state.source,
         )
+        if skipped:
+            logger.debug(
+                "STS: %s skipped without a request: it %s within the last "
+                "%g s; tried again after that, or when no other entry is left",
+                state.tried[-1][0],
+                "did not answer or refused"
+                if skipped in NO_ANSWER_ERRORS
+                else f"answered {skipped}",
+                FAILURE_MEMORY_SECONDS,
+            )
         state.current = entry
         return 0
+    state.done = True
     _annotate(response, caught_exception, state)
     return None
 
@@ -207,7 +343,7 @@ def _after_failover(
     """After a hop: the warning on success, the list of tries on an error."""
     status = getattr(response[0], "status_code", 0) if response else 0
     if caught_exception is None and status and status < 300:
-        warn_once(failover_warning(state))
+        notify(failover_warning(state), state.source)
     else:
         _annotate(response, caught_exception, state)
 
@@ -219,7 +355,11 @@ def failover_warning(state: FailoverState) -> str:
         for name, failure in state.tried
     )
     first, first_failure = state.tried[0]
-    if first_failure.unreachable:
+    no_answer = first_failure.unreachable or (
+        first_failure.code == SKIPPED
+        and first_failure.message.split(" ")[0] in NO_ANSWER_ERRORS
+    )
+    if no_answer:
         fix = "check the network path to that endpoint, or raise sts_timeout"
     else:
         fix = (
@@ -233,14 +373,29 @@ def failover_warning(state: FailoverState) -> str:
     )
 
 
-def warn_once(line: str) -> None:
+def notify(line: str, label: str) -> None:
+    """The failover notice: always in --debug; on stderr once per process
+    and at most once per ``label`` (the profile's setting) per
+    NOTICE_PERIOD_SECONDS across processes, so that a script of many
+    commands is not flooded."""
     global _warned
+    logger.debug("%s", line)
     if _warned:
-        logger.debug("%s", line)
         return
     _warned = True
+    if not MEMORY.notice_due(label):
+        logger.debug(
+            "STS failover notice not repeated on stderr: already printed for "
+            "%s within the last hour (delete %s to see it again)",
+            label,
+            MEMORY.path,
+        )
+        return
     sys.stderr.write(line + "\n")
     sys.stderr.flush()
+    problem = MEMORY.remember_notice(label)
+    if problem:
+        logger.debug("STS failover notice not remembered: %s", problem)
 
 
 def _annotate(response: Any, caught_exception: Any, state: FailoverState) -> None:

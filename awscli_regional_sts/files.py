@@ -36,6 +36,11 @@ class FileProblem(Exception):
     """A file cannot be used; the message says why (for --debug)."""
 
 
+class FileMissing(FileProblem):
+    """There is no file: the usual case before the first write, worth no
+    warning-like note."""
+
+
 def read_json(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
     """The parsed JSON of a small regular file; raise FileProblem if the
     file is missing, not a regular file, larger than ``max_bytes``, not
@@ -43,7 +48,7 @@ def read_json(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
     try:
         descriptor = os.open(path, _OPEN_FLAGS)
     except FileNotFoundError:
-        raise FileProblem(f"no file {path}") from None
+        raise FileMissing(f"no file {path}") from None
     except OSError as error:
         if error.errno == errno.ELOOP:
             raise FileProblem(f"{path} is a symbolic link; not read") from None

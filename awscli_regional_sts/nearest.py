@@ -223,7 +223,11 @@ def _timed(client: Any) -> Any:
             client.get_caller_identity()
         except Exception as error:
             # An unsigned call is answered with an error: that is the point.
-            if not hasattr(error, "response"):
+            # Only an answer counts, i.e. a parsed error response (a dict, as
+            # ClientError has). botocore's ReadTimeoutError also has a
+            # `response` attribute (None, from requests' exception class):
+            # counting it made a hung region "measured" at the probe timeout.
+            if not isinstance(getattr(error, "response", None), dict):
                 return None  # no answer: no connection or timed out
         return round((time.perf_counter() - start) * 1000.0, 1)
 

@@ -52,6 +52,13 @@ SESSION_HANDLERS: tuple[tuple[str, str, str], ...] = (
         "awscli_regional_sts.failover:fail_over_sts_request",
         "fallback",
     ),
+    # After signing, just before sending: skip an endpoint that failed lately
+    # (also one that failed while this request's credentials were loaded).
+    (
+        "before-send.sts",
+        "awscli_regional_sts.failover:skip_failed_endpoint",
+        "fallback",
+    ),
 )
 
 

@@ -160,13 +160,14 @@ def test_role_profile_keeps_working_when_its_sts_region_is_deactivated(
     world.simulator.set_region(TOKYO, state="deactivated")
     calls = run(world, kind, "assumer")
     calls.result.check()
-    # AssumeRole fails over; GetCallerIdentity still answers in a deactivated
-    # region (as the simulator models it), so it stays: one request more.
+    # AssumeRole fails over, and Tokyo is remembered: the command's own
+    # GetCallerIdentity (whose endpoint was resolved before the role's
+    # credentials were loaded) skips it without a request.
     assert sorted(calls.seen) == sorted(
         [
             (TOKYO_HOST, "AssumeRole", TOKYO, 403),
             (EU_HOST, "AssumeRole", EU, 200),
-            (TOKYO_HOST, "GetCallerIdentity", TOKYO, 200),
+            (EU_HOST, "GetCallerIdentity", EU, 200),
         ]
     )
     assert len(calls.warnings) == 1
@@ -190,8 +191,9 @@ def test_unreachable_or_hung_region_fails_over(
     assert {(r.host, r.signing_region, r.status) for r in calls.requests} == {
         (EU_HOST, EU, 200)
     }
-    # One CONNECT to Tokyo and one to eu-west-1 per call.
-    assert calls.connects.count(TOKYO_HOST) == len(expected)
+    # One CONNECT to Tokyo in all: the first call remembers it, and the
+    # second (a role profile's own call) skips it; one to eu-west-1 per call.
+    assert calls.connects.count(TOKYO_HOST) == 1
     assert calls.connects.count(EU_HOST) == len(expected)
     (warning,) = calls.warnings
     if state == "hang":
@@ -297,11 +299,12 @@ FASTEST = "eu-north-1"
 
 
 def make_fastest(env: AwsEnv, region: str) -> None:
-    """Every region slow (0.3 s per request) but ``region``."""
+    """Every region slow (1 s per request) but ``region``: a gap that the
+    load of a shared 2-core machine does not close (0.3 s did, at times)."""
     from awscli_regional_sts.partitions import DEFAULT_ENABLED_REGIONS
 
     for name in DEFAULT_ENABLED_REGIONS["aws"]:
-        env.simulator.set_region(name, latency=0.0 if name == region else 0.3)
+        env.simulator.set_region(name, latency=0.0 if name == region else 1.0)
 
 
 def cache_files(env: AwsEnv) -> list[str]:

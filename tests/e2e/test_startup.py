@@ -67,8 +67,10 @@ def test_an_sts_command_does_not_load_the_activation_check(aws_env: AwsEnv) -> N
         "awscli_regional_sts.activation.organization_command",
         "awscli_regional_sts.nearest",
         "awscli_regional_sts.installer",
-        # No sts_fallback: failover has nothing to do and is not loaded.
+        # No sts_fallback: failover has nothing to do and is not loaded,
+        # nor its memory (which would read a file).
         "awscli_regional_sts.failover",
+        "awscli_regional_sts.state",
     }, sorted(loaded)
     # No more modules than before the package was cut into one job per
     # module: the entry points, registration, registry, settings,

@@ -16,13 +16,16 @@ from botocore.exceptions import (
 )
 
 from awscli_regional_sts import failover
+from awscli_regional_sts import state as failover_state
 from awscli_regional_sts.endpoints import entry_endpoint, sts_client_config
 from awscli_regional_sts.failover import (
     CONTEXT_KEY,
     FailoverState,
+    SkippedEndpoint,
     fail_over_sts_request,
     failover_reason,
     remember_failover_inputs,
+    skip_failed_endpoint,
 )
 from awscli_regional_sts.partitions import default_partitions
 from awscli_regional_sts.settings import (
@@ -33,6 +36,7 @@ from awscli_regional_sts.settings import (
     validate_sts_fallback,
     validate_sts_timeout,
 )
+from awscli_regional_sts.state import MEMORY
 
 PARTITIONS = default_partitions()
 SOURCE = "sts_fallback in profile 'p'"
@@ -341,3 +345,113 @@ def test_sts_clients_get_the_timeout_unless_the_caller_sets_one() -> None:
 
 def test_default_timeout_is_documented_value() -> None:
     assert DEFAULT_FAILOVER_TIMEOUT == 10.0
+
+
+# -- remembering failing endpoints ------------------------------------------------
+
+
+class Prepared:
+    """What ``before-send`` gets: a prepared request, without its context."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+
+def test_an_endpoint_that_failed_is_skipped_without_a_request() -> None:
+    first = request_dict()
+    hung = ConnectTimeoutError(endpoint_url="x")
+    assert fail_over_sts_request(first, None, hung, settings=settings()) == 0
+    assert fail_over_sts_request(first, ok_response(), settings=settings()) is None
+
+    # The next call of the process resolves to Tokyo again; before it is
+    # sent, the memory skips it, and needs-retry sends it to eu-west-1.
+    second = request_dict()
+    with pytest.raises(SkippedEndpoint) as skipped:
+        skip_failed_endpoint(request=Prepared(second["url"]))
+    assert fail_over_sts_request(second, None, skipped.value, settings=settings()) == 0
+    assert second["url"] == "https://sts.eu-west-1.amazonaws.com/"
+    assert second["context"]["signing"]["region"] == "eu-west-1"
+    skip_failed_endpoint(request=Prepared(second["url"]))  # eu-west-1: sent
+    state = second["context"][CONTEXT_KEY]
+    # Tokyo is not dropped: it is tried last.
+    assert state.remaining == ["global", "ap-northeast-1"]
+
+
+def test_the_last_endpoint_left_is_never_skipped() -> None:
+    for name in ("ap-northeast-1", "eu-west-1", "global"):
+        MEMORY.remember_failure(name, "ConnectTimeoutError")
+    request = request_dict()
+    skip_failed_endpoint(request=Prepared(request["url"]))  # all failed: sent
+
+
+def test_a_skipped_endpoint_is_tried_when_the_others_fail() -> None:
+    MEMORY.remember_failure("ap-northeast-1", "RegionDisabledException")
+    request = request_dict()
+    with pytest.raises(SkippedEndpoint) as skipped:
+        skip_failed_endpoint(request=Prepared(request["url"]))
+    fail_over_sts_request(request, None, skipped.value, settings=settings())
+    refused = EndpointConnectionError(endpoint_url="x")
+    assert fail_over_sts_request(request, None, refused, settings=settings()) == 0
+    assert fail_over_sts_request(request, None, refused, settings=settings()) == 0
+    assert request["url"] == "https://sts.ap-northeast-1.amazonaws.com/"
+    skip_failed_endpoint(request=Prepared(request["url"]))  # deferred: sent
+    last = error_response("RegionDisabledException")
+    assert fail_over_sts_request(request, last, settings=settings()) is None
+    assert last[1]["Error"]["Message"].endswith(
+        "(awscli-regional-sts tried: ap-northeast-1 (skipped), eu-west-1 "
+        "(EndpointConnectionError), global (EndpointConnectionError), "
+        "ap-northeast-1 (RegionDisabledException))"
+    )
+
+
+def test_a_failure_older_than_the_memory_is_tried_first_again(
+    monkeypatch: Any,
+) -> None:
+    MEMORY.remember_failure("ap-northeast-1", "ConnectTimeoutError")
+    monkeypatch.setattr(
+        failover_state, "FAILURE_MEMORY_SECONDS", 0.0
+    )  # as if the period had passed
+    request = request_dict()
+    skip_failed_endpoint(request=Prepared(request["url"]))  # sent
+
+
+def test_a_request_to_another_host_is_not_skipped() -> None:
+    """A client the plugin leaves alone (e.g. a configured endpoint) may
+    send while a call of this thread is under way: never skipped."""
+    MEMORY.remember_failure("ap-northeast-1", "ConnectTimeoutError")
+    request_dict()
+    skip_failed_endpoint(request=Prepared("https://sts.example.internal/"))
+
+
+def test_skip_is_in_the_debug_log(caplog: Any) -> None:
+    MEMORY.remember_failure("ap-northeast-1", "ConnectTimeoutError")
+    request = request_dict()
+    with caplog.at_level("DEBUG", logger="awscli_regional_sts"):
+        with pytest.raises(SkippedEndpoint) as skipped:
+            skip_failed_endpoint(request=Prepared(request["url"]))
+        fail_over_sts_request(request, None, skipped.value, settings=settings())
+    assert (
+        "ap-northeast-1 skipped without a request: it did not answer or refused "
+        "within the last 300 s" in caplog.text
+    )
+
+
+def test_the_notice_is_printed_once_per_profile_per_period(monkeypatch: Any) -> None:
+    stderr = io.StringIO()
+    monkeypatch.setattr(failover.sys, "stderr", stderr)
+    for _ in range(2):  # two processes
+        monkeypatch.setattr(failover, "_warned", False)
+        request = request_dict()
+        fail_over_sts_request(
+            request, error_response("RegionDisabledException"), settings=settings()
+        )
+        fail_over_sts_request(request, ok_response(), settings=settings())
+    assert len(stderr.getvalue().splitlines()) == 1
+    monkeypatch.setattr(failover_state, "NOTICE_PERIOD_SECONDS", 0.0)
+    monkeypatch.setattr(failover, "_warned", False)
+    request = request_dict()
+    fail_over_sts_request(
+        request, error_response("RegionDisabledException"), settings=settings()
+    )
+    fail_over_sts_request(request, ok_response(), settings=settings())
+    assert len(stderr.getvalue().splitlines()) == 2

@@ -161,3 +161,27 @@ def test_first_use_candidates_are_regions_enabled_by_default() -> None:
     assert "ap-northeast-1" in regions and "eu-west-1" in regions
     assert "af-south-1" not in regions  # opt-in
     assert "af-south-1" in candidate_regions(aws, "af-south-1")
+
+
+def test_a_probe_without_an_answer_measures_nothing() -> None:
+    """A refused or hung candidate has no latency: botocore's timeout errors
+    carry a ``response`` attribute (None), which once counted as an answer."""
+    from botocore.exceptions import (
+        ClientError,
+        EndpointConnectionError,
+        ReadTimeoutError,
+    )
+
+    from awscli_regional_sts.nearest import _timed
+
+    class Client:
+        def __init__(self, error: Exception) -> None:
+            self.error = error
+
+        def get_caller_identity(self) -> None:
+            raise self.error
+
+    assert _timed(Client(ReadTimeoutError(endpoint_url="x")))() is None
+    assert _timed(Client(EndpointConnectionError(endpoint_url="x")))() is None
+    answered = ClientError({"Error": {"Code": "MissingAuthenticationToken"}}, "Get")
+    assert isinstance(_timed(Client(answered))(), float)
