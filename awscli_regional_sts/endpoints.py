@@ -129,6 +129,19 @@ def resolve_sts_url(builtins: MutableMapping[str, Any]) -> str:
         return f"(not resolvable: {error})"
 
 
+def first_entry(builtins: MutableMapping[str, Any], region: str | None) -> str:
+    """What the first endpoint of a call is called in failover's terms: the
+    STS region the call was routed to, else GLOBAL where botocore uses the
+    global endpoint, else the client's own region."""
+    if region is not None:
+        return region
+    if builtins.get(AWS_STS_USE_GLOBAL_ENDPOINT) or str(
+        builtins.get(AWS_REGION)
+    ).endswith("-global"):
+        return GLOBAL
+    return str(builtins.get(AWS_REGION))
+
+
 def entry_endpoint(builtins: MutableMapping[str, Any], entry: str) -> tuple[str, str]:
     """(URL, signing region) of one region name or GLOBAL, resolved by the
     rule set with ``builtins``' other inputs (FIPS, dual-stack) kept."""

@@ -43,10 +43,9 @@ from urllib.parse import urlsplit, urlunsplit
 from botocore.exceptions import EndpointConnectionError
 
 from awscli_regional_sts.endpoints import (
-    AWS_REGION,
-    AWS_STS_USE_GLOBAL_ENDPOINT,
     SDK_ENDPOINT,
     entry_endpoint,
+    first_entry,
     operation_name,
     partition_mismatch,
     pin_signing_region,
@@ -180,14 +179,7 @@ def remember_failover_inputs(
         and partition_mismatch(builtins, anchor, current.profile_label, model)
     ):
         return
-    if region is not None:
-        first = region
-    elif builtins.get(AWS_STS_USE_GLOBAL_ENDPOINT) or str(
-        builtins.get(AWS_REGION)
-    ).endswith("-global"):
-        first = GLOBAL
-    else:
-        first = str(builtins.get(AWS_REGION))
+    first = first_entry(builtins, region)
     state = FailoverState(
         builtins=dict(builtins),
         remaining=[entry for entry in current.fallback if entry != first],

@@ -32,6 +32,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from botocore import UNSIGNED
@@ -39,7 +40,7 @@ from botocore.config import Config
 
 from awscli_regional_sts import cache
 from awscli_regional_sts.endpoints import aim_client, probe_config
-from awscli_regional_sts.partitions import Partition, default_partitions
+from awscli_regional_sts.partitions import Partition, Partitions, default_partitions
 from awscli_regional_sts.registry import LOGGER_NAME, session_handler_ids
 from awscli_regional_sts.runner import run_parallel
 from awscli_regional_sts.settings import StsSettings
@@ -79,6 +80,66 @@ def role_account(profile_config: Any, partition: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class AutoLookup:
+    """What ``auto`` needs to find its measurements without a request."""
+
+    profile: str
+    #: The partition of the profile's region (aws without one).
+    partition: Partition
+    #: The profile's region, if it names one.
+    configured: str | None
+    #: The role's account for a role_arn profile, else None (the files are
+    #: then searched for the profile's name).
+    account: str | None
+
+
+def auto_lookup(session: Session, partitions: Partitions) -> AutoLookup:
+    """The profile, partition and account whose measurements ``auto`` uses."""
+    configured = session.get_config_variable("region")
+    region = configured if isinstance(configured, str) else None
+    partition = (
+        partitions.region_partition(region) if region else None
+    ) or partitions.by_name("aws")
+    assert partition is not None
+    try:
+        scoped = session.get_scoped_config()
+    except Exception:
+        scoped = {}
+    return AutoLookup(
+        session.profile or "default",
+        partition,
+        region,
+        role_account(scoped, partition.name),
+    )
+
+
+def saved_measurements(
+    directory: Path, lookup: AutoLookup, partitions: Partitions
+) -> cache.Measurements | None:
+    """The saved measurements for ``lookup`` (fresh or not), or None; why
+    none were usable goes to the debug log."""
+    partition = lookup.partition.name
+    if lookup.account is not None:
+        try:
+            path = cache.cache_file(directory, partition, lookup.account)
+            return cache.load(path, partitions)
+        except cache.CacheProblem as problem:
+            logger.debug("sts_region = auto: %s", problem)
+            return None
+    found, notes = cache.find_for_profile(
+        directory, partition, lookup.profile, partitions
+    )
+    for note in notes:
+        logger.debug("sts_region = auto: %s", note)
+    if found is None:
+        logger.debug(
+            "sts_region = auto: no saved measurements list profile %r",
+            lookup.profile,
+        )
+    return found
+
+
 def choose_nearest_region(
     session: Session, settings: StsSettings, create_client: CreateClient
 ) -> Choice:
@@ -87,22 +148,13 @@ def choose_nearest_region(
     ``create_client`` makes the measuring clients: the session's own, not
     the plugin's wrapper, which would ask for the settings being resolved.
     """
-    profile = session.profile or "default"
     label = f"{settings.source} (auto)"
     partitions = default_partitions()
-    configured = session.get_config_variable("region")
-    partition = (
-        partitions.region_partition(configured) if isinstance(configured, str) else None
-    ) or partitions.by_name("aws")
-    assert partition is not None
-    try:
-        scoped = session.get_scoped_config()
-    except Exception:
-        scoped = {}
-    account = role_account(scoped, partition.name)
+    lookup = auto_lookup(session, partitions)
+    profile, partition, account = lookup.profile, lookup.partition, lookup.account
     directory = cache.cache_directory()
 
-    saved = _saved(directory, partition.name, account, profile)
+    saved = saved_measurements(directory, lookup, partitions)
     if saved is not None and saved.is_fresh():
         best = saved.fastest()
         if best is not None:
@@ -113,11 +165,7 @@ def choose_nearest_region(
             )
         logger.debug("sts_region = auto: the saved measurements name no usable region")
 
-    measured = measure_first_use(
-        create_client,
-        partition,
-        configured if isinstance(configured, str) else None,
-    )
+    measured = measure_first_use(create_client, partition, lookup.configured)
     best = measured.fastest()
     if best is None:
         logger.debug(
@@ -145,27 +193,6 @@ def choose_nearest_region(
         except (OSError, cache.CacheProblem) as error:
             logger.debug("sts_region = auto: measurements not saved: %s", error)
     return Choice(best.region, f"{label}: fastest of a first-use measurement")
-
-
-def _saved(
-    directory: Any, partition: str, account: str | None, profile: str
-) -> cache.Measurements | None:
-    partitions = default_partitions()
-    if account is not None:
-        try:
-            path = cache.cache_file(directory, partition, account)
-            return cache.load(path, partitions)
-        except cache.CacheProblem as problem:
-            logger.debug("sts_region = auto: %s", problem)
-            return None
-    found, notes = cache.find_for_profile(directory, partition, profile, partitions)
-    for note in notes:
-        logger.debug("sts_region = auto: %s", note)
-    if found is None:
-        logger.debug(
-            "sts_region = auto: no saved measurements list profile %r", profile
-        )
-    return found
 
 
 def candidate_regions(partition: Partition, configured: str | None) -> list[str]:

@@ -28,11 +28,12 @@ from awscli_regional_sts.endpoints import (
     AWS_USE_FIPS,
     SDK_ENDPOINT,
     entry_endpoint,
+    first_entry,
     partition_mismatch,
     resolve_sts_endpoint,
 )
-from awscli_regional_sts.nearest import role_account
-from awscli_regional_sts.partitions import GLOBAL, Partitions, default_partitions
+from awscli_regional_sts.nearest import auto_lookup, saved_measurements
+from awscli_regional_sts.partitions import Partitions, default_partitions
 from awscli_regional_sts.registry import session_handler_ids
 from awscli_regional_sts.settings import (
     AUTO,
@@ -258,30 +259,8 @@ def auto_from_cache(
     """What ``auto`` would choose from its cache file, read only (never
     measured: this report sends nothing). Mirrors ``nearest``: the file of
     the role's account, else the freshest file listing the profile."""
-    profile = session.profile or "default"
-    configured = session.get_config_variable("region")
-    partition = (
-        partitions.region_partition(configured) if isinstance(configured, str) else None
-    ) or partitions.by_name("aws")
-    assert partition is not None
-    try:
-        scoped: Any = session.get_scoped_config()
-    except Exception:
-        scoped = {}
-    account = role_account(scoped, partition.name)
     directory = cache.cache_directory()
-    found: cache.Measurements | None = None
-    if account is not None:
-        try:
-            found = cache.load(
-                cache.cache_file(directory, partition.name, account), partitions
-            )
-        except cache.CacheProblem:
-            found = None
-    else:
-        found, _notes = cache.find_for_profile(
-            directory, partition.name, profile, partitions
-        )
+    found = saved_measurements(directory, auto_lookup(session, partitions), partitions)
     if found is None:
         return AutoState(None, NOT_MEASURED)
     path = str(cache.cache_file(directory, found.partition, found.account))
@@ -319,14 +298,7 @@ def _hops(
     resolves them (a configured endpoint never fails over)."""
     if configured_endpoint or not settings.fallback:
         return ()
-    if region is not None:
-        first = region
-    elif routed.get(AWS_STS_USE_GLOBAL_ENDPOINT) or str(
-        routed.get(AWS_REGION)
-    ).endswith("-global"):
-        first = GLOBAL
-    else:
-        first = str(routed.get(AWS_REGION))
+    first = first_entry(routed, region)
     hops = []
     for entry in settings.fallback:
         if entry == first:
