@@ -27,6 +27,7 @@ from typing import Any
 from awscli_regional_sts.files import FileMissing, FileProblem, read_json, write_json
 from awscli_regional_sts.partitions import Partitions, default_partitions
 from awscli_regional_sts.status import MeasurementMethod, RegionStatus
+from awscli_regional_sts.values import quote
 
 #: Bump when the file's shape changes; other versions count as no cache.
 FORMAT_VERSION = 1
@@ -150,7 +151,7 @@ def parse(data: Any, partitions: Partitions) -> Measurements:
         region = values["Region"]
         # Never a host name from unchecked text: only regions botocore lists.
         if not isinstance(region, str) or region not in known.sts_regions:
-            raise ValueError(f"{_short(region)} is not an STS region of {partition}")
+            raise ValueError(f"{quote(region)} is not an STS region of {partition}")
         latency = values.get("LatencyMs")
         verified = values.get("Verified", False)
         if not isinstance(verified, bool):
@@ -230,13 +231,7 @@ def _member(enum: Any, value: Any, name: str) -> Any:
     try:
         return enum(value)
     except ValueError:
-        raise ValueError(f"{name} {_short(value)} is unknown") from None
-
-
-def _short(value: Any) -> str:
-    """A bad value, quoted short enough for one debug line."""
-    text = repr(value) if isinstance(value, str) else type(value).__name__
-    return text if len(text) <= 40 else text[:37] + "..."
+        raise ValueError(f"{name} {quote(value)} is unknown") from None
 
 
 def save(directory: Path, measurements: Measurements) -> Path:

@@ -43,6 +43,7 @@ from awscli_regional_sts.installer import (
 )
 from awscli_regional_sts.partitions import GLOBAL, default_partitions
 from awscli_regional_sts.profilekeys import AUTO, NAMES, ProfileKey
+from awscli_regional_sts.values import quote
 
 #: The profile keys the plugin reads; "did you mean" picks among them.
 KNOWN_KEYS = NAMES
@@ -54,8 +55,6 @@ _ENV_KEYS = {
     "AWS_STS_FALLBACK": ProfileKey.STS_FALLBACK.value,
 }
 _SEPARATORS = re.compile(r"[\s,]+")
-#: Bad values are quoted only this far, control characters escaped.
-_QUOTE_LIMIT = 40
 
 
 class Status(enum.Enum):
@@ -95,13 +94,6 @@ def ok(check: str, message: str) -> Finding:
 
 def problem(check: str, message: str, fix: str) -> Finding:
     return Finding(Status.PROBLEM, check, message, fix)
-
-
-def quote(value: str) -> str:
-    """A short, printable rendering of a value from a file."""
-    shown = value[:_QUOTE_LIMIT].encode("unicode_escape").decode("ascii")
-    suffix = f"... ({len(value)} characters)" if len(value) > _QUOTE_LIMIT else ""
-    return f"'{shown}'{suffix}"
 
 
 def doctor_arguments(parser: argparse.ArgumentParser) -> Callable[[Any], int]:

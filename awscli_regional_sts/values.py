@@ -30,11 +30,18 @@ def quote(value: object, limit: int = QUOTE_LIMIT) -> str:
     """``value`` quoted for one error line: at most ``limit`` characters of
     it, printable ASCII as is and anything else escaped (``\\x1b``,
     ``\\xb2``), followed by its length when it was cut."""
-    text = value if isinstance(value, str) else repr(value)
+    text = value if isinstance(value, str) else _text_of(value)
     shown = "".join(_escape(c) for c in text[:limit])
     if len(text) <= limit:
         return f"'{shown}'"
     return f"'{shown}...' ({len(text)} characters)"
+
+
+def _text_of(value: object) -> str:
+    try:
+        return repr(value)
+    except ValueError:  # an int of more digits than Python will print
+        return f"<{type(value).__name__} too long to show>"
 
 
 def _escape(char: str) -> str:

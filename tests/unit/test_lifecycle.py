@@ -179,7 +179,7 @@ def test_auto_and_global_are_not_regions_but_fine(tmp_path: Path) -> None:
 
 
 def test_long_values_are_cut(tmp_path: Path) -> None:
-    assert doctor.quote("a" * 1000) == f"'{'a' * 40}'... (1000 characters)"
+    assert doctor.quote("a" * 1000) == "'" + "a" * 40 + "...' (1000 characters)"
 
 
 def answers(

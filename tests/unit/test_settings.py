@@ -488,3 +488,9 @@ def test_unknown_region_from_env_and_register(
         override = "ap-northeast-11"
     with pytest.raises(InvalidStsRegionError, match="did you mean ap-northeast-1"):
         read_sts_settings(session("tokyo"), override=override)
+
+
+def test_a_value_too_long_to_print_is_still_quoted() -> None:
+    # register(sts_region=...) can be given any object; repr() of an int of
+    # more digits than Python prints raises, and must not become a traceback.
+    assert quote(10**5000) == "'<int too long to show>'"
