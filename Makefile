@@ -26,11 +26,27 @@ E2E_ARGS := -n $(E2E_WORKERS) --dist loadgroup
 
 setup: $(VENV)/.installed $(LEGACY)/.installed cli-v2 py39 js
 
+# $(call venv_support,PYTHON): Debian's own Pythons (/usr/bin/python3) come
+# without ensurepip, so `-m venv` fails, until python3.X-venv is installed;
+# installed where apt-get can run (root), as for cli-v2 below.
+define venv_support
+if $(1) -c "import ensurepip" 2>/dev/null; then :; \
+elif command -v apt-get >/dev/null 2>&1 && [ "$$$$(id -u)" = 0 ]; then \
+	package=$$$$($(1) -c 'import sys; print("python%d.%d-venv" % sys.version_info[:2])'); \
+	echo "==> Installing Debian's $$$$package ($(1) -m venv needs it)"; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$$$package >/dev/null; \
+else \
+	echo "$(1) cannot make a virtualenv (no ensurepip): on Debian, apt-get install python3-venv as root"; \
+	exit 1; \
+fi
+endef
+
 # $(call venv,DIR,PYTHON,REQUIREMENTS): the rule that builds one virtualenv
 # with REQUIREMENTS and the plugin (editable). pip prints a line per
 # package, without progress bars, so a long install is seen moving.
 define venv
 $(1)/.installed: pyproject.toml $(3)
+	@$(call venv_support,$(2))
 	@echo "==> $(1): creating the virtualenv with $(2)"
 	$(2) -m venv $(1)
 	@echo "==> $(1): upgrading pip"

@@ -55,9 +55,25 @@ class _OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message}\n")
 
 
+#: The exit status after Ctrl-C: 128 + SIGINT, the shell's status for a
+#: command ended by SIGINT, and what AWS CLI v1 (CLIDriver.main) and v2
+#: (errorhandler.InterruptExceptionHandler) return on KeyboardInterrupt.
+INTERRUPTED_STATUS = 130
+
+
 def main(argv: Sequence[str] | None = None, *, label: str | None = None) -> int:
     """Console script ``aws-regional-sts``. ``label`` is how messages name
     the command (default ``aws-regional-sts SUBCOMMAND``)."""
+    try:
+        return _main(argv, label)
+    except KeyboardInterrupt:
+        # Ctrl-C, e.g. at a terminal where botocore runs the bridge as a
+        # credential_process: stop quietly, as the AWS CLI does. Nothing
+        # goes to stdout, the channel of the credentials.
+        return INTERRUPTED_STATUS
+
+
+def _main(argv: Sequence[str] | None, label: str | None) -> int:
     parser = _OneLineParser(
         prog=PROG,
         description="Regional AWS STS for the AWS CLI, boto3 and other tools.",

@@ -35,6 +35,8 @@ from pathlib import Path
 
 import botocore
 
+from scripts.safe_tar import extract_members
+
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache" / "upstream-botocore"
 PLUGIN_DIR = Path(__file__).resolve().parent / "upstream_pytest"
@@ -91,7 +93,9 @@ def fetch_tests(version: str) -> Path:
             or m.name == prefix + "pyproject.toml"
         ]
         with tempfile.TemporaryDirectory(dir=CACHE) as scratch:
-            tar.extractall(scratch, members=members, filter="data")
+            # Not extractall(filter="data"): Debian 12's Python 3.11.2 has
+            # no filter, and an unfiltered extractall trusts the archive.
+            extract_members(tar, members, Path(scratch))
             missing = [
                 n for n in TEST_FILES if not (Path(scratch, prefix, n)).is_file()
             ]

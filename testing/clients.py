@@ -239,6 +239,29 @@ class AwsEnv:
         self.extra_plugins["client_recorder"] = "awscli_client_recorder"
         return record
 
+    def pause_at(self, event: str) -> None:
+        """Make every `aws` run here load ``testing/pause_plugin.py`` as one
+        more plugin, which holds the CLI at ``event`` (once) until Ctrl-C,
+        after writing ``pause_plugin.PAUSED_LINE`` to stderr."""
+        folder = self.root / "pause"
+        folder.mkdir(exist_ok=True)
+        source = REPO_ROOT / "testing" / "pause_plugin.py"
+        (folder / "awscli_pause_plugin.py").write_text(source.read_text())
+        self.extra_env.update(PYTHONPATH=str(folder), PAUSE_AT=event)
+        self.extra_plugins["pause_plugin"] = "awscli_pause_plugin"
+
+    def start(
+        self,
+        kind: str,
+        *args: str,
+        plugin: bool = True,
+        env: dict[str, str] | None = None,
+    ) -> subprocess.Popen[str]:
+        """Start `aws ARGS` of one client kind without waiting for it, as a
+        terminal's foreground job: see ``start_foreground``."""
+        self.write_files(kind, plugin)
+        return start_foreground(aws_command(kind) + list(args), self.env(env))
+
     def recorded_clients(self) -> list[dict[str, Any]]:
         """The clients recorded since ``record_clients``, then forgotten."""
         record = self.root / "clients.jsonl"
@@ -264,6 +287,42 @@ class AwsEnv:
         argv = python_command(kind) + ["-c", code, *args]
         self.write_files(CLI_V1 if plugin else kind, plugin=plugin)
         return _run(argv, self.env(env), timeout, None)
+
+
+#: Runs argv[1:] with SIGINT at its default action (see start_foreground).
+_DEFAULT_SIGINT = (
+    "import os, signal, sys\n"
+    "signal.signal(signal.SIGINT, signal.SIG_DFL)\n"
+    "os.execv(sys.argv[1], sys.argv[1:])\n"
+)
+
+
+def start_foreground(argv: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
+    """Start ``argv`` (absolute path first) with pipes for stdout and
+    stderr, SIGINT at its default action, as a terminal's foreground job
+    has it.
+
+    A job a non-interactive shell starts with ``&`` (``make test > log &``,
+    nohup) has SIGINT ignored, every process under it inherits that through
+    fork and exec, and Python then installs no KeyboardInterrupt handler: a
+    SIGINT sent to such a client is dropped, as the shell intends for
+    background jobs. A test that sends Ctrl-C must not depend on how its
+    own run was started, so a small exec wrapper (no preexec_fn: the test
+    process has threads) puts the default action back before the client
+    starts. The client leads a process group of its own."""
+    return subprocess.Popen(
+        [sys.executable, "-c", _DEFAULT_SIGINT, *argv],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # Not the repo: the plugin must come from the installed package.
+        cwd=env["HOME"],
+        # Its own process group, as a terminal gives each job: Ctrl-C is
+        # sent to the group (the client and what it runs), not to pytest.
+        start_new_session=True,
+    )
 
 
 def _run(
@@ -311,6 +370,7 @@ __all__ = [
     "installed",
     "plugin_section",
     "python_command",
+    "start_foreground",
 ]
 
 

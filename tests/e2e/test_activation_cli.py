@@ -5,16 +5,13 @@ regions use `--timeout 2`."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
-import subprocess
 import time
 from typing import Any
 
 import pytest
 
-from testing.clients import CLI_V1, CLI_V1_LEGACY, CLI_V2, AwsEnv, Result, aws_command
+from testing.clients import CLI_V1, CLI_V1_LEGACY, CLI_V2, AwsEnv, Result
 from testing.simulator import ACCOUNT_ID, Simulator
 
 CHECK = ("sts", "activation-check")
@@ -429,35 +426,3 @@ def test_caller_errors_are_one_line_without_traceback(
     assert "InvalidClientTokenId" in rejected.stderr
     assert "Traceback" not in rejected.stderr
     assert len(rejected.stderr.strip().splitlines()) == 1
-
-
-def test_ctrl_c_stops_at_once(aws_env: AwsEnv) -> None:
-    use_user_keys(aws_env)
-    aws_env.simulator.set_region("eu-west-3", state="hang")
-    argv = aws_command(CLI_V1) + [*CHECK, "--regions", "eu-west-3", "--timeout", "30"]
-    aws_env.write_files(CLI_V1, plugin=True)
-    env = aws_env.env()
-    process = subprocess.Popen(
-        argv,
-        env=env,
-        cwd=env["HOME"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        # Wait until the probe is stuck in the hung region.
-        deadline = time.monotonic() + 20
-        while "sts.eu-west-3.amazonaws.com" not in aws_env.simulator.connects:
-            assert time.monotonic() < deadline, "the probe never started"
-            time.sleep(0.1)
-        time.sleep(0.3)
-        sent = time.monotonic()
-        os.kill(process.pid, signal.SIGINT)
-        _stdout, stderr = process.communicate(timeout=10)
-        assert time.monotonic() - sent < 5
-    finally:
-        if process.poll() is None:
-            process.kill()
-    assert process.returncode == 130
-    assert "Traceback" not in stderr

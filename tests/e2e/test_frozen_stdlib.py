@@ -24,11 +24,12 @@ from __future__ import annotations
 import ast
 import importlib.util
 import subprocess
-import sys
 
 from testing.clients import CLI_V2, DEBIAN_AWS, REPO_ROOT, AwsEnv, aws_command
 
 PACKAGE = REPO_ROOT / "awscli_regional_sts"
+#: The Python that Debian's CLI v2 runs on (its script's shebang).
+CLI_V2_PYTHON = "/usr/bin/python3"
 
 #: Runs the `aws` script as its shebang would, then lists sys.modules.
 #: argv: OUT AWS ARGS...
@@ -86,14 +87,27 @@ def _is_module(name: str) -> bool:
         return False
 
 
+def stdlib_module_names() -> set[str]:
+    """The standard library's top-level modules, as CLI v2's Python lists
+    them (sys.stdlib_module_names is 3.10+; the tests may run on 3.9)."""
+    listing = subprocess.run(
+        [CLI_V2_PYTHON, "-c", "import sys; print(*sys.stdlib_module_names)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(listing.stdout.split())
+
+
 def package_stdlib_imports() -> dict[str, list[str]]:
     """{standard-library module: [files importing it]} for the package."""
+    stdlib = stdlib_module_names()
     found: dict[str, list[str]] = {}
     for path in sorted(PACKAGE.rglob("*.py")):
         visitor = _Imports()
         visitor.visit(ast.parse(path.read_text(), str(path)))
         for name in visitor.names:
-            if name.split(".")[0] in sys.stdlib_module_names and _is_module(name):
+            if name.split(".")[0] in stdlib and _is_module(name):
                 found.setdefault(name, []).append(str(path.relative_to(REPO_ROOT)))
     return found
 
@@ -102,7 +116,7 @@ def cli_v2_loaded(env: AwsEnv, *commands: tuple[str, ...]) -> set[str]:
     """Modules CLI v2 (without the plugin) has loaded, over ``commands``,
     plus the interpreter's built-in modules (always in a bundle)."""
     (aws,) = aws_command(CLI_V2)
-    python = "/usr/bin/python3"
+    python = CLI_V2_PYTHON
     builtins = subprocess.run(
         [python, "-c", "import sys; print('\\n'.join(sys.builtin_module_names))"],
         capture_output=True,
