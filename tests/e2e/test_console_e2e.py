@@ -15,12 +15,12 @@ import subprocess
 import pytest
 
 from awscli_regional_sts import __version__
+from testing.clients import CLI_V2, AwsEnv
 from tests.e2e.test_bridge_e2e import (
     bridge_command,
     bridged,  # noqa: F401  (the fixture)
     cache_files,
 )
-from testing.clients import CLI_V2, AwsEnv
 
 
 def test_version_prints_the_version() -> None:
