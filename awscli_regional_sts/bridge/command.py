@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 
 from awscli_regional_sts.bridge import store
 from awscli_regional_sts.bridge.formats import render
@@ -114,8 +115,11 @@ def _credentials(profile: str, environ: Any, note: store.Note) -> IssuedCredenti
     # cached call must not load it.
     from awscli_regional_sts.bridge import resolver
 
+    # Taken before the request, so that the lifetime (expiry minus this)
+    # errs long, and the refresh margin drawn from it errs early.
+    fetched_at = time.time()
     credentials = resolver.fetch(profile)
-    store.save(key, credentials, note=note)
+    store.save(key, credentials, note=note, now=fetched_at)
     return credentials
 
 
