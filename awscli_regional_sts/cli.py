@@ -13,6 +13,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from awscli_regional_sts import __version__
+
 # Not `from typing import ...`: the bridge runs before every command of
 # other tools, and this module's start-up is kept to argparse.
 TYPE_CHECKING = False
@@ -62,6 +64,9 @@ def main(argv: Sequence[str] | None = None, *, label: str | None = None) -> int:
         prog=PROG,
         description="Regional AWS STS for the AWS CLI, boto3 and other tools.",
     )
+    # Handled while parsing, before the required COMMAND is checked:
+    # prints "aws-regional-sts 0.1.0" on stdout, exit status 0.
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
     chosen = _subcommand_name(argv)

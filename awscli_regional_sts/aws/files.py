@@ -8,6 +8,8 @@ a FIFO, a device or a symlink to one), without blocking, reads at most
 callers treat as "no file". Writers go through ``write_json``: owner-only
 (0600 in a 0700 directory), a temporary file in the same directory, then an
 atomic ``os.replace``, so two processes at once leave one complete file.
+A writer that merges into a file (read, change, replace) holds
+``exclusive_lock`` around it, so that two at once lose nothing.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ import errno
 import json
 import os
 import stat
+import time
 from pathlib import Path
 
 # Not `from typing import ...` at run time: a cached call would pay for it.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from typing import Any
 
 #: Far above any file the plugin writes (a few KiB), far below trouble.
@@ -98,3 +102,52 @@ def write_json(path: Path, data: Any) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+@contextlib.contextmanager
+def exclusive_lock(path: Path, wait_seconds: float) -> Iterator[bool]:
+    """Hold an exclusive ``flock`` on the lock file ``path`` for the block:
+    True when held, False when it could not be had within ``wait_seconds``
+    or not at all (no ``fcntl`` on this platform, a file system without
+    locks, ``path`` not a regular file); the caller then goes on without.
+
+    Waits are bounded: a lock held by a stopped process must not hang a
+    command. A lock dies with its holder (the kernel drops it when the file
+    is closed), so there is no stale lock file to clean up; the file stays,
+    owner-only (0600, never followed if it is a symbolic link).
+    """
+    try:
+        # Deferred: only writers lock, and a cached credential_process call
+        # never writes. Absent on Windows.
+        import fcntl
+    except ImportError:
+        yield False
+        return
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        descriptor = os.open(path, flags | getattr(os, "O_NONBLOCK", 0), 0o600)
+    except OSError:
+        yield False
+        return
+    try:
+        held = stat.S_ISREG(os.fstat(descriptor).st_mode) and _flock(
+            fcntl, descriptor, time.monotonic() + wait_seconds
+        )
+        yield held
+    finally:
+        os.close(descriptor)  # releases the lock
+
+
+def _flock(fcntl: Any, descriptor: int, deadline: float) -> bool:
+    """Try the lock without blocking until ``deadline`` (monotonic)."""
+    while True:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.005)
+        except OSError:  # no locks on this file system
+            return False

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import urlsplit, urlunsplit
 
+from botocore import endpoint as botocore_endpoint
 from botocore.exceptions import EndpointConnectionError
 
 from awscli_regional_sts.aws.errors import NO_ANSWER_ERRORS, CallError
@@ -91,6 +92,33 @@ class SkippedEndpoint(EndpointConnectionError):
         super().__init__(endpoint=endpoint, reason=failure.reason, endpoint_url=url)
         self.endpoint = endpoint
         self.failure = failure
+
+
+def _not_a_skip(record: logging.LogRecord) -> bool:
+    """Logging filter: False for botocore's records about a SkippedEndpoint.
+
+    botocore logs an attempt's exception with its traceback in two places
+    (``Endpoint._do_get_response``: "Exception received when sending HTTP
+    request."; the legacy retry handler, boto3's and CLI v1 1.41's default:
+    "retry needed, retryable exception caught"), so ``--debug`` printed a
+    traceback for every skip. A skip is not an error: its one line comes
+    from ``fail_over_sts_request`` ("... skipped without a request: ...").
+    """
+    exc_info = record.exc_info
+    return not (exc_info and isinstance(exc_info[1], SkippedEndpoint))
+
+
+# On the modules' own logger objects, not by name: AWS CLI v1 from 1.46
+# runs its bundled copy (awscli.botocore) under the name botocore, and the
+# logger's name is whatever the module was imported as. A filter added
+# twice is kept once.
+botocore_endpoint.logger.addFilter(_not_a_skip)
+try:
+    from botocore import retryhandler as botocore_retryhandler
+except ImportError:  # CLI v2's botocore has no legacy retry mode
+    pass
+else:
+    botocore_retryhandler.logger.addFilter(_not_a_skip)
 
 
 def failover_reason(response: Any, caught_exception: Any) -> CallError | None:

@@ -10,9 +10,22 @@ of the settings that printed a notice (``sts_fallback in profile 'tokyo'``)
 and times: nothing secret.
 
 Every read checks each field; anything unexpected is "nothing remembered",
-and the next write replaces the file. Two processes writing at once may
-lose one's update: the cost is one more try of a failing endpoint, or one
-more notice, never a wrong answer.
+and the next write replaces the file.
+
+Every write is a merge that loses nothing: under an exclusive lock on
+``state.json.lock`` (``files.exclusive_lock``: ``flock``, Linux and macOS),
+the file is read, everything this process has learned is merged in (the
+later time of two wins), what expired is dropped, and the file is replaced
+atomically. The lock is waited for at most LOCK_WAIT_SECONDS; without it
+(a holder that is stopped, no ``fcntl`` as on Windows, a file system
+without locks) the writer checks its own entries in the file it just
+wrote and merges again while another replace took them away, at most
+UNLOCKED_ATTEMPTS times. Lock holders check too, so a writer without the
+lock cannot make them lose theirs either. Without a lock this narrows the
+window and does not close it (a replace based on an older read can still
+come after the check); what is lost is this process's entries in the file,
+which its next write puts back: one more try of a failing endpoint, or
+one more notice, never a wrong answer.
 """
 
 from __future__ import annotations
@@ -25,7 +38,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from awscli_regional_sts.aws.files import FileProblem, read_json, write_json
+from awscli_regional_sts.aws.files import (
+    FileProblem,
+    exclusive_lock,
+    read_json,
+    write_json,
+)
 from awscli_regional_sts.plugin.cache import cache_directory
 
 #: How long an endpoint that refused, hung or answered
@@ -38,6 +56,13 @@ FAILURE_MEMORY_SECONDS = 300.0
 NOTICE_PERIOD_SECONDS = 3600.0
 
 FILE_NAME = "state.json"
+LOCK_SUFFIX = ".lock"
+#: The longest wait for another process's lock: it is held for one read and
+#: one small write, so this is only reached when its holder is stopped or
+#: the disk stalls; the write then goes on without the lock.
+LOCK_WAIT_SECONDS = 1.0
+#: Merges tried while other writers keep replacing the file under us.
+UNLOCKED_ATTEMPTS = 5
 FORMAT_VERSION = 1
 #: A state file is a few hundred bytes; anything near this is not ours.
 MAX_BYTES = 64 * 1024
@@ -104,9 +129,7 @@ class Memory:
         failure = Failure(time.time(), reason)
         with self._lock:
             self._mine.failures[endpoint] = failure
-            return self._write(
-                lambda state: state.failures.__setitem__(endpoint, failure)
-            )
+            return self._write()
 
     def notice_due(self, label: str, now: float | None = None) -> bool:
         """Whether the notice of ``label`` was not printed in the period."""
@@ -117,10 +140,9 @@ class Memory:
 
     def remember_notice(self, label: str) -> str | None:
         at = time.time()
-        key = _key(label)
         with self._lock:
-            self._mine.notices[key] = at
-            return self._write(lambda state: state.notices.__setitem__(key, at))
+            self._mine.notices[_key(label)] = at
+            return self._write()
 
     def _merged(self) -> _State:
         """The file's state with this process's on top (the later of two)."""
@@ -139,26 +161,56 @@ class Memory:
         except (FileProblem, ValueError):
             return _State({}, {})
 
-    def _write(self, change: Any) -> str | None:
-        """Read, apply ``change``, drop what expired, write atomically."""
-        state = self._read()
-        change(state)
-        now = time.time()
-        state.failures = {
+    def _write(self) -> str | None:
+        """Merge what this process learned into the file (under the lock
+        when it can be had), drop what expired, replace the file atomically;
+        return why the file could not be written (for --debug), or None."""
+        path = self.path
+        try:
+            with exclusive_lock(
+                path.with_name(path.name + LOCK_SUFFIX), LOCK_WAIT_SECONDS
+            ):
+                # Locked or not, the same merge; the check after it is what
+                # makes a writer without the lock lose nothing either.
+                for attempt in range(UNLOCKED_ATTEMPTS):
+                    if attempt:
+                        time.sleep(0.01 * attempt)
+                    write_json(path, to_json(_unexpired(self._merged())))
+                    if _holds(self._read(), _unexpired(self._mine)):
+                        return None
+        except OSError as error:
+            return f"{path} not written: {error}"
+        return (
+            f"{path}: other processes kept replacing it; this process's "
+            "entries may be missing from it"
+        )
+
+
+def _unexpired(state: _State, now: float | None = None) -> _State:
+    """``state`` without the entries whose period is over."""
+    now = time.time() if now is None else now
+    return _State(
+        {
             name: failure
             for name, failure in state.failures.items()
             if now - failure.at < FAILURE_MEMORY_SECONDS
-        }
-        state.notices = {
+        },
+        {
             label: at
             for label, at in state.notices.items()
             if now - at < NOTICE_PERIOD_SECONDS
-        }
-        try:
-            write_json(self.path, to_json(state))
-        except OSError as error:
-            return f"{self.path} not written: {error}"
-        return None
+        },
+    )
+
+
+def _holds(found: _State, mine: _State) -> bool:
+    """Whether ``found`` keeps each of ``mine``'s entries (or a later one)."""
+    return all(
+        name in found.failures and found.failures[name].at >= failure.at
+        for name, failure in mine.failures.items()
+    ) and all(
+        found.notices.get(label, -1.0) >= at for label, at in mine.notices.items()
+    )
 
 
 def parse(data: Any) -> _State:

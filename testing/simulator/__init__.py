@@ -72,6 +72,7 @@ ListAccounts is simulated, for one organization (``reset`` removes it).
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from types import TracebackType
 
 from .endpoints import OPT_IN_REGIONS, host_catalog
@@ -179,6 +180,15 @@ class Simulator:
         region; disabling a region that is enabled by default).
         """
         self._world.set_region(region, state, latency, account_id)
+
+    def answer_together(
+        self, regions: Iterable[str], *, requests: int, timeout: float = 30.0
+    ) -> None:
+        """Hold the next STS requests to ``regions`` until ``requests`` of
+        them have arrived (or ``timeout`` seconds passed), then answer them
+        all at the same moment, once: so that several client processes
+        handle their answers at once (a race a test wants to provoke)."""
+        self._world.answer_together(frozenset(regions), requests, timeout)
 
     def set_global(self, *, state: str = "active", latency: float = 0.0) -> None:
         """Network state (active, refused, hang) and latency of

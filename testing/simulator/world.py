@@ -176,6 +176,9 @@ class WorldState:
     organization: Organization | None = None
     #: ARNs of roles whose trust policy currently trusts nobody.
     unassumable_roles: set[str] = field(default_factory=set)
+    #: Requests to these regions' STS hosts wait for each other, then are
+    #: answered at once (``answer_together``): (regions, barrier, timeout).
+    together: tuple[frozenset[str], threading.Barrier, float] | None = None
 
 
 class World:
@@ -326,6 +329,38 @@ class World:
             if info.is_global:
                 return self.state.global_latency
             return self.state.latencies.get(info.region, 0.0)
+
+    def answer_together(
+        self, regions: frozenset[str], requests: int, timeout: float
+    ) -> None:
+        """Hold the next STS requests to ``regions`` until ``requests`` of
+        them are waiting (or ``timeout`` seconds passed), then answer them
+        all at once; once only."""
+
+        def release() -> None:
+            with self.lock:
+                self.state.together = None
+
+        barrier = threading.Barrier(requests, action=release)
+        with self.lock:
+            self.state.together = (regions, barrier, timeout)
+
+    def wait_together(self, host: str) -> None:
+        """Called before a request is answered: wait for the others of an
+        ``answer_together`` group, if the host's region is in one."""
+        info = host_catalog().get(host)
+        with self.lock:
+            together = self.state.together
+        if together is None or info is None or info.service != "sts":
+            return
+        regions, barrier, timeout = together
+        if info.region not in regions:
+            return
+        try:
+            barrier.wait(timeout)
+        except threading.BrokenBarrierError:  # timed out: answer anyway
+            with self.lock:
+                self.state.together = None
 
     def region_opt_status(self, account_id: str, region: str) -> str:
         """Account Management's RegionOptStatus for a region of the account."""

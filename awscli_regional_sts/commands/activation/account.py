@@ -148,6 +148,7 @@ def assess_account(
                 verdict.verified,
                 observation.latency_ms,
                 verdict.detail,
+                tuple(observation.latencies_ms),
             )
         )
 
@@ -155,7 +156,9 @@ def assess_account(
     facts = AccountFacts(
         identity["Account"], identity["Arn"], token_version, token_reason
     )
-    fastest, recommendation = recommend(results, options.profile)
+    fastest, recommendation = recommend(
+        results, options.profile, (options.sts_region, options.profile_region)
+    )
     report = Report(
         facts,
         options.partition,

@@ -20,6 +20,9 @@ class RegionResult:
     verified: bool
     latency_ms: float | None
     detail: str
+    #: Every latency sample (ms) behind ``latency_ms`` (their median), for
+    #: telling a real difference from noise; not in the output.
+    samples_ms: tuple[float, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -47,6 +50,12 @@ class Recommendation:
     latency_ms: float
     global_latency_ms: float | None
     command: str
+    #: The other regions whose latency cannot be told apart from the
+    #: fastest one's (``within_noise``), fastest first; the chosen region
+    #: is among those or is the fastest.
+    tied_with: tuple[str, ...] = ()
+    #: Why this region, in one sentence (always says when it is a tie).
+    reason: str = ""
 
     @property
     def times_faster(self) -> float | None:
@@ -60,6 +69,9 @@ class Recommendation:
             "LatencyMs": self.latency_ms,
             "GlobalLatencyMs": self.global_latency_ms,
             "TimesFasterThanGlobal": self.times_faster,
+            "Tie": bool(self.tied_with),
+            "TiedWith": list(self.tied_with),
+            "Reason": self.reason,
             "Command": self.command,
         }
 
@@ -126,21 +138,66 @@ class Report:
         return out
 
 
+#: Below this many milliseconds apart, two single samples say nothing about
+#: which region is faster: the jitter of one round trip on a quiet network
+#: is of that order.
+NOISE_FLOOR_MS = 2.0
+#: ... nor below this fraction of the faster one (jitter grows with the
+#: distance and with a loaded machine).
+NOISE_FRACTION = 0.2
+
+
+def within_noise(faster: RegionResult, slower: RegionResult) -> bool:
+    """Whether the measurement cannot tell ``slower`` from ``faster`` (by
+    median latency, ``faster`` first).
+
+    With two samples or more in each region: when their sample ranges
+    overlap (the faster region's slowest sample is at least the slower
+    region's fastest), some single round trip of the slower region beat
+    one of the faster's, so the medians' order may be luck. When either
+    region has one sample there is no range: the difference must then be
+    more than max(NOISE_FLOOR_MS, NOISE_FRACTION of the faster median).
+    """
+    if faster.latency_ms is None or slower.latency_ms is None:
+        return False
+    if len(faster.samples_ms) >= 2 and len(slower.samples_ms) >= 2:
+        return max(faster.samples_ms) >= min(slower.samples_ms)
+    floor = max(NOISE_FLOOR_MS, NOISE_FRACTION * faster.latency_ms)
+    return slower.latency_ms - faster.latency_ms <= floor
+
+
 def recommend(
-    results: Sequence[RegionResult], profile: str
+    results: Sequence[RegionResult],
+    profile: str,
+    preferred: Sequence[str | None] = (),
 ) -> tuple[str | None, Recommendation | None]:
-    """The fastest active region (the global row aside) and how to use it."""
-    candidates = [
-        r
-        for r in results
-        if r.status == RegionStatus.ACTIVE
-        and r.region != GLOBAL
-        and r.latency_ms is not None
-    ]
+    """The fastest active region (the global row aside) and the region to
+    recommend, with how to use it.
+
+    The recommendation is the fastest region, unless other regions cannot
+    be told apart from it (``within_noise``): then the first of
+    ``preferred`` (the profile's ``sts_region``, then its ``region``) that
+    is among those tied wins, and the reason says it is a tie.
+    """
+    candidates = sorted(
+        (
+            r
+            for r in results
+            if r.status == RegionStatus.ACTIVE
+            and r.region != GLOBAL
+            and r.latency_ms is not None
+        ),
+        key=lambda r: (r.latency_ms, r.region),
+    )
     if not candidates:
         return None, None
-    best = min(candidates, key=lambda r: (r.latency_ms, r.region))
-    assert best.latency_ms is not None
+    fastest = candidates[0]
+    tied = [fastest] + [r for r in candidates[1:] if within_noise(fastest, r)]
+    chosen = next(
+        (r for name in preferred if name for r in tied if r.region == name),
+        fastest,
+    )
+    assert chosen.latency_ms is not None
     global_ms = next(
         (
             r.latency_ms
@@ -149,8 +206,41 @@ def recommend(
         ),
         None,
     )
-    command = f"aws configure set sts_region {best.region} --profile {profile}"
-    return best.region, Recommendation(best.region, best.latency_ms, global_ms, command)
+    others = tuple(r.region for r in tied if r is not chosen)
+    command = f"aws configure set sts_region {chosen.region} --profile {profile}"
+    return fastest.region, Recommendation(
+        chosen.region,
+        chosen.latency_ms,
+        global_ms,
+        command,
+        tied_with=others,
+        reason=_reason(chosen, fastest, tied, preferred),
+    )
+
+
+def _reason(
+    chosen: RegionResult,
+    fastest: RegionResult,
+    tied: Sequence[RegionResult],
+    preferred: Sequence[str | None],
+) -> str:
+    if len(tied) == 1:
+        return "the fastest active region"
+    timings = ", ".join(f"{r.region} {r.latency_ms:g} ms ({_samples(r)})" for r in tied)
+    why = (
+        "the profile's own region among them"
+        if chosen.region in preferred
+        else "the fastest of them"
+    )
+    return (
+        f"a tie: {timings} cannot be told apart by this measurement; "
+        f"{chosen.region} is {why}"
+    )
+
+
+def _samples(result: RegionResult) -> str:
+    count = len(result.samples_ms) or 1
+    return f"{count} sample{'s' if count != 1 else ''}"
 
 
 def sts_region_warning(

@@ -196,12 +196,57 @@ def test_cache_round_trip_and_owner_only(files: dict[str, str]) -> None:
 
 
 def test_cache_refreshes_within_the_margin(files: dict[str, str]) -> None:
-    store.save("k" * 64, TEMPORARY)
-    assert store.REFRESH_MARGIN_SECONDS == 15 * 60
+    store.save("k" * 64, TEMPORARY, now=TEMPORARY.expires_at - 3600)
     assert TEMPORARY.expires_at is not None
-    just_in = TEMPORARY.expires_at - store.REFRESH_MARGIN_SECONDS - 1
+    # An hour's credentials: botocore's advisory 15 minutes, as before.
+    just_in = TEMPORARY.expires_at - 15 * 60 - 1
     assert store.load("k" * 64, now=just_in) == TEMPORARY
     assert store.load("k" * 64, now=just_in + 2) is None
+
+
+@pytest.mark.parametrize(
+    ("lifetime", "margin"),
+    [
+        (12 * 3600, 15 * 60),  # long roles: the advisory 15 minutes
+        (3600, 15 * 60),
+        (45 * 60, 15 * 60),  # a third of 45 minutes is 15
+        (40 * 60, 40 * 60 / 3),  # in between: a third
+        (30 * 60, 10 * 60),  # a third of 30 minutes is 10
+        (900, 10 * 60),  # duration_seconds = 900: the mandatory 10 minutes
+        (600, 10 * 60),  # never below it
+        (60, 10 * 60),
+    ],
+)
+def test_refresh_margin_fits_the_lifetime(lifetime: float, margin: float) -> None:
+    assert store.refresh_margin(lifetime) == margin
+    assert (
+        store.MANDATORY_REFRESH_SECONDS
+        <= store.refresh_margin(lifetime)
+        <= store.ADVISORY_REFRESH_SECONDS
+    )
+
+
+def test_a_900_second_role_is_served_for_its_first_5_minutes(
+    files: dict[str, str],
+) -> None:
+    fetched = time.time()
+    short = IssuedCredentials("ASIAEXAMPLE", "s3cret", "t0ken", fetched + 900)
+    store.save("k" * 64, short, now=fetched)
+    notes: list[str] = []
+    assert store.load("k" * 64, now=fetched + 1) == short
+    assert store.load("k" * 64, now=fetched + 299) == short
+    # 10 minutes left: botocore would have to replace it at once.
+    assert store.load("k" * 64, now=fetched + 300, note=notes.append) is None
+    assert "refresh margin 600 s" in notes[-1]
+
+
+def test_credentials_of_at_most_10_minutes_are_never_served(
+    files: dict[str, str],
+) -> None:
+    fetched = time.time()
+    brief = IssuedCredentials("ASIAEXAMPLE", "s3cret", "t0ken", fetched + 600)
+    store.save("k" * 64, brief, now=fetched)
+    assert store.load("k" * 64, now=fetched) is None
 
 
 @pytest.mark.parametrize(
@@ -222,6 +267,13 @@ def test_cache_file_of_the_wrong_shape_is_a_miss(files: dict[str, str]) -> None:
     for field, value in [
         ("ExpiresAt", "soon"),
         ("ExpiresAt", True),
+        ("ExpiresAt", 10**400),
+        ("ExpiresAt", float("nan")),
+        ("FetchedAt", None),
+        ("FetchedAt", "now"),
+        ("FetchedAt", good["ExpiresAt"] + 1),  # fetched after it expired
+        ("FetchedAt", time.time() + 3600),  # ahead of this clock
+        ("Version", 1),  # before FetchedAt: fetched again once
         ("Credentials", []),
     ]:
         path.write_text(json.dumps({**good, field: value}))

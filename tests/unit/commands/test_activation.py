@@ -42,6 +42,7 @@ from awscli_regional_sts.commands.activation.report import (
     recommend,
     sts_region_warning,
     token_version_warning,
+    within_noise,
 )
 from awscli_regional_sts.commands.activation.save import save_for_auto
 from awscli_regional_sts.plugin.endpoints import aim_client
@@ -308,6 +309,87 @@ def test_recommend_fastest_active_region_not_the_global_endpoint() -> None:
         "aws configure set sts_region ap-northeast-1 --profile tokyo"
     )
     assert recommend([row("eu-west-1", INACTIVE)], "p") == (None, None)
+
+
+def sampled(region: str, *samples: float) -> RegionResult:
+    ordered = sorted(samples)
+    middle = len(ordered) // 2
+    median = (
+        ordered[middle]
+        if len(ordered) % 2
+        else (ordered[middle - 1] + ordered[middle]) / 2
+    )
+    return RegionResult(region, None, ACTIVE, True, median, "d", tuple(samples))
+
+
+@pytest.mark.parametrize(
+    ("faster", "slower", "tie"),
+    [
+        # One sample each: within max(2 ms, 20 %) of the faster.
+        ((15.4,), (15.5,), True),  # the moto run
+        ((5.0,), (7.0,), True),  # 2 ms floor
+        ((5.0,), (7.1,), False),
+        ((100.0,), (120.0,), True),  # 20 %
+        ((100.0,), (120.5,), False),
+        # One sample on one side only: no range to compare, the floor again.
+        ((15.0, 16.0, 30.0), (17.0,), True),
+        ((15.0, 16.0, 17.0), (40.0,), False),
+        # Samples on both sides: overlapping ranges.
+        ((15.0, 15.4, 18.0), (16.0, 17.0, 19.0), True),
+        ((15.0, 15.4, 15.8), (16.0, 16.1, 16.2), False),  # 0.2 ms, but apart
+        ((10.0, 11.0), (11.0, 12.0), True),  # touching counts
+    ],
+)
+def test_within_noise(
+    faster: tuple[float, ...], slower: tuple[float, ...], tie: bool
+) -> None:
+    assert within_noise(sampled("a", *faster), sampled("b", *slower)) is tie
+
+
+def test_a_tie_prefers_the_profiles_sts_region_then_its_region() -> None:
+    results = [
+        sampled("eu-west-1", 15.4),
+        sampled("ap-northeast-1", 15.5),
+        sampled("us-west-2", 15.6),
+        sampled("us-east-1", 40.0),
+    ]
+    fastest, chosen = recommend(results, "p", ("ap-northeast-1", "us-west-2"))
+    assert fastest == "eu-west-1"  # still the measured fastest
+    assert chosen is not None
+    assert chosen.region == "ap-northeast-1"
+    assert chosen.latency_ms == 15.5
+    assert chosen.tied_with == ("eu-west-1", "us-west-2")
+    assert chosen.reason.startswith("a tie: eu-west-1 15.4 ms (1 sample), ")
+    assert chosen.reason.endswith(
+        "cannot be told apart by this measurement; ap-northeast-1 is the "
+        "profile's own region among them"
+    )
+    assert chosen.command == "aws configure set sts_region ap-northeast-1 --profile p"
+    document = chosen.to_dict()
+    assert (document["Tie"], document["TiedWith"]) == (
+        True,
+        ["eu-west-1", "us-west-2"],
+    )
+    # No sts_region: the profile's region, also tied, wins.
+    _, by_region = recommend(results, "p", (None, "us-west-2"))
+    assert by_region is not None and by_region.region == "us-west-2"
+    # The profile's regions not among the tied: the fastest, still a tie.
+    _, neither = recommend(results, "p", ("us-east-1", "sa-east-1"))
+    assert neither is not None and neither.region == "eu-west-1"
+    assert neither.tied_with == ("ap-northeast-1", "us-west-2")
+    assert neither.reason.endswith("eu-west-1 is the fastest of them")
+
+
+def test_a_clear_winner_is_no_tie() -> None:
+    results = [
+        sampled("eu-west-1", 15.0, 15.2, 15.4),
+        sampled("ap-northeast-1", 16.0, 16.1, 16.3),
+    ]
+    _, chosen = recommend(results, "p", ("ap-northeast-1", None))
+    assert chosen is not None
+    assert (chosen.region, chosen.tied_with) == ("eu-west-1", ())
+    assert chosen.reason == "the fastest active region"
+    assert chosen.to_dict()["Tie"] is False
 
 
 def test_warnings() -> None:

@@ -4,10 +4,12 @@ handler's hops, endpoints of entries, warning and error text, timeouts."""
 from __future__ import annotations
 
 import io
+import logging
 from typing import Any
 
 import awscli  # noqa: F401  (CLI v1 bundles botocore: import it first)
 import pytest
+from botocore import endpoint, retryhandler
 from botocore.config import Config
 from botocore.exceptions import (
     ConnectTimeoutError,
@@ -455,3 +457,24 @@ def test_the_notice_is_printed_once_per_profile_per_period(monkeypatch: Any) -> 
     )
     fail_over_sts_request(request, ok_response(), settings=settings())
     assert len(stderr.getvalue().splitlines()) == 2
+
+
+def test_botocore_logs_no_traceback_for_a_skip(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """botocore logs an attempt's exception with exc_info: for a skip that
+    would be a traceback in --debug; other exceptions keep theirs."""
+    skip = SkippedEndpoint(
+        "ap-northeast-1",
+        failover_state.Failure(0.0, "ConnectTimeoutError"),
+        "https://sts.ap-northeast-1.amazonaws.com/",
+    )
+    with caplog.at_level(logging.DEBUG, logger="botocore"):
+        for logger in (endpoint.logger, retryhandler.logger):
+            for error in (skip, ValueError("boom")):
+                try:
+                    raise error
+                except Exception:
+                    logger.debug("Exception received", exc_info=True)
+    kept = [record.exc_info[1] for record in caplog.records if record.exc_info]
+    assert len(kept) == 2 and all(isinstance(e, ValueError) for e in kept)

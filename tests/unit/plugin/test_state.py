@@ -5,9 +5,13 @@ state file is "nothing remembered" and gets replaced."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -150,3 +154,130 @@ def test_a_profile_name_with_control_characters_keeps_the_file_readable(
     other = Memory(path)
     assert not other.notice_due(label)
     assert other.recent_failure("eu-west-1") is not None
+
+
+# -- two writers at once lose nothing (#16) --------------------------------------
+
+WRITERS = 8
+
+
+def _race(path: Path, writes: int = 5) -> list[str | None]:
+    """WRITERS Memory objects (each a process, as far as the file and its
+    lock can tell: its own descriptor) writing at once from a barrier, each
+    its own endpoints and its own notice; what each write returned."""
+    barrier = threading.Barrier(WRITERS)
+    problems: list[str | None] = []
+
+    def writer(number: int) -> None:
+        memory = Memory(path)
+        barrier.wait()
+        for write in range(writes):
+            problems.append(memory.remember_failure(f"region-{number}-{write}", "Boom"))
+        problems.append(memory.remember_notice(f"profile {number}"))
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return problems
+
+
+def _expected(writes: int = 5) -> tuple[set[str], set[str]]:
+    return (
+        {f"region-{n}-{w}" for n in range(WRITERS) for w in range(writes)},
+        {f"profile {n}" for n in range(WRITERS)},
+    )
+
+
+def test_writers_at_once_under_the_lock_lose_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    assert set(_race(path)) == {None}
+    found = state.parse(json.loads(path.read_text()))
+    assert (set(found.failures), set(found.notices)) == _expected()
+    assert oct((tmp_path / "state.json.lock").stat().st_mode & 0o777) == "0o600"
+
+
+@contextlib.contextmanager
+def _no_lock(path: Path, wait_seconds: float) -> Iterator[bool]:
+    yield False  # as on a platform without fcntl
+
+
+def test_without_a_lock_a_writer_merges_again_when_its_entry_was_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No lock (as without fcntl): another process replaces the file right
+    after this one wrote it, with what it had read before; this writer sees
+    its entry gone and merges again, keeping both."""
+    monkeypatch.setattr(state, "exclusive_lock", _no_lock)
+    path = tmp_path / "state.json"
+    other = {
+        "Version": 1,
+        "Failures": {"eu-west-1": {"At": time.time(), "Reason": "Boom"}},
+        "Notices": {},
+    }
+    real_write = state.write_json
+    writes: list[Any] = []
+
+    def write_then_replaced(target: Path, data: Any) -> None:
+        real_write(target, data)
+        writes.append(data)
+        if len(writes) == 1:
+            real_write(target, other)
+
+    monkeypatch.setattr(state, "write_json", write_then_replaced)
+    assert Memory(path).remember_failure("ap-northeast-1", "Boom") is None
+    assert len(writes) == 2
+    found = state.parse(json.loads(path.read_text()))
+    assert set(found.failures) == {"ap-northeast-1", "eu-west-1"}
+
+
+def test_without_a_lock_a_writer_gives_up_after_its_attempts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(state, "exclusive_lock", _no_lock)
+    monkeypatch.setattr(state, "write_json", lambda target, data: None)
+    memory = Memory(tmp_path / "state.json")
+    problem = memory.remember_failure("ap-northeast-1", "Boom")
+    assert problem is not None and "other processes kept replacing it" in problem
+    assert memory.recent_failure("ap-northeast-1") is not None  # in the process
+
+
+def test_a_lock_that_is_never_released_delays_a_write_boundedly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A holder that is stopped (kill -STOP) keeps its lock: the writer waits
+    LOCK_WAIT_SECONDS, then writes without it."""
+    monkeypatch.setattr(state, "LOCK_WAIT_SECONDS", 0.2)
+    path = tmp_path / "state.json"
+    holder = os.open(tmp_path / "state.json.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    try:
+        started = time.monotonic()
+        assert Memory(path).remember_failure("eu-west-1", "Boom") is None
+        waited = time.monotonic() - started
+    finally:
+        os.close(holder)
+    assert 0.2 <= waited < 10  # at least the wait; the ceiling is a backstop
+    assert Memory(path).recent_failure("eu-west-1") is not None
+
+
+def test_a_lock_file_that_is_a_symlink_is_not_followed(tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere"
+    (tmp_path / "state.json.lock").symlink_to(target)
+    assert Memory(tmp_path / "state.json").remember_failure("eu-west-1", "B") is None
+    assert not target.exists()
+
+
+def test_entries_another_writer_dropped_are_merged_back(tmp_path: Path) -> None:
+    """What a writer without the lock does to the others: it replaced the
+    file with its own view; the next write of each process puts back what
+    that process learned."""
+    path = tmp_path / "state.json"
+    first, second = Memory(path), Memory(path)
+    first.remember_failure("ap-northeast-1", "Boom")
+    path.unlink()  # as if replaced by a writer that had not read it
+    second.remember_failure("eu-west-1", "Boom")
+    first.remember_notice(LABEL)
+    found = state.parse(json.loads(path.read_text()))
+    assert set(found.failures) == {"ap-northeast-1", "eu-west-1"}
