@@ -293,6 +293,33 @@ def test_organization_with_named_accounts(aws_env: AwsEnv, kind: str) -> None:
     assert len(writes(sim)) == 1
 
 
+def test_the_callers_own_account_named_uses_the_callers_keys(aws_env: AwsEnv) -> None:
+    sim = build_organization(aws_env)
+    result = aws_env.run(
+        CLI_V1, *COMMAND, "--token-version", "v2Token", "--accounts", ACCOUNT_ID, PROD
+    ).check()
+    assert list(accounts(result)) == [ACCOUNT_ID, PROD]
+    assert all(line["Changed"] for line in accounts(result).values())
+    # Only the member's role was assumed; the caller's account has none.
+    assumed = [r for r in sim.requests if r.action == "AssumeRole"]
+    assert len(assumed) == 1
+    assert sim.token_version(ACCOUNT_ID) == sim.token_version(PROD) == 2
+
+
+@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])
+def test_a_caller_who_may_not_list_accounts_gets_the_clis_error(
+    aws_env: AwsEnv, kind: str
+) -> None:
+    sim = build_organization(aws_env)
+    sim.deny("organizations:ListAccounts")
+    result = aws_env.run(kind, *COMMAND, "--token-version", "v2Token", "--organization")
+    assert result.returncode not in (0, ACCOUNTS_FAILED_RC)
+    assert "AccessDeniedException" in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    # Nothing but the listing was sent.
+    assert {r.action for r in sim.requests} == {"ListAccounts"}
+
+
 def test_iam_of_the_profiles_partition(aws_env: AwsEnv) -> None:
     """IAM is global per partition: a China profile's calls go to
     iam.cn-north-1.amazonaws.com.cn, signed for cn-north-1."""
