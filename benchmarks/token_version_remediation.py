@@ -75,10 +75,7 @@ def run_aws(env: AwsEnv, args: list[str]) -> tuple[float, float, int, bytes]:
 
 
 def bench(accounts: int, in_flight: int, delay: float) -> None:
-    with (
-        TemporaryDirectory(prefix="regional-sts-token-") as tmp,
-        Simulator() as sim,
-    ):
+    with TemporaryDirectory(prefix="regional-sts-token-") as tmp, Simulator() as sim:
         user = sim.add_user("admin")
         management = sim.create_organization()
         # The management account is one of them.
