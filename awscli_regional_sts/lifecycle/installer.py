@@ -35,8 +35,22 @@ PLUGIN_NAME = "regional_sts"
 PLUGIN_MODULE = plugindir.PACKAGE
 #: CLI v2's key naming the directory it appends to ``sys.path``.
 PLUGIN_PATH_KEY = "cli_legacy_plugin_path"
-#: The distribution to install where ``aws`` cannot import the plugin.
-DISTRIBUTION = "awscli-regional-sts"
+#: What to install where ``aws`` cannot import the plugin, when this copy
+#: does not come from a checkout: the package is not on PyPI yet, so the
+#: user names a checkout or the wheel that ``make dist`` builds.
+DISTRIBUTION = "PATH-TO-A-CHECKOUT-OR-WHEEL"
+#: Said after a command that names ``DISTRIBUTION``.
+_NOT_PUBLISHED = " (awscli-regional-sts is not on PyPI yet: see docs/install.md)"
+
+
+def install_source() -> str:
+    """What ``pip install`` should be given to install this very plugin:
+    the checkout it runs from (the case of an editable install), else the
+    placeholder ``DISTRIBUTION`` with a word on why."""
+    checkout = plugindir.running_package().parent
+    if (checkout / "pyproject.toml").is_file():
+        return shlex.quote(str(checkout))
+    return DISTRIBUTION + _NOT_PUBLISHED
 
 
 @dataclass(frozen=True)
@@ -94,7 +108,7 @@ def check_import(python: str, major_version: int, plugin_path: str | None) -> No
         raise CliError(
             f"{python} (the Python that aws runs on) cannot import "
             f"{PLUGIN_MODULE} ({reason}); install it there: "
-            f"{shlex.quote(python)} -m pip install {DISTRIBUTION}"
+            f"{shlex.quote(python)} -m pip install {install_source()}"
         )
 
 
@@ -256,9 +270,9 @@ def _refuse_taking_the_path_from_other_plugins(
     raise CliError(
         f"plugins.{PLUGIN_PATH_KEY} already names {current}, where CLI v2 "
         f"finds the other plugins ({', '.join(others)}); put this plugin there "
-        f"too: python3 -m pip install --target {shlex.quote(current)} "
-        f"--no-deps {DISTRIBUTION}; aws configure set plugins.{PLUGIN_NAME} "
-        f"{PLUGIN_MODULE}"
+        f"too: aws configure set plugins.{PLUGIN_NAME} {PLUGIN_MODULE}; "
+        f"python3 -m pip install --target {shlex.quote(current)} "
+        f"--no-deps {install_source()}"
     )
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from awscli_regional_sts.lifecycle import detection
+from awscli_regional_sts.lifecycle import detection, installer, plugindir
 
 
 def test_missing_aws() -> None:
@@ -54,3 +54,23 @@ def test_config_file_honours_the_variable(tmp_path: Path) -> None:
     env = {"AWS_CONFIG_FILE": str(tmp_path / "cfg"), "HOME": str(tmp_path)}
     assert detection.config_file(env) == tmp_path / "cfg"
     assert detection.credentials_file({}).name == "credentials"
+
+
+def test_install_source_is_the_checkout_or_a_named_placeholder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The package is not on PyPI: a fix names the checkout this copy runs
+    from, or says what to put in the placeholder."""
+    package = tmp_path / "site-packages" / "awscli_regional_sts"
+    package.mkdir(parents=True)
+    monkeypatch.setattr(plugindir, "running_package", lambda: package)
+    source = installer.install_source()
+    assert source.startswith("PATH-TO-A-CHECKOUT-OR-WHEEL ")
+    assert "not on PyPI" in source
+    checkout = tmp_path / "my checkout"
+    (checkout / "awscli_regional_sts").mkdir(parents=True)
+    (checkout / "pyproject.toml").write_text("")
+    monkeypatch.setattr(
+        plugindir, "running_package", lambda: checkout / "awscli_regional_sts"
+    )
+    assert installer.install_source() == f"'{checkout}'"
