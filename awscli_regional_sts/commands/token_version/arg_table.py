@@ -12,9 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from awscli_regional_sts.commands.accounts.members import (
-    DEFAULT_MAX_ACCOUNTS_IN_FLIGHT,
     DEFAULT_MEMBER_ROLE_NAME,
     MAX_ACCOUNTS_IN_FLIGHT,
+)
+from awscli_regional_sts.commands.token_version.arguments import (
+    DEFAULT_MAX_ACCOUNTS_IN_FLIGHT,
 )
 
 #: Options typed as numbers in the help, parsed by arguments.py.
@@ -78,7 +80,8 @@ ARG_TABLE: list[dict[str, Any]] = [
         "help_text": (
             "With --accounts or --organization: how many accounts to work "
             f"on at once (default {DEFAULT_MAX_ACCOUNTS_IN_FLIGHT}, at most "
-            f"{MAX_ACCOUNTS_IN_FLIGHT})."
+            f"{MAX_ACCOUNTS_IN_FLIGHT}); each account's requests are "
+            "sequential."
         ),
     },
     {

@@ -11,6 +11,7 @@ import pytest
 
 from awscli_regional_sts.commands.accounts.arguments import ArgumentProblem
 from awscli_regional_sts.commands.token_version.arguments import (
+    DEFAULT_MAX_ACCOUNTS_IN_FLIGHT,
     token_version_arguments,
 )
 from awscli_regional_sts.commands.token_version.plan import (
@@ -143,6 +144,7 @@ def _parsed(**values: Any) -> SimpleNamespace:
 def test_arguments_for_the_callers_account_and_named_ones() -> None:
     own = token_version_arguments(_parsed())
     assert own.target is V2 and own.accounts is None and not own.organization
+    assert own.max_accounts_in_flight == DEFAULT_MAX_ACCOUNTS_IN_FLIGHT == 16
     named = token_version_arguments(
         _parsed(
             token_version="v1Token",
