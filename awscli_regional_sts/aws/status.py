@@ -57,8 +57,9 @@ class MeasurementMethod(Word):
 
 
 class CheckExit(IntEnum):
-    """Exit statuses of ``aws sts activation-check`` (documented in its
-    help and the README)."""
+    """Exit statuses of ``aws sts activation-check`` and ``aws sts
+    set-global-endpoint-token-version`` (documented in their help and the
+    README)."""
 
     OK = 0
     #: ``--require-active``: a required region is not active.
@@ -66,7 +67,8 @@ class CheckExit(IntEnum):
     #: ``--require-active``: none inactive, but one's activation cannot be
     #: told (``unknown``: session credentials without ``--role-arn``).
     UNDETERMINED = 3
-    #: ``--organization``: a selected account could not be checked.
+    #: ``--organization``: a selected account could not be checked; for
+    #: set-global-endpoint-token-version: an account has an ``Error``.
     ACCOUNTS_FAILED = 4
     #: An invalid option value, nothing sent: AWS CLI v2's own status for
     #: a bad parameter (PARAM_VALIDATION_ERROR_RC) ...

@@ -27,6 +27,10 @@ CLI_HANDLERS: tuple[tuple[str, str], ...] = (
         "building-command-table.sts",
         "awscli_regional_sts.commands.resolve_endpoint.command:inject_command",
     ),
+    (
+        "building-command-table.sts",
+        "awscli_regional_sts.commands.token_version.command:inject_token_version_command",
+    ),
 )
 
 #: On a botocore session, before any client of it exists: every client

@@ -35,6 +35,7 @@ EMPTY_SUBPACKAGES = frozenset(
         "awscli_regional_sts.aws",
         "awscli_regional_sts.commands",
         "awscli_regional_sts.commands.resolve_endpoint",
+        "awscli_regional_sts.commands.token_version",
         "awscli_regional_sts.plugin",
     }
 )
@@ -65,11 +66,22 @@ def test_an_sts_command_does_not_load_the_activation_check(aws_env: AwsEnv) -> N
     # Routing runs, and the sts command table lists activation-check ...
     assert "awscli_regional_sts.plugin.routing" in loaded
     assert "awscli_regional_sts.commands.activation.command" in loaded
-    # ... and resolve-endpoint's entry ...
+    # ... and resolve-endpoint's and set-global-endpoint-token-version's
+    # entries ...
     assert "awscli_regional_sts.commands.resolve_endpoint.command" in loaded
-    # ... but the check itself, its option table and the route report load
-    # only when they run.
+    assert "awscli_regional_sts.commands.token_version.command" in loaded
+    # ... but the check itself, its option table, the route report and the
+    # token version change load only when they run.
     assert not loaded & {
+        "awscli_regional_sts.commands.token_version.arg_table",
+        "awscli_regional_sts.commands.token_version.run",
+        "awscli_regional_sts.commands.token_version.arguments",
+        "awscli_regional_sts.commands.token_version.remediation",
+        "awscli_regional_sts.commands.token_version.plan",
+        "awscli_regional_sts.commands.accounts",
+        "awscli_regional_sts.commands.accounts.members",
+        "awscli_regional_sts.commands.accounts.credentials",
+        "awscli_regional_sts.commands.accounts.arguments",
         "awscli_regional_sts.commands.activation.arg_table",
         "awscli_regional_sts.commands.activation.options",
         "awscli_regional_sts.commands.resolve_endpoint.report",
@@ -90,10 +102,12 @@ def test_an_sts_command_does_not_load_the_activation_check(aws_env: AwsEnv) -> N
     # No more modules than before the package was cut into one job per
     # module: the entry points, registration, registry, settings,
     # partitions, routing, endpoints and the two commands' table entries;
-    # plus values (how settings parse numbers and quote bad values, #12).
+    # plus values (how settings parse numbers and quote bad values, #12);
+    # plus the third command's table entry (set-global-endpoint-token-
+    # version, #18), which imports nothing but the CLI's BasicCommand.
     # The subpackages of #17's layout come on top, and nothing else.
     assert loaded & EMPTY_SUBPACKAGES == EMPTY_SUBPACKAGES, sorted(loaded)
-    assert len(loaded - EMPTY_SUBPACKAGES) <= 11, sorted(loaded)
+    assert len(loaded - EMPTY_SUBPACKAGES) <= 12, sorted(loaded)
 
 
 def test_subpackages_on_the_way_are_empty() -> None:

@@ -13,12 +13,12 @@ Modules, from the CLI glue down:
 * ``arguments``: every argument checked, one ``ArgumentProblem`` line each.
 * ``account``: one account's check (probes in parallel, account facts).
 * ``organization_check``: every account of an organization, bounded.
-* ``organization``: member accounts, selection, per-account line, summary.
+* ``organization``: the per-account line and the summary (listing and
+  selecting the accounts, member roles and credentials: ``commands/accounts``).
 * ``plan``: which call the probes make; ``probe``: one region's probe;
   ``classify``: what the probe means; ``report``: the output's shape and
   the recommendation; ``save``: ``--save`` for ``sts_region = auto``;
-  ``redaction``: secrets out of the --debug log; ``progress``: the
-  progress line; ``options``: options and defaults, once.
+  ``options``: options and defaults, once.
 """
 
 from __future__ import annotations

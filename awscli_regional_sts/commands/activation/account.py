@@ -22,6 +22,11 @@ from awscli_regional_sts.aws.errors import CallError
 from awscli_regional_sts.aws.partitions import DEFAULT_ENABLED_REGIONS
 from awscli_regional_sts.aws.runner import run_parallel, start_in_background
 from awscli_regional_sts.aws.values import quote
+from awscli_regional_sts.commands.accounts.credentials import (
+    caller_credentials,
+    client_keys,
+)
+from awscli_regional_sts.commands.accounts.redaction import CredentialRedactor
 from awscli_regional_sts.commands.activation.classify import Classification, classify
 from awscli_regional_sts.commands.activation.options import CheckOptions
 from awscli_regional_sts.commands.activation.plan import (
@@ -35,7 +40,6 @@ from awscli_regional_sts.commands.activation.probe import (
     ProbeMethod,
     probe_region,
 )
-from awscli_regional_sts.commands.activation.redaction import CredentialRedactor
 from awscli_regional_sts.commands.activation.report import (
     AccountFacts,
     RegionResult,
@@ -314,33 +318,6 @@ class ActivationCheck:
         if credentials is None:
             raise ValueError("no credentials found")
         return credentials.get_frozen_credentials()
-
-
-def caller_credentials(session: Any, redactor: CredentialRedactor) -> tuple[Any, Any]:
-    """The session's credentials and their frozen form (None, None without
-    any), loaded first so that their secrets are known to the log redactor
-    before any request is signed with them."""
-    credentials = session.get_credentials()
-    frozen = credentials.get_frozen_credentials() if credentials else None
-    if frozen is not None:
-        redactor.add(frozen.secret_key, frozen.token)
-    return credentials, frozen
-
-
-def client_keys(credentials: Any) -> dict[str, Any]:
-    """``create_client`` arguments that sign with ``credentials`` (frozen
-    botocore credentials, or an STS ``Credentials`` answer)."""
-    if isinstance(credentials, Mapping):
-        return {
-            "aws_access_key_id": credentials["AccessKeyId"],
-            "aws_secret_access_key": credentials["SecretAccessKey"],
-            "aws_session_token": credentials["SessionToken"],
-        }
-    return {
-        "aws_access_key_id": credentials.access_key,
-        "aws_secret_access_key": credentials.secret_key,
-        "aws_session_token": credentials.token,
-    }
 
 
 def _credential_source(name: str) -> Any:

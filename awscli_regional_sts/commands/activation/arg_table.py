@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from awscli_regional_sts.commands.activation.options import (
+from awscli_regional_sts.commands.accounts.members import (
     DEFAULT_MAX_ACCOUNTS_IN_FLIGHT,
-    DEFAULT_MAX_CONCURRENCY,
     DEFAULT_MEMBER_ROLE_NAME,
+)
+from awscli_regional_sts.commands.activation.options import (
+    DEFAULT_MAX_CONCURRENCY,
     DEFAULT_SAMPLES,
     DEFAULT_TIMEOUT,
     ORGANIZATION_MAX_CONCURRENCY,

@@ -9,22 +9,25 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from awscli_regional_sts.aws.partitions import GLOBAL, Partition, Partitions
-from awscli_regional_sts.aws.values import (
-    did_you_mean,
-    parse_decimal,
-    parse_whole,
-    quote,
+from awscli_regional_sts.aws.values import did_you_mean, parse_decimal, quote
+from awscli_regional_sts.commands.accounts.arguments import (
+    ArgumentProblem,
+    account_ids,
+    member_role_name,
+    names,
+    whole_number,
+)
+from awscli_regional_sts.commands.accounts.members import (
+    DEFAULT_MAX_ACCOUNTS_IN_FLIGHT,
+    MAX_ACCOUNTS_IN_FLIGHT,
 )
 from awscli_regional_sts.commands.activation.options import (
-    DEFAULT_MAX_ACCOUNTS_IN_FLIGHT,
     DEFAULT_MAX_CONCURRENCY,
-    DEFAULT_MEMBER_ROLE_NAME,
     DEFAULT_SAMPLES,
     DEFAULT_TIMEOUT,
-    MAX_ACCOUNTS_IN_FLIGHT,
     MAX_CHECK_TIMEOUT,
     MAX_CONCURRENCY_LIMIT,
     MAX_SAMPLES,
@@ -34,10 +37,6 @@ from awscli_regional_sts.commands.activation.options import (
     OutputFormat,
 )
 from awscli_regional_sts.plugin.settings import MIN_TIMEOUT
-
-
-class ArgumentProblem(ValueError):
-    """An invalid argument, as one line for stderr; nothing was sent."""
 
 
 @dataclass(frozen=True)
@@ -58,10 +57,6 @@ class OrganizationArguments:
     max_concurrency: int
     samples: int
 
-
-_ROLE_NAME = re.compile(r"[\w+=,.@-]{1,64}")
-#: ASCII digits: ``\d`` would also take other scripts' digits.
-_ACCOUNT_ID = re.compile(r"[0-9]{12}")
 
 #: Options that only mean something with --organization.
 _ORGANIZATION_ONLY = (
@@ -101,13 +96,15 @@ def validate_arguments(
     timeout = _number(
         "--timeout", parsed_args.timeout, DEFAULT_TIMEOUT, MAX_CHECK_TIMEOUT
     )
-    max_concurrency = _integer(
+    max_concurrency = whole_number(
         "--max-concurrency",
         parsed_args.max_concurrency,
         DEFAULT_MAX_CONCURRENCY,
         MAX_CONCURRENCY_LIMIT,
     )
-    samples = _integer("--samples", parsed_args.samples, DEFAULT_SAMPLES, MAX_SAMPLES)
+    samples = whole_number(
+        "--samples", parsed_args.samples, DEFAULT_SAMPLES, MAX_SAMPLES
+    )
     require = parsed_args.require_active
     require_active: tuple[str, ...] | None = None
     if require is not None:
@@ -157,16 +154,9 @@ def organization_arguments(
                 f"{option} cannot be used with --organization (it asks about "
                 "one account)"
             )
-    role_name = parsed_args.member_role_name
-    if role_name is None:
-        role_name = DEFAULT_MEMBER_ROLE_NAME
-    elif not _ROLE_NAME.fullmatch(role_name):
-        raise ArgumentProblem(
-            f"--member-role-name: {quote(role_name)} is not an IAM role name "
-            "(1 to 64 of letters, digits and +=,.@_-)"
-        )
-    accounts = _account_ids(parsed_args.accounts)
-    in_flight = _integer(
+    role_name = member_role_name(parsed_args.member_role_name)
+    accounts = account_ids("--accounts", parsed_args.accounts)
+    in_flight = whole_number(
         "--max-accounts-in-flight",
         parsed_args.max_accounts_in_flight,
         DEFAULT_MAX_ACCOUNTS_IN_FLIGHT,
@@ -192,38 +182,16 @@ def organization_arguments(
             max_accounts_in_flight=in_flight,
         ),
         output_format,
-        _integer(
+        whole_number(
             "--max-concurrency",
             parsed_args.max_concurrency,
             ORGANIZATION_MAX_CONCURRENCY,
             MAX_CONCURRENCY_LIMIT,
         ),
-        _integer("--samples", parsed_args.samples, ORGANIZATION_SAMPLES, MAX_SAMPLES),
+        whole_number(
+            "--samples", parsed_args.samples, ORGANIZATION_SAMPLES, MAX_SAMPLES
+        ),
     )
-
-
-def _names(
-    option: str,
-    values: Sequence[str] | None,
-    check: Callable[[str], None],
-    what: str,
-) -> tuple[str, ...] | None:
-    """The names of a list option, each checked, without repeats; shells'
-    users also type ``a,b``."""
-    if values is None:
-        return None
-    chosen: list[str] = []
-    for value in values:
-        for name in value.split(","):
-            name = name.strip()
-            if not name:
-                continue
-            check(name)
-            if name not in chosen:
-                chosen.append(name)
-    if not chosen:
-        raise ArgumentProblem(f"{option}: name at least one {what}")
-    return tuple(chosen)
 
 
 def _regions(
@@ -246,22 +214,12 @@ def _regions(
                 f"one of: {', '.join(choices)}"
             )
 
-    return _names(option, values, check, "region")
-
-
-def _account_ids(values: Sequence[str] | None) -> tuple[str, ...] | None:
-    def check(name: str) -> None:
-        if not _ACCOUNT_ID.fullmatch(name):
-            raise ArgumentProblem(
-                f"--accounts: {quote(name)} is not an AWS account id (12 digits)"
-            )
-
-    return _names("--accounts", values, check, "account id")
+    return names(option, values, check, "region")
 
 
 def _check_role_arn(value: str, partition: Partition, partitions: Partitions) -> None:
-    names = "|".join(re.escape(p.name) for p in partitions.partitions)
-    match = re.fullmatch(rf"arn:({names}):iam::([0-9]{{12}}):role/[\w+=,.@/-]+", value)
+    known = "|".join(re.escape(p.name) for p in partitions.partitions)
+    match = re.fullmatch(rf"arn:({known}):iam::([0-9]{{12}}):role/[\w+=,.@/-]+", value)
     if not match:
         raise ArgumentProblem(
             f"--role-arn: {quote(value)} is not an IAM role ARN; expected "
@@ -283,18 +241,5 @@ def _number(option: str, value: Any, default: float, maximum: float) -> float:
         raise ArgumentProblem(
             f"{option}: expected a number of seconds from {MIN_TIMEOUT:g} to "
             f"{maximum:g} (digits and a point, such as 5 or 2.5), got {quote(value)}"
-        )
-    return number
-
-
-def _integer(option: str, value: Any, default: int, maximum: int) -> int:
-    """A whole number in ASCII digits (not ``²``), from 1 to ``maximum``."""
-    if value is None:
-        return default
-    number = parse_whole(value)
-    if number is None or not 1 <= number <= maximum:
-        raise ArgumentProblem(
-            f"{option}: expected a whole number from 1 to {maximum} (digits "
-            f"0-9), got {quote(value)}"
         )
     return number

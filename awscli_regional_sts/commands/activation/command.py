@@ -11,7 +11,6 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-import awscli
 from awscli.customizations.commands import BasicCommand
 
 from awscli_regional_sts.plugin.settings import read_sts_settings
@@ -20,18 +19,6 @@ from awscli_regional_sts.plugin.settings import read_sts_settings
 #: wide as two other columns; JSON and text keep it), so that it stays
 #: narrow.
 _WIDE_FIELDS = ("Endpoint",)
-
-
-def invalid_arguments_status() -> int:
-    """The running CLI's own exit status for a bad parameter value: CLI v2
-    exits 252 (PARAM_VALIDATION_ERROR_RC) for every usage error; CLI v1
-    exits 255 for a parameter botocore rejects (ParamValidationError) and
-    for an unknown option."""
-    # Loaded on use, like everything the command needs only when it runs.
-    from awscli_regional_sts.aws.status import CheckExit
-
-    major = str(getattr(awscli, "__version__", "1")).split(".", 1)[0]
-    return CheckExit.INVALID_V1 if major == "1" else CheckExit.INVALID_V2
 
 
 class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
@@ -159,9 +146,16 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
 
         from awscli_regional_sts.aws.partitions import default_partitions
         from awscli_regional_sts.aws.status import CheckExit
+        from awscli_regional_sts.commands.accounts.arguments import (
+            ArgumentProblem,
+            invalid_arguments_status,
+        )
+        from awscli_regional_sts.commands.accounts.progress import Progress
+        from awscli_regional_sts.commands.accounts.redaction import (
+            credentials_redacted_in_logs,
+        )
         from awscli_regional_sts.commands.activation.account import ActivationCheck
         from awscli_regional_sts.commands.activation.arguments import (
-            ArgumentProblem,
             organization_arguments,
             regions_to_probe,
             validate_arguments,
@@ -169,10 +163,6 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
         from awscli_regional_sts.commands.activation.options import CheckOptions
         from awscli_regional_sts.commands.activation.organization_command import (
             run_organization_check,
-        )
-        from awscli_regional_sts.commands.activation.progress import Progress
-        from awscli_regional_sts.commands.activation.redaction import (
-            credentials_redacted_in_logs,
         )
         from awscli_regional_sts.commands.activation.save import save_for_auto
         from awscli_regional_sts.plugin.registry import session_handler_ids

@@ -10,6 +10,10 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from awscli_regional_sts.commands.accounts.members import (
+    DEFAULT_MAX_ACCOUNTS_IN_FLIGHT,
+    DEFAULT_MEMBER_ROLE_NAME,
+)
 from awscli_regional_sts.plugin.settings import MAX_TIMEOUT
 
 #: Per request, to connect and to read (``--timeout``).
@@ -30,15 +34,10 @@ MAX_SAMPLES = 20
 #: In an organization check one semaphore bounds the requests of all
 #: accounts together, so the default is larger than the single account's.
 ORGANIZATION_MAX_CONCURRENCY = 16
-DEFAULT_MAX_ACCOUNTS_IN_FLIGHT = 4
-MAX_ACCOUNTS_IN_FLIGHT = 64
 #: A region's latency is the same for every account (one endpoint, one
 #: caller), so more samples per account would only multiply requests.
 ORGANIZATION_SAMPLES = 1
 
-#: The role AWS Organizations creates in the accounts it creates: what
-#: ``--organization`` assumes in each member account unless told otherwise.
-DEFAULT_MEMBER_ROLE_NAME = "OrganizationAccountAccessRole"
 #: RoleSessionName of every AssumeRole the check makes.
 ROLE_SESSION_NAME = "sts-activation-check"
 

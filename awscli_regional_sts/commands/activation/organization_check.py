@@ -28,7 +28,6 @@ How one member account is checked, and why:
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import itertools
@@ -41,13 +40,26 @@ from botocore.config import Config
 from awscli_regional_sts.aws.errors import CallError
 from awscli_regional_sts.aws.partitions import DEFAULT_ENABLED_REGIONS
 from awscli_regional_sts.aws.runner import stream_parallel
+from awscli_regional_sts.commands.accounts.credentials import (
+    assume_member_role,
+    caller_credentials,
+    client_keys,
+    close_client,
+    secrets_known,
+)
+from awscli_regional_sts.commands.accounts.members import (
+    MemberAccount,
+    Selected,
+    list_accounts,
+    member_role_arn,
+    select_accounts,
+)
+from awscli_regional_sts.commands.accounts.redaction import CredentialRedactor
 from awscli_regional_sts.commands.activation.account import (
     AccountInputs,
     ActivationCheck,
     assess_account,
     backstop_seconds,
-    caller_credentials,
-    client_keys,
 )
 from awscli_regional_sts.commands.activation.options import (
     ROLE_SESSION_NAME,
@@ -56,12 +68,7 @@ from awscli_regional_sts.commands.activation.options import (
 )
 from awscli_regional_sts.commands.activation.organization import (
     AccountResult,
-    MemberAccount,
     OrganizationSummary,
-    Selected,
-    list_accounts,
-    member_role_arn,
-    select_accounts,
 )
 from awscli_regional_sts.commands.activation.plan import CredentialSource, ProbePlan
 from awscli_regional_sts.commands.activation.probe import (
@@ -71,7 +78,6 @@ from awscli_regional_sts.commands.activation.probe import (
     ProbeOperation,
     probe_region,
 )
-from awscli_regional_sts.commands.activation.redaction import CredentialRedactor
 from awscli_regional_sts.plugin.endpoints import aim_client, client_region, probe_config
 
 
@@ -213,70 +219,80 @@ class OrganizationCheck:
             options.partition, account.account_id, self._organization.member_role_name
         )
         try:
-            with self._gate:
-                response = sts.assume_role(
-                    RoleArn=role_arn,
-                    RoleSessionName=ROLE_SESSION_NAME,
-                    DurationSeconds=PROBE_DURATION_SECONDS,
-                )
+            response = assume_member_role(
+                sts, role_arn, ROLE_SESSION_NAME, self._gate, PROBE_DURATION_SECONDS
+            )
         except Exception as error:
             reason = CallError.from_exception(error).describe()
             return AccountResult(account, error=f"AssumeRole of {role_arn}: {reason}")
-        keys = response["Credentials"]
         identity = {
             "Account": account.account_id,
             "Arn": response["AssumedRoleUser"]["Arn"],
         }
-        secrets = (keys["SecretAccessKey"], keys["SessionToken"])
-        self._redactor.add(*secrets)
         clients: list[Any] = []
-        try:
-            member_keys = client_keys(keys)
-            region = options.profile_region or "us-east-1"
-            with self._client_lock:
-                iam = self._session.create_client(
-                    "iam", region_name=region, **self._client_args(), **member_keys
+        with secrets_known(self._redactor, response["Credentials"]):
+            try:
+                report = self._assess_member(
+                    role_arn, identity, response, clients, probe_clients
                 )
-                clients.append(iam)
-                regions_client = None
-                if options.partition in DEFAULT_ENABLED_REGIONS:
-                    regions_client = self._session.create_client(
-                        "account",
-                        region_name=region,
-                        **self._client_args(),
-                        **member_keys,
-                    )
-                    clients.append(regions_client)
-            # Only the clients hold the member credentials from here on.
-            del keys, member_keys, response
-            method = ProbeMethod(
-                ProbeOperation.ASSUME_ROLE,
-                role_arn=role_arn,
-                role_session_name=ROLE_SESSION_NAME,
-            )
-            plan = ProbePlan(
-                method,
-                CredentialSource.CALLER,
-                f"AssumeRole of {role_arn} as the caller",
-            )
-            probes: dict[str, Callable[[], Observation]] = {
-                name: functools.partial(
-                    probe_region, client, method, options.samples, endpoint
-                )
-                for name, (client, endpoint) in probe_clients.items()
-            }
-            report = assess_account(
-                AccountInputs(identity, plan, probes, iam, regions_client),
-                options,
-                gate=self._gate,
-                deadline=self._deadline(),
-            )
-        finally:
-            for client in clients:
-                _close(client)
-            del clients
-            self._redactor.discard(*secrets)
+            finally:
+                for client in clients:
+                    close_client(client)
+                del clients, response
         return AccountResult(account, report=report)
+
+    def _assess_member(
+        self,
+        role_arn: str,
+        identity: Mapping[str, str],
+        response: dict[str, Any],
+        clients: list[Any],
+        probe_clients: Mapping[str, tuple[Any, Callable[[], str | None]]],
+    ) -> Any:
+        """One member's check with its role's credentials (``response``);
+        the clients it signs with go to ``clients``, which the caller
+        closes."""
+        options = self._options
+        member_keys = client_keys(response["Credentials"])
+        region = options.profile_region or "us-east-1"
+        with self._client_lock:
+            iam = self._session.create_client(
+                "iam", region_name=region, **self._client_args(), **member_keys
+            )
+            clients.append(iam)
+            regions_client = None
+            if options.partition in DEFAULT_ENABLED_REGIONS:
+                regions_client = self._session.create_client(
+                    "account",
+                    region_name=region,
+                    **self._client_args(),
+                    **member_keys,
+                )
+                clients.append(regions_client)
+        # Only the clients hold the member credentials from here on.
+        del member_keys
+        method = ProbeMethod(
+            ProbeOperation.ASSUME_ROLE,
+            role_arn=role_arn,
+            role_session_name=ROLE_SESSION_NAME,
+        )
+        plan = ProbePlan(
+            method,
+            CredentialSource.CALLER,
+            f"AssumeRole of {role_arn} as the caller",
+        )
+        probes: dict[str, Callable[[], Observation]] = {
+            name: functools.partial(
+                probe_region, client, method, options.samples, endpoint
+            )
+            for name, (client, endpoint) in probe_clients.items()
+        }
+        return assess_account(
+            AccountInputs(identity, plan, probes, iam, regions_client),
+            options,
+            gate=self._gate,
+            deadline=self._deadline(),
+        )
 
     # -- helpers --
 
@@ -307,14 +323,6 @@ class OrganizationCheck:
         return probe_config(self._options.timeout).merge(
             Config(max_pool_connections=self._options.max_concurrency)
         )
-
-
-def _close(client: Any) -> None:
-    """Close a client's connections now (botocore >= 1.23 has close())."""
-    close = getattr(client, "close", None)
-    if callable(close):
-        with contextlib.suppress(Exception):
-            close()
 
 
 def _checked_only(

@@ -20,14 +20,14 @@ from typing import Any, Callable
 from awscli.formatter import get_formatter
 
 from awscli_regional_sts.aws.status import CheckExit
+from awscli_regional_sts.commands.accounts.progress import Progress
+from awscli_regional_sts.commands.accounts.redaction import (
+    credentials_redacted_in_logs,
+)
 from awscli_regional_sts.commands.activation.arguments import OrganizationArguments
 from awscli_regional_sts.commands.activation.options import CheckOptions, OutputFormat
 from awscli_regional_sts.commands.activation.organization import AccountResult
 from awscli_regional_sts.commands.activation.organization_check import OrganizationCheck
-from awscli_regional_sts.commands.activation.progress import Progress
-from awscli_regional_sts.commands.activation.redaction import (
-    credentials_redacted_in_logs,
-)
 
 
 def run_organization_check(

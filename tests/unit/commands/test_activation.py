@@ -18,8 +18,9 @@ from awscli_regional_sts.aws.errors import CallError
 from awscli_regional_sts.aws.partitions import default_partitions
 from awscli_regional_sts.aws.runner import run_parallel, start_in_background
 from awscli_regional_sts.aws.status import RegionStatus
+from awscli_regional_sts.commands.accounts.arguments import ArgumentProblem
+from awscli_regional_sts.commands.accounts.redaction import CredentialRedactor
 from awscli_regional_sts.commands.activation.arguments import (
-    ArgumentProblem,
     Arguments,
     region_choices,
     regions_to_probe,
@@ -33,7 +34,6 @@ from awscli_regional_sts.commands.activation.probe import (
     ProbeOperation,
     probe_region,
 )
-from awscli_regional_sts.commands.activation.redaction import CredentialRedactor
 from awscli_regional_sts.commands.activation.report import (
     AccountFacts,
     RegionResult,

@@ -12,10 +12,13 @@ import pytest
 
 from awscli_regional_sts.aws.errors import CallError
 from awscli_regional_sts.aws.status import RegionStatus
-from awscli_regional_sts.commands.activation.arguments import (
-    ArgumentProblem,
-    organization_arguments,
+from awscli_regional_sts.commands.accounts.arguments import ArgumentProblem
+from awscli_regional_sts.commands.accounts.members import (
+    MemberAccount,
+    list_accounts,
+    select_accounts,
 )
+from awscli_regional_sts.commands.activation.arguments import organization_arguments
 from awscli_regional_sts.commands.activation.classify import classify
 from awscli_regional_sts.commands.activation.options import (
     ORGANIZATION_MAX_CONCURRENCY as DEFAULT_MAX_CONCURRENCY,
@@ -26,10 +29,7 @@ from awscli_regional_sts.commands.activation.options import (
 from awscli_regional_sts.commands.activation.options import OutputFormat
 from awscli_regional_sts.commands.activation.organization import (
     AccountResult,
-    MemberAccount,
     OrganizationSummary,
-    list_accounts,
-    select_accounts,
 )
 from awscli_regional_sts.commands.activation.probe import (
     Observation,
