@@ -13,6 +13,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from awscli_regional_sts import __version__
+
 # Not `from typing import ...`: the bridge runs before every command of
 # other tools, and this module's start-up is kept to argparse.
 TYPE_CHECKING = False
@@ -27,17 +29,17 @@ PROG = "aws-regional-sts"
 SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     (
         "enable",
-        "awscli_regional_sts.installer:enable_arguments",
+        "awscli_regional_sts.lifecycle.installer:enable_arguments",
         "enable the plugin for an aws executable (AWS CLI v1 or v2)",
     ),
     (
         "disable",
-        "awscli_regional_sts.disable:disable_arguments",
+        "awscli_regional_sts.lifecycle.disable:disable_arguments",
         "remove what enable wrote; every other plugin and key stays",
     ),
     (
         "doctor",
-        "awscli_regional_sts.doctor:doctor_arguments",
+        "awscli_regional_sts.lifecycle.doctor:doctor_arguments",
         "check the plugin's set-up for an aws executable; sends nothing to AWS",
     ),
     (
@@ -78,6 +80,9 @@ def _main(argv: Sequence[str] | None, label: str | None) -> int:
         prog=PROG,
         description="Regional AWS STS for the AWS CLI, boto3 and other tools.",
     )
+    # Handled while parsing, before the required COMMAND is checked:
+    # prints "aws-regional-sts 0.1.0" on stdout, exit status 0.
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
     chosen = _subcommand_name(argv)

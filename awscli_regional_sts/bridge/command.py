@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 
 from awscli_regional_sts.bridge import store
 from awscli_regional_sts.bridge.formats import render
@@ -32,6 +33,11 @@ CHAIN_VARIABLE = "AWS_REGIONAL_STS_BRIDGE_PROFILES"
 #: The plugin's logger, parent of the bridge's (not imported from
 #: registry.py, to keep a cached call's imports to this package's bridge).
 LOGGER_NAME = "awscli_regional_sts"
+#: Exit status when the reader of stdout went away before the credentials
+#: were written (``... credentials --profile P | head -c1``): 128 + SIGPIPE,
+#: what a shell reports for ``cat`` or ``printf`` in the same place, so a
+#: pipeline under ``set -o pipefail`` tells it from a refusal (status 1).
+READER_GONE_STATUS = 141
 
 
 def credentials_arguments(parser: argparse.ArgumentParser) -> Callable[[Any], int]:
@@ -65,7 +71,28 @@ def run_credentials(args: Any) -> int:
     except Refusal as refusal:
         print(f"{args.label}: profile {profile!r}: {refusal}", file=sys.stderr)
         return 1
-    sys.stdout.write(render(credentials, OutputFormat(args.output_format)))
+    return _print(render(credentials, OutputFormat(args.output_format)))
+
+
+def _print(text: str) -> int:
+    """Write ``text`` to stdout and flush it now, so that a closed pipe is
+    met here and not at interpreter exit: the exit status, 0 or
+    READER_GONE_STATUS.
+
+    Python ignores SIGPIPE, so a closed pipe is a BrokenPipeError; CLI tools
+    end quietly then. stdout is pointed at the null device before exiting:
+    otherwise the interpreter's own final flush of the unwritten rest fails
+    again and prints "Exception ignored ... BrokenPipeError" (the recipe of
+    the ``signal`` module's documentation, "Note on SIGPIPE").
+    """
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return READER_GONE_STATUS
     return 0
 
 
@@ -88,8 +115,11 @@ def _credentials(profile: str, environ: Any, note: store.Note) -> IssuedCredenti
     # cached call must not load it.
     from awscli_regional_sts.bridge import resolver
 
+    # Taken before the request, so that the lifetime (expiry minus this)
+    # errs long, and the refresh margin drawn from it errs early.
+    fetched_at = time.time()
     credentials = resolver.fetch(profile)
-    store.save(key, credentials, note=note)
+    store.save(key, credentials, note=note, now=fetched_at)
     return credentials
 
 

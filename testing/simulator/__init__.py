@@ -27,13 +27,24 @@ Modelled, following AWS documentation (see docs/sts-facts.md of the project):
   opt-in regions can only be not enabled, default regions only deactivated.
 - Activation is checked against the account that issues the credentials (the
   role's account for AssumeRole*).
-- Session token versions: credentials issued by the global endpoint while
-  ``global_endpoint_token_version`` is 1 are rejected (InvalidClientTokenId) in
-  opt-in regions; regional endpoints issue v2 tokens.
+- Session token versions, per account: credentials issued by the global
+  endpoint while the issuing account's GlobalEndpointTokenVersion is 1 are
+  rejected (InvalidClientTokenId) in opt-in regions; regional endpoints
+  issue v2 tokens.
 - GetSessionToken/GetFederationToken with session credentials -> AccessDenied.
-- IAM GetAccountSummary (SummaryMap with GlobalEndpointTokenVersion) and
-  SetSecurityTokenServicePreferences; Account Management ListRegions and
+- IAM (query protocol, on the partition's one IAM endpoint, signed for its
+  region): GetAccountSummary (SummaryMap with the caller's account's
+  GlobalEndpointTokenVersion, 1 or 2) and SetSecurityTokenServicePreferences
+  (GlobalEndpointTokenVersion ``v1Token`` | ``v2Token`` for the caller's
+  account; anything else, or nothing, is a 400 ValidationError worded as
+  IAM's enum check). Account Management ListRegions and
   GetRegionOptStatus (REST-JSON).
+- Denials: an action (or ``service:*``) denied to every caller answers
+  AccessDenied "... because no identity-based policy allows the ... action";
+  denied to one account's callers (``deny(..., account_id=...)``), as a
+  service control policy does, "... with an explicit deny in a service
+  control policy" (IAM's wording; AccessDeniedException on Account
+  Management).
 - Organizations ListAccounts (JSON 1.1, target
   ``AWSOrganizationsV20161128.ListAccounts``, on
   organizations.us-east-1.amazonaws.com signed for us-east-1): pages of at
@@ -60,18 +71,22 @@ test check that the product does not depend on it):
   AssumeRole from another account (RegionDisabledException here).
 - What AssumeRole into a SUSPENDED member account answers (AccessDenied
   here).
+- Which account's GlobalEndpointTokenVersion decides the version of a
+  token the global endpoint issues for AssumeRole: the role's account here
+  (the account that issues the credentials).
 
 Simplifications: identities and ARNs are in the ``aws`` partition and keys
-work on every partition's hosts; ``global_endpoint_token_version`` applies to
-all accounts; region network state and latency apply to the STS hosts of the
-region only (not to IAM or Account Management); ListRegions' ``AccountId``
-answers for any account without Organizations rules; of Organizations only
-ListAccounts is simulated, for one organization (``reset`` removes it).
+work on every partition's hosts; region network state and latency apply to
+the STS hosts of the region only (not to IAM or Account Management);
+ListRegions' ``AccountId`` answers for any account without Organizations
+rules; of Organizations only ListAccounts is simulated, for one
+organization (``reset`` removes it).
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from types import TracebackType
 
 from .endpoints import OPT_IN_REGIONS, host_catalog
@@ -180,14 +195,23 @@ class Simulator:
         """
         self._world.set_region(region, state, latency, account_id)
 
+    def answer_together(
+        self, regions: Iterable[str], *, requests: int, timeout: float = 30.0
+    ) -> None:
+        """Hold the next STS requests to ``regions`` until ``requests`` of
+        them have arrived (or ``timeout`` seconds passed), then answer them
+        all at the same moment, once: so that several client processes
+        handle their answers at once (a race a test wants to provoke)."""
+        self._world.answer_together(frozenset(regions), requests, timeout)
+
     def set_global(self, *, state: str = "active", latency: float = 0.0) -> None:
         """Network state (active, refused, hang) and latency of
         ``sts.amazonaws.com``; it cannot be deactivated."""
         self._world.set_global(state, latency)
 
     def reset(self) -> None:
-        """All regions active, no latency, no denials, token version 1, log
-        cleared; identities and keys are kept."""
+        """All regions active, no latency, no denials, token version 1 in
+        every account, log cleared; identities and keys are kept."""
         self._world.reset()
 
     def add_user(
@@ -265,25 +289,42 @@ class Simulator:
                 raise ValueError("create the organization first")
             org.delegated_admins.add(account_id)
 
-    def deny(self, action: str) -> None:
-        """Make ``service:Action`` (e.g. ``iam:GetAccountSummary``) answer
-        AccessDenied for every caller. GetCallerIdentity cannot be denied in
-        AWS, so it cannot be here."""
-        if action.lower() == "sts:getcalleridentity":
+    def set_account_status(self, account_id: str, status: str) -> None:
+        """Change a listed account's Organizations status (ACTIVE,
+        SUSPENDED, PENDING_CLOSURE), e.g. between two runs of a check."""
+        self._world.set_org_account_status(account_id, status)
+
+    def deny(self, action: str, *, account_id: str | None = None) -> None:
+        """Make ``service:Action`` (e.g. ``iam:GetAccountSummary``, or
+        ``iam:*``) answer AccessDenied for every caller, or with
+        ``account_id`` only for that account's callers, as a service control
+        policy on a member account would (IAM and Account Management honour
+        account denials). GetCallerIdentity cannot be denied in AWS, so it
+        cannot be here."""
+        if action.lower() in ("sts:getcalleridentity", "sts:*"):
             raise ValueError("AWS does not let policies deny sts:GetCallerIdentity")
-        self._world.deny(action)
+        self._world.deny(action, account_id)
+
+    def token_version(self, account_id: str | None = None) -> int:
+        """An account's GlobalEndpointTokenVersion (1 or 2), as IAM
+        GetAccountSummary reports it (default: the simulator's account)."""
+        return self._world.token_version(account_id or self._world.default_account)
+
+    def set_token_version(self, version: int, *, account_id: str | None = None) -> None:
+        """Set one account's GlobalEndpointTokenVersion (1 or 2), as its own
+        SetSecurityTokenServicePreferences would, without a request (so not
+        logged); without ``account_id``, every account's."""
+        self._world.set_token_version(account_id, version)
 
     @property
     def global_endpoint_token_version(self) -> int:
-        """IAM's GlobalEndpointTokenVersion (1 or 2) for every account."""
+        """GlobalEndpointTokenVersion (1 or 2) of the accounts that have not
+        set their own; setting it sets every account's."""
         return self._world.global_endpoint_token_version
 
     @global_endpoint_token_version.setter
     def global_endpoint_token_version(self, value: int) -> None:
-        if value not in (1, 2):
-            raise ValueError("GlobalEndpointTokenVersion is 1 or 2")
-        with self._world.lock:
-            self._world.global_endpoint_token_version = value
+        self._world.set_token_version(None, value)
 
     @property
     def activation_checked_first(self) -> bool:

@@ -21,7 +21,8 @@ from xml.sax.saxutils import escape
 
 from . import sigv4
 from .endpoints import OPT_IN_REGIONS, HostInfo
-from .world import ORGANIZATION_ID, KeyRecord, LoggedRequest, Principal, Role, World
+from .organization import ORGANIZATION_ID
+from .world import KeyRecord, LoggedRequest, Principal, Role, World
 
 STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 IAM_NS = "https://iam.amazonaws.com/doc/2010-05-08/"
@@ -215,13 +216,20 @@ def _check_region_knows(
         raise ApiError(403, "InvalidClientTokenId", INVALID_TOKEN)
 
 
-def _access_denied(principal: Principal, action: str, resource: str = "*") -> ApiError:
+def _access_denied(
+    principal: Principal, action: str, resource: str = "*", *, scp: bool = False
+) -> ApiError:
+    """IAM's wording: no policy allows the action, or an SCP denies it."""
+    reason = (
+        "with an explicit deny in a service control policy"
+        if scp
+        else f"because no identity-based policy allows the {action} action"
+    )
     return ApiError(
         403,
         "AccessDenied",
         f"User: {principal.arn} is not authorized to perform: {action} on "
-        f"resource: {resource} because no identity-based policy allows the "
-        f"{action} action",
+        f"resource: {resource} {reason}",
     )
 
 
@@ -304,11 +312,11 @@ def _credentials_xml(record: KeyRecord) -> XmlTree:
     ]
 
 
-def _token_version(world: World, info: HostInfo) -> int:
-    if info.is_global:
-        with world.lock:
-            return world.global_endpoint_token_version
-    return 2
+def _token_version(world: World, info: HostInfo, account_id: str) -> int:
+    """Regional endpoints issue v2 tokens; the global endpoint issues what
+    the issuing account's GlobalEndpointTokenVersion says (for AssumeRole
+    the role's account: UNCONFIRMED which account's setting AWS applies)."""
+    return world.token_version(account_id) if info.is_global else 2
 
 
 def _trusts(role: Role, principal: Principal) -> bool:
@@ -419,7 +427,9 @@ def _get_session_token(
 
     _authorize_then_activate(world, info, principal.account_id, authorize)
     issued = world.issue_temporary(
-        principal, duration, token_version=_token_version(world, info)
+        principal,
+        duration,
+        token_version=_token_version(world, info, principal.account_id),
     )
     return _query_success(STS_NS, "GetSessionToken", _credentials_xml(issued))
 
@@ -454,7 +464,7 @@ def _get_federation_token(
     arn = f"arn:aws:sts::{account}:federated-user/{name}"
     federated = Principal("federated-user", account, arn, f"{account}:{name}", arn)
     issued = world.issue_temporary(
-        federated, duration, token_version=_token_version(world, info)
+        federated, duration, token_version=_token_version(world, info, account)
     )
     return _query_success(
         STS_NS,
@@ -486,7 +496,7 @@ def _assumed_role_result(
     issued = world.issue_temporary(
         principal,
         duration,
-        token_version=_token_version(world, info),
+        token_version=_token_version(world, info, role.account_id),
         role_chained=chained,
     )
     result = _credentials_xml(issued) + [
@@ -601,27 +611,33 @@ def _iam(
             f"Could not find operation {action} for version {IAM_VERSION}",
         )
     record = _authenticate(world, ctx, request)
-    if world.is_denied("iam", action):
-        raise _access_denied(record.principal, f"iam:{action}")
+    account = record.principal.account_id
+    denial = world.denial("iam", action, account)
+    if denial is not None:
+        raise _access_denied(record.principal, f"iam:{action}", scp=denial == "scp")
     if action == "SetSecurityTokenServicePreferences":
         wanted = params.get("GlobalEndpointTokenVersion")
         versions = {"v1Token": 1, "v2Token": 2}
         if wanted not in versions:
+            value = "null" if wanted is None else f"'{wanted}'"
+            constraint = (
+                "Member must not be null"
+                if wanted is None
+                else "Member must satisfy enum value set: [v1Token, v2Token]"
+            )
             raise ApiError(
                 400,
                 "ValidationError",
-                f"Value '{wanted}' at 'globalEndpointTokenVersion' failed to "
-                "satisfy constraint: Member must satisfy enum value set: "
-                "[v1Token, v2Token]",
+                f"1 validation error detected: Value {value} at "
+                f"'globalEndpointTokenVersion' failed to satisfy constraint: "
+                f"{constraint}",
             )
-        with world.lock:
-            world.global_endpoint_token_version = versions[wanted]
+        world.set_token_version(account, versions[wanted])
         return _query_success(IAM_NS, action, None)
-    account = record.principal.account_id
     with world.lock:
         users = sum(1 for (acct, _) in world.users if acct == account)
         roles = sum(1 for role in world.roles.values() if role.account_id == account)
-        version = world.global_endpoint_token_version
+    version = world.token_version(account)
     summary = {
         "Users": users,
         "UsersQuota": 5000,
@@ -661,8 +677,9 @@ def _account(world: World, ctx: _Context, request: sigv4.HttpRequest) -> Respons
         raise ApiError(404, "UnknownOperationException", "Unknown operation")
     record = _authenticate(world, ctx, request)
     principal = record.principal
-    if world.is_denied("account", ctx.action):
-        denied = _access_denied(principal, f"account:{ctx.action}")
+    denial = world.denial("account", ctx.action, principal.account_id)
+    if denial is not None:
+        denied = _access_denied(principal, f"account:{ctx.action}", scp=denial == "scp")
         # REST-JSON services name the error with the Exception suffix.
         raise ApiError(403, "AccessDeniedException", denied.message)
     try:

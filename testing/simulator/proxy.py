@@ -164,6 +164,7 @@ class _ApiHandler(http.server.BaseHTTPRequestHandler):
         tunnel = self.server
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
+        tunnel.world.wait_together(tunnel.info.host)
         latency = tunnel.world.latency(tunnel.info.host)
         if latency > 0 and tunnel.proxy.stopping.wait(latency):
             self.close_connection = True

@@ -4,9 +4,6 @@ each connection on its own thread while the test thread changes the world."""
 
 from __future__ import annotations
 
-import base64
-import secrets
-import string
 import threading
 import time
 from dataclasses import dataclass, field
@@ -18,6 +15,8 @@ from .endpoints import (
     host_catalog,
     partition_regions,
 )
+from .keys import new_access_key_id, new_secret, new_session_token, new_unique_id
+from .organization import ORG_ACCOUNT_STATUSES, OrgAccount, Organization
 
 ACCOUNT_ID = "111122223333"
 
@@ -27,33 +26,8 @@ ACCOUNT_STATES = frozenset({"active", "deactivated", "not-enabled"})
 NETWORK_STATES = frozenset({"refused", "hang"})
 REGION_STATES = ACCOUNT_STATES | NETWORK_STATES
 GLOBAL_STATES = frozenset({"active", "refused", "hang"})
-
-_KEY_ALPHABET = string.ascii_uppercase + "234567"
-_SECRET_ALPHABET = string.ascii_letters + string.digits + "+/"
-
-
-def _random(alphabet: str, length: int) -> str:
-    return "".join(secrets.choice(alphabet) for _ in range(length))
-
-
-def new_access_key_id(prefix: str) -> str:
-    """A 20-character key id: AKIA for long-term keys, ASIA for temporary."""
-    return prefix + _random(_KEY_ALPHABET, 16)
-
-
-def new_unique_id(prefix: str) -> str:
-    """A 21-character IAM unique id (AIDA users, AROA roles)."""
-    return prefix + _random(_KEY_ALPHABET, 17)
-
-
-def new_secret() -> str:
-    """A 40-character secret access key."""
-    return _random(_SECRET_ALPHABET, 40)
-
-
-def new_session_token() -> str:
-    """An opaque session token, shaped like real ones (long base64)."""
-    return "IQoJb3JpZ2luX2VjE" + base64.b64encode(secrets.token_bytes(300)).decode()
+#: IAM GetAccountSummary's GlobalEndpointTokenVersion values.
+TOKEN_VERSIONS = (1, 2)
 
 
 @dataclass(frozen=True)
@@ -135,34 +109,6 @@ class KeyRecord:
     role_chained: bool = False  # issued by AssumeRole called with a role session
 
 
-#: Organizations account statuses (``Status``; newer models also have
-#: ``State``, where a suspended account is SUSPENDED too).
-ORG_ACCOUNT_STATUSES = frozenset({"ACTIVE", "SUSPENDED", "PENDING_CLOSURE"})
-ORGANIZATION_ID = "o-a1b2c3d4e5"
-
-
-@dataclass
-class OrgAccount:
-    """A member (or the management) account as Organizations lists it."""
-
-    account_id: str
-    name: str
-    email: str
-    status: str  # ORG_ACCOUNT_STATUSES
-    joined_method: str  # "CREATED" | "INVITED"
-    joined_timestamp: float  # epoch seconds
-
-
-@dataclass
-class Organization:
-    """One organization: its management account, delegated administrators,
-    and its accounts in the order ListAccounts returns them."""
-
-    management_account: str
-    accounts: dict[str, OrgAccount] = field(default_factory=dict)
-    delegated_admins: set[str] = field(default_factory=set)
-
-
 @dataclass
 class WorldState:
     """The part of the world that ``reset`` restores."""
@@ -173,9 +119,17 @@ class WorldState:
     global_state: str = "active"
     global_latency: float = 0.0
     denied: set[str] = field(default_factory=set)
+    #: ("account id", "service:action") denied to that account's callers
+    #: only, as a service control policy would.
+    account_denied: set[tuple[str, str]] = field(default_factory=set)
+    #: GlobalEndpointTokenVersion of accounts that set their own.
+    token_versions: dict[str, int] = field(default_factory=dict)
     organization: Organization | None = None
     #: ARNs of roles whose trust policy currently trusts nobody.
     unassumable_roles: set[str] = field(default_factory=set)
+    #: Requests to these regions' STS hosts wait for each other, then are
+    #: answered at once (``answer_together``): (regions, barrier, timeout).
+    together: tuple[frozenset[str], threading.Barrier, float] | None = None
 
 
 class World:
@@ -327,6 +281,38 @@ class World:
                 return self.state.global_latency
             return self.state.latencies.get(info.region, 0.0)
 
+    def answer_together(
+        self, regions: frozenset[str], requests: int, timeout: float
+    ) -> None:
+        """Hold the next STS requests to ``regions`` until ``requests`` of
+        them are waiting (or ``timeout`` seconds passed), then answer them
+        all at once; once only."""
+
+        def release() -> None:
+            with self.lock:
+                self.state.together = None
+
+        barrier = threading.Barrier(requests, action=release)
+        with self.lock:
+            self.state.together = (regions, barrier, timeout)
+
+    def wait_together(self, host: str) -> None:
+        """Called before a request is answered: wait for the others of an
+        ``answer_together`` group, if the host's region is in one."""
+        info = host_catalog().get(host)
+        with self.lock:
+            together = self.state.together
+        if together is None or info is None or info.service != "sts":
+            return
+        regions, barrier, timeout = together
+        if info.region not in regions:
+            return
+        try:
+            barrier.wait(timeout)
+        except threading.BrokenBarrierError:  # timed out: answer anyway
+            with self.lock:
+                self.state.together = None
+
     def region_opt_status(self, account_id: str, region: str) -> str:
         """Account Management's RegionOptStatus for a region of the account."""
         if region in DEFAULT_ENABLED_REGIONS or region not in OPT_IN_REGIONS:
@@ -337,6 +323,26 @@ class World:
 
     def regions_of_partition(self, partition: str) -> tuple[str, ...]:
         return partition_regions().get(partition, ())
+
+    # -- IAM token preference ----------------------------------------------
+    def token_version(self, account_id: str) -> int:
+        """GlobalEndpointTokenVersion of ``account_id`` (1 or 2)."""
+        with self.lock:
+            return self.state.token_versions.get(
+                account_id, self.global_endpoint_token_version
+            )
+
+    def set_token_version(self, account_id: str | None, version: int) -> None:
+        """Set one account's version, or (None) every account's."""
+        if version not in TOKEN_VERSIONS:
+            raise ValueError("GlobalEndpointTokenVersion is 1 or 2")
+        with self.lock:
+            if account_id is None:
+                self.global_endpoint_token_version = version
+                self.state.token_versions.clear()
+            else:
+                self.accounts.add(account_id)
+                self.state.token_versions[account_id] = version
 
     # -- organization -----------------------------------------------------
     def create_organization(self, management_account: str | None) -> None:
@@ -384,6 +390,17 @@ class World:
                     self.add_role(member_role, account_id, trusted, False)
                 self.state.unassumable_roles.discard(arn)
 
+    def set_org_account_status(self, account_id: str, status: str) -> None:
+        if status not in ORG_ACCOUNT_STATUSES:
+            raise ValueError(
+                f"unknown account status {status!r}; use {sorted(ORG_ACCOUNT_STATUSES)}"
+            )
+        with self.lock:
+            member = self.org_account(account_id)
+            if member is None:
+                raise ValueError(f"{account_id} is not in the organization")
+            member.status = status
+
     def org_account(self, account_id: str) -> OrgAccount | None:
         with self.lock:
             org = self.state.organization
@@ -394,16 +411,37 @@ class World:
             return role_arn not in self.state.unassumable_roles
 
     # -- policy -----------------------------------------------------------
-    def deny(self, action: str) -> None:
+    def deny(self, action: str, account_id: str | None = None) -> None:
+        """Deny ``service:Action`` (``service:*`` for all of a service's
+        actions) to every caller, or only to ``account_id``'s."""
         if ":" not in action:
             raise ValueError("action must look like 'service:Action'")
         service, _, name = action.partition(":")
+        key = f"{service.lower()}:{name.lower()}"
         with self.lock:
-            self.state.denied.add(f"{service.lower()}:{name.lower()}")
+            if account_id is None:
+                self.state.denied.add(key)
+            else:
+                self.accounts.add(account_id)
+                self.state.account_denied.add((account_id, key))
+
+    def denial(
+        self, service: str, action: str, account_id: str | None = None
+    ) -> str | None:
+        """Why a caller (of ``account_id``) may not call ``service:action``:
+        "identity" (denied to everyone: no policy allows it), "scp" (denied
+        to the account's callers, as by a service control policy), or None."""
+        service = service.lower()
+        keys = (f"{service}:{action.lower()}", f"{service}:*")
+        with self.lock:
+            if any(key in self.state.denied for key in keys):
+                return "identity"
+            if any((account_id, key) in self.state.account_denied for key in keys):
+                return "scp"
+        return None
 
     def is_denied(self, service: str, action: str) -> bool:
-        with self.lock:
-            return f"{service.lower()}:{action.lower()}" in self.state.denied
+        return self.denial(service, action) is not None
 
     # -- log --------------------------------------------------------------
     def log_request(self, entry: LoggedRequest) -> None:

@@ -258,8 +258,10 @@ def test_help_lists_and_documents_the_command(aws_env: AwsEnv, kind: str) -> Non
     listing = aws_env.run(kind, "sts", "help", env=env).check()
     assert "activation-check" in listing.stdout
     page = aws_env.run(kind, *CHECK, "help", env=env).check()
-    # Man pages overstrike bold text ("X\bX"); columns wrap long lines.
-    text = " ".join(re.sub(".\b", "", page.stdout).split())
+    # Man pages overstrike bold text ("X\bX"); columns wrap long lines and
+    # hyphenate words at line ends ("Ac-" / "countsWithError").
+    plain = re.sub(".\b", "", page.stdout)
+    text = " ".join(re.sub(r"(\w)-\n\s*(\w)", r"\1\2", plain).split())
     for option in ("regions", "role-arn", "timeout", "require-active"):
         assert option in text
     assert "SYNOPSIS aws sts activation-check [--regions <value>" in text

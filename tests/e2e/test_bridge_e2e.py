@@ -273,7 +273,7 @@ def test_second_call_is_cached_and_loads_no_botocore(bridged: AwsEnv) -> None:
 
 def _expiring(path: Path) -> None:
     data = json.loads(path.read_text())
-    data["ExpiresAt"] = time.time() + 600  # inside the 15-minute margin
+    data["ExpiresAt"] = time.time() + 300  # inside every refresh margin
     path.write_text(json.dumps(data))
 
 
@@ -281,6 +281,36 @@ def _other_key(path: Path) -> None:
     data = json.loads(path.read_text())
     data["Key"] = "0" * 64
     path.write_text(json.dumps(data))
+
+
+def test_a_900_second_role_is_fetched_once_per_5_minutes(bridged: AwsEnv) -> None:
+    """duration_seconds = 900: botocore's own 15-minute margin would fetch
+    it on every call; the bridge serves it from its cache while more than
+    botocore's mandatory 10 minutes are left."""
+    role = bridged.simulator.add_role("short")
+    bridged.config += (
+        f"[profile short-role]\nrole_arn = {role}\nsource_profile = base\n"
+        f"duration_seconds = 900\nsts_region = {TOKYO}\n"
+    )
+    first = bridge(bridged, "credentials", "--profile", "short-role").check()
+    assert seen(bridged) == [(TOKYO_HOST, "AssumeRole", 200)]
+    second = bridge(bridged, "credentials", "--profile", "short-role").check()
+    assert seen(bridged) == []
+    assert second.stdout == first.stdout
+    (path,) = cache_files(bridged)
+    data = json.loads(path.read_text())
+    assert 899 <= data["ExpiresAt"] - data["FetchedAt"] <= 905
+
+    # 5 minutes later (the file says so), 10 minutes are left: fetched again.
+    data["FetchedAt"] -= 301
+    data["ExpiresAt"] -= 301
+    path.write_text(json.dumps(data))
+    third = bridge(bridged, "credentials", "--profile", "short-role").check()
+    assert seen(bridged) == [(TOKYO_HOST, "AssumeRole", 200)]
+    assert (
+        json.loads(third.stdout)["AccessKeyId"]
+        != json.loads(first.stdout)["AccessKeyId"]
+    )
 
 
 DAMAGE = {
@@ -453,7 +483,7 @@ def test_auto_region_is_chosen_for_the_bridge(bridged: AwsEnv) -> None:
     """``sts_region = auto`` on the bridged profile: the bridge measures,
     assumes the role in the fastest region, and next time (its own cache
     gone) uses the saved measurements without probing."""
-    from awscli_regional_sts.partitions import DEFAULT_ENABLED_REGIONS
+    from awscli_regional_sts.aws.partitions import DEFAULT_ENABLED_REGIONS
 
     fastest = "eu-north-1"
     host = f"sts.{fastest}.amazonaws.com"

@@ -12,7 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from testing.clients import CLI_KINDS, CLI_V1, CLI_V2, DEBIAN_AWS, AwsEnv, aws_command
+from testing.clients import (
+    CLI_KINDS,
+    CLI_V1,
+    CLI_V2,
+    DEBIAN_AWS,
+    REPO_ROOT,
+    AwsEnv,
+    aws_command,
+)
 
 TOKYO_HOST = "sts.ap-northeast-1.amazonaws.com"
 #: PATH for the helper: the system's (Debian's CLI v2 is /usr/bin/aws), and
@@ -188,7 +196,8 @@ def test_refuses_when_aws_python_cannot_import_the_plugin(aws_env: AwsEnv) -> No
     assert done.returncode == 1
     (line,) = done.stderr.strip().splitlines()
     assert line.startswith("aws-regional-sts-enable: /usr/bin/python3 (the Python")
-    assert line.endswith("/usr/bin/python3 -m pip install awscli-regional-sts")
+    # The plugin runs from this checkout: that is what to install.
+    assert line.endswith(f"/usr/bin/python3 -m pip install {REPO_ROOT}")
     assert not aws_env.config_file.exists()
 
 
@@ -255,5 +264,5 @@ def test_cli_v2_plugin_path_of_other_plugins_is_not_taken(aws_env: AwsEnv) -> No
     assert done.returncode == 1
     (line,) = done.stderr.strip().splitlines()
     assert f"already names {others}" in line
-    assert f"pip install --target {others} --no-deps awscli-regional-sts" in line
+    assert line.endswith(f"pip install --target {others} --no-deps {REPO_ROOT}")
     assert aws_env.config_file.read_text() == text

@@ -1,0 +1,261 @@
+"""Setting the global endpoint token version in each account: the
+caller's, the named ones, or every ACTIVE account of the organization.
+
+How accounts are reached, as ``aws sts activation-check --organization``
+reaches them (the shared parts are in ``commands/accounts``):
+
+* Organizations ListAccounts lists the accounts a page at a time, as
+  workers ask for the next one; the first page is fetched in the calling
+  thread, so that a caller who may not list accounts gets the CLI's own
+  one-line error before anything else is sent.
+* A member account is reached by AssumeRole of its member role with the
+  caller's credentials, through the CLI's own STS client (the plugin's
+  routing included). The member credentials sign that account's IAM calls
+  and are dropped when its calls end: in memory only, never printed.
+* The caller's own account (the management account) is worked on with the
+  caller's credentials: it has no member role.
+* At most ``max_accounts_in_flight`` accounts are under way at once; each
+  account's calls (AssumeRole, GetAccountSummary, perhaps
+  SetSecurityTokenServicePreferences) are sequential. Each finished
+  account goes to ``on_result`` at once; the summary keeps counts only.
+
+IAM is global: its client is made for the profile's region (us-east-1
+without one), and botocore's endpoint data gives the partition's one IAM
+endpoint (iam.amazonaws.com, iam.cn-north-1.amazonaws.com.cn, ...).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import itertools
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from botocore.config import Config
+
+from awscli_regional_sts.aws.errors import CallError
+from awscli_regional_sts.aws.runner import stream_parallel
+from awscli_regional_sts.commands.accounts.credentials import (
+    assume_member_role,
+    caller_credentials,
+    client_keys,
+    close_client,
+    secrets_known,
+)
+from awscli_regional_sts.commands.accounts.members import (
+    list_accounts,
+    member_role_arn,
+    select_accounts,
+)
+from awscli_regional_sts.commands.accounts.redaction import CredentialRedactor
+from awscli_regional_sts.commands.token_version.arguments import (
+    TokenVersionArguments,
+)
+from awscli_regional_sts.commands.token_version.plan import (
+    AccountOutcome,
+    Summary,
+    TokenVersion,
+    set_account,
+)
+
+#: RoleSessionName of every AssumeRole of a member role (CloudTrail shows it).
+ROLE_SESSION_NAME = "sts-set-token-version"
+#: Seconds to connect and to read, per request; botocore's retries apply.
+CALL_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class Target:
+    """One account to work on, or why it gets only an ``Error``."""
+
+    account_id: str
+    error: str | None = None
+
+
+class TokenVersionRun:
+    """Runs the change (or the dry run) over the chosen accounts."""
+
+    def __init__(
+        self,
+        session: Any,
+        arguments: TokenVersionArguments,
+        *,
+        partition: str,
+        region: str | None,
+        verify: Any,
+        on_result: Callable[[AccountOutcome], None],
+        progress: Callable[[int, int], None] = lambda done, failed: None,
+        redactor: CredentialRedactor | None = None,
+    ) -> None:
+        self._session = session
+        self._arguments = arguments
+        self._partition = partition
+        self._region = region
+        self._verify = verify
+        self._on_result = on_result
+        self._progress = progress
+        self._redactor = redactor or CredentialRedactor()
+        # botocore does not promise that creating clients is thread-safe.
+        self._client_lock = threading.Lock()
+
+    def run(self) -> Summary:
+        arguments = self._arguments
+        caller_credentials(self._session, self._redactor)
+        summary = Summary()
+        listed: Iterator[Target] = iter(())
+        if arguments.organization:
+            listed = self._listed_targets(summary)
+            # The first page now, in this thread (see the module docstring).
+            first = next(listed, None)
+            if first is not None:
+                listed = itertools.chain([first], listed)
+        # The CLI's own STS path (the plugin's routing included); shared by
+        # the account workers for AssumeRole (botocore clients are
+        # thread-safe), with a connection for each.
+        sts = self._create_client(
+            "sts",
+            self._region,
+            max_pool_connections=arguments.max_accounts_in_flight,
+        )
+        caller_account = str(sts.get_caller_identity()["Account"])
+        caller_iam = self._create_client("iam", self._iam_region())
+        if arguments.organization:
+            targets = listed
+        elif arguments.accounts is not None:
+            targets = (Target(account_id) for account_id in arguments.accounts)
+        else:
+            targets = iter([Target(caller_account)])
+
+        def tasks() -> Iterator[tuple[str, Callable[[], AccountOutcome]]]:
+            for index, target in enumerate(targets):
+                task = functools.partial(
+                    self._account, target, sts, caller_account, caller_iam
+                )
+                yield str(index), task
+
+        try:
+            for index, outcome, error in stream_parallel(
+                tasks(), arguments.max_accounts_in_flight, name="token-version"
+            ):
+                if error is not None:  # _account keeps its own errors
+                    raise error
+                outcome = dataclasses.replace(outcome, index=int(index))
+                summary.add(outcome)
+                self._on_result(outcome)
+                self._progress(summary.accounts, summary.failed)
+        finally:
+            close_client(caller_iam)
+        return summary
+
+    # -- which accounts --
+
+    def _listed_targets(self, summary: Summary) -> Iterator[Target]:
+        organizations = self._create_client(
+            "organizations", self._region or "us-east-1"
+        )
+        selected = select_accounts(
+            list_accounts(organizations),
+            self._arguments.accounts,
+            include_suspended=False,
+        )
+        for item in selected:
+            account = item.account
+            if item.skipped:
+                summary.skipped += 1
+            elif item.error is None:
+                yield Target(account.account_id)
+            elif account.status is None:
+                yield Target(
+                    account.account_id,
+                    "not changed: ListAccounts does not list this account",
+                )
+            else:
+                yield Target(
+                    account.account_id,
+                    f"not changed: the account is {account.status}",
+                )
+
+    # -- one account --
+
+    def _account(
+        self, target: Target, sts: Any, caller_account: str, caller_iam: Any
+    ) -> AccountOutcome:
+        if target.error is not None:
+            return AccountOutcome(target.account_id, error=target.error)
+        try:
+            if target.account_id == caller_account:
+                return self._set(target.account_id, caller_iam)
+            return self._member(target.account_id, sts)
+        except Exception as error:  # one account's failure never stops the rest
+            return AccountOutcome(
+                target.account_id, error=CallError.from_exception(error).describe()
+            )
+
+    def _member(self, account_id: str, sts: Any) -> AccountOutcome:
+        role_arn = member_role_arn(
+            self._partition, account_id, self._arguments.member_role_name
+        )
+        try:
+            response = assume_member_role(sts, role_arn, ROLE_SESSION_NAME)
+        except Exception as error:
+            reason = CallError.from_exception(error).describe()
+            return AccountOutcome(
+                account_id, error=f"AssumeRole of {role_arn}: {reason}"
+            )
+        credentials = response.pop("Credentials")
+        with secrets_known(self._redactor, credentials):
+            iam = self._create_client(
+                "iam", self._iam_region(), keys=client_keys(credentials)
+            )
+            # Only the client holds the member credentials from here on.
+            del credentials, response
+            try:
+                return self._set(account_id, iam)
+            finally:
+                close_client(iam)
+
+    def _set(self, account_id: str, iam: Any) -> AccountOutcome:
+        def read() -> Any:
+            return iam.get_account_summary().get("SummaryMap", {})
+
+        def write(version: TokenVersion) -> None:
+            iam.set_security_token_service_preferences(
+                GlobalEndpointTokenVersion=version.value
+            )
+
+        return set_account(
+            account_id,
+            self._arguments.target,
+            self._arguments.dry_run,
+            read,
+            write,
+            lambda error: CallError.from_exception(error).describe(),
+        )
+
+    # -- clients --
+
+    def _iam_region(self) -> str:
+        return self._region or "us-east-1"
+
+    def _create_client(
+        self,
+        service: str,
+        region: str | None,
+        *,
+        keys: dict[str, Any] | None = None,
+        max_pool_connections: int | None = None,
+    ) -> Any:
+        config = Config(connect_timeout=CALL_TIMEOUT, read_timeout=CALL_TIMEOUT)
+        if max_pool_connections is not None:
+            config = config.merge(Config(max_pool_connections=max_pool_connections))
+        with self._client_lock:
+            return self._session.create_client(
+                service,
+                region_name=region,
+                verify=self._verify,
+                config=config,
+                **(keys or {}),
+            )

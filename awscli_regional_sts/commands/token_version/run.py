@@ -1,0 +1,86 @@
+"""The command's run: arguments checked (nothing is sent when one is
+wrong), the accounts worked on, one document printed through the CLI's own
+formatter (so ``--output`` and ``--query`` work as for any command), and
+the exit status."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from awscli.formatter import get_formatter
+
+from awscli_regional_sts.aws.partitions import default_partitions
+from awscli_regional_sts.aws.status import CheckExit
+from awscli_regional_sts.commands.accounts.arguments import (
+    ArgumentProblem,
+    invalid_arguments_status,
+)
+from awscli_regional_sts.commands.accounts.progress import Progress
+from awscli_regional_sts.commands.accounts.redaction import (
+    credentials_redacted_in_logs,
+)
+from awscli_regional_sts.commands.token_version.arguments import (
+    token_version_arguments,
+)
+from awscli_regional_sts.commands.token_version.plan import AccountOutcome
+from awscli_regional_sts.commands.token_version.remediation import TokenVersionRun
+
+
+def run_command(
+    command_name: str, session: Any, parsed_args: Any, parsed_globals: Any
+) -> int:
+    try:
+        arguments = token_version_arguments(parsed_args)
+    except ArgumentProblem as problem:
+        sys.stderr.write(f"aws sts {command_name}: error: {problem}\n")
+        return invalid_arguments_status()
+    partitions = default_partitions()
+    region = parsed_globals.region or session.get_config_variable("region")
+    partition = (
+        partitions.region_partition(region) if region else None
+    ) or partitions.by_name("aws")
+    assert partition is not None
+
+    progress = None
+    if arguments.uses_member_roles:
+        progress = Progress.on_terminal(
+            lambda done, failed: f"{done} accounts, {failed} with an error",
+            title="Reading token versions"
+            if arguments.dry_run
+            else "Setting token versions",
+        )
+    # The document holds every account (one small line each), in the order
+    # they were named or listed, whatever order they finished in.
+    kept: list[AccountOutcome] = []
+    with credentials_redacted_in_logs() as redactor:
+        run = TokenVersionRun(
+            session,
+            arguments,
+            partition=partition.name,
+            region=region,
+            verify=getattr(parsed_globals, "verify_ssl", None),
+            on_result=kept.append,
+            progress=progress or (lambda done, failed: None),
+            redactor=redactor,
+        )
+        try:
+            summary = run.run()
+        finally:
+            if progress is not None:
+                progress.clear()
+
+    kept.sort(key=lambda outcome: outcome.index)
+    document = {
+        "TokenVersion": arguments.target,
+        "DryRun": arguments.dry_run,
+        "MemberRoleName": (
+            arguments.member_role_name if arguments.uses_member_roles else None
+        ),
+        "Accounts": [outcome.to_dict() for outcome in kept],
+        "Summary": summary.to_dict(),
+    }
+    output = parsed_globals.output or session.get_config_variable("output")
+    formatter = get_formatter(output or "json", parsed_globals)
+    formatter(command_name, document)
+    return CheckExit.ACCOUNTS_FAILED if summary.failed else CheckExit.OK
