@@ -50,12 +50,16 @@ h2{font-size:15px;margin:14px 0 6px}
 table.grid{border-collapse:separate;border-spacing:0}
 .grid th,.grid td{border-right:1px solid #fff;border-bottom:1px solid #fff;
 padding:1px 3px;white-space:nowrap;font-size:12px}
-.grid thead th{position:sticky;top:0;background:#333;color:#fff;z-index:2}
+.grid thead th{position:sticky;top:0;background:#333;color:#fff;z-index:2;
+vertical-align:bottom}
+.grid thead th.region{writing-mode:vertical-rl;transform:rotate(180deg);
+padding:4px 1px;font-weight:400}
 .grid tbody th{position:sticky;left:0;background:#f2f2f2;text-align:left;
 font-weight:400;z-index:1;max-width:260px;overflow:hidden;text-overflow:ellipsis}
 .grid thead th.corner{left:0;z-index:3}
 .grid td{text-align:center;min-width:18px;font-weight:700}
-.grid td.note{text-align:left;font-weight:400}
+.grid td.note{text-align:left;font-weight:400;max-width:480px;overflow:hidden;
+text-overflow:ellipsis}
 .changes{border-collapse:collapse}
 .changes th,.changes td{border:1px solid #bbb;padding:2px 6px}
 """
@@ -121,18 +125,21 @@ def render_html(kind: ReportKind, document: dict[str, Any]) -> str:
         document["Summary"]["AccountsSkipped"] if kind == ReportKind.ORGANIZATION else 0
     )
     rows = [
-        ("Accounts", f"{counts['Accounts']}"),
-        ("Accounts not checked (error)", f"{counts['AccountsWithError']}"),
-        ("Accounts skipped (not ACTIVE)", f"{skipped}"),
-        ("Regions", f"{counts['Regions']}"),
+        ("Accounts", _count(counts["Accounts"], "account")),
+        (
+            "Accounts not checked (error)",
+            _count(counts["AccountsWithError"], "account"),
+        ),
+        ("Accounts skipped (not ACTIVE)", _count(skipped, "account")),
+        ("Regions", _count(counts["Regions"], "region")),
         (
             "Inactive",
-            f"{counts['Inactive']} account-regions in "
-            f"{counts['AccountsWithInactive']} accounts",
+            f"{_count(counts['Inactive'], 'account-region')} in "
+            f"{_count(counts['AccountsWithInactive'], 'account')}",
         ),
-        ("Unknown", f"{counts['Unknown']} account-regions"),
-        ("Unreachable", f"{counts['Unreachable']} account-regions"),
-        ("On v1 tokens", f"{counts['OnV1Tokens']} accounts"),
+        ("Unknown", _count(counts["Unknown"], "account-region")),
+        ("Unreachable", _count(counts["Unreachable"], "account-region")),
+        ("On v1 tokens", _count(counts["OnV1Tokens"], "account")),
     ]
     changes = document.get("Changes")
     if changes is not None:
@@ -177,12 +184,16 @@ def render_html(kind: ReportKind, document: dict[str, Any]) -> str:
             )
         out.append("</table>")
     out.append("<h2>Accounts by region</h2>")
+    out.append(
+        "<p>Accounts with an error or a region not active first, then the "
+        "others, each in the report's order.</p>"
+    )
     out.append('<div class="wrap"><table class="grid" id="grid"><thead><tr>')
     out.append('<th class="corner">Account</th><th>Token</th>')
     for region in regions:
-        out.append(f"<th>{escape(region)}</th>")
+        out.append(f'<th class="region">{escape(region)}</th>')
     out.append("</tr></thead><tbody>")
-    for account in accounts:
+    for account in sorted(accounts, key=_all_active):
         name = account.get("Name")
         label = str(account["AccountId"]) + (f" {name}" if name else "")
         version = account.get("GlobalEndpointTokenVersion")
@@ -196,6 +207,7 @@ def render_html(kind: ReportKind, document: dict[str, Any]) -> str:
             letter, background, colour, _ = ERROR_STYLE
             out.append(
                 f'<td class="note" colspan="{max(len(regions), 1)}" '
+                f'title="{escape(str(error))}" '
                 f'style="background:{background};color:{colour}">'
                 f"{escape(letter)}: {escape(str(error))}</td></tr>"
             )
@@ -207,6 +219,18 @@ def render_html(kind: ReportKind, document: dict[str, Any]) -> str:
         out.append("</tr>")
     out.append("</tbody></table></div></body></html>")
     return "\n".join(out) + "\n"
+
+
+def _all_active(account: dict[str, Any]) -> bool:
+    """False (sorted first) for an account a reader must look at."""
+    if account.get("Error") is not None:
+        return False
+    active = str(RegionStatus.ACTIVE)
+    return all(row["Status"] == active for row in account.get("Regions") or ())
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def _shown(value: Any) -> str:
