@@ -20,14 +20,22 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-__version__ = "0.1.0"
-
 __all__ = ["__version__", "awscli_initialize", "register"]
+
+
+def __getattr__(name: str) -> Any:
+    # ``awscli_regional_sts.__version__`` without loading the version module
+    # on every aws command (PEP 562): only a caller who asks pays.
+    if name == "__version__":
+        from awscli_regional_sts.plugin.version import __version__
+
+        return __version__
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def awscli_initialize(cli: Any) -> None:
     """Plugin entry point of the AWS CLI: hook into its event emitter."""
-    from awscli_regional_sts.registration import register_cli_handlers
+    from awscli_regional_sts.plugin.registration import register_cli_handlers
 
     register_cli_handlers(cli)
 
@@ -44,7 +52,7 @@ def register(session: Any = None, *, sts_region: str | None = None) -> None:
     client, or at the first STS request of a client created otherwise, and
     nothing is sent.
     """
-    from awscli_regional_sts.registration import register_session_handlers
+    from awscli_regional_sts.plugin.registration import register_session_handlers
 
     if session is None:
         # Typed as Any: boto3 ships no type information.

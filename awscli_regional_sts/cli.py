@@ -27,17 +27,17 @@ PROG = "aws-regional-sts"
 SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     (
         "enable",
-        "awscli_regional_sts.installer:enable_arguments",
+        "awscli_regional_sts.lifecycle.installer:enable_arguments",
         "enable the plugin for an aws executable (AWS CLI v1 or v2)",
     ),
     (
         "disable",
-        "awscli_regional_sts.disable:disable_arguments",
+        "awscli_regional_sts.lifecycle.disable:disable_arguments",
         "remove what enable wrote; every other plugin and key stays",
     ),
     (
         "doctor",
-        "awscli_regional_sts.doctor:doctor_arguments",
+        "awscli_regional_sts.lifecycle.doctor:doctor_arguments",
         "check the plugin's set-up for an aws executable; sends nothing to AWS",
     ),
     (

@@ -19,7 +19,7 @@ its total minus the baseline's.
   (`~/.aws/cli/cache/regional-sts/state.json`) before every command, which
   leaves a new process knowing nothing, as before the change.
 * boto3: one process per column; "before" sets
-  `awscli_regional_sts.state.FAILURE_MEMORY_SECONDS = 0`, so every
+  `awscli_regional_sts.plugin.state.FAILURE_MEMORY_SECONDS = 0`, so every
   remembered failure has already expired.
 
 "Before" makes only `--before-calls` calls (default 10) and its total is
@@ -50,7 +50,7 @@ PROFILE = (
 BOTO3_LOOP = """
 import sys, time
 import boto3, awscli_regional_sts
-from awscli_regional_sts import state
+from awscli_regional_sts.plugin import state
 if sys.argv[2] == "off":
     state.FAILURE_MEMORY_SECONDS = 0.0
 session = boto3.Session(profile_name="bench")

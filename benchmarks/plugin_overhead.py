@@ -27,8 +27,8 @@ ARGS = ("sts", "get-caller-identity", "--profile", "bench")
 #: What every aws command imports (the package and its handler table), and
 #: what every `aws sts` command adds (the activation-check command's table
 #: entry; the check itself loads only when it runs).
-EVERY_COMMAND = ("awscli_regional_sts", "awscli_regional_sts.registration")
-STS_COMMAND_TABLE = ("awscli_regional_sts.activation.command",)
+EVERY_COMMAND = ("awscli_regional_sts", "awscli_regional_sts.plugin.registration")
+STS_COMMAND_TABLE = ("awscli_regional_sts.commands.activation.command",)
 
 
 def import_times_us() -> dict[str, int]:

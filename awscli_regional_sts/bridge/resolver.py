@@ -17,7 +17,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from botocore.session import Session
 
 from awscli_regional_sts.bridge.model import IssuedCredentials, Refusal
-from awscli_regional_sts.registration import register_session_handlers
+from awscli_regional_sts.plugin.registration import register_session_handlers
 
 
 def fetch(profile: str) -> IssuedCredentials:

@@ -17,8 +17,8 @@ import stat
 import time
 from pathlib import Path
 
+from awscli_regional_sts.aws.files import FileProblem, read_json, write_json
 from awscli_regional_sts.bridge.model import IssuedCredentials
-from awscli_regional_sts.files import FileProblem, read_json, write_json
 
 #: Written into every file; anything else is not ours.
 FILE_FORMAT = "awscli-regional-sts credentials cache"

@@ -453,7 +453,7 @@ def test_auto_region_is_chosen_for_the_bridge(bridged: AwsEnv) -> None:
     """``sts_region = auto`` on the bridged profile: the bridge measures,
     assumes the role in the fastest region, and next time (its own cache
     gone) uses the saved measurements without probing."""
-    from awscli_regional_sts.partitions import DEFAULT_ENABLED_REGIONS
+    from awscli_regional_sts.aws.partitions import DEFAULT_ENABLED_REGIONS
 
     fastest = "eu-north-1"
     host = f"sts.{fastest}.amazonaws.com"

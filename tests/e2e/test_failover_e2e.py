@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +27,13 @@ from testing.clients import (
     aws_command,
 )
 from testing.simulator import LoggedRequest
+from tests.e2e.cachefiles import (
+    cache_files,
+    cache_path,
+    cache_text,
+    region_entry,
+    write_cache,
+)
 
 ALL_KINDS = (*CLI_KINDS, BOTO3, BOTO3_LEGACY)
 TOKYO = "ap-northeast-1"
@@ -301,15 +307,10 @@ FASTEST = "eu-north-1"
 def make_fastest(env: AwsEnv, region: str) -> None:
     """Every region slow (1 s per request) but ``region``: a gap that the
     load of a shared 2-core machine does not close (0.3 s did, at times)."""
-    from awscli_regional_sts.partitions import DEFAULT_ENABLED_REGIONS
+    from awscli_regional_sts.aws.partitions import DEFAULT_ENABLED_REGIONS
 
     for name in DEFAULT_ENABLED_REGIONS["aws"]:
         env.simulator.set_region(name, latency=0.0 if name == region else 1.0)
-
-
-def cache_files(env: AwsEnv) -> list[str]:
-    directory = env.home / ".aws" / "cli" / "cache" / "regional-sts"
-    return sorted(p.name for p in directory.glob("*")) if directory.exists() else []
 
 
 @pytest.mark.parametrize("profile", ["base", "assumer"])
@@ -346,33 +347,14 @@ def test_auto_uses_measurements_saved_by_activation_check(
 ) -> None:
     configure(world, "sts_region = auto\n")
     make_fastest(world, "ca-central-1")
-    directory = world.home / ".aws" / "cli" / "cache" / "regional-sts"
-    directory.mkdir(parents=True)
-    (directory / "aws-111122223333.json").write_text(
-        json.dumps(
-            {
-                "Version": 1,
-                "Partition": "aws",
-                "Account": "111122223333",
-                "MeasuredAt": time.time(),
-                "Method": "activation-check",
-                "Profiles": ["base"],
-                "Regions": [
-                    {
-                        "Region": "ap-south-1",
-                        "Status": "active",
-                        "Verified": True,
-                        "LatencyMs": 5.0,
-                    },
-                    {
-                        "Region": "eu-west-2",
-                        "Status": "inactive",
-                        "Verified": True,
-                        "LatencyMs": 1.0,
-                    },
-                ],
-            }
-        )
+    write_cache(
+        world,
+        cache_text(
+            [
+                region_entry("ap-south-1", "active", 5.0),
+                region_entry("eu-west-2", "inactive", 1.0),
+            ]
+        ),
     )
     calls = run(world, kind, "base", keep_cache=True)
     calls.result.check()
@@ -385,23 +367,8 @@ def test_auto_uses_measurements_saved_by_activation_check(
 CORRUPT = {
     "truncated": '{"Version": 1, "Partition": "aws", "Acc',
     "not-json": "\x00\x01garbage",
-    "bad-region": json.dumps(
-        {
-            "Version": 1,
-            "Partition": "aws",
-            "Account": "111122223333",
-            "MeasuredAt": 4102444800,
-            "Method": "activation-check",
-            "Profiles": ["base"],
-            "Regions": [
-                {
-                    "Region": "evil.example.com/x",
-                    "Status": "active",
-                    "Verified": True,
-                    "LatencyMs": 1.0,
-                }
-            ],
-        }
+    "bad-region": cache_text(
+        [region_entry("evil.example.com/x", "active", 1.0)], MeasuredAt=4102444800
     ),
 }
 
@@ -415,10 +382,7 @@ def test_corrupt_cache_is_measured_again_with_a_debug_note(
     make_fastest(world, FASTEST)
     role = world.extra_env["TEST_ROLE_ARN"]
     account = role.split(":")[4]
-    directory = world.home / ".aws" / "cli" / "cache" / "regional-sts"
-    directory.mkdir(parents=True)
-    path = directory / f"aws-{account}.json"
-    path.write_text(CORRUPT[corrupt])
+    path = write_cache(world, CORRUPT[corrupt], account)
     calls = run(world, kind, "assumer", keep_cache=True)
     calls.result.check()
     assert "Traceback" not in calls.result.stderr
@@ -480,12 +444,11 @@ def test_two_processes_at_once_leave_one_good_cache(world: AwsEnv) -> None:
         out, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, err
         assert "Traceback" not in err
-    directory = world.home / ".aws" / "cli" / "cache" / "regional-sts"
-    assert [p.name for p in directory.iterdir()] == ["aws-111122223333.json"]
-    data = json.loads((directory / "aws-111122223333.json").read_text())
+    assert cache_files(world) == ["aws-111122223333.json"]
+    data = json.loads(cache_path(world).read_text())
     assert data["Account"] == "111122223333"
     # Nothing secret in the cache.
-    text = (directory / "aws-111122223333.json").read_text()
+    text = cache_path(world).read_text()
     for secret in world.simulator.issued_secrets():
         assert secret not in text
     # The role's account is known from its ARN: the file is used as is, no
@@ -502,11 +465,10 @@ def test_two_processes_at_once_leave_one_good_cache(world: AwsEnv) -> None:
 
 
 def load_cache(env: AwsEnv) -> Any:
-    from awscli_regional_sts.cache import load
-    from awscli_regional_sts.partitions import default_partitions
+    from awscli_regional_sts.aws.partitions import default_partitions
+    from awscli_regional_sts.plugin.cache import load
 
-    path = env.home / ".aws/cli/cache/regional-sts/aws-111122223333.json"
-    return load(path, default_partitions())
+    return load(cache_path(env), default_partitions())
 
 
 @pytest.mark.parametrize("kind", CLI_KINDS)
@@ -532,9 +494,7 @@ def test_activation_check_save_feeds_auto(world: AwsEnv, kind: str) -> None:
     )
     check.check()
     assert cache_files(world) == ["aws-111122223333.json"]
-    saved = json.loads(
-        (world.home / ".aws/cli/cache/regional-sts/aws-111122223333.json").read_text()
-    )
+    saved = json.loads(cache_path(world).read_text())
     assert saved["Method"] == "activation-check"
     assert saved["Profiles"] == ["base"]
     assert {r["Region"]: r["Status"] for r in saved["Regions"]} == {

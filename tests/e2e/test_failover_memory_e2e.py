@@ -260,7 +260,7 @@ def test_auto_with_every_candidate_refused_or_hung_leaves_botocores_endpoint(
 ) -> None:
     """Nothing answered: neither the refused (instant) candidates nor the
     hung ones may be chosen; the call goes where botocore sends it."""
-    from awscli_regional_sts.partitions import DEFAULT_ENABLED_REGIONS
+    from awscli_regional_sts.aws.partitions import DEFAULT_ENABLED_REGIONS
 
     configure(world, "sts_region = auto\nsts_timeout = 1\n")
     for index, name in enumerate(DEFAULT_ENABLED_REGIONS["aws"]):

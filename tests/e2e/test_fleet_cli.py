@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from awscli_regional_sts.activation.documents import MAX_REPORT_BYTES
+from awscli_regional_sts.commands.activation.fleet.documents import MAX_REPORT_BYTES
 from testing.clients import CLI_V1, CLI_V1_LEGACY, CLI_V2, AwsEnv, Result
 from testing.simulator import ACCOUNT_ID
 from tests.e2e.test_organization_cli import (

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from awscli_regional_sts.activation.report_html import STYLES
+from awscli_regional_sts.commands.activation.fleet.report_html import STYLES
 from testing.browser import dump_dom, read_png, screenshot
 from testing.clients import CLI_V1, CLI_V2, AwsEnv
 from tests.e2e.test_organization_cli import DEV, ORG, PROD, build_organization

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from awscli_regional_sts.status import CheckExit
+from awscli_regional_sts.aws.status import CheckExit
 from testing.clients import (
     BOTO3,
     BOTO3_LEGACY,
@@ -24,6 +24,7 @@ from testing.clients import (
     AwsEnv,
     Result,
 )
+from tests.e2e.cachefiles import cache_directory
 
 ALL_KINDS = (*CLI_KINDS, BOTO3, BOTO3_LEGACY)
 TOKYO = "ap-northeast-1"
@@ -425,7 +426,7 @@ def test_save_with_a_role_of_another_account_saves_under_the_roles_account(
     assert result.returncode == 0, result.output
     report = result.json()
     assert report["Account"] != OTHER_ACCOUNT  # the caller's
-    folder = env.home / ".aws/cli/cache/regional-sts"
+    folder = cache_directory(env)
     assert sorted(p.name for p in folder.iterdir()) == [f"aws-{OTHER_ACCOUNT}.json"]
     saved = json.loads((folder / f"aws-{OTHER_ACCOUNT}.json").read_text())
     assert saved["Account"] == OTHER_ACCOUNT

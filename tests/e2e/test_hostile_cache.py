@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import pytest
 
 from testing.clients import BOTO3, CLI_KINDS, AwsEnv
+from tests.e2e.cachefiles import ACCOUNT, cache_path, cache_text, region_entry
 from tests.e2e.test_failover_e2e import (
     configure,
     make_fastest,
@@ -24,28 +24,11 @@ from tests.e2e.test_failover_e2e import (
 )
 
 FASTEST = "eu-north-1"
-ACCOUNT = "111122223333"
 
 
 def good_file(**changes: object) -> str:
-    data: dict[str, object] = {
-        "Version": 1,
-        "Partition": "aws",
-        "Account": ACCOUNT,
-        "MeasuredAt": time.time(),
-        "Method": "activation-check",
-        "Profiles": ["base"],
-        "Regions": [
-            {
-                "Region": "ap-south-1",
-                "Status": "active",
-                "Verified": True,
-                "LatencyMs": 5,
-            }
-        ],
-    }
-    data.update(changes)
-    return json.dumps(data)
+    # LatencyMs 5, not 5.0: the "latency-401-digits" case rewrites it.
+    return cache_text([region_entry("ap-south-1", latency_ms=5)], **changes)
 
 
 def text(content: str) -> Callable[[Path], None]:
@@ -75,9 +58,8 @@ HOSTILE: dict[str, Callable[[Path], None]] = {
 
 
 def prepare(env: AwsEnv, name: str) -> Path:
-    directory = env.home / ".aws" / "cli" / "cache" / "regional-sts"
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"aws-{ACCOUNT}.json"
+    path = cache_path(env)
+    path.parent.mkdir(parents=True, exist_ok=True)
     HOSTILE[name](path)
     return path
 

@@ -58,8 +58,8 @@ def test_plugin_runs_on_python_39(aws_env: AwsEnv) -> None:
     )
     report = json.loads(aws_env.run_python(SCRIPT, kind=BOTO3_PY39).check().stdout)
     assert report["python"] == [3, 9]
-    assert "awscli_regional_sts.routing" in report["modules"]
-    assert "awscli_regional_sts.activation.command" in report["modules"]
+    assert "awscli_regional_sts.plugin.routing" in report["modules"]
+    assert "awscli_regional_sts.commands.activation.command" in report["modules"]
     assert ":assumed-role/py39-role/" in report["arn"]
     seen = [(r.host, r.action, r.signing_region, r.status) for r in sim.requests]
     assert seen == [

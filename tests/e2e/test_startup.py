@@ -9,6 +9,7 @@ structure, not timings (the figures are in benchmarks/plugin_overhead.py).
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -26,6 +27,19 @@ sys.exit(rc)
 """
 
 
+#: The subpackages an `aws sts` command passes through on its way to the
+#: modules above: each costs one import of a file that holds nothing but a
+#: docstring (test_subpackages_on_the_way_are_empty checks that).
+EMPTY_SUBPACKAGES = frozenset(
+    {
+        "awscli_regional_sts.aws",
+        "awscli_regional_sts.commands",
+        "awscli_regional_sts.commands.resolve_endpoint",
+        "awscli_regional_sts.plugin",
+    }
+)
+
+
 def plugin_modules(env: AwsEnv, *args: str) -> set[str]:
     """The plugin's modules that `aws ARGS` loaded (it must succeed)."""
     result = env.run_python(AWS_MAIN, args=args, plugin=True).check()
@@ -36,10 +50,11 @@ def test_a_command_without_sts_loads_only_the_handler_table(aws_env: AwsEnv) -> 
     aws_env.config = "[default]\nregion = eu-west-1\nsts_region = ap-northeast-1\n"
     assert plugin_modules(aws_env, "configure", "list") == {
         "awscli_regional_sts",
+        "awscli_regional_sts.plugin",
         # Puts the handler table on the session and wraps create_client for
         # sts clients; reads no setting until one is made.
-        "awscli_regional_sts.registration",
-        "awscli_regional_sts.registry",
+        "awscli_regional_sts.plugin.registration",
+        "awscli_regional_sts.plugin.registry",
     }
 
 
@@ -48,35 +63,47 @@ def test_an_sts_command_does_not_load_the_activation_check(aws_env: AwsEnv) -> N
     aws_env.config = "[default]\nsts_region = ap-northeast-1\n"
     loaded = plugin_modules(aws_env, "sts", "get-caller-identity")
     # Routing runs, and the sts command table lists activation-check ...
-    assert "awscli_regional_sts.routing" in loaded
-    assert "awscli_regional_sts.activation.command" in loaded
+    assert "awscli_regional_sts.plugin.routing" in loaded
+    assert "awscli_regional_sts.commands.activation.command" in loaded
     # ... and resolve-endpoint's entry ...
-    assert "awscli_regional_sts.resolve_command" in loaded
+    assert "awscli_regional_sts.commands.resolve_endpoint.command" in loaded
     # ... but the check itself, its option table and the route report load
     # only when they run.
     assert not loaded & {
-        "awscli_regional_sts.activation.arg_table",
-        "awscli_regional_sts.activation.options",
-        "awscli_regional_sts.route_report",
-        "awscli_regional_sts.status",
-        "awscli_regional_sts.activation.account",
-        "awscli_regional_sts.activation.arguments",
-        "awscli_regional_sts.activation.probe",
-        "awscli_regional_sts.activation.organization",
-        "awscli_regional_sts.activation.organization_check",
-        "awscli_regional_sts.activation.organization_command",
-        "awscli_regional_sts.nearest",
-        "awscli_regional_sts.installer",
+        "awscli_regional_sts.commands.activation.arg_table",
+        "awscli_regional_sts.commands.activation.options",
+        "awscli_regional_sts.commands.resolve_endpoint.report",
+        "awscli_regional_sts.aws.status",
+        "awscli_regional_sts.commands.activation.account",
+        "awscli_regional_sts.commands.activation.arguments",
+        "awscli_regional_sts.commands.activation.probe",
+        "awscli_regional_sts.commands.activation.organization",
+        "awscli_regional_sts.commands.activation.organization_check",
+        "awscli_regional_sts.commands.activation.organization_command",
+        "awscli_regional_sts.plugin.nearest",
+        "awscli_regional_sts.lifecycle.installer",
         # No sts_fallback: failover has nothing to do and is not loaded,
         # nor its memory (which would read a file).
-        "awscli_regional_sts.failover",
-        "awscli_regional_sts.state",
+        "awscli_regional_sts.plugin.failover",
+        "awscli_regional_sts.plugin.state",
     }, sorted(loaded)
     # No more modules than before the package was cut into one job per
     # module: the entry points, registration, registry, settings,
     # partitions, routing, endpoints and the two commands' table entries;
     # plus values (how settings parse numbers and quote bad values, #12).
-    assert len(loaded) <= 11, sorted(loaded)
+    # The subpackages of #17's layout come on top, and nothing else.
+    assert loaded & EMPTY_SUBPACKAGES == EMPTY_SUBPACKAGES, sorted(loaded)
+    assert len(loaded - EMPTY_SUBPACKAGES) <= 11, sorted(loaded)
+
+
+def test_subpackages_on_the_way_are_empty() -> None:
+    """The subpackages every `aws` command imports hold a docstring only."""
+    for package in EMPTY_SUBPACKAGES:
+        path = REPO_ROOT / package.replace(".", "/") / "__init__.py"
+        body = ast.parse(path.read_text()).body
+        assert len(body) == 1, package
+        assert isinstance(body[0], ast.Expr), package
+        assert isinstance(body[0].value, ast.Constant), package
 
 
 def test_importing_the_package_loads_nothing_else() -> None:

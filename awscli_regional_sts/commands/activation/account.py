@@ -1,0 +1,428 @@
+"""One account's activation check: every region probed in parallel, plus
+the account's facts (token version, opt-in statuses), classified into a
+report.
+
+``ActivationCheck`` needs only a botocore session (the CLI's, or boto3's);
+``assess_account`` is the part an organization-wide check runs per member
+account.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from botocore.config import Config
+
+from awscli_regional_sts.aws.errors import CallError
+from awscli_regional_sts.aws.partitions import DEFAULT_ENABLED_REGIONS
+from awscli_regional_sts.aws.runner import run_parallel, start_in_background
+from awscli_regional_sts.aws.values import quote
+from awscli_regional_sts.commands.activation.classify import Classification, classify
+from awscli_regional_sts.commands.activation.options import CheckOptions
+from awscli_regional_sts.commands.activation.plan import (
+    CredentialSource,
+    ProbePlan,
+    choose_probe,
+    identity_only,
+)
+from awscli_regional_sts.commands.activation.probe import (
+    Observation,
+    ProbeMethod,
+    probe_region,
+)
+from awscli_regional_sts.commands.activation.redaction import CredentialRedactor
+from awscli_regional_sts.commands.activation.report import (
+    AccountFacts,
+    RegionResult,
+    Report,
+    recommend,
+    sts_region_warning,
+    token_version_warning,
+)
+from awscli_regional_sts.plugin.endpoints import aim_client, client_region, probe_config
+
+
+def backstop_seconds(
+    task_count: int, max_workers: int, timeout: float, samples: int
+) -> float:
+    """How long to wait for all probes before giving up on the stragglers.
+
+    Each request is already bounded by ``timeout`` (connect and read), and a
+    region that does not answer costs one request; this only catches a
+    server that trickles bytes slowly enough to dodge the read timeout.
+    """
+    waves = math.ceil(task_count / max(1, max_workers))
+    return waves * timeout * (samples + 1) + 5.0
+
+
+@dataclass
+class AccountInputs:
+    """What one account's check runs with, whoever built it: the
+    single-account command (the caller's own account) or the organization
+    check (a member account reached through its member role)."""
+
+    #: GetCallerIdentity-shaped: ``Account`` and ``Arn`` of the checked account.
+    identity: Mapping[str, str]
+    plan: ProbePlan
+    #: One task per region (``options.regions``): the region's probe.
+    probes: Mapping[str, Callable[[], Observation]]
+    #: IAM client signed as the checked account (GetAccountSummary).
+    iam: Any
+    #: Account Management client signed as the checked account, or None when
+    #: ListRegions must not be asked (it would answer for another account).
+    account: Any = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def assess_account(
+    inputs: AccountInputs,
+    options: CheckOptions,
+    progress: Callable[[int, int], None] = lambda done, total: None,
+    *,
+    gate: AbstractContextManager[Any] | None = None,
+    deadline: float | None = None,
+) -> Report:
+    """Probe every region of one account in parallel, fetch the account's
+    facts, and classify: the per-account check, as plain data.
+
+    ``gate`` (e.g. a semaphore shared by several accounts' checks) is held
+    around each task, so that concurrency stays bounded across accounts;
+    ``deadline`` then replaces the backstop, which must allow for the wait.
+    """
+    tasks: dict[str, Callable[[], Any]] = dict(inputs.probes)
+    iam = inputs.iam
+    tasks["@token-version"] = lambda: _token_version(iam)
+    account = inputs.account
+    if account is not None:
+        tasks["@opt-in"] = lambda: _opt_in_statuses(account)
+    if gate is not None:
+        tasks = {name: _gated(task, gate) for name, task in tasks.items()}
+
+    outcomes = run_parallel(
+        tasks,
+        options.max_concurrency,
+        deadline
+        if deadline is not None
+        else backstop_seconds(
+            len(tasks), options.max_concurrency, options.timeout, options.samples
+        ),
+        progress,
+    )
+    token_version, token_reason = _unpack(
+        outcomes.get("@token-version"), "iam:GetAccountSummary"
+    )
+    opt_in_statuses: dict[str, str] = {}
+    opt_in_reason: str | None
+    if not _has_opt_in_regions(options.partition):
+        opt_in_reason = None
+    elif account is None:
+        opt_in_reason = "ListRegions not asked: the role is in another account"
+    else:
+        value, opt_in_reason = _unpack(outcomes.get("@opt-in"), "ListRegions")
+        if value is not None:
+            opt_in_statuses = value
+
+    plan = inputs.plan
+    results = []
+    for region in options.regions:
+        observation = _observation(outcomes.get(region))
+        verdict: Classification = classify(
+            region,
+            options.partition,
+            plan.method,
+            observation,
+            opt_in_statuses.get(region),
+            opt_in_reason,
+            options.timeout,
+        )
+        results.append(
+            RegionResult(
+                region,
+                observation.endpoint,
+                verdict.status,
+                verdict.verified,
+                observation.latency_ms,
+                verdict.detail,
+            )
+        )
+
+    identity = inputs.identity
+    facts = AccountFacts(
+        identity["Account"], identity["Arn"], token_version, token_reason
+    )
+    fastest, recommendation = recommend(results, options.profile)
+    report = Report(
+        facts,
+        options.partition,
+        plan.description,
+        results,
+        fastest,
+        recommendation,
+        list(inputs.warnings),
+    )
+    for warning in (
+        sts_region_warning(results, options.sts_region, options.sts_region_source),
+        token_version_warning(
+            token_version, options.partition, results, opt_in_statuses
+        ),
+    ):
+        if warning:
+            report.warnings.append(warning)
+    return report
+
+
+def _gated(
+    task: Callable[[], Any], gate: AbstractContextManager[Any]
+) -> Callable[[], Any]:
+    def run() -> Any:
+        with gate:
+            return task()
+
+    return run
+
+
+class ActivationCheck:
+    """Runs the check against a botocore session (the CLI's, or boto3's)."""
+
+    def __init__(
+        self,
+        session: Any,
+        options: CheckOptions,
+        progress: Callable[[int, int], None] = lambda done, total: None,
+        redactor: CredentialRedactor | None = None,
+        on_identity: Callable[[str], None] = lambda account: None,
+    ) -> None:
+        self._session = session
+        self._options = options
+        self._progress = progress
+        self._redactor = redactor or CredentialRedactor()
+        #: Called with the caller's account id before any probe; may raise
+        #: to end the check (--baseline of another account).
+        self._on_identity = on_identity
+
+    def run(self) -> Report:
+        options = self._options
+        credentials, frozen = caller_credentials(self._session, self._redactor)
+        # The caller's GetCallerIdentity is in flight while the probe
+        # clients are created (CPU work, in this thread): at start-up these
+        # two were the check's largest fixed cost before the probes start.
+        # Its errors (no or expired credentials, denied) still end the
+        # command before any probe is sent.
+        identity_answer = start_in_background(
+            self._identity_client().get_caller_identity
+        )
+        plan = choose_probe(
+            frozen.access_key if frozen else None,
+            bool(frozen and frozen.token),
+            options.role_arn,
+            self._profile_config(),
+        )
+        warnings: list[str] = []
+        probe_keys: Any = frozen
+        if plan.credentials == CredentialSource.SOURCE:
+            try:
+                probe_keys = self._source_credentials()
+                self._redactor.add(probe_keys.secret_key, probe_keys.token)
+            except Exception as error:
+                reason = f"the profile's source credentials did not load ({error})"
+                plan = identity_only(reason)
+                probe_keys = frozen
+        # Clients are created here, in the calling thread: botocore does not
+        # promise that creating clients is thread-safe; using one client per
+        # thread is.
+        clients = {
+            region: self._create_client(
+                "sts", client_region(region), credentials=probe_keys
+            )
+            for region in options.regions
+        }
+        answer = identity_answer()
+        identity = {"Account": answer["Account"], "Arn": answer["Arn"]}
+        self._on_identity(str(identity["Account"]))
+        role_account = _arn_account(plan.method.role_arn)
+        if role_account and role_account != identity["Account"]:
+            warnings.append(
+                f"the probes ask account {role_account} (the role's), not "
+                f"{identity['Account']}: activation is per account"
+            )
+
+        probes: dict[str, Callable[[], Observation]] = {}
+        for region, client in clients.items():
+            endpoint = aim_client(client, region, options.router_handlers)
+            probes[region] = _bind_probe(client, plan.method, options.samples, endpoint)
+        iam = self._create_client("iam", options.profile_region or "us-east-1")
+        # Opt-in regions exist in the aws partition only, and ListRegions
+        # answers for the caller's account, which must be the one probed.
+        same_account = role_account is None or role_account == identity["Account"]
+        account = None
+        if _has_opt_in_regions(options.partition) and same_account:
+            account = self._create_client(
+                "account", options.profile_region or "us-east-1"
+            )
+        return assess_account(
+            AccountInputs(identity, plan, probes, iam, account, warnings),
+            options,
+            self._progress,
+        )
+
+    # -- helpers that talk to botocore --
+
+    def _identity_client(self) -> Any:
+        """The client for the caller's GetCallerIdentity, through the CLI's
+        own path (plugin routing included). That call's errors (no or
+        expired credentials, denied, throttled) end the command: the CLI
+        prints them as one line."""
+        return self._session.create_client(
+            "sts",
+            region_name=self._options.profile_region,
+            verify=self._options.verify,
+            config=Config(
+                connect_timeout=self._options.timeout,
+                read_timeout=self._options.timeout,
+            ),
+        )
+
+    def _create_client(self, service: str, region: str, credentials: Any = None) -> Any:
+        keys = client_keys(credentials) if credentials is not None else {}
+        return self._session.create_client(
+            service,
+            region_name=region,
+            verify=self._options.verify,
+            config=probe_config(self._options.timeout),
+            **keys,
+        )
+
+    def _profile_config(self) -> Mapping[str, Any]:
+        try:
+            config: Mapping[str, Any] = self._session.get_scoped_config()
+        except Exception:
+            return {}
+        return config
+
+    def _source_credentials(self) -> Any:
+        """The credentials the CLI would use to assume the profile's role."""
+        config = self._profile_config()
+        source_profile = config.get("source_profile")
+        if source_profile:
+            source = type(self._session)(profile=source_profile)
+            credentials = source.get_credentials()
+        else:
+            credentials = _credential_source(str(config.get("credential_source")))
+        if credentials is None:
+            raise ValueError("no credentials found")
+        return credentials.get_frozen_credentials()
+
+
+def caller_credentials(session: Any, redactor: CredentialRedactor) -> tuple[Any, Any]:
+    """The session's credentials and their frozen form (None, None without
+    any), loaded first so that their secrets are known to the log redactor
+    before any request is signed with them."""
+    credentials = session.get_credentials()
+    frozen = credentials.get_frozen_credentials() if credentials else None
+    if frozen is not None:
+        redactor.add(frozen.secret_key, frozen.token)
+    return credentials, frozen
+
+
+def client_keys(credentials: Any) -> dict[str, Any]:
+    """``create_client`` arguments that sign with ``credentials`` (frozen
+    botocore credentials, or an STS ``Credentials`` answer)."""
+    if isinstance(credentials, Mapping):
+        return {
+            "aws_access_key_id": credentials["AccessKeyId"],
+            "aws_secret_access_key": credentials["SecretAccessKey"],
+            "aws_session_token": credentials["SessionToken"],
+        }
+    return {
+        "aws_access_key_id": credentials.access_key,
+        "aws_secret_access_key": credentials.secret_key,
+        "aws_session_token": credentials.token,
+    }
+
+
+def _credential_source(name: str) -> Any:
+    from botocore import credentials
+
+    if name == "Environment":
+        return credentials.EnvProvider().load()
+    if name == "EcsContainer":
+        return credentials.ContainerProvider().load()
+    if name == "Ec2InstanceMetadata":
+        fetcher = credentials.InstanceMetadataFetcher(timeout=2, num_attempts=1)
+        return credentials.InstanceMetadataProvider(iam_role_fetcher=fetcher).load()
+    raise ValueError(f"unsupported credential_source {quote(name)}")
+
+
+def _bind_probe(
+    client: Any, method: ProbeMethod, samples: int, endpoint: Callable[[], Any]
+) -> Callable[[], Observation]:
+    return lambda: probe_region(client, method, samples, endpoint)
+
+
+def _observation(
+    outcome: tuple[Any, BaseException | None] | None,
+) -> Observation:
+    if outcome is None:
+        return Observation(abandoned=True)
+    value, error = outcome
+    if error is not None:
+        return Observation(probe_error=CallError.from_exception(error))
+    assert isinstance(value, Observation)
+    return value
+
+
+def _unpack(
+    outcome: tuple[Any, BaseException | None] | None, action: str
+) -> tuple[Any, str | None]:
+    """A side task's value, or None and the reason it is missing."""
+    if outcome is None:
+        return None, f"{action}: no answer in time"
+    value, error = outcome
+    if error is not None:
+        return None, f"{action}: {CallError.from_exception(error).describe()}"
+    return value, None
+
+
+def _token_version(iam: Any) -> int | None:
+    summary = iam.get_account_summary().get("SummaryMap", {})
+    version = summary.get("GlobalEndpointTokenVersion")
+    return int(version) if version is not None else None
+
+
+def _opt_in_statuses(account: Any) -> dict[str, str]:
+    """Every region's opt-in status, from Account Management ListRegions."""
+    if "ListRegions" not in account.meta.service_model.operation_names:
+        raise _Unavailable("this AWS CLI's botocore has no ListRegions")
+    statuses: dict[str, str] = {}
+    params: dict[str, Any] = {"MaxResults": 50}
+    while True:
+        page = account.list_regions(**params)
+        for entry in page.get("Regions", []):
+            statuses[entry["RegionName"]] = entry["RegionOptStatus"]
+        token = page.get("NextToken")
+        if not token:
+            return statuses
+        params["NextToken"] = token
+
+
+class _Unavailable(Exception):
+    pass
+
+
+def _has_opt_in_regions(partition: str) -> bool:
+    """Opt-in regions (and Account Management's ListRegions) exist only
+    where the partition has regions enabled by default."""
+    return partition in DEFAULT_ENABLED_REGIONS
+
+
+_ARN_ACCOUNT = re.compile(r"^arn:[^:]+:iam::(\d{12}):")
+
+
+def _arn_account(arn: str | None) -> str | None:
+    match = _ARN_ACCOUNT.match(arn or "")
+    return match.group(1) if match else None

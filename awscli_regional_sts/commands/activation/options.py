@@ -1,0 +1,88 @@
+"""What one activation check runs with: options and their defaults, once.
+
+Plain dataclasses, shared by the argument parser (``arguments.py``), the
+checks (``account.py``, ``organization_check.py``) and the commands' help.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from awscli_regional_sts.plugin.settings import MAX_TIMEOUT
+
+# Not imported at run time: this module is loaded by every activation-check.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from awscli_regional_sts.commands.activation.fleet.shards import Shard
+
+#: Per request, to connect and to read (``--timeout``).
+DEFAULT_TIMEOUT = 5.0
+#: The longest ``--timeout``: the same bound as ``sts_timeout``.
+MAX_CHECK_TIMEOUT = MAX_TIMEOUT
+MAX_CONCURRENCY_LIMIT = 64
+#: By default every region of the partition is probed at once (the runner
+#: starts no more threads than there are tasks, and the largest partition
+#: has fewer STS regions than the limit): probes of different regions go to
+#: different endpoints and share no rate limit, so a hung region costs one
+#: --timeout, not one per wave. A region's own samples stay sequential
+#: (probe.py), on one connection.
+DEFAULT_MAX_CONCURRENCY = MAX_CONCURRENCY_LIMIT
+DEFAULT_SAMPLES = 3
+MAX_SAMPLES = 20
+
+#: In an organization check one semaphore bounds the requests of all
+#: accounts together, so the default is larger than the single account's.
+ORGANIZATION_MAX_CONCURRENCY = 16
+DEFAULT_MAX_ACCOUNTS_IN_FLIGHT = 4
+MAX_ACCOUNTS_IN_FLIGHT = 64
+#: A region's latency is the same for every account (one endpoint, one
+#: caller), so more samples per account would only multiply requests.
+ORGANIZATION_SAMPLES = 1
+
+#: The role AWS Organizations creates in the accounts it creates: what
+#: ``--organization`` assumes in each member account unless told otherwise.
+DEFAULT_MEMBER_ROLE_NAME = "OrganizationAccountAccessRole"
+#: RoleSessionName of every AssumeRole the check makes.
+ROLE_SESSION_NAME = "sts-activation-check"
+
+
+class OutputFormat(str, Enum):
+    """How ``--organization`` prints its results. (Not a status.Word: this
+    module is loaded by every ``aws sts`` command, and only compares it.)"""
+
+    #: One document through the CLI's formatter (--output, --query).
+    DOCUMENT = "document"
+    #: One JSON line per account as it finishes, then a summary line.
+    JSONL = "jsonl"
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    regions: tuple[str, ...]  # region names and/or GLOBAL, in output order
+    partition: str
+    profile: str
+    profile_region: str | None
+    timeout: float = DEFAULT_TIMEOUT
+    max_concurrency: int = DEFAULT_MAX_CONCURRENCY
+    samples: int = DEFAULT_SAMPLES
+    role_arn: str | None = None
+    verify: Any = None  # as the CLI's --no-verify-ssl / --ca-bundle give it
+    #: (event, unique_id) of the plugin's session handlers.
+    router_handlers: tuple[tuple[str, str], ...] = ()
+    #: The profile's STS region (sts_region / AWS_STS_REGION), if any.
+    sts_region: str | None = None
+    #: Where ``sts_region`` came from, for warnings (StsSettings.source).
+    sts_region_source: str = ""
+
+
+@dataclass(frozen=True)
+class OrganizationOptions:
+    member_role_name: str = DEFAULT_MEMBER_ROLE_NAME
+    #: Only these account ids (``--accounts``), or None for every account.
+    accounts: tuple[str, ...] | None = None
+    include_suspended: bool = False
+    max_accounts_in_flight: int = DEFAULT_MAX_ACCOUNTS_IN_FLIGHT
+    #: ``--shard K/N``: only the accounts of that shard.
+    shard: Shard | None = None

@@ -1,0 +1,197 @@
+"""The organization-wide activation check's data: the member accounts as
+Organizations lists them, which of them to check, one line per account, and
+the summary. Plain data and pure functions; ``organization_check.py`` runs
+the check.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from awscli_regional_sts.aws.status import CHECK_STATUSES, RegionStatus
+from awscli_regional_sts.commands.activation.report import Report
+
+#: ListAccounts' largest page.
+LIST_ACCOUNTS_PAGE_SIZE = 20
+#: Organizations' account state that the check runs on by default.
+ACTIVE_ACCOUNT = "ACTIVE"
+
+#: An account's ARN in an Organizations listing: the management account,
+#: the organization id, the account id.
+_ACCOUNT_ARN = re.compile(
+    r"arn:[a-z-]+:organizations::([0-9]{12}):account/(o-[a-z0-9]{10,32})/[0-9]{12}"
+)
+
+#: Summary column of each status, in the CLI's PascalCase.
+SUMMARY_COLUMNS: dict[RegionStatus, str] = {
+    status: "".join(word.capitalize() for word in status.value.split("-"))
+    for status in CHECK_STATUSES
+}
+
+
+@dataclass(frozen=True)
+class MemberAccount:
+    account_id: str
+    name: str | None
+    #: ``State`` where the model has it (it supersedes the deprecated
+    #: ``Status``), else ``Status``: ACTIVE, SUSPENDED, ...; None when the
+    #: account was named in ``--accounts`` but not listed.
+    status: str | None
+    #: The organization's id (``o-...``) and management account, read from
+    #: the account's ARN (arn:PARTITION:organizations::MANAGEMENT:account/
+    #: o-ID/ACCOUNT, as Organizations documents it); None if not given.
+    organization_id: str | None = None
+    management_account_id: str | None = None
+
+    @classmethod
+    def from_listing(cls, entry: Mapping[str, Any]) -> MemberAccount:
+        status = entry.get("State") or entry.get("Status")
+        match = _ACCOUNT_ARN.fullmatch(str(entry.get("Arn") or ""))
+        return cls(
+            str(entry["Id"]),
+            entry.get("Name"),
+            status and str(status),
+            match.group(2) if match else None,
+            match.group(1) if match else None,
+        )
+
+
+def list_accounts(organizations: Any) -> Iterator[MemberAccount]:
+    """Every account of the organization, fetching each page of ListAccounts
+    only when the previous one has been used up."""
+    params: dict[str, Any] = {"MaxResults": LIST_ACCOUNTS_PAGE_SIZE}
+    while True:
+        page = organizations.list_accounts(**params)
+        for entry in page.get("Accounts", []):
+            yield MemberAccount.from_listing(entry)
+        token = page.get("NextToken")
+        if not token:
+            return
+        params["NextToken"] = token
+
+
+@dataclass(frozen=True)
+class Selected:
+    """One listed account and what to do with it."""
+
+    account: MemberAccount
+    #: Why the account gets no check but an ``Error`` line (e.g. it was named
+    #: in ``--accounts`` but is suspended or not in the organization).
+    error: str | None = None
+    #: Left out without a line (a suspended account nobody asked for); only
+    #: counted in the summary.
+    skipped: bool = False
+
+
+def select_accounts(
+    listed: Iterable[MemberAccount],
+    wanted: tuple[str, ...] | None,
+    include_suspended: bool,
+) -> Iterator[Selected]:
+    """What to do with each listed account: check it, report why it was not
+    checked (only for accounts named in ``wanted``), or skip it silently.
+    Accounts named in ``wanted`` that the listing lacks come last, with an
+    error: an audit must not lose an account without saying so."""
+    remaining = dict.fromkeys(wanted) if wanted else None
+    for account in listed:
+        if remaining is not None:
+            if account.account_id not in remaining:
+                continue
+            del remaining[account.account_id]
+        if account.status != ACTIVE_ACCOUNT and not include_suspended:
+            if remaining is None:
+                yield Selected(account, skipped=True)
+            else:
+                yield Selected(
+                    account,
+                    error=f"not checked: the account is {account.status} "
+                    "(pass --include-suspended to try it)",
+                )
+        else:
+            yield Selected(account)
+    for account_id in remaining or ():
+        yield Selected(
+            MemberAccount(account_id, None, None),
+            error="not checked: ListAccounts does not list this account",
+        )
+
+
+def member_role_arn(partition: str, account_id: str, role_name: str) -> str:
+    return f"arn:{partition}:iam::{account_id}:role/{role_name}"
+
+
+@dataclass
+class AccountResult:
+    """One account's line: the per-account report, or why there is none."""
+
+    account: MemberAccount
+    report: Report | None = None
+    error: str | None = None
+    #: Position in the ListAccounts order (the document keeps that order).
+    index: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The same keys for every account, checked or not, so that
+        ``--query`` and the table/text formats see one shape."""
+        report = self.report.to_dict() if self.report else {}
+        recommendation = report.get("Recommendation")
+        if recommendation:
+            # The command names the caller's profile, which does not reach
+            # the member account: no usable command can be given.
+            recommendation = {k: v for k, v in recommendation.items() if k != "Command"}
+        return {
+            "AccountId": self.account.account_id,
+            "Name": self.account.name,
+            "AccountStatus": self.account.status,
+            "Arn": report.get("Arn"),
+            "GlobalEndpointTokenVersion": report.get("GlobalEndpointTokenVersion"),
+            "GlobalEndpointTokenVersionDetail": report.get(
+                "GlobalEndpointTokenVersionDetail"
+            ),
+            "Probe": report.get("Probe"),
+            "Fastest": report.get("Fastest"),
+            "Recommendation": recommendation,
+            "Regions": report.get("Regions", []),
+            "Warnings": report.get("Warnings", []),
+            "Error": self.error,
+        }
+
+
+class OrganizationSummary:
+    """Counts only: accounts checked, failed and skipped, and per region how
+    many checked accounts have each status."""
+
+    def __init__(self, regions: Iterable[str]) -> None:
+        self.counts: dict[str, dict[RegionStatus, int]] = {
+            region: dict.fromkeys(SUMMARY_COLUMNS, 0) for region in regions
+        }
+        self.checked = 0
+        self.failed = 0
+        self.skipped = 0
+
+    def add(self, result: AccountResult) -> None:
+        if result.report is None:
+            self.failed += 1
+            return
+        self.checked += 1
+        for row in result.report.regions:
+            counts = self.counts.get(row.region)
+            if counts is not None:
+                counts[row.status] = counts.get(row.status, 0) + 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "AccountsChecked": self.checked,
+            "AccountsWithError": self.failed,
+            "AccountsSkipped": self.skipped,
+            "Regions": [
+                {
+                    "Region": region,
+                    **{SUMMARY_COLUMNS[s]: n for s, n in counts.items()},
+                }
+                for region, counts in self.counts.items()
+            ],
+        }

@@ -1,0 +1,130 @@
+"""``aws sts activation-check --organization``: the CLI glue around
+``organization_check.OrganizationCheck``, and its two outputs:
+
+* ``--output-format document`` (default): one document through the CLI's
+  formatter, so ``--output`` json/text/table/yaml and ``--query`` apply. A
+  document must hold every account, so this mode keeps each account's
+  printed fields (and only those) until the end.
+* ``--output-format jsonl``: one JSON line per account, written as each
+  account finishes, then one summary line; nothing is held, so memory stays
+  flat however large the organization.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from typing import Any, Callable
+
+from awscli.formatter import get_formatter
+
+from awscli_regional_sts.aws.status import CheckExit
+from awscli_regional_sts.commands.activation.arguments import OrganizationArguments
+from awscli_regional_sts.commands.activation.fleet.arguments import FleetArguments
+from awscli_regional_sts.commands.activation.fleet.command import (
+    apply_fleet,
+    exit_status,
+)
+from awscli_regional_sts.commands.activation.fleet.documents import ReportKind
+from awscli_regional_sts.commands.activation.fleet.drift import check_identity
+from awscli_regional_sts.commands.activation.options import CheckOptions, OutputFormat
+from awscli_regional_sts.commands.activation.organization import AccountResult
+from awscli_regional_sts.commands.activation.organization_check import OrganizationCheck
+from awscli_regional_sts.commands.activation.progress import Progress
+from awscli_regional_sts.commands.activation.redaction import (
+    credentials_redacted_in_logs,
+)
+
+
+def run_organization_check(
+    command_name: str,
+    session: Any,
+    options: CheckOptions,
+    arguments: OrganizationArguments,
+    parsed_globals: Any,
+    fleet: FleetArguments,
+) -> int:
+    """Run the check and print it; the exit status: 0 when every selected
+    account was checked, ACCOUNTS_FAILED when any has an ``Error`` (the
+    others are printed all the same), CHANGED with ``--baseline`` when
+    something changed (fleet_command.exit_status says which wins).
+
+    A ``--baseline`` of another organization raises ReportProblem after the
+    first ListAccounts page, before any other request."""
+    baseline = fleet.baseline
+
+    def on_organization(organization_id: str | None) -> None:
+        if baseline is not None:
+            check_identity(ReportKind.ORGANIZATION, baseline[1], organization_id)
+
+    options = dataclasses.replace(
+        options, max_concurrency=arguments.max_concurrency, samples=arguments.samples
+    )
+    progress = Progress.on_terminal(
+        lambda checked, failed: f"{checked} accounts checked, {failed} with an error"
+    )
+    kept: list[tuple[int, dict[str, Any]]] = []
+    on_result: Callable[[AccountResult], None]
+    if arguments.output_format == OutputFormat.JSONL:
+        on_result = _write_line
+    else:
+        # A document holds every account: keep only the printed fields.
+        def on_result(result: AccountResult) -> None:
+            kept.append((result.index, result.to_dict()))
+
+    with credentials_redacted_in_logs() as redactor:
+        check = OrganizationCheck(
+            session,
+            options,
+            arguments.organization,
+            on_result,
+            progress or (lambda checked, failed: None),
+            redactor,
+            on_organization,
+        )
+        try:
+            summary = check.run()
+        finally:
+            if progress is not None:
+                progress.clear()
+
+    shard = check.shard_cut.to_dict() if check.shard_cut is not None else None
+    if arguments.output_format == OutputFormat.JSONL:
+        last: dict[str, Any] = {"Summary": summary.to_dict()}
+        if shard is not None:
+            last["Shard"] = shard
+        _write_line_dict(last)
+        return _status(summary.failed)
+    kept.sort(key=lambda item: item[0])
+    document: dict[str, Any] = {
+        "Partition": options.partition,
+        "OrganizationId": check.organization_id,
+        "ManagementAccountId": check.management_account_id,
+        "MemberRoleName": arguments.organization.member_role_name,
+        "Probe": check.probe_description,
+    }
+    if shard is not None:
+        document["Shard"] = shard
+    document["Accounts"] = [fields for _, fields in kept]
+    document["Summary"] = summary.to_dict()
+    fleet_status = apply_fleet(command_name, ReportKind.ORGANIZATION, document, fleet)
+    output = parsed_globals.output or session.get_config_variable("output")
+    formatter = get_formatter(output or "json", parsed_globals)
+    formatter(command_name, document)
+    return exit_status(fleet_status, _status(summary.failed))
+
+
+def _status(failed: int) -> int:
+    return CheckExit.ACCOUNTS_FAILED if failed else CheckExit.OK
+
+
+def _write_line(result: AccountResult) -> None:
+    _write_line_dict(result.to_dict())
+
+
+def _write_line_dict(fields: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(fields, separators=(",", ":")) + "\n")
+    # Flushed per line: a reader (jq, a pipeline) sees each account as it
+    # finishes.
+    sys.stdout.flush()

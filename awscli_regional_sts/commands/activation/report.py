@@ -1,0 +1,209 @@
+"""The activation report: per region and per account, as plain data in the
+CLI's PascalCase output shape, with the recommendation and the warnings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from awscli_regional_sts.aws.partitions import GLOBAL, is_opt_in_region
+from awscli_regional_sts.aws.status import RegionStatus
+from awscli_regional_sts.commands.activation.classify import OPT_IN_ENABLED
+
+
+@dataclass(frozen=True)
+class RegionResult:
+    region: str
+    endpoint: str | None
+    status: RegionStatus
+    verified: bool
+    latency_ms: float | None
+    detail: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "Region": self.region,
+            "Endpoint": self.endpoint,
+            "Status": str(self.status),
+            "Verified": self.verified,
+            "LatencyMs": self.latency_ms,
+            "Detail": self.detail,
+        }
+
+
+@dataclass(frozen=True)
+class AccountFacts:
+    account: str
+    arn: str
+    #: IAM GetAccountSummary's GlobalEndpointTokenVersion, None if unknown.
+    token_version: int | None = None
+    token_version_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    region: str
+    latency_ms: float
+    global_latency_ms: float | None
+    command: str
+
+    @property
+    def times_faster(self) -> float | None:
+        if not self.global_latency_ms or self.latency_ms <= 0:
+            return None
+        return round(self.global_latency_ms / self.latency_ms, 1)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "Region": self.region,
+            "LatencyMs": self.latency_ms,
+            "GlobalLatencyMs": self.global_latency_ms,
+            "TimesFasterThanGlobal": self.times_faster,
+            "Command": self.command,
+        }
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """``--require-active``'s answer: regions not active, and regions whose
+    activation the probe could not tell (session credentials without
+    ``--role-arn``): a different failure, with its own exit status."""
+
+    failing: list[str]
+    undetermined: list[str]
+
+
+@dataclass
+class Report:
+    facts: AccountFacts
+    partition: str
+    probe: str
+    regions: list[RegionResult]
+    fastest: str | None = None
+    recommendation: Recommendation | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def status_of(self, region: str) -> RegionStatus | None:
+        for result in self.regions:
+            if result.region == region:
+                return result.status
+        return None
+
+    def verdict(self, regions: Sequence[str]) -> Verdict:
+        """What ``--require-active`` decides about ``regions``: those not
+        active, and those whose activation cannot be told (``unknown``),
+        each as "region (status)"."""
+        failing: list[str] = []
+        undetermined: list[str] = []
+        for region in regions:
+            status = self.status_of(region)
+            if status == RegionStatus.ACTIVE:
+                continue
+            if status == RegionStatus.UNKNOWN:
+                undetermined.append(f"{region} ({status})")
+            else:
+                failing.append(f"{region} ({status or 'not checked'})")
+        return Verdict(failing, undetermined)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The command's output, in the CLI's PascalCase style."""
+        out: dict[str, Any] = {
+            "Account": self.facts.account,
+            "Arn": self.facts.arn,
+            "Partition": self.partition,
+            "GlobalEndpointTokenVersion": self.facts.token_version,
+        }
+        if self.facts.token_version_reason:
+            out["GlobalEndpointTokenVersionDetail"] = self.facts.token_version_reason
+        out["Probe"] = self.probe
+        out["Fastest"] = self.fastest
+        out["Recommendation"] = (
+            self.recommendation.to_dict() if self.recommendation else None
+        )
+        out["Regions"] = [result.to_dict() for result in self.regions]
+        out["Warnings"] = list(self.warnings)
+        return out
+
+
+def recommend(
+    results: Sequence[RegionResult], profile: str
+) -> tuple[str | None, Recommendation | None]:
+    """The fastest active region (the global row aside) and how to use it."""
+    candidates = [
+        r
+        for r in results
+        if r.status == RegionStatus.ACTIVE
+        and r.region != GLOBAL
+        and r.latency_ms is not None
+    ]
+    if not candidates:
+        return None, None
+    best = min(candidates, key=lambda r: (r.latency_ms, r.region))
+    assert best.latency_ms is not None
+    global_ms = next(
+        (
+            r.latency_ms
+            for r in results
+            if r.region == GLOBAL and r.status == RegionStatus.ACTIVE
+        ),
+        None,
+    )
+    command = f"aws configure set sts_region {best.region} --profile {profile}"
+    return best.region, Recommendation(best.region, best.latency_ms, global_ms, command)
+
+
+def sts_region_warning(
+    results: Sequence[RegionResult], sts_region: str | None, source: str
+) -> str | None:
+    """A warning when the profile's STS region is not active; ``source``
+    names where the value came from (``StsSettings.source``: the profile
+    key or the environment variable)."""
+    if not sts_region:
+        return None
+    for result in results:
+        if result.region == sts_region and result.status != RegionStatus.ACTIVE:
+            consequence = (
+                "whether its STS calls will work cannot be told"
+                if result.status == RegionStatus.UNKNOWN
+                else "STS calls of this profile may fail"
+            )
+            return (
+                f"STS region {sts_region} ({source}) is {result.status}: "
+                f"{consequence} ({result.detail})"
+            )
+    return None
+
+
+def token_version_warning(
+    token_version: int | None,
+    partition: str,
+    results: Sequence[RegionResult],
+    opt_in_statuses: Mapping[str, str],
+) -> str | None:
+    """Warn when the global endpoint's v1 tokens meet enabled opt-in regions."""
+    if token_version != 1:
+        return None
+    enabled = {
+        region
+        for region, status in opt_in_statuses.items()
+        if status in OPT_IN_ENABLED and is_opt_in_region(partition, region)
+    }
+    enabled.update(
+        r.region
+        for r in results
+        if r.status == RegionStatus.ACTIVE and is_opt_in_region(partition, r.region)
+    )
+    if not enabled:
+        return None
+    names = sorted(enabled)
+    shown = ", ".join(names[:4]) + (
+        f" and {len(names) - 4} more" if len(names) > 4 else ""
+    )
+    return (
+        "the global endpoint issues v1 session tokens, which are not valid in "
+        f"the enabled opt-in regions ({shown}): use a "
+        "regional endpoint (sts_region) or run 'aws iam "
+        "set-security-token-service-preferences --global-endpoint-token-version "
+        "v2Token'"
+    )

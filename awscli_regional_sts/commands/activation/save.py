@@ -1,0 +1,90 @@
+"""``activation-check --save``: keep a report's statuses and latencies for
+``sts_region = auto`` (see nearest.py and cache.py)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from typing import Any
+
+from awscli_regional_sts.aws.partitions import default_partitions
+from awscli_regional_sts.aws.status import MeasurementMethod, RegionStatus
+from awscli_regional_sts.aws.values import quote
+from awscli_regional_sts.plugin import cache
+from awscli_regional_sts.plugin.registry import LOGGER_NAME
+
+logger = logging.getLogger(LOGGER_NAME)
+
+
+#: The account of a role ARN (already validated by arguments.py).
+_ROLE_ACCOUNT = re.compile(r"arn:[a-z-]+:iam::([0-9]{12}):role/.+")
+
+
+def save_for_auto(report: Any, profile: str, role_arn: str | None = None) -> str | None:
+    """Save an activation-check report (its JSON form) for ``auto``; return
+    None, or one line saying why it was not saved.
+
+    Only the rows of regions are kept (the global endpoint is not a value of
+    ``sts_region``), with their status, Verified and latency. They are saved
+    under the account whose activation was probed: with ``--role-arn``
+    (``role_arn``) the role's account, which issues the probe's credentials,
+    not the caller's (``report["Account"]``). The profile is then not
+    recorded in that file: its own calls are issued by the caller's account,
+    whose activation may differ; a profile whose ``role_arn`` is in the
+    role's account finds the file by that account (nearest.py).
+    """
+    partitions = default_partitions()
+    partition = partitions.by_name(str(report.get("Partition")))
+    caller = str(report.get("Account") or "")
+    account = caller
+    profiles: tuple[str, ...] = (profile,)
+    if role_arn is not None:
+        match = _ROLE_ACCOUNT.fullmatch(role_arn)
+        if match is None:
+            return (
+                "measurements not saved: the account of --role-arn "
+                f"{quote(role_arn)}, whose activation was probed, is not known"
+            )
+        account = match.group(1)
+        if account != caller:
+            profiles = ()
+            logger.debug(
+                "activation-check: saving for account %s (the role's, whose "
+                "activation was probed), not the caller's %s; profile %r is "
+                "not recorded in it",
+                account,
+                caller,
+                profile,
+            )
+    if partition is None:
+        return (
+            "measurements not saved: unknown partition "
+            f"{quote(report.get('Partition'))}"
+        )
+    regions = tuple(
+        cache.RegionMeasurement(
+            str(row["Region"]),
+            RegionStatus(str(row["Status"])),
+            bool(row.get("Verified")),
+            row.get("LatencyMs"),
+        )
+        for row in report.get("Regions") or ()
+        if row.get("Region") in partition.sts_regions
+    )
+    try:
+        path = cache.save(
+            cache.cache_directory(),
+            cache.Measurements(
+                partition.name,
+                account,
+                time.time(),
+                MeasurementMethod.ACTIVATION_CHECK,
+                regions,
+                profiles,
+            ),
+        )
+    except (OSError, cache.CacheProblem) as error:
+        return f"measurements not saved: {error}"
+    logger.debug("activation-check: measurements saved to %s", path)
+    return None

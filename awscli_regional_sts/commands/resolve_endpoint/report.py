@@ -1,0 +1,352 @@
+"""Where a profile's STS calls will go, and why, without sending anything.
+
+What ``aws sts resolve-endpoint`` prints, as plain data, usable without the
+CLI: the URL and signing region of the profile's STS calls, the setting
+that chose them (or why the plugin leaves them to botocore), the failover
+hops, the STS timeout, partition, FIPS and dual-stack, a configured
+endpoint that wins, and the plugin's version.
+
+Every URL comes from botocore's own STS rule set (``endpoints.py``), with
+the built-in inputs botocore computes for a client of the profile, so the
+report says what a real call would reach. ``sts_region = auto`` is read
+from its cache file only: measuring would send requests.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from awscli_regional_sts.aws.partitions import Partitions, default_partitions
+from awscli_regional_sts.plugin import cache
+from awscli_regional_sts.plugin.endpoints import (
+    AWS_REGION,
+    AWS_STS_USE_GLOBAL_ENDPOINT,
+    AWS_USE_DUALSTACK,
+    AWS_USE_FIPS,
+    SDK_ENDPOINT,
+    entry_endpoint,
+    first_entry,
+    partition_mismatch,
+    resolve_sts_endpoint,
+)
+from awscli_regional_sts.plugin.nearest import auto_lookup, saved_measurements
+from awscli_regional_sts.plugin.registry import session_handler_ids
+from awscli_regional_sts.plugin.settings import (
+    AUTO,
+    DEFAULT_FAILOVER_TIMEOUT,
+    TIMEOUT_ENV_VAR,
+    TIMEOUT_KEY,
+    StsSettings,
+    check_fips_endpoints,
+    read_sts_settings,
+)
+from awscli_regional_sts.plugin.version import __version__
+
+if TYPE_CHECKING:
+    from botocore.session import Session
+
+#: The operation whose endpoint is resolved: every STS operation gets the
+#: same one (the STS rule set has no operation-specific inputs).
+PROBE_OPERATION = "GetCallerIdentity"
+#: What a report says when ``auto`` has nothing fresh in its cache.
+NOT_MEASURED = "auto: not measured yet; the first STS call will measure"
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One ``sts_fallback`` entry and where a call failing over goes."""
+
+    entry: str
+    url: str
+    signing_region: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "Entry": self.entry,
+            "Url": self.url,
+            "SigningRegion": self.signing_region,
+        }
+
+
+@dataclass(frozen=True)
+class AutoState:
+    """What the ``auto`` cache says, read without measuring."""
+
+    #: The region the first STS call would use, or None (it will measure).
+    region: str | None
+    note: str
+    cache_file: str | None = None
+    age_seconds: float | None = None
+    method: str | None = None
+    account: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "Region": self.region,
+            "Note": self.note,
+            "CacheFile": self.cache_file,
+            "AgeSeconds": self.age_seconds,
+            "Method": self.method,
+            "Account": self.account,
+        }
+
+
+@dataclass(frozen=True)
+class RouteReport:
+    profile: str
+    url: str
+    signing_region: str
+    #: True when the plugin re-aims the calls; False: botocore's choice.
+    rerouted: bool
+    #: Where the STS region came from, or why the plugin changes nothing.
+    reason: str
+    botocore_url: str
+    botocore_signing_region: str
+    sts_region: str | None
+    auto: AutoState | None
+    fallback: tuple[Hop, ...]
+    fallback_source: str | None
+    timeout_seconds: float | None
+    timeout_source: str
+    partition: str | None
+    fips: bool
+    dual_stack: bool
+    configured_endpoint: str | None
+    plugin_version: str = __version__
+
+    def to_dict(self) -> dict[str, Any]:
+        """The command's output, in the CLI's PascalCase style."""
+        return {
+            "Profile": self.profile,
+            "Url": self.url,
+            "SigningRegion": self.signing_region,
+            "Rerouted": self.rerouted,
+            "Reason": self.reason,
+            "BotocoreUrl": self.botocore_url,
+            "BotocoreSigningRegion": self.botocore_signing_region,
+            "StsRegion": self.sts_region,
+            "Auto": self.auto.to_dict() if self.auto else None,
+            "Fallback": [hop.to_dict() for hop in self.fallback],
+            "FallbackSource": self.fallback_source,
+            "TimeoutSeconds": self.timeout_seconds,
+            "TimeoutSource": self.timeout_source,
+            "Partition": self.partition,
+            "Fips": self.fips,
+            "DualStack": self.dual_stack,
+            "ConfiguredEndpoint": self.configured_endpoint,
+            "PluginVersion": self.plugin_version,
+        }
+
+
+def client_builtins(client: Any) -> dict[str, Any]:
+    """The endpoint rule set's built-in inputs botocore computes for an STS
+    ``client`` (region, FIPS, dual-stack, global endpoint, configured
+    endpoint), as the plugin's router would receive them; nothing is sent.
+
+    The plugin's own handlers are removed from the client first: they would
+    re-aim the inputs and, for ``sts_region = auto``, measure.
+    """
+    events = client.meta.events
+    for event, unique_id in session_handler_ids():
+        events.unregister(event, unique_id=unique_id)
+    seen: dict[str, Any] = {}
+
+    def capture(builtins: Mapping[str, Any], **kwargs: Any) -> None:
+        seen.update(builtins)
+
+    events.register("before-endpoint-resolution.sts", capture)
+    model = client.meta.service_model.operation_model(PROBE_OPERATION)
+    # botocore's own resolution path for a call, short of building a
+    # request; private, but the same on every botocore the plugin supports.
+    client._ruleset_resolver.construct_endpoint(model, {}, {})
+    return seen
+
+
+def describe_route(
+    session: Session,
+    builtins: Mapping[str, Any],
+    *,
+    sts_region: str | None = None,
+    now: float | None = None,
+) -> RouteReport:
+    """Where the STS calls of ``session``'s profile go, given the built-ins
+    of its STS client (``client_builtins``); ``sts_region`` is what a boto3
+    caller passed to ``register(session, sts_region=...)``. Raises the
+    plugin's own ``InvalidStsRegionError`` / ``InvalidStsTimeoutError`` for
+    a bad setting, as the first real STS call would."""
+    settings = read_sts_settings(session, override=sts_region)
+    partitions = default_partitions(session.get_component("data_loader"))
+    profile = session.profile or "default"
+    botocore_url, botocore_signing = resolve_sts_endpoint(dict(builtins))
+    botocore_signing = botocore_signing or str(builtins.get(AWS_REGION))
+    configured_endpoint = builtins.get(SDK_ENDPOINT) or None
+
+    auto: AutoState | None = None
+    region = settings.region
+    source = settings.source
+    if region == AUTO:
+        auto = auto_from_cache(session, partitions, now=now)
+        region = auto.region
+        source = f"{settings.source} (auto): {auto.note}"
+
+    url, signing_region = botocore_url, botocore_signing
+    rerouted = False
+    routed: dict[str, Any] = dict(builtins)
+    if configured_endpoint:
+        reason = (
+            f"the plugin changes nothing here: the configured endpoint "
+            f"{configured_endpoint} wins"
+        )
+    elif region is None:
+        why = auto.note if auto is not None else source
+        reason = (
+            f"the plugin changes nothing here: botocore uses {botocore_url} "
+            f"(reason: {why}; {_botocore_mode(session, builtins)})"
+        )
+    elif partition_mismatch(routed, region, source, PROBE_OPERATION):
+        reason = (
+            f"the plugin changes nothing here: the client's region "
+            f"{builtins.get(AWS_REGION)!r} is in another partition than "
+            f"{region!r} ({source}); botocore uses {botocore_url}"
+        )
+    else:
+        if builtins.get(AWS_USE_FIPS):
+            # The first STS call would stop with this very error.
+            check_fips_endpoints(
+                settings.with_region(region, source),
+                partitions,
+                setting="use_fips_endpoint",
+            )
+        routed[AWS_REGION] = region
+        routed[AWS_STS_USE_GLOBAL_ENDPOINT] = False
+        url = resolve_sts_endpoint(routed)[0]
+        signing_region = region
+        rerouted = True
+        reason = (
+            f"{settings.source} is 'auto': {region!r}, the {auto.note}"
+            if auto is not None
+            else f"{source} is {region!r}"
+        )
+
+    partition = partitions.region_partition(signing_region)
+    return RouteReport(
+        profile=profile,
+        url=url,
+        signing_region=signing_region,
+        rerouted=rerouted,
+        reason=reason,
+        botocore_url=botocore_url,
+        botocore_signing_region=botocore_signing,
+        sts_region=settings.region,
+        auto=auto,
+        fallback=_hops(settings, routed, region, configured_endpoint),
+        fallback_source=settings.fallback_source or None,
+        timeout_seconds=settings.timeout,
+        timeout_source=_timeout_source(session, settings),
+        partition=partition.name if partition else None,
+        fips=bool(builtins.get(AWS_USE_FIPS)),
+        dual_stack=bool(builtins.get(AWS_USE_DUALSTACK)),
+        configured_endpoint=configured_endpoint,
+    )
+
+
+def auto_from_cache(
+    session: Session, partitions: Partitions, *, now: float | None = None
+) -> AutoState:
+    """What ``auto`` would choose from its cache file, read only (never
+    measured: this report sends nothing). Mirrors ``nearest``: the file of
+    the role's account, else the freshest file listing the profile."""
+    directory = cache.cache_directory()
+    found = saved_measurements(directory, auto_lookup(session, partitions), partitions)
+    if found is None:
+        return AutoState(None, NOT_MEASURED)
+    path = str(cache.cache_file(directory, found.partition, found.account))
+    moment = time.time() if now is None else now
+    age = round(moment - found.measured_at, 1)
+    best = found.fastest()
+    if not found.is_fresh(now=moment):
+        region = None
+        note = (
+            f"auto: the measurements in {path} are {_age(age)} old (kept "
+            f"{_age(cache.TTL_SECONDS)}); the first STS call will measure again"
+        )
+    elif best is None:
+        region = None
+        note = (
+            f"auto: {path} names no usable region; the first STS call will "
+            "measure again"
+        )
+    else:
+        region = best.region
+        note = (
+            f"fastest active region measured by {found.method} for account "
+            f"{found.account}, {_age(age)} ago ({path})"
+        )
+    return AutoState(region, note, path, age, str(found.method), found.account)
+
+
+def _hops(
+    settings: StsSettings,
+    routed: MutableMapping[str, Any],
+    region: str | None,
+    configured_endpoint: Any,
+) -> tuple[Hop, ...]:
+    """The failover entries after the first endpoint, as ``failover.py``
+    resolves them (a configured endpoint never fails over)."""
+    if configured_endpoint or not settings.fallback:
+        return ()
+    first = first_entry(routed, region)
+    hops = []
+    for entry in settings.fallback:
+        if entry == first:
+            continue
+        try:
+            url, signing_region = entry_endpoint(routed, entry)
+        except Exception:  # failover skips an entry botocore cannot resolve
+            continue
+        hops.append(Hop(entry, url, signing_region))
+    return tuple(hops)
+
+
+def _timeout_source(session: Session, settings: StsSettings) -> str:
+    if settings.timeout is None:
+        return (
+            "none set: botocore's own (60 s, or --cli-connect-timeout / "
+            "--cli-read-timeout)"
+        )
+    if os.environ.get(TIMEOUT_ENV_VAR):
+        return f"environment variable {TIMEOUT_ENV_VAR}"
+    try:
+        if TIMEOUT_KEY in session.get_scoped_config():
+            return f"{TIMEOUT_KEY} in profile {session.profile or 'default'!r}"
+    except Exception:
+        pass
+    return (
+        f"default with sts_fallback or sts_region = auto "
+        f"({DEFAULT_FAILOVER_TIMEOUT:g} s)"
+    )
+
+
+def _botocore_mode(session: Session, builtins: Mapping[str, Any]) -> str:
+    """Why botocore picks its endpoint: the sts_regional_endpoints mode (CLI
+    v1, boto3) and the client's region."""
+    try:
+        mode = session.get_config_variable("sts_regional_endpoints")
+    except Exception:  # CLI v2's botocore has no such setting
+        mode = None
+    region = builtins.get(AWS_REGION)
+    glob = "global endpoint" if builtins.get(AWS_STS_USE_GLOBAL_ENDPOINT) else None
+    mode_text = f"sts_regional_endpoints mode {mode}" if mode else "regional endpoints"
+    return f"{mode_text}, client region {region}" + (f", {glob}" if glob else "")
+
+
+def _age(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.0f} h"

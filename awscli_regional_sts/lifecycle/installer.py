@@ -1,0 +1,364 @@
+"""Enable the plugin for an ``aws`` executable: ``aws-regional-sts enable``.
+
+What it takes to enable a CLI plugin differs between CLI versions, and a
+wrong entry breaks every ``aws`` command (an unimportable plugin, or
+``cli_legacy_plugin_path`` under CLI v1). So this helper looks before it
+writes: it asks ``aws --version`` which CLI it is, finds the Python that
+``aws`` runs on, checks that this Python can import the plugin, and only then
+lets ``aws configure set`` write the ``[plugins]`` entries (which honours
+``AWS_CONFIG_FILE`` like every other aws command).
+
+For CLI v2 the plugin goes into a directory of its own (plugindir.py), and
+``cli_legacy_plugin_path`` is written only into a config file that no CLI v1
+on this machine reads: CLI v1 takes that key for a module and every command
+then fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from awscli_regional_sts.lifecycle import detection, plugindir
+from awscli_regional_sts.lifecycle.configfile import ConfigFileError, ConfigText, Entry
+from awscli_regional_sts.lifecycle.detection import AwsCli, CliError
+
+#: The ``[plugins]`` entry: name and module.
+PLUGIN_NAME = "regional_sts"
+PLUGIN_MODULE = plugindir.PACKAGE
+#: CLI v2's key naming the directory it appends to ``sys.path``.
+PLUGIN_PATH_KEY = "cli_legacy_plugin_path"
+#: The distribution to install where ``aws`` cannot import the plugin.
+DISTRIBUTION = "awscli-regional-sts"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What enabling means for one aws executable."""
+
+    cli: AwsCli
+    #: CLI v2 only: the directory holding only the plugin.
+    plugin_path: str | None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def commands(self) -> list[list[str]]:
+        """The ``aws configure set`` commands, in the order to run them."""
+        commands = []
+        if self.plugin_path is not None:
+            # CLI v2 loads [plugins] only with this path, and puts it on
+            # sys.path. CLI v1 would import it as a module and crash.
+            commands.append(
+                [self.cli.path, "configure", "set", f"plugins.{PLUGIN_PATH_KEY}"]
+                + [self.plugin_path]
+            )
+        commands.append(
+            [self.cli.path, "configure", "set", f"plugins.{PLUGIN_NAME}", PLUGIN_MODULE]
+        )
+        return commands
+
+
+def check_import(python: str, major_version: int, plugin_path: str | None) -> None:
+    """Raise unless ``python`` can load the plugin as ``aws`` would.
+
+    ``awscli`` is imported first, as the CLI does: CLI v1 (1.46+) and
+    Debian's CLI v2 make ``import botocore`` mean their bundled copy then.
+    """
+    setup = "import sys, awscli\n"
+    if major_version >= 2 and plugin_path is not None:
+        setup += f"sys.path.append({plugin_path!r})\n"
+    code = setup + f"import {PLUGIN_MODULE}.plugin.registration\n"
+    done = subprocess.run(
+        [python, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        # Not the current directory: `python -c` would import from there.
+        cwd=os.path.abspath(os.sep),
+    )
+    if done.returncode != 0:
+        lines = done.stderr.strip().splitlines()
+        reason = lines[-1] if lines else f"exit status {done.returncode}"
+        if major_version >= 2:
+            raise CliError(
+                f"{python} (the Python that aws runs on) cannot import "
+                f"{PLUGIN_MODULE} from {plugin_path} ({reason})"
+            )
+        raise CliError(
+            f"{python} (the Python that aws runs on) cannot import "
+            f"{PLUGIN_MODULE} ({reason}); install it there: "
+            f"{shlex.quote(python)} -m pip install {DISTRIBUTION}"
+        )
+
+
+class PathBreaksCliV1(CliError):
+    """A CLI v1 fails on the config's ``cli_legacy_plugin_path``."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def fails_on_path(error: CliError, value: str) -> bool:
+    """Whether ``error`` is CLI v1 importing ``cli_legacy_plugin_path``'s
+    value as a module (``__import__`` names only the part before a dot)."""
+    return f"No module named '{value.split('.')[0]}" in str(error)
+
+
+def describe(aws: str) -> AwsCli:
+    """``detection.describe``, naming the commonest reason a CLI v1 fails:
+    the config's ``cli_legacy_plugin_path``, which it imports as a module."""
+    try:
+        return detection.describe(aws)
+    except CliError as error:
+        entry = next(
+            (
+                e
+                for e in _plugins_entries()
+                if e.key == PLUGIN_PATH_KEY and fails_on_path(error, e.value)
+            ),
+            None,
+        )
+        if entry is None:
+            raise
+        raise PathBreaksCliV1(
+            f"{aws} fails on line {entry.line} of {detection.config_file()}, "
+            f"plugins.{PLUGIN_PATH_KEY} (for CLI v2), which makes CLI v1 fail "
+            "on every command; delete that line (CLI v2 then needs its own "
+            "AWS_CONFIG_FILE)",
+            entry.line,
+        ) from error
+
+
+def cli_v1_readers(target: AwsCli, others: list[str]) -> list[str]:
+    """The CLI v1 executables on PATH (and in ``others``) besides ``target``,
+    as labels: they read the same config file unless told otherwise. One
+    that already fails on the config's ``cli_legacy_plugin_path`` counts."""
+    found = []
+    seen = {os.path.realpath(target.path)}
+    path_value = _plugins_section().get(PLUGIN_PATH_KEY)
+    for path in [*detection.all_on_path(), *others]:
+        real = os.path.realpath(path)
+        if real in seen:
+            continue
+        seen.add(real)
+        try:
+            cli = detection.describe(path)
+        except CliError as error:
+            if path_value is not None and fails_on_path(error, path_value):
+                found.append(f"{path} (an AWS CLI v1, already failing on it)")
+            continue  # otherwise not an AWS CLI (or broken): it reads no config
+        if cli.major < 2:
+            found.append(cli.label)
+    return found
+
+
+def shared_config_refusal(v1: list[str], target: AwsCli) -> str:
+    """Why CLI v2 is not enabled in a config file that CLI v1 reads, and
+    the ways out."""
+    config = detection.config_file()
+    names = ", ".join(v1)
+    return (
+        f"{names} also reads {config}, and CLI v1 fails on every command when "
+        f"it holds plugins.{PLUGIN_PATH_KEY}, which CLI v2 needs. Either give "
+        "CLI v2 a config file of its own: "
+        f"AWS_CONFIG_FILE=~/.aws/config-v2 aws-regional-sts enable --aws "
+        f"{shlex.quote(target.path)} --own-config-file (and run that aws with "
+        "the same AWS_CONFIG_FILE); or enable the plugin for CLI v1 only and "
+        "let CLI v2 get its credentials through the credential_process bridge "
+        '`aws-regional-sts credentials` (README, "CLI v1 and v2 side by side")'
+    )
+
+
+def plan_enable(
+    cli: AwsCli,
+    *,
+    plugin_path: Path,
+    own_config_file: bool = False,
+    other_aws: list[str] | None = None,
+) -> Plan:
+    """Find out what enabling takes for ``cli``, checking it will work."""
+    notes = []
+    plugins = _plugins_section()
+    if cli.major < 2:
+        if cli.python is None:
+            raise CliError(
+                f"cannot tell which Python {cli.path} runs on (no Python shebang)"
+            )
+        if PLUGIN_PATH_KEY in plugins:
+            raise CliError(
+                f"{detection.config_file()} holds plugins.{PLUGIN_PATH_KEY} "
+                "(for CLI v2), which makes CLI v1 fail on every command; give "
+                "CLI v2 its own AWS_CONFIG_FILE and remove that line here "
+                "(`aws-regional-sts disable --aws <CLI v2>` removes it)"
+            )
+        check_import(cli.python, cli.major, None)
+        notes.append(f"{cli.label} on {cli.python}: it can import the plugin")
+        return Plan(cli, None, notes)
+
+    if own_config_file:
+        if detection.is_default_config_file():
+            raise CliError(
+                "--own-config-file needs AWS_CONFIG_FILE naming a config file "
+                "that only this aws reads, e.g. "
+                "AWS_CONFIG_FILE=~/.aws/config-v2"
+            )
+        notes.append(
+            f"{detection.config_file()} is for this CLI v2 only (--own-config-file)"
+        )
+    else:
+        v1 = cli_v1_readers(cli, other_aws or [])
+        if v1:
+            raise CliError(shared_config_refusal(v1, cli))
+    _refuse_taking_the_path_from_other_plugins(plugins, plugin_path)
+    # Check a staged copy, so that a failed check leaves nothing behind.
+    with tempfile.TemporaryDirectory(prefix="regional-sts-check-") as staged:
+        staged_dir = Path(staged) / "plugin"
+        plugindir.install(staged_dir)
+        if cli.python is not None:
+            check_import(cli.python, cli.major, str(staged_dir))
+    if cli.python is None:
+        notes.append(
+            f"{cli.label} has no Python to check with; it will load the "
+            f"plugin from {plugin_path} ({PLUGIN_PATH_KEY}), which needs only "
+            "its own botocore and the standard library"
+        )
+    else:
+        notes.append(
+            f"{cli.label} on {cli.python}: it can import the plugin from {plugin_path}"
+        )
+    return Plan(cli, str(plugin_path), notes)
+
+
+def _refuse_taking_the_path_from_other_plugins(
+    plugins: dict[str, str], plugin_path: Path
+) -> None:
+    """CLI v2 has one plugin path: repointing it would unload the plugins
+    that live in the old directory."""
+    current = plugins.get(PLUGIN_PATH_KEY)
+    others = [
+        key
+        for key, value in plugins.items()
+        if key not in (PLUGIN_PATH_KEY, PLUGIN_NAME) and value != PLUGIN_MODULE
+    ]
+    if not current or not others:
+        return
+    directory = Path(os.path.expanduser(current))
+    if directory == plugin_path or plugindir.is_ours(directory):
+        return
+    raise CliError(
+        f"plugins.{PLUGIN_PATH_KEY} already names {current}, where CLI v2 "
+        f"finds the other plugins ({', '.join(others)}); put this plugin there "
+        f"too: python3 -m pip install --target {shlex.quote(current)} "
+        f"--no-deps {DISTRIBUTION}; aws configure set plugins.{PLUGIN_NAME} "
+        f"{PLUGIN_MODULE}"
+    )
+
+
+def _plugins_entries() -> list[Entry]:
+    try:
+        entries = ConfigText.read(detection.config_file()).entries()
+    except ConfigFileError:
+        return []
+    return [e for e in entries if e.section == "plugins"]
+
+
+def _plugins_section() -> dict[str, str]:
+    return {e.key: e.value for e in _plugins_entries()}
+
+
+def enable_arguments(parser: argparse.ArgumentParser) -> Callable[[Any], int]:
+    """Add ``enable``'s arguments to ``parser``; return the function that
+    runs it (``aws-regional-sts enable``)."""
+    parser.add_argument("--aws", help="the aws executable (default: aws on PATH)")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="print what would be done, do nothing"
+    )
+    parser.add_argument(
+        "--plugin-dir",
+        help="CLI v2: the directory to hold the plugin "
+        f"(default {plugindir.DEFAULT_DIRECTORY})",
+    )
+    parser.add_argument(
+        "--own-config-file",
+        action="store_true",
+        help="CLI v2: AWS_CONFIG_FILE names a config file that no CLI v1 reads",
+    )
+    parser.add_argument(
+        "--other-aws",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="another aws executable that reads the same config (repeatable); "
+        "every aws on PATH is checked anyway",
+    )
+    return run_enable
+
+
+def run_enable(args: Any) -> int:
+    """Enable the plugin for ``args.aws``; the exit status."""
+    plugin_path = (
+        Path(os.path.expanduser(args.plugin_dir)).absolute()
+        if args.plugin_dir
+        else plugindir.default_directory()
+    )
+    try:
+        cli = describe(detection.find_aws(args.aws))
+        plan = plan_enable(
+            cli,
+            plugin_path=plugin_path,
+            own_config_file=args.own_config_file,
+            other_aws=args.other_aws,
+        )
+    except (CliError, plugindir.PluginDirError) as error:
+        print(f"{args.label}: {error}", file=sys.stderr)
+        return 1
+    for note in plan.notes:
+        print(note)
+    verb = "Would" if args.dry_run else "Will"
+    if plan.plugin_path is not None:
+        print(f"{verb} copy {plugindir.running_package()} into {plan.plugin_path}")
+        if not args.dry_run:
+            try:
+                plugindir.install(Path(plan.plugin_path))
+            except plugindir.PluginDirError as error:
+                print(f"{args.label}: {error}", file=sys.stderr)
+                return 1
+    config = detection.config_file()
+    print(f"{verb} run (writes {config}):")
+    for command in plan.commands:
+        print("  " + shlex.join(command))
+        if not args.dry_run:
+            done = subprocess.run(
+                command, capture_output=True, text=True, stdin=subprocess.DEVNULL
+            )
+            if done.returncode != 0:
+                print(f"{args.label}: failed: {done.stderr.strip()}", file=sys.stderr)
+                return 1
+    if not args.dry_run:
+        print(
+            "Enabled. Opt a profile in with: "
+            "aws configure set sts_region ap-northeast-1 --profile NAME\n"
+            f"Check with: aws-regional-sts doctor --aws {shlex.quote(cli.path)}"
+        )
+    return 0
+
+
+__all__ = [
+    "DISTRIBUTION",
+    "PLUGIN_MODULE",
+    "PLUGIN_NAME",
+    "PLUGIN_PATH_KEY",
+    "Plan",
+    "check_import",
+    "enable_arguments",
+    "plan_enable",
+    "run_enable",
+]

@@ -1,0 +1,222 @@
+"""What failover remembers between calls and between processes: which
+endpoints failed lately, and when each profile's failover notice was last
+printed.
+
+Kept in memory for the process and in one small owner-only file beside the
+``auto`` cache, ``~/.aws/cli/cache/regional-sts/state.json``, read and
+written only through ``files.py`` (regular file, size cap, atomic replace).
+It holds endpoint names (a region or ``global``), error codes, the labels
+of the settings that printed a notice (``sts_fallback in profile 'tokyo'``)
+and times: nothing secret.
+
+Every read checks each field; anything unexpected is "nothing remembered",
+and the next write replaces the file. Two processes writing at once may
+lose one's update: the cost is one more try of a failing endpoint, or one
+more notice, never a wrong answer.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from awscli_regional_sts.aws.files import FileProblem, read_json, write_json
+from awscli_regional_sts.plugin.cache import cache_directory
+
+#: How long an endpoint that refused, hung or answered
+#: RegionDisabledException is tried last: long enough to spare a script or
+#: a service the timeout on every call during an outage, short enough that
+#: a recovered endpoint is used again soon.
+FAILURE_MEMORY_SECONDS = 300.0
+#: The failover notice is printed on stderr at most once per profile in
+#: this many seconds (always in --debug).
+NOTICE_PERIOD_SECONDS = 3600.0
+
+FILE_NAME = "state.json"
+FORMAT_VERSION = 1
+#: A state file is a few hundred bytes; anything near this is not ours.
+MAX_BYTES = 64 * 1024
+MAX_ENTRIES = 200
+#: A remembered time this far ahead is no clock's: the entry is ignored, so
+#: that a bad file cannot silence a notice or skip an endpoint for good.
+CLOCK_SKEW_SECONDS = 60.0
+
+_ENDPOINT = re.compile(r"[a-z][a-z0-9-]{1,40}")
+_REASON = re.compile(r"[A-Za-z][A-Za-z0-9]{0,63}")
+_MAX_LABEL = 200
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An endpoint's last failure: when, and its error code."""
+
+    at: float
+    reason: str
+
+    def describe(self, now: float) -> str:
+        return f"{self.reason} {max(0.0, now - self.at):.0f} s ago"
+
+
+@dataclass
+class _State:
+    failures: dict[str, Failure]
+    notices: dict[str, float]
+
+
+class Memory:
+    """The remembered state of this process, merged with the file's at
+    every use (another process may have learned something). Thread-safe:
+    a boto3 session's clients may be used by many threads."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self._path = path
+        self._lock = threading.Lock()
+        self._mine = _State({}, {})
+
+    def clear(self) -> None:
+        """Forget what this process learned (the file stays)."""
+        with self._lock:
+            self._mine = _State({}, {})
+
+    @property
+    def path(self) -> Path:
+        return self._path or cache_directory() / FILE_NAME
+
+    def recent_failure(self, endpoint: str, now: float | None = None) -> Failure | None:
+        """The failure of ``endpoint`` within FAILURE_MEMORY_SECONDS, if any."""
+        now = time.time() if now is None else now
+        with self._lock:
+            found = self._merged().failures.get(endpoint)
+        if found is None or not (0 <= now - found.at < FAILURE_MEMORY_SECONDS):
+            return None
+        return found
+
+    def remember_failure(self, endpoint: str, reason: str) -> str | None:
+        """Note that ``endpoint`` failed now; return why the file could not
+        be written (for --debug), or None."""
+        if not _REASON.fullmatch(reason):
+            reason = "Error"
+        failure = Failure(time.time(), reason)
+        with self._lock:
+            self._mine.failures[endpoint] = failure
+            return self._write(
+                lambda state: state.failures.__setitem__(endpoint, failure)
+            )
+
+    def notice_due(self, label: str, now: float | None = None) -> bool:
+        """Whether the notice of ``label`` was not printed in the period."""
+        now = time.time() if now is None else now
+        with self._lock:
+            last = self._merged().notices.get(_key(label))
+        return last is None or not (0 <= now - last < NOTICE_PERIOD_SECONDS)
+
+    def remember_notice(self, label: str) -> str | None:
+        at = time.time()
+        key = _key(label)
+        with self._lock:
+            self._mine.notices[key] = at
+            return self._write(lambda state: state.notices.__setitem__(key, at))
+
+    def _merged(self) -> _State:
+        """The file's state with this process's on top (the later of two)."""
+        state = self._read()
+        for endpoint, failure in self._mine.failures.items():
+            known = state.failures.get(endpoint)
+            if known is None or known.at < failure.at:
+                state.failures[endpoint] = failure
+        for label, at in self._mine.notices.items():
+            state.notices[label] = max(at, state.notices.get(label, at))
+        return state
+
+    def _read(self) -> _State:
+        try:
+            return parse(read_json(self.path, MAX_BYTES))
+        except (FileProblem, ValueError):
+            return _State({}, {})
+
+    def _write(self, change: Any) -> str | None:
+        """Read, apply ``change``, drop what expired, write atomically."""
+        state = self._read()
+        change(state)
+        now = time.time()
+        state.failures = {
+            name: failure
+            for name, failure in state.failures.items()
+            if now - failure.at < FAILURE_MEMORY_SECONDS
+        }
+        state.notices = {
+            label: at
+            for label, at in state.notices.items()
+            if now - at < NOTICE_PERIOD_SECONDS
+        }
+        try:
+            write_json(self.path, to_json(state))
+        except OSError as error:
+            return f"{self.path} not written: {error}"
+        return None
+
+
+def parse(data: Any) -> _State:
+    """A state file's content, every field checked; else ValueError."""
+    if not isinstance(data, dict) or set(data) != {"Version", "Failures", "Notices"}:
+        raise ValueError("not a state file")
+    version = data["Version"]
+    if type(version) is not int or version != FORMAT_VERSION:
+        raise ValueError("not a state file of this version")
+    failures_data, notices_data = data["Failures"], data["Notices"]
+    if not isinstance(failures_data, dict) or not isinstance(notices_data, dict):
+        raise ValueError("not a state file")
+    if len(failures_data) + len(notices_data) > MAX_ENTRIES:
+        raise ValueError("too many entries")
+    failures = {}
+    for endpoint, entry in failures_data.items():
+        if not _ENDPOINT.fullmatch(endpoint):
+            raise ValueError("bad endpoint name")
+        if not isinstance(entry, dict) or set(entry) != {"At", "Reason"}:
+            raise ValueError("bad failure entry")
+        reason = entry["Reason"]
+        if not isinstance(reason, str) or not _REASON.fullmatch(reason):
+            raise ValueError("bad failure reason")
+        failures[endpoint] = Failure(_time(entry["At"]), reason)
+    notices = {}
+    for label, at in notices_data.items():
+        if not 0 < len(label) <= _MAX_LABEL or not label.isprintable():
+            raise ValueError("bad notice label")
+        notices[label] = _time(at)
+    return _State(failures, notices)
+
+
+def _key(label: str) -> str:
+    """A label as the file keeps it: printable (a profile name may hold
+    anything, and a bad key would make the whole file unreadable), short."""
+    return "".join(c if c.isprintable() else "?" for c in label)[:_MAX_LABEL]
+
+
+def _time(value: Any) -> float:
+    """Seconds since the epoch, finite and not ahead of this clock."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("a time is not a number")
+    if not (0 <= value <= time.time() + CLOCK_SKEW_SECONDS) or not math.isfinite(value):
+        raise ValueError("a time is out of range")
+    return float(value)
+
+
+def to_json(state: _State) -> dict[str, Any]:
+    return {
+        "Version": FORMAT_VERSION,
+        "Failures": {
+            name: {"At": failure.at, "Reason": failure.reason}
+            for name, failure in sorted(state.failures.items())
+        },
+        "Notices": dict(sorted(state.notices.items())),
+    }
+
+
+#: The one Memory of the process (the file's path is found at each use, so
+#: a changed HOME is followed).
+MEMORY = Memory()
