@@ -12,10 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from awscli_regional_sts.commands.activation.fleet.report_html import STYLES
+from awscli_regional_sts.commands.activation.fleet.documents import ReportKind
+from awscli_regional_sts.commands.activation.fleet.merge import summarize
+from awscli_regional_sts.commands.activation.fleet.report_html import (
+    STYLES,
+    render_html,
+)
 from testing.browser import dump_dom, read_png, screenshot
 from testing.clients import CLI_V1, CLI_V2, AwsEnv
 from tests.e2e.test_organization_cli import DEV, ORG, PROD, build_organization
+from tests.unit.commands.test_fleet import account, organization
 
 REGIONS = ("--regions", "us-east-1", "eu-west-1", "ap-east-1")
 #: The size the page is shot at (CSS pixels; the PNG has as many).
@@ -96,3 +102,36 @@ def test_html_report_in_a_real_browser(
     )
     assert without > 50  # the legend's swatch
     assert with_inactive - without > 150  # a cell is at least ~10 x 15 px
+
+
+def test_a_thousand_accounts_render_compactly(tmp_path: Path) -> None:
+    """At 1,000 accounts the page still opens with the summary, and the
+    grid's rows are compact: the first screen shows the summary, the
+    legend, the header and a few dozen rows."""
+    regions = ["us-east-1", "eu-west-1", "ap-east-1", "sa-east-1"]
+    accounts = []
+    for index in range(1000):
+        statuses = dict.fromkeys(regions, "active")
+        if index % 10 == 3:
+            statuses["eu-west-1"] = "inactive"
+        accounts.append(account(f"{200000000000 + index:012d}", statuses))
+    document = organization(accounts)
+    document["Summary"] = summarize(accounts, regions, 0)
+    page = tmp_path / "thousand.html"
+    page.write_text(render_html(ReportKind.ORGANIZATION, document))
+    dom = dump_dom(page)
+    assert summary_value(dom, "Accounts") == "1000 accounts"
+    assert summary_value(dom, "Inactive") == "100 account-regions in 100 accounts"
+    assert dom.count("<tr><th title=") == 1000
+    image = read_png(screenshot(page, tmp_path / "thousand.png", WIDTH, HEIGHT))
+    # Rows of the grid on the first screen: runs of the inactive colour in
+    # the eu-west-1 column, one per inactive account shown (every tenth,
+    # and sorted first, so all of the first rows).
+    red_rows = {
+        y
+        for y in range(image.height)
+        for x in range(0, image.width, 3)
+        if all(abs(a - b) <= 8 for a, b in zip(image.pixel(x, y)[:3], INACTIVE_RGB))
+    }
+    bands = sum(1 for y in red_rows if y - 1 not in red_rows)
+    assert bands >= 10  # the legend's swatch and at least 9 rows of cells
