@@ -339,9 +339,14 @@ def test_shards_merged_equal_one_unsharded_run(aws_env: AwsEnv, kind: str) -> No
         str(baseline),
         "--query",
         "[length(Changes), Summary.AccountsChecked]",
+        "--report",
+        str(aws_env.root / "merged.csv"),
         expect=ACCOUNTS_FAILED_RC,
     )
     assert query.json() == [0, whole["Summary"]["AccountsChecked"]]
+    # The report file holds the whole merged report, whatever --query keeps.
+    rows = list(csv.DictReader(io.StringIO((aws_env.root / "merged.csv").read_text())))
+    assert {r["AccountId"] for r in rows} == set(by_id)
     table = run_ok(
         aws_env, kind, *CHECK, "--merge", *files, "--output", "table", expect=4
     )

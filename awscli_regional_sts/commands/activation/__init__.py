@@ -19,6 +19,8 @@ Modules, from the CLI glue down:
   the recommendation; ``save``: ``--save`` for ``sts_region = auto``;
   ``redaction``: secrets out of the --debug log; ``progress``: the
   progress line; ``options``: options and defaults, once.
+* ``fleet/``: ``--baseline``, ``--report``, ``--shard`` and ``--merge``
+  (plain logic over the JSON report, and their CLI glue).
 """
 
 from __future__ import annotations
