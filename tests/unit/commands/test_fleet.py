@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -11,6 +12,7 @@ from typing import Any
 
 import pytest
 
+import testing.browser as browser
 from awscli_regional_sts.commands.activation.fleet.documents import (
     MAX_REPORT_BYTES,
     ReportKind,
@@ -42,6 +44,7 @@ from awscli_regional_sts.commands.activation.fleet.shards import (
     parse_shard,
     shard_of,
 )
+from testing.clients import ClientMissing
 
 REGIONS = ("us-east-1", "eu-west-1")
 
@@ -126,9 +129,7 @@ def test_shards_are_a_partition_stable_under_reordering() -> None:
     # sha256 mod N, as documented: pinned for one id so that it never
     # changes between versions (shards of one run may come from two).
     assert shard_of("123456789012", 7) == (
-        int.from_bytes(__import__("hashlib").sha256(b"123456789012").digest(), "big")
-        % 7
-        + 1
+        int.from_bytes(hashlib.sha256(b"123456789012").digest(), "big") % 7 + 1
     )
 
 
@@ -388,3 +389,42 @@ def test_report_is_written_atomically(tmp_path: Path) -> None:
     )
     assert target.path.read_text().startswith("<!DOCTYPE html>")
     assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
+
+
+def test_one_account_reports_render_as_an_organization_of_one() -> None:
+    single = {
+        "Account": "111122223333",
+        "Partition": "aws",
+        "GlobalEndpointTokenVersion": 2,
+        "Regions": [
+            {
+                "Region": "eu-west-1",
+                "Status": "inactive",
+                "Verified": True,
+                "LatencyMs": None,
+                "Detail": "RegionDisabledException",
+            },
+        ],
+    }
+    page = render_html(ReportKind.ACCOUNT, single)
+    assert "STS activation: account 111122223333" in page
+    assert summary_counts(ReportKind.ACCOUNT, single)["Inactive"] == 1
+    rows = list(csv.reader(io.StringIO(render_csv(ReportKind.ACCOUNT, single))))
+    assert rows[1] == [
+        "111122223333",
+        "",
+        "eu-west-1",
+        "inactive",
+        "true",
+        "",
+        "RegionDisabledException",
+        "2",
+    ]
+
+
+def test_a_missing_browser_is_a_missing_client(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Like a missing aws: a skip with the reason, or a failure on CI
+    (tests/e2e/outcomes.py)."""
+    monkeypatch.setattr(browser, "CHROMIUM", Path("/nonexistent/chromium"))
+    with pytest.raises(ClientMissing, match="make setup"):
+        browser.chromium()
