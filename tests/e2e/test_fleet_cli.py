@@ -239,7 +239,7 @@ def test_a_baseline_of_another_account_or_organization(
     assert {r.action for r in aws_env.simulator.requests} == {"ListAccounts"}
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])
+@pytest.mark.parametrize("kind", [CLI_V1, CLI_V1_LEGACY, CLI_V2])
 def test_csv_report_and_bad_report_names(aws_env: AwsEnv, kind: str) -> None:
     build_organization(aws_env)
     aws_env.simulator.add_member_account("666666666666", name="=cmd|' /C calc'!A0")
@@ -295,7 +295,7 @@ def comparable(account: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])
+@pytest.mark.parametrize("kind", [CLI_V1, CLI_V1_LEGACY, CLI_V2])
 def test_shards_merged_equal_one_unsharded_run(aws_env: AwsEnv, kind: str) -> None:
     build_organization(aws_env)
     aws_env.simulator.add_member_accounts(9)
