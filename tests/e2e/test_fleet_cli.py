@@ -398,6 +398,24 @@ def test_bad_shards_are_refused(aws_env: AwsEnv, kind: str) -> None:
     refused(
         aws_env, kind, *CHECK, "--shard", "1/2", message="--shard needs --organization"
     )
+    # In JSON Lines mode the summary line records the shard.
+    lines = aws_env.run(
+        kind,
+        *ORG,
+        "--regions",
+        "eu-west-1",
+        "--shard",
+        "2/3",
+        "--output-format",
+        "jsonl",
+    ).stdout.splitlines()
+    last = json.loads(lines[-1])
+    assert last["Shard"] == {
+        "Number": 2,
+        "Count": 3,
+        "AccountsSelected": 5,
+        "AccountsInShard": len(lines) - 1 + last["Summary"]["AccountsSkipped"],
+    }
 
 
 def test_help_documents_the_fleet_options(aws_env: AwsEnv) -> None:
