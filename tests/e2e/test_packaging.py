@@ -4,6 +4,7 @@ script, the botocore floor)."""
 
 from __future__ import annotations
 
+import shlex
 import subprocess
 import sys
 import tarfile
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from awscli_regional_sts import __version__
 from testing.clients import BOTO3_LEGACY, CLI_V2, REPO_ROOT, AwsEnv, python_command
 from tests.e2e.test_installer import SYSTEM_PATH, frozen_cli_v2, routes_to_tokyo
 
@@ -98,16 +100,67 @@ def test_declared_botocore_floor_is_what_the_legacy_suite_runs_on() -> None:
     assert proc.stdout.strip() == floor
 
 
+#: The README's recipe for AWS's frozen CLI v2, word for word (docs/install.md
+#: gives it too): install the wheel `make dist` builds, then run `enable`
+#: from the target directory. The test runs these very words.
+FROZEN_RECIPE = (
+    "python3 -m pip install --target /tmp/regional-sts --no-deps "
+    f"dist/awscli_regional_sts-{__version__}-py3-none-any.whl",
+    "PYTHONPATH=/tmp/regional-sts python3 -m awscli_regional_sts.cli enable "
+    "--aws /usr/local/bin/aws",
+)
+
+
+def recipe_command(
+    line: str, paths: dict[str, str]
+) -> tuple[dict[str, str], list[str]]:
+    """A recipe line as (environment, argv), each word that names a path of
+    the recipe replaced by the test's own (``paths``)."""
+    words = [paths.get(word, word) for word in shlex.split(line)]
+    env: dict[str, str] = {}
+    while words and "=" in words[0] and not words[0].startswith("/"):
+        name, _, value = words.pop(0).partition("=")
+        env[name] = paths.get(value, value)
+    return env, words
+
+
+@pytest.mark.parametrize("document", ["README.md", "docs/install.md"])
+def test_the_frozen_cli_v2_recipe_is_the_one_the_docs_give(document: str) -> None:
+    text = (REPO_ROOT / document).read_text()
+    for line in FROZEN_RECIPE:
+        assert line in text, f"{document} no longer says: {line}"
+
+
 def test_readme_recipe_for_a_frozen_cli_v2(dist: Path, aws_env: AwsEnv) -> None:
-    """The README's way for AWS's installer: `pip install --target DIR
-    --no-deps` with the system's Python (Debian's, under PEP 668), then
-    `enable --aws` run from DIR; the CLI v2 without a Python of its own
-    (test_installer.frozen_cli_v2) then routes."""
+    """The README's way for AWS's installer, as written there: `pip install
+    --target DIR --no-deps` of the wheel `make dist` builds, with the
+    system's Python (Debian's, under PEP 668), then `enable --aws` run from
+    DIR; the CLI v2 without a Python of its own (test_installer.frozen_cli_v2)
+    then routes. The package is not on PyPI: nothing is fetched
+    (PIP_NO_INDEX), the wheel is all pip gets."""
     (wheel,) = dist.glob("*.whl")
+    install, enable_line = FROZEN_RECIPE
+    recipe_wheel = shlex.split(install)[-1]
+    assert wheel.name == Path(recipe_wheel).name
     target = aws_env.root / "regional-sts"
+    aws = frozen_cli_v2(aws_env.root)
+    paths = {
+        "python3": "/usr/bin/python3",
+        "/tmp/regional-sts": str(target),
+        recipe_wheel: str(wheel),
+        "/usr/local/bin/aws": str(aws),
+    }
+    env, argv = recipe_command(install, paths)
     installed = subprocess.run(
-        ["/usr/bin/python3", "-m", "pip", "install", "--no-index"]
-        + ["--target", str(target), "--no-deps", str(wheel)],
+        argv,
+        env=aws_env.env(
+            {
+                **env,
+                "PATH": SYSTEM_PATH,
+                "PIP_NO_INDEX": "1",
+                "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+            }
+        ),
         capture_output=True,
         text=True,
         timeout=300,
@@ -115,17 +168,12 @@ def test_readme_recipe_for_a_frozen_cli_v2(dist: Path, aws_env: AwsEnv) -> None:
     if installed.returncode != 0 and "No module named pip" in installed.stderr:
         pytest.skip("the system Python has no pip")
     assert installed.returncode == 0, installed.stderr
-    aws = frozen_cli_v2(aws_env.root)
+    assert (target / "awscli_regional_sts" / "__init__.py").is_file()
+    env, argv = recipe_command(enable_line, paths)
+    assert env == {"PYTHONPATH": str(target)}
     enabled = subprocess.run(
-        [
-            "/usr/bin/python3",
-            "-m",
-            "awscli_regional_sts.cli",
-            "enable",
-            "--aws",
-            str(aws),
-        ],
-        env=aws_env.env({"PATH": SYSTEM_PATH, "PYTHONPATH": str(target)}),
+        argv,
+        env=aws_env.env({**env, "PATH": SYSTEM_PATH}),
         capture_output=True,
         text=True,
         timeout=300,
