@@ -22,9 +22,9 @@ PYTEST := $(VENV)/bin/python -m pytest
 E2E_WORKERS ?= 4
 E2E_ARGS := -n $(E2E_WORKERS) --dist loadgroup
 
-.PHONY: setup demo test unit e2e upstream lint dist clean cli-v2 py39 js
+.PHONY: setup demo test unit e2e upstream lint dist clean cli-v2 chromium py39 js
 
-setup: $(VENV)/.installed $(LEGACY)/.installed cli-v2 py39 js
+setup: $(VENV)/.installed $(LEGACY)/.installed cli-v2 chromium py39 js
 
 # $(call venv_support,PYTHON): Debian's own Pythons (/usr/bin/python3) come
 # without ensurepip, so `-m venv` fails, until python3.X-venv is installed;
@@ -74,6 +74,19 @@ cli-v2:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq awscli >/dev/null; \
 	else \
 		echo "Debian's awscli (AWS CLI v2) is not installed and apt-get is not usable here: CLI v2 tests will be skipped"; \
+	fi
+
+# Debian's chromium renders the HTML report in its end-to-end test
+# (tests/e2e/test_fleet_reports_e2e.py: headless, screenshot and DOM);
+# installed only where apt-get can run (root), as Debian's awscli is.
+CHROMIUM := $(shell $(PYTHON) -m testing.browser path)
+chromium:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		echo "==> Installing Debian's chromium (the HTML report's browser test)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	else \
+		echo "Debian's chromium is not installed and apt-get is not usable here: the HTML report's browser test will be skipped"; \
 	fi
 
 # The AWS SDK for JavaScript v3, a real non-Python client of the

@@ -70,6 +70,8 @@ class CheckExit(IntEnum):
     #: ``--organization``: a selected account could not be checked; for
     #: set-global-endpoint-token-version: an account has an ``Error``.
     ACCOUNTS_FAILED = 4
+    #: ``--baseline``: something changed since the baseline report.
+    CHANGED = 5
     #: An invalid option value, nothing sent: AWS CLI v2's own status for
     #: a bad parameter (PARAM_VALIDATION_ERROR_RC) ...
     INVALID_V2 = 252
@@ -77,3 +79,5 @@ class CheckExit(IntEnum):
     INVALID_V1 = 255
     #: ``--save`` could not write: the CLI's general error status.
     SAVE_FAILED = 255
+    #: ``--report`` could not write the file: the same.
+    REPORT_FAILED = 255

@@ -6,6 +6,7 @@ Plain data and pure functions (``list_accounts`` takes any client with
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,12 @@ LIST_ACCOUNTS_PAGE_SIZE = 20
 #: Organizations' account state that the check runs on by default.
 ACTIVE_ACCOUNT = "ACTIVE"
 
+#: An account's ARN in an Organizations listing: the management account,
+#: the organization id, the account id.
+_ACCOUNT_ARN = re.compile(
+    r"arn:[a-z-]+:organizations::([0-9]{12}):account/(o-[a-z0-9]{10,32})/[0-9]{12}"
+)
+
 
 @dataclass(frozen=True)
 class MemberAccount:
@@ -30,11 +37,23 @@ class MemberAccount:
     #: ``Status``), else ``Status``: ACTIVE, SUSPENDED, ...; None when the
     #: account was named in ``--accounts`` but not listed.
     status: str | None
+    #: The organization's id (``o-...``) and management account, read from
+    #: the account's ARN (arn:PARTITION:organizations::MANAGEMENT:account/
+    #: o-ID/ACCOUNT, as Organizations documents it); None if not given.
+    organization_id: str | None = None
+    management_account_id: str | None = None
 
     @classmethod
     def from_listing(cls, entry: Mapping[str, Any]) -> MemberAccount:
         status = entry.get("State") or entry.get("Status")
-        return cls(str(entry["Id"]), entry.get("Name"), status and str(status))
+        match = _ACCOUNT_ARN.fullmatch(str(entry.get("Arn") or ""))
+        return cls(
+            str(entry["Id"]),
+            entry.get("Name"),
+            status and str(status),
+            match.group(2) if match else None,
+            match.group(1) if match else None,
+        )
 
 
 def list_accounts(organizations: Any) -> Iterator[MemberAccount]:

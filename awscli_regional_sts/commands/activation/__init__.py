@@ -19,6 +19,8 @@ Modules, from the CLI glue down:
   ``classify``: what the probe means; ``report``: the output's shape and
   the recommendation; ``save``: ``--save`` for ``sts_region = auto``;
   ``options``: options and defaults, once.
+* ``fleet/``: ``--baseline``, ``--report``, ``--shard`` and ``--merge``
+  (plain logic over the JSON report, and their CLI glue).
 """
 
 from __future__ import annotations

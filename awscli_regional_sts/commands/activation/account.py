@@ -202,11 +202,15 @@ class ActivationCheck:
         options: CheckOptions,
         progress: Callable[[int, int], None] = lambda done, total: None,
         redactor: CredentialRedactor | None = None,
+        on_identity: Callable[[str], None] = lambda account: None,
     ) -> None:
         self._session = session
         self._options = options
         self._progress = progress
         self._redactor = redactor or CredentialRedactor()
+        #: Called with the caller's account id before any probe; may raise
+        #: to end the check (--baseline of another account).
+        self._on_identity = on_identity
 
     def run(self) -> Report:
         options = self._options
@@ -246,6 +250,7 @@ class ActivationCheck:
         }
         answer = identity_answer()
         identity = {"Account": answer["Account"], "Arn": answer["Arn"]}
+        self._on_identity(str(identity["Account"]))
         role_account = _arn_account(plan.method.role_arn)
         if role_account and role_account != identity["Account"]:
             warnings.append(

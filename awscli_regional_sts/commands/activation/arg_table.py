@@ -17,6 +17,8 @@ from awscli_regional_sts.commands.accounts.members import (
     DEFAULT_MAX_ACCOUNTS_IN_FLIGHT,
     DEFAULT_MEMBER_ROLE_NAME,
 )
+from awscli_regional_sts.commands.activation.fleet.documents import MAX_REPORT_BYTES
+from awscli_regional_sts.commands.activation.fleet.shards import MAX_SHARDS
 from awscli_regional_sts.commands.activation.options import (
     DEFAULT_MAX_CONCURRENCY,
     DEFAULT_SAMPLES,
@@ -100,6 +102,64 @@ ORGANIZATION_ARG_TABLE: list[dict[str, Any]] = [
 ]
 
 
+FLEET_ARG_TABLE: list[dict[str, Any]] = [
+    {
+        "name": "shard",
+        "help_text": (
+            "With --organization: check only shard K of N (<code>K/N</code>, "
+            f"1 &lt;= K &lt;= N &lt;= {MAX_SHARDS}), so that N jobs (a CI matrix, "
+            "an AWS Batch array, a Step Functions map) share the accounts. "
+            "An account is in shard K when the SHA-256 of its 12-digit id, "
+            "as a big-endian number, modulo N is K-1: the same accounts for "
+            "the same K/N whatever the order of ListAccounts. The report's "
+            "<code>Shard</code> records K, N and how many accounts the whole "
+            "run selected, for <code>--merge</code>."
+        ),
+    },
+    {
+        "name": "merge",
+        "nargs": "+",
+        "synopsis": "--merge <value> [<value>...]",
+        "help_text": (
+            "Run no check: merge the <code>--output json</code> reports of "
+            "every shard of one <code>--organization --shard K/N</code> run "
+            "into one organization report (accounts in account id order, the "
+            "summary counted again), printed and usable with "
+            "<code>--baseline</code>, <code>--report</code>, "
+            "<code>--output</code> and <code>--query</code> as an unsharded "
+            "run's. A missing shard, a shard given twice, an account in two "
+            "shards or shards of different runs are refused in one line."
+        ),
+    },
+    {
+        "name": "baseline",
+        "help_text": (
+            "An earlier <code>--output json</code> report of the same kind "
+            "(this account, or this organization; for <code>--shard</code>, "
+            "the whole organization or the same shard): the report gains "
+            "<code>Changes</code> (accounts that appeared, went or could not "
+            "be checked, region statuses, GlobalEndpointTokenVersion; not "
+            "latencies) and the command exits with status 5 when there is "
+            "any. A missing, unreadable, corrupt or foreign file, or one over "
+            f"{MAX_REPORT_BYTES // (1024 * 1024)} MiB, is refused before any "
+            "probe (a file of another account or organization after the first "
+            "call that names the caller)."
+        ),
+    },
+    {
+        "name": "report",
+        "help_text": (
+            "Also write the report to this file, replaced atomically: "
+            "<code>.csv</code>, one row per account and region (AccountId, "
+            "Name, Region, Status, Verified, LatencyMs, Detail, "
+            "GlobalEndpointTokenVersion), or <code>.html</code>, one "
+            "self-contained page (nothing fetched) with the summary and an "
+            "accounts by regions grid. Other names are refused."
+        ),
+    },
+]
+
+
 ARG_TABLE: list[dict[str, Any]] = [
     {
         "name": "regions",
@@ -172,4 +232,5 @@ ARG_TABLE: list[dict[str, Any]] = [
         ),
     },
     *ORGANIZATION_ARG_TABLE,
+    *FLEET_ARG_TABLE,
 ]

@@ -8,7 +8,9 @@ status.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
+from dataclasses import dataclass
 from typing import Any
 
 from awscli.customizations.commands import BasicCommand
@@ -30,7 +32,10 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
         "[--samples <value>] [--require-active [<value>...]] [--save] "
         "[--organization [--member-role-name <value>] "
         "[--accounts <value> [<value>...]] [--include-suspended] "
-        "[--max-accounts-in-flight <value>] [--output-format <value>]]"
+        "[--max-accounts-in-flight <value>] [--output-format <value>] "
+        "[--shard <value>]] [--baseline <value>] [--report <value>] | "
+        "aws sts activation-check --merge <value> [<value>...] "
+        "[--baseline <value>] [--report <value>]"
     )
 
     DESCRIPTION = (
@@ -86,15 +91,26 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
         "``Probe``, ``Accounts`` (per account ``AccountId``, its report's "
         "fields or an ``Error``) and ``Summary`` (``AccountsChecked``, "
         "``AccountsWithError``, ``AccountsSkipped``, and per region the "
-        "number of accounts with each status).\n\n"
+        "number of accounts with each status), ``OrganizationId`` and "
+        "``ManagementAccountId`` (from the accounts' ARNs in ListAccounts), "
+        "and with ``--shard`` a ``Shard`` (``Number``, ``Count``, "
+        "``AccountsSelected``: accounts of the whole run, ``AccountsInShard``). "
+        "With ``--baseline``: ``Changes``, per change ``AccountId``, "
+        "``Region`` (null unless a region's status changed), ``Change`` "
+        "(``Status``, ``GlobalEndpointTokenVersion``, or ``Account``: the "
+        "account appeared, went, or could not be checked: null, ``checked`` "
+        "or ``error``), ``Before`` and ``After``.\n\n"
         "Exit status: 0 when the check ran; 1 when ``--require-active`` "
         "finds a region not active; 3 when ``--require-active`` finds none "
         "inactive but cannot tell the activation of one (``unknown``); 4 "
-        "when ``--organization`` could not check a selected account; for "
-        "an invalid option value (nothing is sent), the CLI's own status "
-        "for a bad parameter: 252 on AWS CLI v2, 255 on AWS CLI v1; 255 "
-        "when ``--save`` could not write; otherwise the CLI's own statuses "
-        "(e.g. missing credentials)."
+        "when ``--organization`` could not check a selected account; 5 "
+        "when ``--baseline`` finds a change; for an invalid option value "
+        "or an unusable ``--baseline``/``--merge`` file (nothing is sent), "
+        "the CLI's own status for a bad parameter: 252 on AWS CLI v2, 255 on "
+        "AWS CLI v1; 255 when ``--save`` or ``--report`` could not write; "
+        "otherwise the CLI's own statuses (e.g. missing credentials). When "
+        "several apply, the first in this order wins: 255 (could not write), "
+        "1, 3, 4, 5."
     )
 
     EXAMPLES = (
@@ -117,7 +133,15 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
         "\"Regions[?Status=='inactive'].Region\" --output text\n\n"
         "**To check every account of an organization, a line per account**\n\n"
         "::\n\n"
-        "    aws sts activation-check --organization --output-format jsonl\n"
+        "    aws sts activation-check --organization --output-format jsonl\n\n"
+        "**To alert when anything changed since yesterday's report**\n\n"
+        "::\n\n"
+        "    aws sts activation-check --organization --baseline yesterday.json "
+        "--report today.html > today.json\n\n"
+        "**To check an organization in four jobs and merge them**\n\n"
+        "::\n\n"
+        "    aws sts activation-check --organization --shard 1/4 > shard-1.json\n"
+        "    aws sts activation-check --merge shard-*.json --report org.csv\n"
     )
 
     @property
@@ -142,30 +166,22 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
     def _run_main(self, parsed_args: Any, parsed_globals: Any) -> int:
         # The check loads only when it runs: the sts command table, and so
         # this module, is built for every `aws sts ...` command.
-        from awscli.formatter import get_formatter
-
         from awscli_regional_sts.aws.partitions import default_partitions
-        from awscli_regional_sts.aws.status import CheckExit
         from awscli_regional_sts.commands.accounts.arguments import (
             ArgumentProblem,
             invalid_arguments_status,
         )
-        from awscli_regional_sts.commands.accounts.progress import Progress
-        from awscli_regional_sts.commands.accounts.redaction import (
-            credentials_redacted_in_logs,
-        )
-        from awscli_regional_sts.commands.activation.account import ActivationCheck
         from awscli_regional_sts.commands.activation.arguments import (
             organization_arguments,
-            regions_to_probe,
             validate_arguments,
         )
-        from awscli_regional_sts.commands.activation.options import CheckOptions
-        from awscli_regional_sts.commands.activation.organization_command import (
-            run_organization_check,
+        from awscli_regional_sts.commands.activation.fleet.arguments import (
+            fleet_arguments,
         )
-        from awscli_regional_sts.commands.activation.save import save_for_auto
-        from awscli_regional_sts.plugin.registry import session_handler_ids
+        from awscli_regional_sts.commands.activation.fleet.command import run_merge
+        from awscli_regional_sts.commands.activation.fleet.documents import (
+            ReportProblem,
+        )
 
         session = self._session
         partitions = default_partitions()
@@ -180,10 +196,63 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
                 parsed_args, partition, partitions, sts_region
             )
             organization = organization_arguments(parsed_args, parsed_globals)
+            fleet = fleet_arguments(
+                parsed_args,
+                organization is not None,
+                organization.output_format if organization else None,
+                partition.name,
+            )
         except ArgumentProblem as problem:
             sys.stderr.write(f"aws sts {self.NAME}: error: {problem}\n")
             return invalid_arguments_status()
+        if fleet.merged is not None:
+            return run_merge(self.NAME, session, fleet, parsed_globals)
+        try:
+            return self._run_check(
+                parsed_args,
+                parsed_globals,
+                _Run(
+                    arguments,
+                    organization,
+                    fleet,
+                    partition,
+                    profile_region,
+                    (sts_region, sts_region_source),
+                ),
+            )
+        except ReportProblem as problem:
+            # A --baseline of another account or organization: told by the
+            # first answer that names the caller, before any probe.
+            sys.stderr.write(f"aws sts {self.NAME}: error: {problem}\n")
+            return invalid_arguments_status()
 
+    def _run_check(self, parsed_args: Any, parsed_globals: Any, run: _Run) -> int:
+        from awscli.formatter import get_formatter
+
+        from awscli_regional_sts.aws.status import CheckExit
+        from awscli_regional_sts.commands.activation.account import ActivationCheck
+        from awscli_regional_sts.commands.activation.arguments import regions_to_probe
+        from awscli_regional_sts.commands.activation.fleet.command import (
+            apply_fleet,
+            exit_status,
+        )
+        from awscli_regional_sts.commands.activation.fleet.documents import ReportKind
+        from awscli_regional_sts.commands.activation.fleet.drift import check_identity
+        from awscli_regional_sts.commands.activation.options import CheckOptions
+        from awscli_regional_sts.commands.activation.organization_command import (
+            run_organization_check,
+        )
+        from awscli_regional_sts.commands.accounts.progress import Progress
+        from awscli_regional_sts.commands.accounts.redaction import (
+            credentials_redacted_in_logs,
+        )
+        from awscli_regional_sts.commands.activation.save import save_for_auto
+        from awscli_regional_sts.plugin.registry import session_handler_ids
+
+        session = self._session
+        arguments, organization, fleet = run.arguments, run.organization, run.fleet
+        partition, profile_region = run.partition, run.profile_region
+        sts_region, sts_region_source = run.sts_region
         options = CheckOptions(
             regions=regions_to_probe(arguments, partition),
             partition=partition.name,
@@ -199,9 +268,21 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
             sts_region_source=sts_region_source,
         )
         if organization is not None:
-            return run_organization_check(
-                self.NAME, session, options, organization, parsed_globals
+            organization = dataclasses.replace(
+                organization,
+                organization=dataclasses.replace(
+                    organization.organization, shard=fleet.shard
+                ),
             )
+            return run_organization_check(
+                self.NAME, session, options, organization, parsed_globals, fleet
+            )
+        baseline = fleet.baseline
+
+        def on_identity(account: str) -> None:
+            if baseline is not None:
+                check_identity(ReportKind.ACCOUNT, baseline[1], account)
+
         progress = Progress.on_terminal(lambda done, total: f"{done}/{total}")
         with credentials_redacted_in_logs() as redactor:
             try:
@@ -210,6 +291,7 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
                     options,
                     progress or (lambda done, total: None),
                     redactor,
+                    on_identity,
                 ).run()
             finally:
                 if progress is not None:
@@ -218,6 +300,7 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
         output = parsed_globals.output or session.get_config_variable("output")
         formatter = get_formatter(output or "json", parsed_globals)
         document = report.to_dict()
+        fleet_status = apply_fleet(self.NAME, ReportKind.ACCOUNT, document, fleet)
         if output in ("table", "text") and parsed_globals.query is None:
             # A warning is a sentence: as a table row it would make every
             # column as wide as itself.
@@ -244,7 +327,7 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
                     f"aws sts {self.NAME}: not active: "
                     f"{', '.join(verdict.failing + verdict.undetermined)}\n"
                 )
-                return CheckExit.NOT_ACTIVE
+                return exit_status(fleet_status, CheckExit.NOT_ACTIVE)
             if verdict.undetermined:
                 sys.stderr.write(
                     f"aws sts {self.NAME}: activation cannot be told: "
@@ -252,8 +335,21 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
                     "cannot call a credential-issuing probe: pass --role-arn "
                     "to verify\n"
                 )
-                return CheckExit.UNDETERMINED
-        return CheckExit.OK
+                return exit_status(fleet_status, CheckExit.UNDETERMINED)
+        return exit_status(fleet_status)
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What ``_run_main`` checked, for ``_run_check``."""
+
+    arguments: Any
+    organization: Any
+    fleet: Any
+    partition: Any
+    profile_region: str | None
+    #: The profile's STS region and where it was set.
+    sts_region: tuple[str | None, str]
 
 
 def _sts_region(session: Any) -> tuple[str | None, str]:

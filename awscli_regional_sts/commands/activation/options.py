@@ -16,6 +16,11 @@ from awscli_regional_sts.commands.accounts.members import (
 )
 from awscli_regional_sts.plugin.settings import MAX_TIMEOUT
 
+# Not imported at run time: this module is loaded by every activation-check.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from awscli_regional_sts.commands.activation.fleet.shards import Shard
+
 #: Per request, to connect and to read (``--timeout``).
 DEFAULT_TIMEOUT = 5.0
 #: The longest ``--timeout``: the same bound as ``sts_timeout``.
@@ -78,3 +83,5 @@ class OrganizationOptions:
     accounts: tuple[str, ...] | None = None
     include_suspended: bool = False
     max_accounts_in_flight: int = DEFAULT_MAX_ACCOUNTS_IN_FLIGHT
+    #: ``--shard K/N``: only the accounts of that shard.
+    shard: Shard | None = None

@@ -61,6 +61,7 @@ from awscli_regional_sts.commands.activation.account import (
     assess_account,
     backstop_seconds,
 )
+from awscli_regional_sts.commands.activation.fleet.shards import ShardCut
 from awscli_regional_sts.commands.activation.options import (
     ROLE_SESSION_NAME,
     CheckOptions,
@@ -93,6 +94,7 @@ class OrganizationCheck:
         on_result: Callable[[AccountResult], None],
         progress: Callable[[int, int], None] = lambda checked, failed: None,
         redactor: CredentialRedactor | None = None,
+        on_organization: Callable[[str | None], None] = lambda organization_id: None,
     ) -> None:
         self._session = session
         # The profile's sts_region concerns the caller's own calls, not the
@@ -106,6 +108,15 @@ class OrganizationCheck:
         self._client_lock = threading.Lock()
         self._gate = threading.BoundedSemaphore(options.max_concurrency)
         self._caller_account: str | None = None
+        #: Called with the organization's id once the first page of
+        #: ListAccounts names it, before any other request; may raise to end
+        #: the run (--baseline of another organization).
+        self._on_organization = on_organization
+        self.organization_id: str | None = None
+        self.management_account_id: str | None = None
+        self.shard_cut = (
+            ShardCut(organization.shard) if organization.shard is not None else None
+        )
 
     @property
     def probe_description(self) -> str:
@@ -123,10 +134,16 @@ class OrganizationCheck:
             "organizations", region_name=region, **self._client_args()
         )
         selected = select_accounts(
-            list_accounts(organizations),
+            self._identified(list_accounts(organizations)),
             self._organization.accounts,
             self._organization.include_suspended,
         )
+        if self.shard_cut is not None:
+            # Cut before skipped accounts are counted, so that each shard
+            # counts its own and the shards' counts add up.
+            selected = self.shard_cut.cut(
+                selected, lambda item: item.account.account_id
+            )
 
         def count_skip() -> None:
             summary.skipped += 1
@@ -174,6 +191,18 @@ class OrganizationCheck:
             self._on_result(result)
             self._progress(summary.checked, summary.failed)
         return summary
+
+    def _identified(self, listed: Iterator[MemberAccount]) -> Iterator[MemberAccount]:
+        """The listing, telling ``on_organization`` who the organization is
+        as soon as its first account arrives."""
+        first = True
+        for account in listed:
+            if first:
+                first = False
+                self.organization_id = account.organization_id
+                self.management_account_id = account.management_account_id
+                self._on_organization(account.organization_id)
+            yield account
 
     # -- one account --
 

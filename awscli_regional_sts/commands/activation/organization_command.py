@@ -25,6 +25,13 @@ from awscli_regional_sts.commands.accounts.redaction import (
     credentials_redacted_in_logs,
 )
 from awscli_regional_sts.commands.activation.arguments import OrganizationArguments
+from awscli_regional_sts.commands.activation.fleet.arguments import FleetArguments
+from awscli_regional_sts.commands.activation.fleet.command import (
+    apply_fleet,
+    exit_status,
+)
+from awscli_regional_sts.commands.activation.fleet.documents import ReportKind
+from awscli_regional_sts.commands.activation.fleet.drift import check_identity
 from awscli_regional_sts.commands.activation.options import CheckOptions, OutputFormat
 from awscli_regional_sts.commands.activation.organization import AccountResult
 from awscli_regional_sts.commands.activation.organization_check import OrganizationCheck
@@ -36,10 +43,21 @@ def run_organization_check(
     options: CheckOptions,
     arguments: OrganizationArguments,
     parsed_globals: Any,
+    fleet: FleetArguments,
 ) -> int:
     """Run the check and print it; the exit status: 0 when every selected
     account was checked, ACCOUNTS_FAILED when any has an ``Error`` (the
-    others are printed all the same)."""
+    others are printed all the same), CHANGED with ``--baseline`` when
+    something changed (fleet_command.exit_status says which wins).
+
+    A ``--baseline`` of another organization raises ReportProblem after the
+    first ListAccounts page, before any other request."""
+    baseline = fleet.baseline
+
+    def on_organization(organization_id: str | None) -> None:
+        if baseline is not None:
+            check_identity(ReportKind.ORGANIZATION, baseline[1], organization_id)
+
     options = dataclasses.replace(
         options, max_concurrency=arguments.max_concurrency, samples=arguments.samples
     )
@@ -63,6 +81,7 @@ def run_organization_check(
             on_result,
             progress or (lambda checked, failed: None),
             redactor,
+            on_organization,
         )
         try:
             summary = check.run()
@@ -70,21 +89,30 @@ def run_organization_check(
             if progress is not None:
                 progress.clear()
 
+    shard = check.shard_cut.to_dict() if check.shard_cut is not None else None
     if arguments.output_format == OutputFormat.JSONL:
-        _write_line_dict({"Summary": summary.to_dict()})
+        last: dict[str, Any] = {"Summary": summary.to_dict()}
+        if shard is not None:
+            last["Shard"] = shard
+        _write_line_dict(last)
         return _status(summary.failed)
     kept.sort(key=lambda item: item[0])
-    document = {
+    document: dict[str, Any] = {
         "Partition": options.partition,
+        "OrganizationId": check.organization_id,
+        "ManagementAccountId": check.management_account_id,
         "MemberRoleName": arguments.organization.member_role_name,
         "Probe": check.probe_description,
-        "Accounts": [fields for _, fields in kept],
-        "Summary": summary.to_dict(),
     }
+    if shard is not None:
+        document["Shard"] = shard
+    document["Accounts"] = [fields for _, fields in kept]
+    document["Summary"] = summary.to_dict()
+    fleet_status = apply_fleet(command_name, ReportKind.ORGANIZATION, document, fleet)
     output = parsed_globals.output or session.get_config_variable("output")
     formatter = get_formatter(output or "json", parsed_globals)
     formatter(command_name, document)
-    return _status(summary.failed)
+    return exit_status(fleet_status, _status(summary.failed))
 
 
 def _status(failed: int) -> int:

@@ -1,0 +1,139 @@
+"""The fleet options of ``aws sts activation-check``: ``--baseline``,
+``--report``, ``--shard`` and ``--merge``, checked (files read and their
+kind told) before anything is sent. Each problem is one
+``ArgumentProblem`` line."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from awscli_regional_sts.aws.values import quote
+from awscli_regional_sts.commands.activation.arguments import ArgumentProblem
+from awscli_regional_sts.commands.activation.fleet.documents import (
+    ReportKind,
+    ReportProblem,
+    load_report,
+)
+from awscli_regional_sts.commands.activation.fleet.drift import (
+    check_baseline,
+    check_identity,
+)
+from awscli_regional_sts.commands.activation.fleet.merge import merge_shards
+from awscli_regional_sts.commands.activation.fleet.report_file import (
+    ReportTarget,
+    report_target,
+)
+from awscli_regional_sts.commands.activation.fleet.shards import (
+    MAX_SHARDS,
+    Shard,
+    ShardProblem,
+    parse_shard,
+)
+from awscli_regional_sts.commands.activation.options import OutputFormat
+
+#: What --merge cannot be given: it runs no check.
+_NOT_WITH_MERGE = (
+    ("organization", "--organization"),
+    ("regions", "--regions"),
+    ("role_arn", "--role-arn"),
+    ("require_active", "--require-active"),
+    ("save", "--save"),
+    ("shard", "--shard"),
+    ("timeout", "--timeout"),
+    ("max_concurrency", "--max-concurrency"),
+    ("samples", "--samples"),
+)
+
+
+@dataclass(frozen=True)
+class FleetArguments:
+    #: The baseline report and its kind, or None.
+    baseline: tuple[ReportKind, dict[str, Any]] | None = None
+    report: ReportTarget | None = None
+    shard: Shard | None = None
+    #: The merged report of ``--merge``, or None (a check runs).
+    merged: dict[str, Any] | None = None
+
+
+def fleet_arguments(
+    parsed_args: Any,
+    organization: bool,
+    output_format: OutputFormat | None,
+    partition: str,
+) -> FleetArguments:
+    """Run after the other arguments are checked (``organization``: whether
+    ``--organization`` was given; ``output_format``: its output format)."""
+    try:
+        return _fleet_arguments(parsed_args, organization, output_format, partition)
+    except (ReportProblem, ShardProblem) as problem:
+        raise ArgumentProblem(str(problem)) from None
+
+
+def _given(parsed_args: Any, dest: str) -> bool:
+    return getattr(parsed_args, dest, None) not in (None, False)
+
+
+def _fleet_arguments(
+    parsed_args: Any,
+    organization: bool,
+    output_format: OutputFormat | None,
+    partition: str,
+) -> FleetArguments:
+    merge: Sequence[str] | None = getattr(parsed_args, "merge", None)
+    if merge is not None:
+        for dest, option in _NOT_WITH_MERGE:
+            if _given(parsed_args, dest):
+                raise ArgumentProblem(
+                    f"{option} cannot be used with --merge (it merges earlier "
+                    "reports and runs no check)"
+                )
+    raw_shard = getattr(parsed_args, "shard", None)
+    shard = None
+    if raw_shard is not None:
+        if not organization:
+            raise ArgumentProblem("--shard needs --organization")
+        shard = parse_shard(raw_shard)
+    if output_format == OutputFormat.JSONL:
+        for dest, option in (("baseline", "--baseline"), ("report", "--report")):
+            if _given(parsed_args, dest):
+                raise ArgumentProblem(
+                    f"{option} needs the whole report: use --output-format "
+                    "document (the default), not jsonl"
+                )
+    report = None
+    if getattr(parsed_args, "report", None) is not None:
+        report = report_target(parsed_args.report)
+    merged = None
+    kind = ReportKind.ORGANIZATION if organization else ReportKind.ACCOUNT
+    if merge is not None:
+        files = list(merge)
+        if len(files) > MAX_SHARDS:
+            raise ArgumentProblem(f"--merge: at most {MAX_SHARDS} files")
+        shards = []
+        for name in files:
+            file_kind, document = load_report("--merge", name)
+            if file_kind != ReportKind.ORGANIZATION:
+                raise ArgumentProblem(
+                    f"--merge: {quote(name)} is a report of one account, not a shard "
+                    "of --organization"
+                )
+            shards.append((quote(name), document))
+        merged = merge_shards(shards)
+        kind = ReportKind.ORGANIZATION
+    baseline = None
+    if getattr(parsed_args, "baseline", None) is not None:
+        baseline_kind, document = load_report("--baseline", parsed_args.baseline)
+        check_baseline(
+            baseline_kind,
+            document,
+            kind,
+            merged["Partition"] if merged is not None else partition,
+            shard,
+        )
+        if merged is not None:
+            # A merge knows its organization: all is checked before output.
+            check_identity(kind, document, merged.get("OrganizationId"))
+        baseline = (baseline_kind, document)
+    return FleetArguments(baseline, report, shard, merged)

@@ -1,0 +1,237 @@
+"""``--report FILE.html``: one self-contained page for people.
+
+The summary comes first (accounts, regions, how many account-regions are
+inactive, unknown or unreachable, how many accounts' global endpoint issues
+v1 tokens, and the changes when ``--baseline`` was given), then a grid of
+accounts by regions, each cell coloured by status *and* lettered, with a
+legend, so that colour is never the only sign.
+
+Self-contained: no script, no font, no image, no style sheet from anywhere
+(inline CSS only, and a Content-Security-Policy that forbids fetching
+anything), and every value from the report HTML-escaped (an account name
+is anyone's to choose). Readable at 1,000 accounts: compact cells, and the
+header row and the account column stay in view (``position: sticky``).
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from awscli_regional_sts.aws.status import RegionStatus
+from awscli_regional_sts.commands.activation.fleet.documents import (
+    ReportKind,
+    accounts_of,
+    regions_of,
+)
+
+#: Per status: the cell's letter, background and text colour, and the
+#: legend's words. Red for inactive is the one a reader looks for.
+STYLES: dict[str, tuple[str, str, str, str]] = {
+    str(RegionStatus.ACTIVE): ("A", "#b9e4c0", "#0b3d16", "active"),
+    str(RegionStatus.INACTIVE): ("I", "#d62828", "#ffffff", "inactive (deactivated)"),
+    str(RegionStatus.NOT_ENABLED): ("N", "#c9c9c9", "#222222", "opt-in not enabled"),
+    str(RegionStatus.UNREACHABLE): ("X", "#f4a261", "#3d1d00", "unreachable"),
+    str(RegionStatus.UNKNOWN): ("?", "#ffe066", "#3d3300", "unknown"),
+}
+#: An account that could not be checked: its row says so across the grid.
+ERROR_STYLE = ("E", "#6a4c93", "#ffffff", "account not checked (error)")
+
+_CSS = """
+body{font:13px/1.35 system-ui,sans-serif;margin:12px;color:#111;background:#fff}
+h1{font-size:18px;margin:0 0 8px}
+h2{font-size:15px;margin:14px 0 6px}
+.summary{border-collapse:collapse;margin-bottom:8px}
+.summary th,.summary td{border:1px solid #bbb;padding:3px 8px;text-align:left}
+.summary td{font-weight:600}
+.legend span{display:inline-block;margin:0 10px 4px 0}
+.legend b{display:inline-block;width:18px;text-align:center;margin-right:4px}
+.wrap{overflow:auto;max-height:90vh;border:1px solid #999}
+table.grid{border-collapse:separate;border-spacing:0}
+.grid th,.grid td{border-right:1px solid #fff;border-bottom:1px solid #fff;
+padding:1px 3px;white-space:nowrap;font-size:12px}
+.grid thead th{position:sticky;top:0;background:#333;color:#fff;z-index:2;
+vertical-align:bottom}
+.grid thead th.region{writing-mode:vertical-rl;transform:rotate(180deg);
+padding:4px 1px;font-weight:400}
+.grid tbody th{position:sticky;left:0;background:#f2f2f2;text-align:left;
+font-weight:400;z-index:1;max-width:260px;overflow:hidden;text-overflow:ellipsis}
+.grid thead th.corner{left:0;z-index:3}
+.grid td{text-align:center;min-width:18px;font-weight:700}
+.grid td.note{text-align:left;font-weight:400;max-width:480px;overflow:hidden;
+text-overflow:ellipsis}
+.changes{border-collapse:collapse}
+.changes th,.changes td{border:1px solid #bbb;padding:2px 6px}
+"""
+
+
+def _style(status: str | None) -> tuple[str, str, str, str]:
+    if status is None:
+        return ("", "#ffffff", "#000000", "not checked")
+    return STYLES.get(status, ("?", "#ffe066", "#3d3300", status))
+
+
+def _cell(status: str | None, region: str, detail: str | None) -> str:
+    letter, background, colour, words = _style(status)
+    title = f"{region}: {status or 'not checked'}"
+    if detail and status != str(RegionStatus.ACTIVE):
+        title += f" ({detail})"
+    return (
+        f'<td style="background:{background};color:{colour}" '
+        f'title="{escape(title)}">{escape(letter)}</td>'
+    )
+
+
+def summary_counts(kind: ReportKind, document: dict[str, Any]) -> dict[str, int]:
+    """The figures the page opens with."""
+    accounts = accounts_of(kind, document)
+    counts = {
+        "Accounts": len(accounts),
+        "AccountsWithError": 0,
+        "Regions": len(regions_of(kind, document)),
+        "Inactive": 0,
+        "AccountsWithInactive": 0,
+        "Unknown": 0,
+        "Unreachable": 0,
+        "OnV1Tokens": 0,
+    }
+    for account in accounts:
+        if account.get("Error") is not None:
+            counts["AccountsWithError"] += 1
+            continue
+        statuses = [row["Status"] for row in account.get("Regions") or ()]
+        inactive = statuses.count(str(RegionStatus.INACTIVE))
+        counts["Inactive"] += inactive
+        counts["AccountsWithInactive"] += 1 if inactive else 0
+        counts["Unknown"] += statuses.count(str(RegionStatus.UNKNOWN))
+        counts["Unreachable"] += statuses.count(str(RegionStatus.UNREACHABLE))
+        if account.get("GlobalEndpointTokenVersion") == 1:
+            counts["OnV1Tokens"] += 1
+    return counts
+
+
+def render_html(kind: ReportKind, document: dict[str, Any]) -> str:
+    counts = summary_counts(kind, document)
+    regions = regions_of(kind, document)
+    accounts = accounts_of(kind, document)
+    if kind == ReportKind.ORGANIZATION:
+        subject = str(document.get("OrganizationId") or "organization")
+        shard = document.get("Shard")
+        if shard:
+            subject += f", shard {shard['Number']}/{shard['Count']}"
+    else:
+        subject = f"account {document['Account']}"
+    skipped = (
+        document["Summary"]["AccountsSkipped"] if kind == ReportKind.ORGANIZATION else 0
+    )
+    rows = [
+        ("Accounts", _count(counts["Accounts"], "account")),
+        (
+            "Accounts not checked (error)",
+            _count(counts["AccountsWithError"], "account"),
+        ),
+        ("Accounts skipped (not ACTIVE)", _count(skipped, "account")),
+        ("Regions", _count(counts["Regions"], "region")),
+        (
+            "Inactive",
+            f"{_count(counts['Inactive'], 'account-region')} in "
+            f"{_count(counts['AccountsWithInactive'], 'account')}",
+        ),
+        ("Unknown", _count(counts["Unknown"], "account-region")),
+        ("Unreachable", _count(counts["Unreachable"], "account-region")),
+        ("On v1 tokens", _count(counts["OnV1Tokens"], "account")),
+    ]
+    changes = document.get("Changes")
+    if changes is not None:
+        rows.append(("Changes since the baseline", f"{len(changes)}"))
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        # Nothing may be fetched: no script, font, image or style sheet.
+        '<meta http-equiv="Content-Security-Policy" content="default-src '
+        "'none'; style-src 'unsafe-inline'\">",
+        '<meta name="viewport" content="width=device-width">',
+        f"<title>STS activation: {escape(subject)}</title>",
+        f"<style>{_CSS}</style></head><body>",
+        f"<h1>STS activation: {escape(subject)} ({escape(str(document['Partition']))})"
+        "</h1>",
+        '<table class="summary" id="summary">',
+    ]
+    for label, value in rows:
+        out.append(f"<tr><th>{escape(label)}</th><td>{escape(value)}</td></tr>")
+    out.append("</table>")
+    out.append('<div class="legend">')
+    for letter, background, colour, words in (*STYLES.values(), ERROR_STYLE):
+        out.append(
+            f'<span><b style="background:{background};color:{colour}">'
+            f"{escape(letter)}</b>{escape(words)}</span>"
+        )
+    out.append("</div>")
+    if changes:
+        out.append("<h2>Changes since the baseline</h2>")
+        out.append('<table class="changes" id="changes"><tr><th>Account</th>')
+        out.append("<th>Region</th><th>Change</th><th>Before</th><th>After</th></tr>")
+        for change in changes:
+            values = (
+                change.get("AccountId"),
+                change.get("Region") or "",
+                change.get("Change"),
+                _shown(change.get("Before")),
+                _shown(change.get("After")),
+            )
+            out.append(
+                "<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in values) + "</tr>"
+            )
+        out.append("</table>")
+    out.append("<h2>Accounts by region</h2>")
+    out.append(
+        "<p>Accounts with an error or a region not active first, then the "
+        "others, each in the report's order.</p>"
+    )
+    out.append('<div class="wrap"><table class="grid" id="grid"><thead><tr>')
+    out.append('<th class="corner">Account</th><th>Token</th>')
+    for region in regions:
+        out.append(f'<th class="region">{escape(region)}</th>')
+    out.append("</tr></thead><tbody>")
+    for account in sorted(accounts, key=_all_active):
+        name = account.get("Name")
+        label = str(account["AccountId"]) + (f" {name}" if name else "")
+        version = account.get("GlobalEndpointTokenVersion")
+        token = f"v{version}" if version in (1, 2) else "?"
+        out.append(
+            f'<tr><th title="{escape(label)}">{escape(label)}</th>'
+            f"<td>{escape(token)}</td>"
+        )
+        error = account.get("Error")
+        if error is not None:
+            letter, background, colour, _ = ERROR_STYLE
+            out.append(
+                f'<td class="note" colspan="{max(len(regions), 1)}" '
+                f'title="{escape(str(error))}" '
+                f'style="background:{background};color:{colour}">'
+                f"{escape(letter)}: {escape(str(error))}</td></tr>"
+            )
+            continue
+        by_region = {row["Region"]: row for row in account.get("Regions") or ()}
+        for region in regions:
+            row = by_region.get(region)
+            out.append(_cell(row and row["Status"], region, row and row.get("Detail")))
+        out.append("</tr>")
+    out.append("</tbody></table></div></body></html>")
+    return "\n".join(out) + "\n"
+
+
+def _all_active(account: dict[str, Any]) -> bool:
+    """False (sorted first) for an account a reader must look at."""
+    if account.get("Error") is not None:
+        return False
+    active = str(RegionStatus.ACTIVE)
+    return all(row["Status"] == active for row in account.get("Regions") or ())
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
+def _shown(value: Any) -> str:
+    return "-" if value is None else str(value)
