@@ -230,6 +230,10 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
         from awscli.formatter import get_formatter
 
         from awscli_regional_sts.aws.status import CheckExit
+        from awscli_regional_sts.commands.accounts.progress import Progress
+        from awscli_regional_sts.commands.accounts.redaction import (
+            credentials_redacted_in_logs,
+        )
         from awscli_regional_sts.commands.activation.account import ActivationCheck
         from awscli_regional_sts.commands.activation.arguments import regions_to_probe
         from awscli_regional_sts.commands.activation.fleet.command import (
@@ -241,10 +245,6 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
         from awscli_regional_sts.commands.activation.options import CheckOptions
         from awscli_regional_sts.commands.activation.organization_command import (
             run_organization_check,
-        )
-        from awscli_regional_sts.commands.accounts.progress import Progress
-        from awscli_regional_sts.commands.accounts.redaction import (
-            credentials_redacted_in_logs,
         )
         from awscli_regional_sts.commands.activation.save import save_for_auto
         from awscli_regional_sts.plugin.registry import session_handler_ids

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from awscli_regional_sts.aws.values import quote
-from awscli_regional_sts.commands.activation.arguments import ArgumentProblem
+from awscli_regional_sts.commands.accounts.arguments import ArgumentProblem
 from awscli_regional_sts.commands.activation.fleet.documents import (
     ReportKind,
     ReportProblem,
