@@ -158,6 +158,17 @@ class Partitions:
                 return partition
         return None
 
+    def of_region_or_aws(self, region: str | None) -> Partition:
+        """The partition of ``region``, or ``aws`` where there is none (no
+        region configured, or a name no partition knows), as botocore
+        itself falls back to ``aws``."""
+        partition = (self.region_partition(region) if region else None) or (
+            self.by_name("aws")
+        )
+        if partition is None:
+            raise LookupError("botocore's endpoint data has no aws partition")
+        return partition
+
     def by_name(self, name: str) -> Partition | None:
         """The partition called ``name`` (``aws``, ``aws-cn``, ...)."""
         for partition in self.partitions:

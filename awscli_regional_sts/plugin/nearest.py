@@ -98,10 +98,7 @@ def auto_lookup(session: Session, partitions: Partitions) -> AutoLookup:
     """The profile, partition and account whose measurements ``auto`` uses."""
     configured = session.get_config_variable("region")
     region = configured if isinstance(configured, str) else None
-    partition = (
-        partitions.region_partition(region) if region else None
-    ) or partitions.by_name("aws")
-    assert partition is not None
+    partition = partitions.of_region_or_aws(region)
     try:
         scoped = session.get_scoped_config()
     except Exception:

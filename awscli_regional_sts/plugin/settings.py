@@ -194,10 +194,8 @@ def validate_sts_fallback(
     partition, and every entry shares the partition of ``sts_region``. FIPS
     is per region: see ``check_fips_endpoints``.
     """
-    partition = (
-        partitions.region_partition(region) if region else None
-    ) or partitions.by_name("aws")
-    has_global = partition is not None and partition.sts_global_region is not None
+    partition = partitions.of_region_or_aws(region)
+    has_global = partition.sts_global_region is not None
     accepted = f", or {GLOBAL} for the global endpoint" if has_global else ""
     names = (
         [e for e in re.split(r"[,\s]+", value) if e] if isinstance(value, str) else []
@@ -275,10 +273,9 @@ def _check_fips(
     setting: str,
     sts_region: str | None = None,
 ) -> None:
+    partition: Partition | None
     if region == GLOBAL:
-        partition = (
-            partitions.region_partition(sts_region) if sts_region else None
-        ) or partitions.by_name("aws")
+        partition = partitions.of_region_or_aws(sts_region)
         problem = (
             f"names the global endpoint, which has no FIPS variant, and {setting} "
             "asks for FIPS"

@@ -186,10 +186,7 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
         session = self._session
         partitions = default_partitions()
         profile_region = parsed_globals.region or session.get_config_variable("region")
-        partition = (
-            partitions.region_partition(profile_region) if profile_region else None
-        ) or partitions.by_name("aws")
-        assert partition is not None
+        partition = partitions.of_region_or_aws(profile_region)
         sts_region, sts_region_source = _sts_region(session)
         try:
             arguments = validate_arguments(

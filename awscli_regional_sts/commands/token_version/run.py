@@ -37,10 +37,7 @@ def run_command(
         return invalid_arguments_status()
     partitions = default_partitions()
     region = parsed_globals.region or session.get_config_variable("region")
-    partition = (
-        partitions.region_partition(region) if region else None
-    ) or partitions.by_name("aws")
-    assert partition is not None
+    partition = partitions.of_region_or_aws(region)
 
     progress = None
     if arguments.uses_member_roles:

@@ -496,3 +496,15 @@ def test_a_value_too_long_to_print_is_still_quoted() -> None:
     # register(sts_region=...) can be given any object; repr() of an int of
     # more digits than Python prints raises, and must not become a traceback.
     assert quote(10**5000) == "'<int too long to show>'"
+
+
+def test_a_region_without_partition_counts_for_aws() -> None:
+    """No region, or a name no partition lists, falls back to aws, as
+    botocore does; a region of another partition names that one."""
+    from awscli_regional_sts.aws.partitions import default_partitions
+
+    partitions = default_partitions()
+    assert partitions.of_region_or_aws(None).name == "aws"
+    assert partitions.of_region_or_aws("no-such-place").name == "aws"
+    assert partitions.of_region_or_aws("cn-north-1").name == "aws-cn"
+    assert partitions.of_region_or_aws("us-gov-west-1").name == "aws-us-gov"
