@@ -6,16 +6,20 @@ root, e.g. `.venv/bin/python -m benchmarks.plugin_overhead`.
 
 from __future__ import annotations
 
+import os
 import platform
 import shutil
 import statistics
 import subprocess
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from testing.clients import AwsEnv
+from testing.clients import CLI_V1, AwsEnv, aws_command
 from testing.simulator import Simulator
 
 
@@ -56,3 +60,62 @@ def machine() -> str:
         nproc = "?"
     python = platform.python_version()
     return f"{platform.system()} {platform.release()}, {cpu}, {nproc} cores, Python {python}"
+
+
+@dataclass(frozen=True)
+class AwsProcess:
+    """What one `aws` process cost, from wait4: its own rusage, not the
+    maximum over every child so far (RUSAGE_CHILDREN)."""
+
+    #: Wall time from the start of the batch to this process's exit.
+    seconds: float
+    cpu_seconds: float
+    peak_rss_kib: int
+    stdout: bytes
+
+
+def run_aws_processes(env: AwsEnv, runs: Sequence[Sequence[str]]) -> list[AwsProcess]:
+    """Start CLI v1 with the plugin once per argument list, all at once, and
+    wait for every one; a process that fails ends the benchmark with its
+    stderr. stdout and stderr are read on threads, so a full pipe never
+    stalls a process."""
+    env.write_files(CLI_V1, plugin=True)
+    started = time.perf_counter()
+    processes = [
+        subprocess.Popen(
+            aws_command(CLI_V1) + list(args),
+            env=env.env(),
+            cwd=str(env.home),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for args in runs
+    ]
+    outputs: list[tuple[bytes, bytes]] = [(b"", b"")] * len(processes)
+
+    def drain(index: int) -> None:
+        process = processes[index]
+        assert process.stdout is not None and process.stderr is not None
+        outputs[index] = (process.stdout.read(), process.stderr.read())
+
+    readers = [
+        threading.Thread(target=drain, args=(i,), daemon=True)
+        for i in range(len(processes))
+    ]
+    for reader in readers:
+        reader.start()
+    measured: list[tuple[float, int, os.struct_rusage]] = []
+    for process in processes:
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        measured.append((elapsed, process.returncode, usage))
+    for reader in readers:
+        reader.join(timeout=30)
+    results = []
+    for (elapsed, code, usage), (stdout, stderr) in zip(measured, outputs):
+        if code != 0:
+            raise SystemExit(f"aws exited {code}: {stderr.decode()[-2000:]}")
+        cpu = usage.ru_utime + usage.ru_stime
+        results.append(AwsProcess(elapsed, cpu, usage.ru_maxrss, stdout))
+    return results

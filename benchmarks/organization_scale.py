@@ -19,15 +19,11 @@ CPU, not the delay, may bound the larger runs; the figures then say so
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
-import threading
-import time
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from benchmarks.common import machine
-from testing.clients import CLI_V1, AwsEnv, aws_command
+from benchmarks.common import machine, run_aws_processes
+from testing.clients import CLI_V1, AwsEnv
 from testing.simulator import Simulator
 
 DEFAULT_REGIONS = (
@@ -78,37 +74,10 @@ def run_once(
             str(in_flight),
             *region_args,
         ]
-        env.write_files(CLI_V1, plugin=True)
-        started = time.perf_counter()
-        process = subprocess.Popen(
-            aws_command(CLI_V1) + args,
-            env=env.env(),
-            cwd=str(env.home),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        lines = [0]
-        stderr: list[bytes] = []
-
-        def drain() -> None:
-            assert process.stdout is not None and process.stderr is not None
-            for _ in process.stdout:
-                lines[0] += 1
-            stderr.append(process.stderr.read())
-
-        reader = threading.Thread(target=drain, daemon=True)
-        reader.start()
-        # wait4 gives this child's own rusage (RUSAGE_CHILDREN would be the
-        # maximum over every child so far).
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-        reader.join(timeout=30)
-        if process.returncode != 0:
-            raise SystemExit(
-                f"aws exited {process.returncode}: {b''.join(stderr).decode()[-2000:]}"
-            )
-        return elapsed, usage.ru_maxrss, lines[0] - 1, len(sim.requests)
+        (run,) = run_aws_processes(env, [args])
+        # JSON Lines: one line per account, then the summary line.
+        lines = run.stdout.count(b"\n")
+        return run.seconds, run.peak_rss_kib, lines - 1, len(sim.requests)
 
 
 def sim_regions() -> tuple[str, ...]:

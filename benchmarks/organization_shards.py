@@ -22,15 +22,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
-import threading
-import time
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from benchmarks.common import machine
-from testing.clients import CLI_V1, AwsEnv, aws_command
+from benchmarks.common import machine, run_aws_processes
+from testing.clients import CLI_V1, AwsEnv
 from testing.simulator import Simulator
 
 DEFAULT_REGIONS = ("us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1")
@@ -41,52 +37,17 @@ def run_shards(
 ) -> tuple[float, float, list[set[str]]]:
     """Run ``count`` shards at once (one process, unsharded, for 1):
     (wall seconds, CPU seconds of the aws processes, account ids each)."""
-    env.write_files(CLI_V1, plugin=True)
     shard_args = (
         [[]]
         if count == 1
         else [["--shard", f"{k}/{count}"] for k in range(1, count + 1)]
     )
-    started = time.perf_counter()
-    processes = [
-        subprocess.Popen(
-            aws_command(CLI_V1) + base + extra,
-            env=env.env(),
-            cwd=str(env.home),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        for extra in shard_args
-    ]
-    outputs: list[list[bytes]] = [[] for _ in processes]
-
-    def drain(index: int) -> None:
-        stdout = processes[index].stdout
-        assert stdout is not None
-        outputs[index] = stdout.readlines()
-
-    readers = [
-        threading.Thread(target=drain, args=(i,), daemon=True)
-        for i in range(len(processes))
-    ]
-    for reader in readers:
-        reader.start()
-    cpu = 0.0
-    for process in processes:
-        _, status, usage = os.wait4(process.pid, 0)
-        cpu += usage.ru_utime + usage.ru_stime
-        process.returncode = os.waitstatus_to_exitcode(status)
-    elapsed = time.perf_counter() - started
-    for reader in readers:
-        reader.join(timeout=30)
+    runs = run_aws_processes(env, [base + extra for extra in shard_args])
+    elapsed = max(run.seconds for run in runs)
+    cpu = sum(run.cpu_seconds for run in runs)
     accounts: list[set[str]] = []
-    for process, lines in zip(processes, outputs):
-        if process.returncode != 0:
-            assert process.stderr is not None
-            raise SystemExit(
-                f"aws exited {process.returncode}: {process.stderr.read().decode()[-2000:]}"
-            )
-        parsed = [json.loads(line) for line in lines]
+    for run in runs:
+        parsed = [json.loads(line) for line in run.stdout.splitlines()]
         accounts.append({line["AccountId"] for line in parsed if "AccountId" in line})
     return elapsed, cpu, accounts
 

@@ -26,52 +26,15 @@ from __future__ import annotations
 
 import argparse
 import collections
-import os
-import subprocess
-import threading
-import time
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from benchmarks.common import machine
-from testing.clients import CLI_V1, AwsEnv, aws_command
+from benchmarks.common import machine, run_aws_processes
+from testing.clients import CLI_V1, AwsEnv
 from testing.simulator import Simulator
 
 COMMAND = ["sts", "set-global-endpoint-token-version", "--token-version", "v2Token"]
 RUNS = (("--dry-run", ["--dry-run"]), ("change", []), ("again", []))
-
-
-def run_aws(env: AwsEnv, args: list[str]) -> tuple[float, float, int, bytes]:
-    """(wall seconds, CPU seconds, peak RSS KiB, stdout) of one `aws`."""
-    env.write_files(CLI_V1, plugin=True)
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        aws_command(CLI_V1) + args,
-        env=env.env(),
-        cwd=str(env.home),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    out: list[bytes] = []
-    err: list[bytes] = []
-
-    def drain() -> None:
-        assert process.stdout is not None and process.stderr is not None
-        out.append(process.stdout.read())
-        err.append(process.stderr.read())
-
-    reader = threading.Thread(target=drain, daemon=True)
-    reader.start()
-    # wait4 gives this child's own rusage (RUSAGE_CHILDREN would be the
-    # maximum over every child so far).
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    reader.join(timeout=30)
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        raise SystemExit(f"aws exited {code}: {b''.join(err).decode()[-2000:]}")
-    cpu = usage.ru_utime + usage.ru_stime
-    return elapsed, cpu, usage.ru_maxrss, b"".join(out)
 
 
 def bench(accounts: int, in_flight: int, delay: float) -> None:
@@ -92,16 +55,17 @@ def bench(accounts: int, in_flight: int, delay: float) -> None:
         ]
         for label, extra in RUNS:
             sim.clear_log()
-            elapsed, cpu, rss_kib, stdout = run_aws(env, args + extra)
+            (run,) = run_aws_processes(env, [args + extra])
             counts = collections.Counter(r.action for r in sim.requests)
-            lines = stdout.count(b'"AccountId"')
+            lines = run.stdout.count(b'"AccountId"')
             if lines != accounts:
                 raise SystemExit(f"expected {accounts} accounts, got {lines}")
             print(
                 f"| {accounts} | {in_flight} | {label} | {sum(counts.values())} | "
                 f"{counts['AssumeRole']} | {counts['GetAccountSummary']} | "
                 f"{counts['SetSecurityTokenServicePreferences']} | "
-                f"{elapsed:.1f} s | {cpu:.1f} s | {rss_kib / 1024:.0f} MiB |",
+                f"{run.seconds:.1f} s | {run.cpu_seconds:.1f} s | "
+                f"{run.peak_rss_kib / 1024:.0f} MiB |",
                 flush=True,
             )
         changed = sum(sim.token_version(account) == 2 for account in every)
