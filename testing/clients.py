@@ -2,10 +2,10 @@
 
 Every test that claims "the CLI does X" goes through here, and so do the
 benchmarks and `make demo`: it runs the real `aws` executable (CLI v1
-current, CLI v1 before 1.42.0, CLI v2 from Debian) or a real boto3 in a child
-process, with a throwaway home, config and credentials file, and an
-environment built from scratch so that nothing of the developer's own AWS
-set-up leaks in.
+current, CLI v1 before 1.42.0, CLI v2 from Debian, AWS's own frozen CLI v2)
+or a real boto3 in a child process, with a throwaway home, config and
+credentials file, and an environment built from scratch so that nothing of
+the developer's own AWS set-up leaks in.
 
 No pytest here: a missing client raises `ClientMissing` and a failed
 `Result.check()` raises `ClientFailed`; the tests' conftest turns those into
@@ -33,7 +33,11 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 CLI_V1 = "cli-v1"  # current AWS CLI v1 from PyPI (defaults to regional STS)
 CLI_V1_LEGACY = "cli-v1-legacy"  # AWS CLI v1 < 1.42.0 (defaults to legacy STS)
 CLI_V2 = "cli-v2"  # Debian's awscli package
-CLI_KINDS = (CLI_V1, CLI_V1_LEGACY, CLI_V2)
+CLI_V2_FROZEN = "cli-v2-frozen"  # AWS's own frozen build (PyInstaller, Python 3.14)
+CLI_KINDS = (CLI_V1, CLI_V1_LEGACY, CLI_V2, CLI_V2_FROZEN)
+#: The kinds that are AWS CLI v2: `cli_legacy_plugin_path`, exit status 252
+#: for a bad parameter (CLI v1: 255).
+CLI_V2_KINDS = (CLI_V2, CLI_V2_FROZEN)
 BOTO3 = "boto3"
 BOTO3_LEGACY = "boto3-legacy"
 BOTO3_PY39 = "boto3-py39"  # the oldest Python the package declares
@@ -49,6 +53,14 @@ _VENVS = {
 #: The one place this path is written: `make` reads it from here
 #: (`python3 -m testing.clients debian-aws`).
 DEBIAN_AWS = Path("/usr/bin/aws")
+#: AWS's frozen CLI v2, as `make setup` unpacks it from PyPI
+#: (scripts/frozen_cli.py): a link to ``tree/awscli/v2/<version>/bin/aws``.
+FROZEN_CLI_DIR = REPO_ROOT / ".cache" / "frozen-cli"
+FROZEN_AWS_LINK = FROZEN_CLI_DIR / "aws"
+#: Names a frozen `aws` the machine already has (AWS's installer puts one at
+#: /usr/local/bin/aws); it replaces the one from PyPI, also where the
+#: registry cannot be reached.
+FROZEN_AWS_VARIABLE = "REGIONAL_STS_FROZEN_AWS"
 
 #: Variables passed through from the test process; everything else, and
 #: in particular every AWS_* variable, is left out.
@@ -75,10 +87,34 @@ class ClientFailed(Exception):
         self.result = result
 
 
+def is_cli_v2(kind: str) -> bool:
+    return kind in CLI_V2_KINDS
+
+
+#: What newer CLI v2 releases (2.38 here; not Debian's 2.9) put before each
+#: error line they print, the plugin's own errors included.
+CLI_V2_ERROR_PREFIX = "aws: [ERROR]: "
+
+
+def error_line(line: str) -> str:
+    """An error line as the CLI's own code wrote it, without the prefix
+    newer CLI v2 releases add when they print it."""
+    return line.removeprefix(CLI_V2_ERROR_PREFIX)
+
+
+def frozen_aws() -> Path:
+    """The frozen CLI v2 the tests run: the one ``FROZEN_AWS_VARIABLE``
+    names, else the one `make setup` unpacked."""
+    named = os.environ.get(FROZEN_AWS_VARIABLE)
+    return Path(named) if named else FROZEN_AWS_LINK
+
+
 def installed(kind: str) -> bool:
     """Whether one client kind is on this machine (for scripts, not tests)."""
     if kind == CLI_V2:
         return DEBIAN_AWS.exists()
+    if kind == CLI_V2_FROZEN:
+        return os.access(frozen_aws(), os.X_OK)
     return (
         _VENVS[kind] / "bin" / ("python" if kind.startswith("boto3") else "aws")
     ).exists()
@@ -93,6 +129,20 @@ def aws_command(kind: str) -> list[str]:
                 "`make test` installs it as root",
             )
         return [str(DEBIAN_AWS)]
+    if kind == CLI_V2_FROZEN:
+        frozen = frozen_aws()
+        if os.environ.get(FROZEN_AWS_VARIABLE) and not os.access(frozen, os.X_OK):
+            raise ClientMissing(
+                f"the frozen CLI v2 that {FROZEN_AWS_VARIABLE} names ({frozen})",
+                "it is not an executable file: name the `aws` of AWS's installer",
+            )
+        if not os.access(frozen, os.X_OK):
+            raise ClientMissing(
+                f"AWS's frozen CLI v2 ({frozen})",
+                "`make setup` downloads it from PyPI; without the registry, set "
+                f"{FROZEN_AWS_VARIABLE}=/usr/local/bin/aws to test one you have",
+            )
+        return [str(frozen)]
     exe = _VENVS[kind] / "bin" / "aws"
     if not exe.exists():
         raise ClientMissing(f"{kind} ({exe})", "run `make setup`")
@@ -114,7 +164,7 @@ def plugin_section(kind: str) -> str:
     takes it for one more module name and then every command crashes.
     """
     lines = ["[plugins]", "regional_sts = awscli_regional_sts"]
-    if kind == CLI_V2:
+    if is_cli_v2(kind):
         lines.append(f"cli_legacy_plugin_path = {REPO_ROOT}")
     return "\n".join(lines) + "\n"
 
@@ -160,7 +210,8 @@ class AwsEnv:
     config: str = ""
     credentials: str = ""
     extra_env: dict[str, str] = field(default_factory=dict)
-    #: More ``name = module`` lines for the ``[plugins]`` section.
+    #: More plugins for the ``[plugins]`` section: entry name -> the stem
+    #: of a module in testing/ (see ``_test_plugin``).
     extra_plugins: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -206,7 +257,10 @@ class AwsEnv:
     def write_files(self, kind: str, plugin: bool) -> None:
         text = self.config
         if plugin:
-            extra = "".join(f"{k} = {v}\n" for k, v in self.extra_plugins.items())
+            extra = "".join(
+                f"{name} = {self._test_plugin(kind, stem)}\n"
+                for name, stem in self.extra_plugins.items()
+            )
             text = plugin_section(kind) + extra + "\n" + text
         self.config_file.write_text(text)
         self.credentials_file.write_text(self.credentials)
@@ -225,30 +279,39 @@ class AwsEnv:
         self.write_files(kind, plugin)
         return _run(argv, self.env(env), timeout, stdin)
 
+    def _add_test_plugin(self, stem: str) -> None:
+        """Load ``testing/<stem>.py`` as one more plugin in every `aws` run
+        here. CLI v1 imports it from a copy on PYTHONPATH (not the
+        repository, so that the plugin under test still comes from its
+        installed package); CLI v2 reads its plugins from
+        ``cli_legacy_plugin_path``, the repository here, and the frozen CLI
+        v2 ignores PYTHONPATH, so there it is ``testing.<stem>``."""
+        folder = self.root / "test-plugins"
+        folder.mkdir(exist_ok=True)
+        source = REPO_ROOT / "testing" / f"{stem}.py"
+        (folder / f"awscli_{stem}.py").write_text(source.read_text())
+        self.extra_env["PYTHONPATH"] = str(folder)
+        self.extra_plugins[stem] = stem
+
+    @staticmethod
+    def _test_plugin(kind: str, stem: str) -> str:
+        return f"testing.{stem}" if is_cli_v2(kind) else f"awscli_{stem}"
+
     def record_clients(self) -> Path:
         """Make every `aws` run here load ``testing/client_recorder.py`` as
-        one more plugin (from a copy on PYTHONPATH: not the repository, so
-        the plugin under test still comes from its installed package).
-        Returns the file of JSON lines; ``recorded_clients`` reads it."""
-        folder = self.root / "recorder"
-        folder.mkdir(exist_ok=True)
-        source = REPO_ROOT / "testing" / "client_recorder.py"
-        (folder / "awscli_client_recorder.py").write_text(source.read_text())
+        one more plugin. Returns the file of JSON lines;
+        ``recorded_clients`` reads it."""
         record = self.root / "clients.jsonl"
-        self.extra_env.update(PYTHONPATH=str(folder), RECORD_CLIENTS_TO=str(record))
-        self.extra_plugins["client_recorder"] = "awscli_client_recorder"
+        self._add_test_plugin("client_recorder")
+        self.extra_env["RECORD_CLIENTS_TO"] = str(record)
         return record
 
     def pause_at(self, event: str) -> None:
         """Make every `aws` run here load ``testing/pause_plugin.py`` as one
         more plugin, which holds the CLI at ``event`` (once) until Ctrl-C,
         after writing ``pause_plugin.PAUSED_LINE`` to stderr."""
-        folder = self.root / "pause"
-        folder.mkdir(exist_ok=True)
-        source = REPO_ROOT / "testing" / "pause_plugin.py"
-        (folder / "awscli_pause_plugin.py").write_text(source.read_text())
-        self.extra_env.update(PYTHONPATH=str(folder), PAUSE_AT=event)
-        self.extra_plugins["pause_plugin"] = "awscli_pause_plugin"
+        self._add_test_plugin("pause_plugin")
+        self.extra_env["PAUSE_AT"] = event
 
     def start(
         self,
@@ -354,6 +417,9 @@ def main(argv: Sequence[str]) -> int:
 
 __all__ = [
     "DEBIAN_AWS",
+    "FROZEN_AWS_LINK",
+    "FROZEN_AWS_VARIABLE",
+    "FROZEN_CLI_DIR",
     "AwsEnv",
     "BOTO3",
     "BOTO3_LEGACY",
@@ -362,12 +428,17 @@ __all__ = [
     "CLI_V1",
     "CLI_V1_LEGACY",
     "CLI_V2",
+    "CLI_V2_FROZEN",
+    "CLI_V2_KINDS",
     "ClientFailed",
     "ClientMissing",
     "REPO_ROOT",
     "Result",
     "aws_command",
+    "error_line",
+    "frozen_aws",
     "installed",
+    "is_cli_v2",
     "plugin_section",
     "python_command",
     "start_foreground",

@@ -11,17 +11,27 @@ from typing import Any
 
 import pytest
 
-from testing.clients import CLI_V1, CLI_V1_LEGACY, CLI_V2, AwsEnv, Result
+from testing.clients import (
+    CLI_KINDS,
+    CLI_V1,
+    CLI_V1_LEGACY,
+    CLI_V2,
+    CLI_V2_FROZEN,
+    AwsEnv,
+    Result,
+    is_cli_v2,
+)
 from testing.simulator import ACCOUNT_ID, Simulator
+from tests.e2e.matrix import rows_by_client
 
 CHECK = ("sts", "activation-check")
 # CLI v1 sends every error through one status; v2 has one per kind.
-NO_CREDENTIALS_RC = {CLI_V1: 255, CLI_V1_LEGACY: 255, CLI_V2: 253}
-CLIENT_ERROR_RC = {CLI_V1: 255, CLI_V1_LEGACY: 255, CLI_V2: 254}
+NO_CREDENTIALS_RC = {CLI_V1: 255, CLI_V1_LEGACY: 255, CLI_V2: 253, CLI_V2_FROZEN: 253}
+CLIENT_ERROR_RC = {CLI_V1: 255, CLI_V1_LEGACY: 255, CLI_V2: 254, CLI_V2_FROZEN: 254}
 # Each CLI's own status for a bad parameter value (ParamValidationError on
 # v1, PARAM_VALIDATION_ERROR_RC on v2): activation-check uses the same.
-INVALID_ARGUMENT_RC = {CLI_V1: 255, CLI_V1_LEGACY: 255, CLI_V2: 252}
-ALL_CLIS = [CLI_V1, CLI_V2, CLI_V1_LEGACY]
+INVALID_ARGUMENT_RC = {CLI_V1: 255, CLI_V1_LEGACY: 255, CLI_V2: 252, CLI_V2_FROZEN: 252}
+ALL_CLIS = CLI_KINDS
 
 
 def use_user_keys(aws_env: AwsEnv, *, sts_region: str | None = None) -> Any:
@@ -68,7 +78,7 @@ def build_world(simulator: Simulator) -> None:
     simulator.set_region("eu-west-3", state="hang")
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V1_LEGACY])
+@pytest.mark.parametrize("kind", CLI_KINDS)
 def test_every_status_with_iam_user_keys(aws_env: AwsEnv, kind: str) -> None:
     simulator = aws_env.simulator
     use_user_keys(aws_env)
@@ -101,8 +111,8 @@ def test_every_status_with_iam_user_keys(aws_env: AwsEnv, kind: str) -> None:
         assert by_region[region]["Verified"] is False
         assert by_region[region]["LatencyMs"] is None
     assert "within 2 s" in by_region["eu-west-3"]["Detail"]
-    # CLI v2's older botocore has no Account ListRegions: the opt-in verdict
-    # is then inferred, and says so.
+    # Debian's CLI v2 2.9 has an older botocore without Account ListRegions:
+    # the opt-in verdict is then inferred, and says so.
     if kind == CLI_V2:
         assert by_region["ap-east-1"]["Verified"] is False
         assert "inferred" in by_region["ap-east-1"]["Detail"]
@@ -133,7 +143,7 @@ def test_every_status_with_iam_user_keys(aws_env: AwsEnv, kind: str) -> None:
     assert_no_secret(simulator, result)
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])
+@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN])
 def test_role_arn_profile_assumes_its_own_role_with_source_keys(
     aws_env: AwsEnv, kind: str
 ) -> None:
@@ -185,7 +195,7 @@ def session_credentials(aws_env: AwsEnv) -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])
+@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN])
 def test_session_credentials_need_role_arn_to_verify(
     aws_env: AwsEnv, kind: str
 ) -> None:
@@ -226,7 +236,7 @@ def test_session_credentials_need_role_arn_to_verify(
     assert_no_secret(simulator, plain, verified)
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])
+@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN])
 def test_output_formats_and_query(aws_env: AwsEnv, kind: str) -> None:
     use_user_keys(aws_env)
     aws_env.simulator.set_region("eu-west-1", state="deactivated")
@@ -245,7 +255,7 @@ def test_output_formats_and_query(aws_env: AwsEnv, kind: str) -> None:
     assert "activation-check" in table.stdout and "inactive" in table.stdout
     plain_text = aws_env.run(kind, *base, "--output", "text").check()
     assert "eu-west-1" in plain_text.stdout
-    if kind == CLI_V2:
+    if is_cli_v2(kind):
         yaml = aws_env.run(kind, *base, "--output", "yaml").check()
         assert "Status: inactive" in yaml.stdout
     assert_no_secret(aws_env.simulator, text, table, plain_text)
@@ -274,18 +284,22 @@ def test_help_lists_and_documents_the_command(aws_env: AwsEnv, kind: str) -> Non
     assert "Exit status: 0" in text and "252 on AWS CLI v2, 255 on AWS CLI v1" in text
 
 
-@pytest.mark.parametrize("kind", ALL_CLIS)
+BAD_ARGUMENTS = {
+    "unknown-region": (
+        ("--regions", "us-east-1", "xx-east-9"),
+        "'xx-east-9' is not an STS region",
+    ),
+    "role-arn": (("--role-arn", "arn:aws:iam::12:role/x"), "is not an IAM role ARN"),
+    "timeout-negative": (("--timeout", "-1"), "--timeout"),
+    "concurrency-0": (("--max-concurrency", "0"), "--max-concurrency"),
+    "samples-word": (("--samples", "many"), "--samples: expected a whole number"),
+    "timeout-word": (("--timeout", "soon"), "--timeout: expected a number of seconds"),
+    "require-active-alone": (("--require-active",), "set sts_region"),
+}
+
+
 @pytest.mark.parametrize(
-    "args, message",
-    [
-        (("--regions", "us-east-1", "xx-east-9"), "'xx-east-9' is not an STS region"),
-        (("--role-arn", "arn:aws:iam::12:role/x"), "is not an IAM role ARN"),
-        (("--timeout", "-1"), "--timeout"),
-        (("--max-concurrency", "0"), "--max-concurrency"),
-        (("--samples", "many"), "--samples: expected a whole number"),
-        (("--timeout", "soon"), "--timeout: expected a number of seconds"),
-        (("--require-active",), "set sts_region"),
-    ],
+    ("kind", "args", "message"), rows_by_client(ALL_CLIS, BAD_ARGUMENTS)
 )
 def test_bad_arguments_fail_before_any_request(
     aws_env: AwsEnv, kind: str, args: tuple[str, ...], message: str
@@ -396,7 +410,7 @@ def test_default_table_stays_narrow(aws_env: AwsEnv, kind: str) -> None:
     assert "STS region eu-west-1" in queried.stdout
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])
+@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN])
 def test_denied_account_facts_are_null_with_a_reason(
     aws_env: AwsEnv, kind: str
 ) -> None:
@@ -408,7 +422,7 @@ def test_denied_account_facts_are_null_with_a_reason(
     assert rows(report)["us-east-1"]["Status"] == "active"
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])
+@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN])
 def test_caller_errors_are_one_line_without_traceback(
     aws_env: AwsEnv, kind: str
 ) -> None:

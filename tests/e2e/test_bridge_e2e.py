@@ -24,6 +24,8 @@ from testing.clients import (
     BOTO3,
     CLI_V1,
     CLI_V2,
+    CLI_V2_FROZEN,
+    CLI_V2_KINDS,
     REPO_ROOT,
     AwsEnv,
     ClientMissing,
@@ -140,12 +142,13 @@ def assert_no_secret(env: AwsEnv, text: str) -> None:
     ("profile", "action"),
     [("tf", "AssumeRole"), ("tf-web", "AssumeRoleWithWebIdentity")],
 )
+@pytest.mark.parametrize("kind", CLI_V2_KINDS)
 def test_cli_v2_without_plugin_assumes_at_sts_region_and_fails_over(
-    bridged: AwsEnv, profile: str, action: str
+    bridged: AwsEnv, kind: str, profile: str, action: str
 ) -> None:
     bridged.simulator.clear_log()
     result = bridged.run(
-        CLI_V2, "sts", "get-caller-identity", "--profile", profile, plugin=False
+        kind, "sts", "get-caller-identity", "--profile", profile, plugin=False
     ).check()
     assert "[plugins]" not in bridged.config_file.read_text()
     assert ":assumed-role/" in result.json()["Arn"]
@@ -161,7 +164,7 @@ def test_cli_v2_without_plugin_assumes_at_sts_region_and_fails_over(
     bridged.simulator.set_region(TOKYO, state="deactivated")
     bridged.simulator.clear_log()
     bridged.run(
-        CLI_V2, "sts", "get-caller-identity", "--profile", profile, plugin=False
+        kind, "sts", "get-caller-identity", "--profile", profile, plugin=False
     ).check()
     assert seen(bridged) == [
         (TOKYO_HOST, action, 403),
@@ -456,10 +459,11 @@ def test_all_sts_regions_failing_is_refused(bridged: AwsEnv) -> None:
     assert cache_files(bridged) == []
 
 
-def test_a_cli_v2_caller_sees_the_refusal(bridged: AwsEnv) -> None:
+@pytest.mark.parametrize("kind", CLI_V2_KINDS)
+def test_a_cli_v2_caller_sees_the_refusal(bridged: AwsEnv, kind: str) -> None:
     """The CLI shows the bridge's stderr line when the process fails."""
     result = bridged.run(
-        CLI_V2, "sts", "get-caller-identity", "--profile", "loop", plugin=False
+        kind, "sts", "get-caller-identity", "--profile", "loop", plugin=False
     )
     assert result.returncode != 0
     assert "loop" in result.stderr
@@ -496,7 +500,7 @@ def test_auto_region_is_chosen_for_the_bridge(bridged: AwsEnv) -> None:
     )
     bridged.simulator.clear_log()
     bridged.run(
-        CLI_V2, "sts", "get-caller-identity", "--profile", "tf", plugin=False
+        CLI_V2_FROZEN, "sts", "get-caller-identity", "--profile", "tf", plugin=False
     ).check()
     assumed = [r for r in bridged.simulator.requests if r.action == "AssumeRole"]
     assert [(r.host, r.status) for r in assumed] == [(host, 200)]

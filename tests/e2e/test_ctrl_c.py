@@ -29,7 +29,15 @@ from typing import Callable
 
 import pytest
 
-from testing.clients import CLI_V1, CLI_V1_LEGACY, CLI_V2, AwsEnv, start_foreground
+from testing.clients import (
+    CLI_KINDS,
+    CLI_V1,
+    CLI_V2,
+    CLI_V2_FROZEN,
+    CLI_V2_KINDS,
+    AwsEnv,
+    start_foreground,
+)
 from testing.pause_plugin import PAUSED_LINE
 from testing.simulator import Simulator
 from tests.e2e.test_bridge_e2e import bridge_command
@@ -166,7 +174,7 @@ CHECK_MOMENTS = (
 
 
 @pytest.mark.parametrize("moment", CHECK_MOMENTS)
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V1_LEGACY])
+@pytest.mark.parametrize("kind", CLI_KINDS)
 def test_activation_check_stops_at_once(
     aws_env: AwsEnv, kind: str, moment: str
 ) -> None:
@@ -213,7 +221,7 @@ def build_organization(aws_env: AwsEnv, members: int) -> None:
 
 
 @pytest.mark.parametrize("moment", ["while-listing-accounts", "during-the-fan-out"])
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])
+@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN])
 def test_organization_check_stops_at_once(
     aws_env: AwsEnv, kind: str, moment: str
 ) -> None:
@@ -252,7 +260,7 @@ def test_organization_check_stops_at_once(
 # -- resolve-endpoint ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])
+@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN])
 def test_resolve_endpoint_stops_at_once(aws_env: AwsEnv, kind: str) -> None:
     aws_env.config = "[default]\nregion = us-east-1\nsts_region = ap-northeast-1\n"
     # Held in the command's run, while it creates the client it reads.
@@ -307,14 +315,15 @@ def test_bridge_stops_at_once(aws_env: AwsEnv, moment: str) -> None:
     assert stopped.stdout == ""
 
 
+@pytest.mark.parametrize("kind", CLI_V2_KINDS)
 def test_ctrl_c_at_a_terminal_ends_the_cli_and_the_bridge_it_runs(
-    aws_env: AwsEnv,
+    aws_env: AwsEnv, kind: str
 ) -> None:
     """CLI v2 without the plugin runs the bridge as `tf`'s credential_process;
     Ctrl-C reaches both (one process group): both end at once."""
     hung_role_profile(aws_env)
     running = start(
-        aws_env, CLI_V2, "sts", "get-caller-identity", "--profile", "tf", plugin=False
+        aws_env, kind, "sts", "get-caller-identity", "--profile", "tf", plugin=False
     )
     running.wait_for(
         "the bridge's AssumeRole", connected(aws_env.simulator, TOKYO_HOST)

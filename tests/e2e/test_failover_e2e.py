@@ -22,6 +22,7 @@ from testing.clients import (
     CLI_KINDS,
     CLI_V1,
     CLI_V2,
+    CLI_V2_FROZEN,
     AwsEnv,
     Result,
     aws_command,
@@ -34,6 +35,7 @@ from tests.e2e.cachefiles import (
     region_entry,
     write_cache,
 )
+from tests.e2e.matrix import rows_by_client
 
 ALL_KINDS = (*CLI_KINDS, BOTO3, BOTO3_LEGACY)
 TOKYO = "ap-northeast-1"
@@ -221,7 +223,7 @@ def test_access_denied_does_not_fail_over(world: AwsEnv, kind: str) -> None:
     assert "Traceback" not in calls.result.stderr
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, BOTO3])
+@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN, BOTO3])
 def test_no_failover_when_the_region_answers(world: AwsEnv, kind: str) -> None:
     configure(world, FAILOVER)
     calls = run(world, kind, "assumer")
@@ -233,7 +235,7 @@ def test_no_failover_when_the_region_answers(world: AwsEnv, kind: str) -> None:
     assert calls.warnings == []
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, BOTO3])
+@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN, BOTO3])
 def test_last_error_lists_what_was_tried(world: AwsEnv, kind: str) -> None:
     configure(world, FAILOVER)
     sim = world.simulator
@@ -281,8 +283,9 @@ BAD_FALLBACKS = {
 }
 
 
-@pytest.mark.parametrize("bad", list(BAD_FALLBACKS))
-@pytest.mark.parametrize("kind", ALL_KINDS)
+@pytest.mark.parametrize(
+    ("kind", "bad"), rows_by_client(ALL_KINDS, list(BAD_FALLBACKS))
+)
 def test_bad_failover_setting_stops_before_any_request(
     world: AwsEnv, kind: str, bad: str
 ) -> None:
@@ -341,7 +344,7 @@ def test_auto_picks_the_fastest_region_then_keeps_it_without_probing(
     assert set(again.connects) == {host}
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])
+@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN])
 def test_auto_uses_measurements_saved_by_activation_check(
     world: AwsEnv, kind: str
 ) -> None:
@@ -374,7 +377,7 @@ CORRUPT = {
 
 
 @pytest.mark.parametrize("corrupt", list(CORRUPT))
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, BOTO3])
+@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN, BOTO3])
 def test_corrupt_cache_is_measured_again_with_a_debug_note(
     world: AwsEnv, kind: str, corrupt: str
 ) -> None:
@@ -400,7 +403,7 @@ def test_corrupt_cache_is_measured_again_with_a_debug_note(
         assert "ignoring unusable cache file" in debug.stderr
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])
+@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN])
 def test_unwritable_cache_still_routes_to_the_fastest(world: AwsEnv, kind: str) -> None:
     """A cache directory that cannot be created or written (a read-only
     home; modelled by a file in its place, which stops root too)."""

@@ -16,7 +16,14 @@ from typing import Any
 import pytest
 
 from awscli_regional_sts.commands.activation.fleet.documents import MAX_REPORT_BYTES
-from testing.clients import CLI_V1, CLI_V1_LEGACY, CLI_V2, AwsEnv, Result
+from testing.clients import (
+    CLI_KINDS,
+    CLI_V1,
+    CLI_V2,
+    CLI_V2_FROZEN,
+    AwsEnv,
+    Result,
+)
 from testing.simulator import ACCOUNT_ID
 from tests.e2e.test_organization_cli import (
     DEV,
@@ -55,7 +62,7 @@ def refused(aws_env: AwsEnv, kind: str, *args: str, message: str) -> None:
     assert aws_env.simulator.connects == []
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V1_LEGACY, CLI_V2])
+@pytest.mark.parametrize("kind", CLI_KINDS)
 def test_organization_drift_exits_5_and_names_each_change(
     aws_env: AwsEnv, kind: str
 ) -> None:
@@ -114,7 +121,7 @@ def test_organization_drift_exits_5_and_names_each_change(
     assert query.stdout.split() == [PROD, "eu-west-1", "inactive"]
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])
+@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN])
 def test_account_drift_and_which_status_wins(aws_env: AwsEnv, kind: str) -> None:
     build_organization(aws_env)
     baseline = aws_env.root / "me.json"
@@ -169,7 +176,7 @@ def test_account_drift_and_which_status_wins(aws_env: AwsEnv, kind: str) -> None
     assert [c["AccountId"] for c in both.json()["Changes"]] == [PROD]
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V1_LEGACY, CLI_V2])
+@pytest.mark.parametrize("kind", CLI_KINDS)
 def test_unusable_baselines_are_refused_before_anything_is_sent(
     aws_env: AwsEnv, kind: str
 ) -> None:
@@ -209,7 +216,7 @@ def test_unusable_baselines_are_refused_before_anything_is_sent(
     )
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])
+@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN])
 def test_a_baseline_of_another_account_or_organization(
     aws_env: AwsEnv, kind: str
 ) -> None:
@@ -239,7 +246,7 @@ def test_a_baseline_of_another_account_or_organization(
     assert {r.action for r in aws_env.simulator.requests} == {"ListAccounts"}
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V1_LEGACY, CLI_V2])
+@pytest.mark.parametrize("kind", CLI_KINDS)
 def test_csv_report_and_bad_report_names(aws_env: AwsEnv, kind: str) -> None:
     build_organization(aws_env)
     aws_env.simulator.add_member_account("666666666666", name="=cmd|' /C calc'!A0")
@@ -295,7 +302,7 @@ def comparable(account: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V1_LEGACY, CLI_V2])
+@pytest.mark.parametrize("kind", CLI_KINDS)
 def test_shards_merged_equal_one_unsharded_run(aws_env: AwsEnv, kind: str) -> None:
     build_organization(aws_env)
     aws_env.simulator.add_member_accounts(9)
@@ -390,7 +397,7 @@ def test_shards_merged_equal_one_unsharded_run(aws_env: AwsEnv, kind: str) -> No
     )
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V1_LEGACY, CLI_V2])
+@pytest.mark.parametrize("kind", CLI_KINDS)
 def test_bad_shards_are_refused(aws_env: AwsEnv, kind: str) -> None:
     build_organization(aws_env)
     for value in ("0/3", "4/3", "1/1001", "one/two", "1/3/1"):

@@ -19,7 +19,7 @@ from awscli_regional_sts.commands.activation.fleet.report_html import (
     render_html,
 )
 from testing.browser import dump_dom, read_png, screenshot
-from testing.clients import CLI_V1, CLI_V1_LEGACY, CLI_V2, AwsEnv
+from testing.clients import CLI_KINDS, AwsEnv
 from tests.e2e.test_organization_cli import DEV, ORG, PROD, build_organization
 from tests.unit.commands.test_fleet import account, organization
 
@@ -52,7 +52,7 @@ def summary_value(dom: str, label: str) -> str:
     return match.group(1)
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V1_LEGACY, CLI_V2])
+@pytest.mark.parametrize("kind", CLI_KINDS)
 def test_html_report_in_a_real_browser(
     aws_env: AwsEnv, kind: str, tmp_path: Path
 ) -> None:

@@ -1,7 +1,7 @@
 """End to end, issue #12: bad input stops before anything is sent, the
 timeouts clients are really given, pseudo-regions, and ``--save`` with a
 role of another account; with the real AWS CLI v1 (current and 1.41), CLI
-v2 and boto3 against the simulator.
+v2 (Debian's and AWS's frozen build) and boto3 against the simulator.
 
 Timeouts are asserted on the clients the real CLIs create (recorded by
 ``testing/client_recorder.py``, loaded as one more CLI plugin), never
@@ -20,11 +20,12 @@ from testing.clients import (
     BOTO3,
     BOTO3_LEGACY,
     CLI_KINDS,
-    CLI_V2,
     AwsEnv,
     Result,
+    is_cli_v2,
 )
 from tests.e2e.cachefiles import cache_directory
+from tests.e2e.matrix import rows_by_client
 
 ALL_KINDS = (*CLI_KINDS, BOTO3, BOTO3_LEGACY)
 TOKYO = "ap-northeast-1"
@@ -143,8 +144,7 @@ BAD_SETTINGS = {
 }
 
 
-@pytest.mark.parametrize("bad", list(BAD_SETTINGS))
-@pytest.mark.parametrize("kind", ALL_KINDS)
+@pytest.mark.parametrize(("kind", "bad"), rows_by_client(ALL_KINDS, list(BAD_SETTINGS)))
 def test_bad_settings_stop_before_anything_is_sent(
     env: AwsEnv, kind: str, bad: str
 ) -> None:
@@ -377,8 +377,9 @@ BAD_ARGUMENTS = {
 }
 
 
-@pytest.mark.parametrize("bad", list(BAD_ARGUMENTS))
-@pytest.mark.parametrize("kind", CLI_KINDS)
+@pytest.mark.parametrize(
+    ("kind", "bad"), rows_by_client(CLI_KINDS, list(BAD_ARGUMENTS))
+)
 def test_activation_check_refuses_bad_numbers_and_regions(
     env: AwsEnv, kind: str, bad: str
 ) -> None:
@@ -387,7 +388,7 @@ def test_activation_check_refuses_bad_numbers_and_regions(
     env.simulator.clear_log()
     result = env.run(kind, "sts", "activation-check", "--profile", "p", *args)
     # Each CLI's own status for a bad parameter: 252 on CLI v2, 255 on v1.
-    status = CheckExit.INVALID_V2 if kind == CLI_V2 else CheckExit.INVALID_V1
+    status = CheckExit.INVALID_V2 if is_cli_v2(kind) else CheckExit.INVALID_V1
     line = assert_stopped_before_sending(env, result, status)
     assert line.startswith("aws sts activation-check: error: "), line
     assert message in line, line

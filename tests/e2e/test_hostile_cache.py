@@ -16,6 +16,7 @@ import pytest
 
 from testing.clients import BOTO3, CLI_KINDS, AwsEnv
 from tests.e2e.cachefiles import ACCOUNT, cache_path, cache_text, region_entry
+from tests.e2e.matrix import rows_by_client
 from tests.e2e.test_failover_e2e import (
     configure,
     make_fastest,
@@ -71,8 +72,9 @@ def assert_good(path: Path) -> dict[str, Any]:
     return data  # type: ignore[no-any-return]
 
 
-@pytest.mark.parametrize("name", list(HOSTILE))
-@pytest.mark.parametrize("kind", [*CLI_KINDS, BOTO3])
+@pytest.mark.parametrize(
+    ("kind", "name"), rows_by_client([*CLI_KINDS, BOTO3], list(HOSTILE))
+)
 def test_auto_over_a_hostile_cache_measures_and_replaces_it(
     world: AwsEnv,  # noqa: F811
     kind: str,
@@ -102,8 +104,7 @@ def fastest(data: dict[str, Any]) -> str:
     return str(min(answered, key=lambda r: (r["LatencyMs"], r["Region"]))["Region"])
 
 
-@pytest.mark.parametrize("name", list(HOSTILE))
-@pytest.mark.parametrize("kind", CLI_KINDS)
+@pytest.mark.parametrize(("kind", "name"), rows_by_client(CLI_KINDS, list(HOSTILE)))
 def test_activation_check_save_over_a_hostile_cache(
     world: AwsEnv,  # noqa: F811
     kind: str,

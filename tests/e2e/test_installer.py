@@ -16,10 +16,11 @@ from testing.clients import (
     CLI_KINDS,
     CLI_V1,
     CLI_V2,
-    DEBIAN_AWS,
+    CLI_V2_FROZEN,
     REPO_ROOT,
     AwsEnv,
     aws_command,
+    is_cli_v2,
 )
 
 TOKYO_HOST = "sts.ap-northeast-1.amazonaws.com"
@@ -100,7 +101,7 @@ def test_enables_and_then_routes(aws_env: AwsEnv, kind: str) -> None:
     done = enable(aws_env, aws, alias=True)
     assert done.returncode == 0, done.stderr
     expected = {"regional_sts": "awscli_regional_sts"}
-    if kind == CLI_V2:
+    if is_cli_v2(kind):
         expected["cli_legacy_plugin_path"] = str(plugin_dir(aws_env))
         assert "AWS CLI 2." in done.stdout
         # Only the plugin on CLI v2's path: no awscli, no botocore.
@@ -121,7 +122,7 @@ def test_dry_run_writes_nothing(aws_env: AwsEnv, kind: str) -> None:
     done = enable(aws_env, aws, "--dry-run")
     assert done.returncode == 0, done.stderr
     assert "plugins.regional_sts awscli_regional_sts" in done.stdout
-    assert ("cli_legacy_plugin_path" in done.stdout) == (kind == CLI_V2)
+    assert ("cli_legacy_plugin_path" in done.stdout) == is_cli_v2(kind)
     assert not aws_env.config_file.exists()
     assert not plugin_dir(aws_env).exists()
 
@@ -161,7 +162,7 @@ def test_cli_v2_is_refused_while_a_cli_v1_reads_the_same_config(
     )
 
 
-@pytest.mark.parametrize("kind", [k for k in CLI_KINDS if k != CLI_V2])
+@pytest.mark.parametrize("kind", [k for k in CLI_KINDS if not is_cli_v2(k)])
 def test_cli_v1_is_refused_where_the_config_has_a_plugin_path(
     aws_env: AwsEnv, kind: str
 ) -> None:
@@ -201,29 +202,13 @@ def test_refuses_when_aws_python_cannot_import_the_plugin(aws_env: AwsEnv) -> No
     assert not aws_env.config_file.exists()
 
 
-def frozen_cli_v2(directory: Path) -> Path:
-    """Debian's real CLI v2 behind an executable with no Python shebang.
-
-    To the helper this is a bundled CLI v2: it cannot find a Python to
-    check the plugin with, so it can only install the plugin directory and
-    write ``cli_legacy_plugin_path``. What runs is the real CLI v2 2.9.19,
-    whose own code reads that key and imports the plugin from the directory
-    (the system Python has no awscli_regional_sts, and ``-s`` keeps the
-    user's site-packages out). Not exercised: PyInstaller's import
-    machinery and its reduced standard library (tests/e2e/test_frozen_stdlib.py
-    covers the latter).
-    """
-    if not DEBIAN_AWS.exists():
-        aws_command(CLI_V2)  # raises ClientMissing: the test is skipped
-    path = directory / "frozen-aws"
-    path.write_text(f'#!/bin/sh\nexec /usr/bin/python3 -s {DEBIAN_AWS} "$@"\n')
-    path.chmod(0o755)
-    return path
-
-
-def test_bundled_cli_v2_loads_the_plugin_from_its_directory(aws_env: AwsEnv) -> None:
-    aws = frozen_cli_v2(aws_env.root)
-    done = enable(aws_env, str(aws))
+def test_frozen_cli_v2_loads_the_plugin_from_its_directory(aws_env: AwsEnv) -> None:
+    """AWS's frozen CLI v2 has no Python the helper could check the plugin
+    with: it installs the plugin directory and writes
+    ``cli_legacy_plugin_path``; the frozen CLI's own code imports the plugin
+    from there (tests/e2e/test_frozen_bundle.py imports every module so)."""
+    (aws,) = aws_command(CLI_V2_FROZEN)
+    done = enable(aws_env, aws)
     assert done.returncode == 0, done.stderr
     assert "bundled" in done.stdout and "no Python to check with" in done.stdout
     assert plugins_of(aws_env.config_file) == {
@@ -232,10 +217,10 @@ def test_bundled_cli_v2_loads_the_plugin_from_its_directory(aws_env: AwsEnv) -> 
     }
     # The directory is the only copy this CLI can import: routing proves it
     # loaded the plugin from there.
-    routes_to_tokyo(aws_env, CLI_V2, aws=str(aws))
+    routes_to_tokyo(aws_env, CLI_V2_FROZEN, aws=aws)
     # doctor has no Python to import with: it checks the directory, then
     # asks the CLI itself.
-    checked = helper(aws_env, "doctor", "--aws", str(aws), "--profile", "tokyo")
+    checked = helper(aws_env, "doctor", "--aws", aws, "--profile", "tokyo")
     assert checked.returncode == 0, checked.stdout
     assert "bundled" in checked.stdout and "the CLI loads the plugin" in checked.stdout
     assert " import:" not in checked.stdout

@@ -4,12 +4,21 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from testing.clients import CLI_KINDS, CLI_V1, CLI_V2, AwsEnv, aws_command
+from testing.clients import (
+    CLI_KINDS,
+    CLI_V1,
+    CLI_V2,
+    CLI_V2_FROZEN,
+    AwsEnv,
+    aws_command,
+    is_cli_v2,
+)
 from tests.e2e.test_installer import SCRIPTS, SYSTEM_PATH, enable, helper, plugin_dir
 
 #: A config with another plugin, comments and profile keys: disable must
@@ -61,8 +70,14 @@ def test_disable_removes_exactly_what_enable_wrote(
     enabled = aws_env.config_file.read_text()
     assert enabled != OTHERS
     # With the package gone (unimportable, as after `pip uninstall` or with
-    # the plugin directory removed), the enabled CLI fails on every command
-    gone = unimportable(tmp_path)
+    # the plugin directory removed), the enabled CLI fails on every command.
+    # The frozen CLI v2 ignores PYTHONPATH: its copy in the plugin
+    # directory is removed instead.
+    if kind == CLI_V2_FROZEN:
+        shutil.rmtree(plugin_dir(aws_env) / "awscli_regional_sts")
+        gone: dict[str, str] = {}
+    else:
+        gone = unimportable(tmp_path)
     assert aws_version(aws_env, kind, gone).returncode != 0
 
     dry = helper(aws_env, "disable", "--aws", aws, "--dry-run")
@@ -121,7 +136,7 @@ def test_doctor_healthy_after_enable_and_sends_nothing(
     assert lines[-1] == "healthy"
     assert all(line.startswith("ok ") for line in lines[:-1]), lines
     checks = " ".join(lines)
-    assert "AWS CLI " + ("2." if kind == CLI_V2 else "1.") in checks
+    assert "AWS CLI " + ("2." if is_cli_v2(kind) else "1.") in checks
     assert f"reads {aws_env.config_file} (AWS_CONFIG_FILE)" in checks
     assert "the CLI loads the plugin" in checks
     # Nothing reached the simulator (nor tried to).
@@ -172,7 +187,7 @@ def test_doctor_finds_cli_v2_without_a_plugin_path(aws_env: AwsEnv) -> None:
     )
 
 
-@pytest.mark.parametrize("kind", [k for k in CLI_KINDS if k != CLI_V2])
+@pytest.mark.parametrize("kind", [k for k in CLI_KINDS if not is_cli_v2(k)])
 def test_doctor_finds_a_plugin_path_under_cli_v1(aws_env: AwsEnv, kind: str) -> None:
     aws_env.config_file.write_text(
         "[plugins]\nregional_sts = awscli_regional_sts\ncli_legacy_plugin_path = /x\n"

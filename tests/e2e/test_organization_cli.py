@@ -15,8 +15,18 @@ from typing import Any
 
 import pytest
 
-from testing.clients import CLI_V1, CLI_V1_LEGACY, CLI_V2, AwsEnv, Result
+from testing.clients import (
+    CLI_KINDS,
+    CLI_V1,
+    CLI_V1_LEGACY,
+    CLI_V2,
+    CLI_V2_FROZEN,
+    AwsEnv,
+    Result,
+    is_cli_v2,
+)
 from testing.simulator import ACCOUNT_ID, Simulator
+from tests.e2e.matrix import rows_by_client
 
 ORG = ("sts", "activation-check", "--organization")
 REGIONS = ("--regions", "us-east-1", "eu-west-1", "ap-east-1")
@@ -26,9 +36,9 @@ PROD, DEV, LOCKED, CLOSED = (
     "444444444444",
     "555555555555",
 )
-CLIENT_ERROR_RC = {CLI_V1: 255, CLI_V2: 254}
+CLIENT_ERROR_RC = {CLI_V1: 255, CLI_V2: 254, CLI_V2_FROZEN: 254}
 #: Each CLI's own exit status for a bad parameter value.
-INVALID_ARGUMENT_RC = {CLI_V1: 255, CLI_V1_LEGACY: 255, CLI_V2: 252}
+INVALID_ARGUMENT_RC = {CLI_V1: 255, CLI_V1_LEGACY: 255, CLI_V2: 252, CLI_V2_FROZEN: 252}
 #: activation-check's exit status when a selected account could not be
 #: checked (every organization here has one: "locked" or "closed").
 ACCOUNTS_FAILED_RC = 4
@@ -86,8 +96,9 @@ def assert_mixed_organization(
         assert line["Arn"].startswith(f"arn:aws:sts::{account_id}:assumed-role/")
         assert line["GlobalEndpointTokenVersion"] == 1
         for row in line["Regions"]:
-            # CLI v2's older botocore has no Account ListRegions: a refusal
-            # in an opt-in region is then inferred to be not-enabled.
+            # Debian's CLI v2 2.9 has an older botocore without Account
+            # ListRegions: a refusal in an opt-in region is then inferred to
+            # be not-enabled.
             inferred = kind == CLI_V2 and row["Status"] == "not-enabled"
             assert row["Verified"] is not inferred, row
     assert accounts[DEV]["Name"] == "dev"
@@ -110,7 +121,7 @@ def assert_mixed_organization(
     assert rows["ap-east-1"]["Active"] == 2
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])
+@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN])
 def test_mixed_organization_as_a_document(aws_env: AwsEnv, kind: str) -> None:
     build_organization(aws_env)
     result = some_failed(aws_env.run(kind, *ORG, *REGIONS, "--debug"))
@@ -133,7 +144,7 @@ def test_mixed_organization_as_a_document(aws_env: AwsEnv, kind: str) -> None:
     assert_no_secret(aws_env.simulator, result)
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])
+@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN])
 def test_mixed_organization_as_json_lines(aws_env: AwsEnv, kind: str) -> None:
     build_organization(aws_env)
     result = some_failed(
@@ -156,7 +167,7 @@ def test_mixed_organization_as_json_lines(aws_env: AwsEnv, kind: str) -> None:
     assert_no_secret(aws_env.simulator, result)
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])
+@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN])
 def test_formats_and_query(aws_env: AwsEnv, kind: str) -> None:
     build_organization(aws_env)
     base = (*ORG, *REGIONS)
@@ -193,14 +204,14 @@ def test_formats_and_query(aws_env: AwsEnv, kind: str) -> None:
     text = some_failed(aws_env.run(kind, *base, "--output", "text"))
     assert DEV in text.stdout and "inactive" in text.stdout
     outputs = [inactive, failed, summary, table, text]
-    if kind == CLI_V2:
+    if is_cli_v2(kind):
         yaml = some_failed(aws_env.run(kind, *base, "--output", "yaml"))
         assert "Status: not-enabled" in yaml.stdout
         outputs.append(yaml)
     assert_no_secret(aws_env.simulator, *outputs)
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V1_LEGACY])
+@pytest.mark.parametrize("kind", CLI_KINDS)
 def test_named_accounts_and_suspended_ones(aws_env: AwsEnv, kind: str) -> None:
     build_organization(aws_env)
     named = some_failed(
@@ -248,7 +259,7 @@ def test_named_accounts_and_suspended_ones(aws_env: AwsEnv, kind: str) -> None:
     assert healthy.json()["Summary"]["AccountsWithError"] == 0
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])
+@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN])
 def test_a_caller_who_may_not_list_accounts_gets_one_line(
     aws_env: AwsEnv, kind: str
 ) -> None:
@@ -264,18 +275,35 @@ def test_a_caller_who_may_not_list_accounts_gets_one_line(
     assert {r.action for r in aws_env.simulator.requests} == {"ListAccounts"}
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])
+BAD_ORGANIZATION_ARGUMENTS = {
+    "accounts-short": (
+        ("--organization", "--accounts", "12345"),
+        "'12345' is not an AWS",
+    ),
+    "accounts-long": (
+        ("--organization", "--accounts", "1234567890123"),
+        "is not an AWS",
+    ),
+    "role-name-space": (
+        ("--organization", "--member-role-name", "a b"),
+        "--member-role-name",
+    ),
+    "in-flight-0": (("--organization", "--max-accounts-in-flight", "0"), "in-flight"),
+    "role-arn": (
+        ("--organization", "--role-arn", f"arn:aws:iam::{PROD}:role/R"),
+        "role-arn",
+    ),
+    "jsonl-query": (
+        ("--organization", "--output-format", "jsonl", "--query", "x"),
+        "--query",
+    ),
+    "suspended-alone": (("--include-suspended",), "needs --organization"),
+}
+
+
 @pytest.mark.parametrize(
-    "args, message",
-    [
-        (("--organization", "--accounts", "12345"), "'12345' is not an AWS"),
-        (("--organization", "--accounts", "1234567890123"), "is not an AWS"),
-        (("--organization", "--member-role-name", "a b"), "--member-role-name"),
-        (("--organization", "--max-accounts-in-flight", "0"), "in-flight"),
-        (("--organization", "--role-arn", f"arn:aws:iam::{PROD}:role/R"), "role-arn"),
-        (("--organization", "--output-format", "jsonl", "--query", "x"), "--query"),
-        (("--include-suspended",), "needs --organization"),
-    ],
+    ("kind", "args", "message"),
+    rows_by_client(CLI_KINDS, BAD_ORGANIZATION_ARGUMENTS),
 )
 def test_bad_organization_arguments_fail_before_any_request(
     aws_env: AwsEnv, kind: str, args: tuple[str, ...], message: str

@@ -16,9 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from awscli_regional_sts import __version__
-from testing.clients import BOTO3_LEGACY, CLI_V2, REPO_ROOT, AwsEnv, python_command
-from tests.e2e.test_installer import SYSTEM_PATH, frozen_cli_v2, routes_to_tokyo
+from testing.clients import (
+    BOTO3_LEGACY,
+    CLI_V2_FROZEN,
+    REPO_ROOT,
+    AwsEnv,
+    aws_command,
+    python_command,
+)
+from tests.e2e.test_installer import SYSTEM_PATH, routes_to_tokyo
 
 # One build at a time: `python -m build` writes the egg-info into the
 # checkout, so under pytest-xdist (--dist loadgroup) the `dist` fixture
@@ -46,10 +52,16 @@ _NOT_SOURCE = shutil.ignore_patterns(
 
 
 @pytest.fixture(scope="module")
-def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the checkout's sources, as a user's clone has them."""
+    copy = tmp_path_factory.mktemp("source") / "awscli-regional-sts"
+    shutil.copytree(REPO_ROOT, copy, ignore=_NOT_SOURCE)
+    return copy
+
+
+@pytest.fixture(scope="module")
+def dist(source: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sdist and wheel, built from a copy of the checkout's sources."""
-    source = tmp_path_factory.mktemp("source") / "awscli-regional-sts"
-    shutil.copytree(REPO_ROOT, source, ignore=_NOT_SOURCE)
     out = tmp_path_factory.mktemp("dist")
     built = subprocess.run(
         [sys.executable, "-m", "build", "--outdir", str(out), str(source)],
@@ -132,11 +144,12 @@ def test_declared_botocore_floor_is_what_the_legacy_suite_runs_on(
 
 
 #: The README's recipe for AWS's frozen CLI v2, word for word (docs/install.md
-#: gives it too): install the wheel `make dist` builds, then run `enable`
-#: from the target directory. The test runs these very words.
+#: gives it too): put the package into a directory with any Python's pip,
+#: straight from a checkout, then run `enable` from that directory. The test
+#: runs these very words.
 FROZEN_RECIPE = (
     "python3 -m pip install --target /tmp/regional-sts --no-deps "
-    f"dist/awscli_regional_sts-{__version__}-py3-none-any.whl",
+    "/path/to/awscli-regional-sts",
     "PYTHONPATH=/tmp/regional-sts python3 -m awscli_regional_sts.cli enable "
     "--aws /usr/local/bin/aws",
 )
@@ -162,43 +175,42 @@ def test_the_frozen_cli_v2_recipe_is_the_one_the_docs_give(document: str) -> Non
         assert line in text, f"{document} no longer says: {line}"
 
 
-def test_readme_recipe_for_a_frozen_cli_v2(dist: Path, aws_env: AwsEnv) -> None:
-    """The README's way for AWS's installer, as written there: `pip install
-    --target DIR --no-deps` of the wheel `make dist` builds, with the
-    system's Python (Debian's, under PEP 668), then `enable --aws` run from
-    DIR; the CLI v2 without a Python of its own (test_installer.frozen_cli_v2)
-    then routes. The package is not on PyPI: nothing is fetched
-    (PIP_NO_INDEX), the wheel is all pip gets."""
-    (wheel,) = dist.glob("*.whl")
+def test_readme_recipe_for_a_frozen_cli_v2(source: Path, aws_env: AwsEnv) -> None:
+    """The README's way for AWS's installer, as written there, on AWS's
+    frozen CLI v2: `pip install --target DIR --no-deps` straight from a
+    checkout (a clean copy of this one), with the system's Python (Debian's,
+    under PEP 668; pip builds the wheel, fetching setuptools from the
+    package registry), then `enable --aws` run from DIR; the frozen CLI
+    then routes, with the copy `enable` made as the only plugin it can
+    import."""
+    (aws,) = aws_command(CLI_V2_FROZEN)
     install, enable_line = FROZEN_RECIPE
-    recipe_wheel = shlex.split(install)[-1]
-    assert wheel.name == Path(recipe_wheel).name
     target = aws_env.root / "regional-sts"
-    aws = frozen_cli_v2(aws_env.root)
     paths = {
         "python3": "/usr/bin/python3",
         "/tmp/regional-sts": str(target),
-        recipe_wheel: str(wheel),
-        "/usr/local/bin/aws": str(aws),
+        "/path/to/awscli-regional-sts": str(source),
+        "/usr/local/bin/aws": aws,
     }
     env, argv = recipe_command(install, paths)
+    # pip reaches the package registry, not the simulator's proxy.
+    pip_env = {
+        name: value
+        for name, value in aws_env.env(
+            {**env, "PATH": SYSTEM_PATH, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+        ).items()
+        if name not in aws_env.simulator.client_env()
+    }
     installed = subprocess.run(
         argv,
-        env=aws_env.env(
-            {
-                **env,
-                "PATH": SYSTEM_PATH,
-                "PIP_NO_INDEX": "1",
-                "PIP_DISABLE_PIP_VERSION_CHECK": "1",
-            }
-        ),
+        env=pip_env,
         capture_output=True,
         text=True,
         timeout=300,
     )
     if installed.returncode != 0 and "No module named pip" in installed.stderr:
-        pytest.skip("the system Python has no pip")
-    assert installed.returncode == 0, installed.stderr
+        pytest.skip("the system Python (/usr/bin/python3) has no pip")
+    assert installed.returncode == 0, installed.stdout[-2000:] + installed.stderr
     assert (target / "awscli_regional_sts" / "__init__.py").is_file()
     env, argv = recipe_command(enable_line, paths)
     assert env == {"PYTHONPATH": str(target)}
@@ -212,4 +224,5 @@ def test_readme_recipe_for_a_frozen_cli_v2(dist: Path, aws_env: AwsEnv) -> None:
     )
     assert enabled.returncode == 0, enabled.stderr
     assert f"Will copy {target}/awscli_regional_sts" in enabled.stdout
-    routes_to_tokyo(aws_env, CLI_V2, aws=str(aws))
+    shutil.rmtree(target)  # "/tmp/regional-sts can go afterwards"
+    routes_to_tokyo(aws_env, CLI_V2_FROZEN, aws=aws)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from testing.clients import CLI_V1, CLI_V2, AwsEnv
+from testing.clients import CLI_V1, CLI_V2, CLI_V2_FROZEN, AwsEnv
 
 TOKYO = "ap-northeast-1"
 IRELAND = "eu-west-1"
@@ -41,7 +41,7 @@ def check(aws_env: AwsEnv, kind: str) -> dict[str, object]:
     return report
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])
+@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN])
 def test_regions_within_noise_are_a_tie_won_by_the_profiles_region(
     aws_env: AwsEnv, kind: str
 ) -> None:
@@ -66,7 +66,7 @@ def test_regions_within_noise_are_a_tie_won_by_the_profiles_region(
     )
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])
+@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN])
 def test_a_clear_gap_is_no_tie(aws_env: AwsEnv, kind: str) -> None:
     sim = aws_env.simulator
     sim.set_region(TOKYO, latency=0.6)

@@ -1,4 +1,5 @@
-"""End to end: real AWS CLI v1/v2 and boto3 processes against the simulator.
+"""End to end: real AWS CLI v1/v2 (Debian's and AWS's frozen build) and boto3
+processes against the simulator.
 
 Each test runs the real client in a child process (testing/clients.py) and
 reads the simulator's log: which hosts were CONNECTed to, which requests
@@ -23,10 +24,13 @@ from testing.clients import (
     CLI_V1,
     CLI_V1_LEGACY,
     CLI_V2,
+    CLI_V2_FROZEN,
     AwsEnv,
     Result,
+    error_line,
 )
 from testing.simulator import LoggedRequest
+from tests.e2e.matrix import rows_by_client
 
 ALL_KINDS = (*CLI_KINDS, BOTO3, BOTO3_LEGACY)
 TOKYO = "ap-northeast-1"
@@ -312,8 +316,7 @@ BAD_VALUES = {
 }
 
 
-@pytest.mark.parametrize("bad", list(BAD_VALUES))
-@pytest.mark.parametrize("kind", ALL_KINDS)
+@pytest.mark.parametrize(("kind", "bad"), rows_by_client(ALL_KINDS, list(BAD_VALUES)))
 def test_bad_value_stops_before_any_request(world: AwsEnv, kind: str, bad: str) -> None:
     extra, extra_env, problem = BAD_VALUES[bad]
     configure(world, extra, sts_region=None)
@@ -331,6 +334,7 @@ def test_bad_value_stops_before_any_request(world: AwsEnv, kind: str, bad: str) 
     ]
     if kind in (BOTO3, BOTO3_LEGACY):
         line = line.removeprefix("InvalidStsRegionError: ")
+    line = error_line(line)
     assert line.startswith(f"Invalid STS region in {source}: {problem}; expected ")
     assert calls.requests == []
     assert calls.connects == []
@@ -360,4 +364,11 @@ def test_debug_shows_one_line_per_rerouted_request(world: AwsEnv, kind: str) -> 
 
 
 def test_matrix_covers_every_client() -> None:
-    assert set(ALL_KINDS) == {CLI_V1, CLI_V1_LEGACY, CLI_V2, BOTO3, BOTO3_LEGACY}
+    assert set(ALL_KINDS) == {
+        CLI_V1,
+        CLI_V1_LEGACY,
+        CLI_V2,
+        CLI_V2_FROZEN,
+        BOTO3,
+        BOTO3_LEGACY,
+    }

@@ -22,7 +22,15 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from testing.clients import BOTO3, CLI_V1, CLI_V1_LEGACY, CLI_V2, AwsEnv, Result
+from testing.clients import (
+    BOTO3,
+    CLI_V1,
+    CLI_V1_LEGACY,
+    CLI_V2,
+    CLI_V2_FROZEN,
+    AwsEnv,
+    Result,
+)
 from testing.simulator import (
     ACCOUNT_ID,
     OPT_IN_REGIONS,
@@ -205,7 +213,7 @@ def test_world_refuses_what_aws_does_not_allow(simulator: Simulator) -> None:
 
 
 # -- routing of the stock CLI ------------------------------------------------------
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])
+@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN])
 def test_stock_cli_regional_call_reaches_regional_host(
     aws_env: AwsEnv, simulator: Simulator, kind: str
 ) -> None:

@@ -17,9 +17,8 @@ import subprocess
 from pathlib import Path
 
 from testing.clients import (
+    CLI_KINDS,
     CLI_V1,
-    CLI_V1_LEGACY,
-    CLI_V2,
     AwsEnv,
     aws_command,
     plugin_section,
@@ -36,7 +35,7 @@ REGIONS = (
     "eu-west-2",
     "us-west-2",
 )
-KINDS = (CLI_V1, CLI_V2, CLI_V1_LEGACY) * 2
+KINDS = CLI_KINDS * 2
 STATE = Path(".aws/cli/cache/regional-sts/state.json")
 
 

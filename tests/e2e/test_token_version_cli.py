@@ -17,8 +17,17 @@ from typing import Any
 
 import pytest
 
-from testing.clients import CLI_V1, CLI_V1_LEGACY, CLI_V2, AwsEnv, Result
+from testing.clients import (
+    CLI_KINDS,
+    CLI_V1,
+    CLI_V1_LEGACY,
+    CLI_V2,
+    CLI_V2_FROZEN,
+    AwsEnv,
+    Result,
+)
 from testing.simulator import ACCOUNT_ID, LoggedRequest, Simulator
+from tests.e2e.matrix import rows_by_client
 
 COMMAND = ("sts", "set-global-endpoint-token-version")
 PROD, DEV, LOCKED, CLOSED = (
@@ -29,7 +38,7 @@ PROD, DEV, LOCKED, CLOSED = (
 )
 SET = "SetSecurityTokenServicePreferences"
 ACCOUNTS_FAILED_RC = 4
-INVALID_ARGUMENT_RC = {CLI_V1: 255, CLI_V1_LEGACY: 255, CLI_V2: 252}
+INVALID_ARGUMENT_RC = {CLI_V1: 255, CLI_V1_LEGACY: 255, CLI_V2: 252, CLI_V2_FROZEN: 252}
 
 
 def build_organization(aws_env: AwsEnv, *, deny_locked: bool = True) -> Simulator:
@@ -62,7 +71,7 @@ def assert_no_secret(sim: Simulator, *results: Result) -> None:
             assert secret not in result.output
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V1_LEGACY, CLI_V2])
+@pytest.mark.parametrize("kind", CLI_KINDS)
 def test_the_callers_account_is_changed_once(aws_env: AwsEnv, kind: str) -> None:
     sim = build_organization(aws_env)
     first = aws_env.run(kind, *COMMAND, "--token-version", "v2Token").check()
@@ -102,7 +111,7 @@ def test_the_callers_account_is_changed_once(aws_env: AwsEnv, kind: str) -> None
     assert_no_secret(sim, first, second, back)
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])
+@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN])
 def test_table_output(aws_env: AwsEnv, kind: str) -> None:
     sim = build_organization(aws_env)
     args = (*COMMAND, "--token-version", "v2Token", "--output", "table")
@@ -125,7 +134,7 @@ def test_table_output(aws_env: AwsEnv, kind: str) -> None:
     assert "False" in again.stdout and writes(sim) == []
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V1_LEGACY, CLI_V2])
+@pytest.mark.parametrize("kind", CLI_KINDS)
 def test_named_accounts_with_one_denied(aws_env: AwsEnv, kind: str) -> None:
     sim = build_organization(aws_env)
     result = aws_env.run(
@@ -163,7 +172,7 @@ def test_named_accounts_with_one_denied(aws_env: AwsEnv, kind: str) -> None:
     assert_no_secret(sim, result)
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])
+@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN])
 def test_dry_run_sends_no_write(aws_env: AwsEnv, kind: str) -> None:
     sim = build_organization(aws_env)
     sim.set_token_version(2, account_id=DEV)
@@ -208,7 +217,7 @@ def test_dry_run_sends_no_write(aws_env: AwsEnv, kind: str) -> None:
     assert writes(sim) == []
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])
+@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN])
 def test_organization(aws_env: AwsEnv, kind: str) -> None:
     sim = build_organization(aws_env)
     result = aws_env.run(
@@ -271,7 +280,7 @@ def test_organization(aws_env: AwsEnv, kind: str) -> None:
     assert_no_secret(sim, result, again, done)
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])
+@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN])
 def test_organization_with_named_accounts(aws_env: AwsEnv, kind: str) -> None:
     sim = build_organization(aws_env)
     result = aws_env.run(
@@ -306,7 +315,7 @@ def test_the_callers_own_account_named_uses_the_callers_keys(aws_env: AwsEnv) ->
     assert sim.token_version(ACCOUNT_ID) == sim.token_version(PROD) == 2
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])
+@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN])
 def test_a_caller_who_may_not_list_accounts_gets_the_clis_error(
     aws_env: AwsEnv, kind: str
 ) -> None:
@@ -331,44 +340,48 @@ def test_iam_of_the_profiles_partition(aws_env: AwsEnv) -> None:
     assert len(writes(sim)) == 1
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V1_LEGACY, CLI_V2])
-@pytest.mark.parametrize(
-    "args, message",
-    [
-        ((), "--token-version is required"),
-        (("--token-version", "v3Token"), "'v3Token' is not a token version"),
-        (("--token-version", "v2token"), "did you mean v2Token?"),
-        (("--token-version", "2"), "expected v1Token or v2Token"),
-        (("--token-version", "v2Token", "--accounts", "12345"), "'12345' is not"),
+BAD_INPUT = {
+    "no-version": ((), "--token-version is required"),
+    "v3Token": (("--token-version", "v3Token"), "'v3Token' is not a token version"),
+    "v2token": (("--token-version", "v2token"), "did you mean v2Token?"),
+    "bare-2": (("--token-version", "2"), "expected v1Token or v2Token"),
+    "short-account": (
+        ("--token-version", "v2Token", "--accounts", "12345"),
+        "'12345' is not",
+    ),
+    "fullwidth-account": (
+        ("--token-version", "v2Token", "--accounts", "２２２２２２２２２２２２"),
+        "is not an AWS account id",
+    ),
+    "role-name-space": (
         (
-            ("--token-version", "v2Token", "--accounts", "２２２２２２２２２２２２"),
-            "is not an AWS account id",
-        ),
-        (
-            (
-                "--token-version",
-                "v2Token",
-                "--organization",
-                "--member-role-name",
-                "a b",
-            ),
+            "--token-version",
+            "v2Token",
+            "--organization",
             "--member-role-name",
+            "a b",
         ),
+        "--member-role-name",
+    ),
+    "in-flight-0": (
         (
-            (
-                "--token-version",
-                "v2Token",
-                "--organization",
-                "--max-accounts-in-flight",
-                "0",
-            ),
+            "--token-version",
+            "v2Token",
+            "--organization",
             "--max-accounts-in-flight",
+            "0",
         ),
-        (
-            ("--token-version", "v2Token", "--max-accounts-in-flight", "4"),
-            "needs --accounts or --organization",
-        ),
-    ],
+        "--max-accounts-in-flight",
+    ),
+    "in-flight-alone": (
+        ("--token-version", "v2Token", "--max-accounts-in-flight", "4"),
+        "needs --accounts or --organization",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("kind", "args", "message"), rows_by_client(CLI_KINDS, BAD_INPUT)
 )
 def test_bad_input_is_refused_before_any_connection(
     aws_env: AwsEnv, kind: str, args: tuple[str, ...], message: str

@@ -135,7 +135,7 @@ def probe_region(
 def _median(values: list[float]) -> float:
     """``statistics.median``, written out: AWS's frozen CLI v2 carries only
     the standard-library modules the CLI imports, and ``statistics`` is not
-    one (tests/e2e/test_frozen_stdlib.py)."""
+    one (tests/e2e/test_frozen_bundle.py)."""
     ordered = sorted(values)
     middle = len(ordered) // 2
     if len(ordered) % 2:
