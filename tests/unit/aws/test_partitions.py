@@ -34,8 +34,8 @@ ENDPOINTS: dict[str, Any] = {
     "partitions": [
         partition_data(
             "aws",
-            r"^(us|eu|ap)\-\w+\-\d+$",
-            ["us-east-1", "eu-west-1", "aws-global"],
+            r"^(us|eu|ap)\-[\w-]+\-\d+$",
+            ["us-east-1", "eu-west-1", "il-central-1", "aws-global"],
             endpoints={
                 "aws-global": {"hostname": "sts.amazonaws.com"},
                 "us-east-1": {"variants": [{"hostname": "f", "tags": ["fips"]}]},
@@ -88,8 +88,13 @@ def named(partitions: Partitions, name: str) -> Partition:
 def test_sts_regions_leave_pseudo_and_fips_names_out(data: Partitions) -> None:
     aws = named(data, "aws")
     assert aws.sts_regions == ("ap-northeast-1", "eu-west-1", "us-east-1")
-    assert aws.regions == {"us-east-1", "eu-west-1", "aws-global"}
-    assert aws.known_regions == {"ap-northeast-1", "eu-west-1", "us-east-1"}
+    assert aws.regions == {"us-east-1", "eu-west-1", "il-central-1", "aws-global"}
+    assert aws.known_regions == {
+        "ap-northeast-1",
+        "eu-west-1",
+        "il-central-1",
+        "us-east-1",
+    }
 
 
 def test_fips_regions_are_those_with_a_fips_only_variant(data: Partitions) -> None:
@@ -133,6 +138,7 @@ def test_without_partitions_data_only_global_endpoints_are_pseudo() -> None:
         ("cn-south-9", "aws-cn"),
         # Listed regions win over an earlier partition's pattern.
         ("us-gov-west-1", "aws-us-gov"),
+        ("il-central-1", "aws"),  # listed, though not of aws's pattern
         ("US-EAST-1", None),
         ("us_east_1", None),
         ("us-east", None),
@@ -153,6 +159,7 @@ def test_fits_pattern_needs_both_the_shape_and_the_partitions_regex(
     assert not aws.fits_pattern("eu_central-7")  # \w would let it through
     assert not aws.fits_pattern("EU-central-7")
     assert aws.matches("aws-global") and aws.matches("eu-west-1")
+    assert aws.matches("il-central-1") and not aws.fits_pattern("il-central-1")
     assert not aws.matches("cn-north-1")
 
 
@@ -163,8 +170,9 @@ def test_of_region_or_aws(data: Partitions) -> None:
     assert data.of_region_or_aws("mars-east-1").name == "aws"
     cn_only = Partitions((named(data, "aws-cn"),))
     assert cn_only.of_region_or_aws("cn-north-1").name == "aws-cn"
-    with pytest.raises(LookupError, match="botocore's endpoint data has no aws"):
+    with pytest.raises(LookupError) as caught:
         cn_only.of_region_or_aws("us-east-1")
+    assert str(caught.value) == "botocore's endpoint data has no aws partition"
 
 
 def test_example_region() -> None:
@@ -196,12 +204,33 @@ def test_opt_in_regions_of_the_aws_partition() -> None:
     assert cn.enabled_by_default() == list(cn.sts_regions)
 
 
-def test_a_partition_with_no_regex_matches_no_name() -> None:
-    bare = Partitions.from_endpoint_data({"partitions": [{"partition": "p"}]})
+def test_sparse_data_means_empty_values() -> None:
+    """Keys botocore's data may leave out stand for "none"."""
+    bare = Partitions.from_endpoint_data(
+        {
+            "partitions": [
+                {"partition": "p"},
+                {
+                    "services": sts(
+                        {"xx-east-1": {"variants": [{"hostname": "h"}]}},
+                        partitionEndpoint="xx-global",
+                    )
+                },
+            ]
+        },
+        {"partitions": [{"id": "p"}, {"regions": {"q-global": {}}}]},
+    )
     p = named(bare, "p")
     assert p.region_regex == "(?!)"
     assert (p.sts_regions, p.regions, p.sts_global_region) == ((), frozenset(), None)
+    assert p.pseudo_regions == frozenset()
+    unnamed = named(bare, "")
+    assert unnamed.sts_regions == ("xx-east-1",)
+    assert unnamed.sts_fips_regions == frozenset()
+    assert unnamed.sts_global_region is None
+    assert unnamed.pseudo_regions == {"q-global"}
     assert bare.region_partition("us-east-1") is None
+    assert Partitions.from_endpoint_data({}).partitions == ()
 
 
 class Loader:

@@ -72,6 +72,8 @@ def test_decimals_in_ascii_digits(value: str, number: float) -> None:
         "",
         "   ",
         "\t5",
+        "X5",
+        "5X",
         "5\n",
         "1e3",
         "-1",
@@ -99,7 +101,21 @@ def test_whole_numbers_in_ascii_digits(value: str, number: int) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    [None, 7, "", " ", "\t7", "7\n", "1.0", "-1", "1_0", "\u00b9\u2070", "1" * 13],
+    [
+        None,
+        7,
+        "",
+        " ",
+        "\t7",
+        "X7",
+        "7X",
+        "7\n",
+        "1.0",
+        "-1",
+        "1_0",
+        "\u00b9\u2070",
+        "1" * 13,
+    ],
 )
 def test_anything_else_is_no_whole_number(value: object) -> None:
     assert parse_whole(value) is None
