@@ -8,6 +8,7 @@ what it returns or raises is what botocore then parses or retries on.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -80,6 +81,8 @@ class FakeSts:
         self.answers = answers
         self.expiration = expiration
         self.sent: list[Sent] = []
+        #: When each request was sent (time.time()).
+        self.times: list[float] = []
 
     def __call__(self, request: Any, **kwargs: Any) -> AWSResponse:
         host = urlsplit(request.url).hostname or ""
@@ -89,6 +92,7 @@ class FakeSts:
             body = body.encode()
         action = parse_qs(body.decode()).get("Action", [""])[0]
         self.sent.append(Sent(host, _scope(request), action))
+        self.times.append(time.time())
         answer = self.answers.get(region, "refuse")
         if answer == "refuse":
             raise EndpointConnectionError(endpoint_url=request.url)
