@@ -35,6 +35,23 @@ def test_tasks_run_on_named_daemon_threads_at_most_max_workers() -> None:
     assert named <= {("probe-0", True), ("probe-1", True)}
 
 
+@pytest.mark.parametrize("max_workers", [0, 1])
+def test_one_worker_runs_one_task_at_a_time(max_workers: int) -> None:
+    second_started = threading.Event()
+
+    def first() -> bool:
+        # True if the second task starts while this one runs.
+        return second_started.wait(0.2)
+
+    outcomes = dict(
+        (name, value)
+        for name, value, _ in stream_parallel(
+            [("first", first), ("second", second_started.set)], max_workers
+        )
+    )
+    assert outcomes == {"first": False, "second": None}
+
+
 def test_results_come_with_their_names_and_errors() -> None:
     def fail() -> None:
         raise ValueError("boom")
