@@ -109,6 +109,12 @@ class FakeSts:
             )
         return AWSResponse(request.url, 200, {}, _Raw(identity_xml()))
 
+    def answer_for(self, session: Any) -> FakeSts:
+        """Answer every STS request of ``session``'s clients, after every
+        other ``before-send`` handler (the plugin's skip among them)."""
+        session.get_component("event_emitter").register_last("before-send.sts", self)
+        return self
+
     @property
     def hosts(self) -> list[str]:
         return [sent.host for sent in self.sent]

@@ -71,7 +71,7 @@ def sts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakeSts:
     class AnsweredSession(botocore.session.Session):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            self.register("before-send.sts", fake)
+            fake.answer_for(self)
 
     monkeypatch.setattr(resolver, "Session", AnsweredSession)
     return fake

@@ -159,7 +159,7 @@ def test_an_aimed_client_is_out_of_the_plugins_reach(
     session = botocore.session.Session()
     awscli_regional_sts.register(session)
     sts = FakeSts({"ap-northeast-1": "ok", "global": "ok"})
-    session.register("before-send.sts", sts)
+    sts.answer_for(session)
     # Probes are made with the session's own create_client (the plugin's
     # wrapper would read the settings for the timeout).
     client = original_create_client(session)(

@@ -72,7 +72,7 @@ def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def equipped(profile: str, answers: dict[str, str]) -> tuple[Any, FakeSts]:
     session = botocore.session.Session(profile=profile)
     sts = FakeSts(answers)
-    session.register("before-send.sts", sts)
+    sts.answer_for(session)
     return session, sts
 
 
@@ -359,7 +359,10 @@ def test_auto_lookup(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 # -- through the plugin ---------------------------------------------------------
 
 
-def test_a_sessions_calls_go_to_the_region_auto_chose(config: Path) -> None:
+def test_a_sessions_calls_go_to_the_region_auto_chose(
+    config: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger=LOGGER_NAME)
     session, sts = equipped("p", {"ap-southeast-2": "ok"})
     awscli_regional_sts.register(session)
     client = session.create_client("sts")
@@ -372,3 +375,8 @@ def test_a_sessions_calls_go_to_the_region_auto_chose(config: Path) -> None:
     )
     assert sts.sent[-3:] == [chosen, chosen, chosen]
     assert len(sts.sent) == len(DEFAULT_REGIONS) + 3
+    routed = [line for line in debug_lines(caplog) if line.startswith("Routing")]
+    assert routed[0].endswith(
+        ", signed for ap-southeast-2: sts_region in profile 'p' (auto): fastest "
+        "of a first-use measurement is 'ap-southeast-2'"
+    )
