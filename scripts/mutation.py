@@ -48,9 +48,9 @@ CORES = 2
 #: Where the equivalent mutants are listed, each name in backquotes.
 EQUIVALENTS_DOC = ROOT / "docs" / "development.md"
 EQUIVALENTS_HEADING = "### Equivalent mutants"
-#: What mutmut counts as caught. A timeout is a mutant that made the tests
-#: run past their CPU-time limit (mutmut measures CPU time, not wall time,
-#: so a loaded machine does not produce one): the tests did not pass.
+#: What mutmut counts as caught. A timeout is a mutant that made its tests
+#: run 15 times longer than they do unmutated (plus 15 s), a hang or a
+#: loop: the tests did not pass.
 CAUGHT = {"killed", "timeout"}
 _NAME = re.compile(rf"`({PACKAGE}\.[^`\s]+__mutmut_\d+)`")
 

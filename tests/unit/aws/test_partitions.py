@@ -69,8 +69,8 @@ ENDPOINTS: dict[str, Any] = {
 PARTITIONS_DATA: dict[str, Any] = {
     "partitions": [
         {"id": "aws", "regions": {"us-east-1": {}, "aws-global": {}}},
-        {"id": "aws-cn", "regions": {"cn-north-1": {}, "aws-cn-global": {}}},
         "not a partition",  # skipped, not a crash
+        {"id": "aws-cn", "regions": {"cn-north-1": {}, "aws-cn-global": {}}},
     ]
 }
 

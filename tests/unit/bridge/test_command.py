@@ -42,6 +42,8 @@ def sts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakeSts:
         "aws_secret_access_key = keys-secret\n"
         "[profile empty]\nregion = eu-west-1\n"
         "[profile blank]\naws_access_key_id =\naws_secret_access_key =\n"
+        "[profile half]\naws_access_key_id = AKIAHALF\naws_secret_access_key =\n"
+        "[profile tool]\ncredential_process = /nonexistent/tool --profile x\n"
         f"[profile mfa]\nrole_arn = {ROLE}\nsource_profile = keys\n"
         "mfa_serial = arn:aws:iam::111122223333:mfa/u\n"
         "[profile itself]\ncredential_process = aws-regional-sts credentials "
@@ -118,6 +120,16 @@ def test_a_role_is_assumed_in_its_sts_region_printed_and_cached(
     assert len(sts.sent) == 1
 
 
+def test_an_expiry_with_an_offset_is_cached_as_the_same_instant(
+    sts: FakeSts, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sts.expiration = "2099-01-01T02:00:00+02:00"
+    assert run("--profile", "role") == 0
+    (path,) = cached_files()
+    assert json.loads(path.read_text())["ExpiresAt"] == EXPIRES_AT
+    assert json.loads(capsys.readouterr().out)["Expiration"] == EXPIRATION
+
+
 def test_the_export_format(sts: FakeSts, capsys: pytest.CaptureFixture[str]) -> None:
     assert run("--profile", "role", "--format", "env") == 0
     assert capsys.readouterr().out == (
@@ -159,13 +171,47 @@ def refusal(capsys: pytest.CaptureFixture[str], *words: str) -> str:
     return err[:-1]
 
 
-@pytest.mark.parametrize("profile", ["empty", "blank"])
+@pytest.mark.parametrize("profile", ["empty", "blank", "half"])
 def test_a_profile_without_credentials_is_refused(
     sts: FakeSts, capsys: pytest.CaptureFixture[str], profile: str
 ) -> None:
     assert refusal(capsys, "--profile", profile) == (
         f"{LABEL}: profile '{profile}': no credentials could be found for it"
     )
+
+
+def test_another_tools_credential_process_is_run_not_refused_as_a_loop(
+    sts: FakeSts, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only the bridge itself as the profile's own credential_process is a
+    loop; another command is botocore's to run (here one that is missing:
+    a one-line refusal, no traceback)."""
+    assert refusal(capsys, "--profile", "tool") == (
+        f"{LABEL}: profile 'tool': [Errno 2] No such file or directory: "
+        "'/nonexistent/tool'"
+    )
+
+
+def test_the_arguments(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        run("--help")
+    assert exited.value.code == 0
+    shown = " ".join(capsys.readouterr().out.split())
+    for text in (
+        "--profile PROFILE the profile whose credentials to print",
+        "--format {process,env} process: the credential_process JSON document "
+        "(default); env: export lines for shells and CI",
+        "--debug log cache and routing decisions on stderr (never credentials)",
+    ):
+        assert text in shown
+    with pytest.raises(SystemExit) as exited:
+        run()
+    assert exited.value.code == 2
+    assert "the following arguments are required: --profile" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exited:
+        run("--profile", "keys", "--format", "yaml")
+    assert exited.value.code == 2
+    assert "invalid choice: 'yaml'" in capsys.readouterr().err
 
 
 def test_an_sts_error_is_refused_in_one_line(
