@@ -73,12 +73,15 @@ class FakeSts:
     """Answers by host region (``eu-west-1``; ``global`` for
     sts.amazonaws.com): ``"ok"`` (the action's success answer to a signed
     request; MissingAuthenticationToken to an unsigned one, as STS
-    answers), an error code (a 403 error answer), ``"refuse"`` (no
-    connection) or ``"hang"`` (connect timeout). A host not listed
-    refuses."""
+    answers), ``"unsigned-only"`` (that answer to an unsigned request,
+    no connection for a signed one), an error code (a 403 error answer),
+    ``"refuse"`` (no connection) or ``"hang"`` (connect timeout). A host
+    not listed refuses."""
 
     def __init__(self, answers: dict[str, str], expiration: str = "") -> None:
         self.answers = answers
+        #: Seconds to wait before answering, by host region.
+        self.delays: dict[str, float] = {}
         self.expiration = expiration
         self.sent: list[Sent] = []
         #: When each request was sent (time.time()).
@@ -94,6 +97,11 @@ class FakeSts:
         self.sent.append(Sent(host, _scope(request), action))
         self.times.append(time.time())
         answer = self.answers.get(region, "refuse")
+        if region in self.delays:
+            time.sleep(self.delays[region])
+        if answer == "unsigned-only":
+            # Answers a probe; a signed request finds no connection.
+            answer = "refuse" if self.sent[-1].scope else "ok"
         if answer == "refuse":
             raise EndpointConnectionError(endpoint_url=request.url)
         if answer == "hang":

@@ -18,14 +18,16 @@ import pytest
 import awscli_regional_sts
 from awscli_regional_sts.aws.partitions import default_partitions
 from awscli_regional_sts.aws.status import MeasurementMethod, RegionStatus
-from awscli_regional_sts.plugin import cache
+from awscli_regional_sts.plugin import cache, nearest
 from awscli_regional_sts.plugin.nearest import (
     FIRST_USE_TIMEOUT,
     AutoLookup,
     Choice,
     auto_lookup,
+    candidate_regions,
     choose_nearest_region,
     measure_first_use,
+    role_account,
 )
 from awscli_regional_sts.plugin.registry import LOGGER_NAME
 from awscli_regional_sts.plugin.settings import StsSettings
@@ -174,26 +176,24 @@ def test_why_saved_measurements_were_not_used_goes_to_debug(
     caplog.set_level(logging.DEBUG, logger=LOGGER_NAME)
     directory().mkdir(parents=True)
     (directory() / f"aws-{ROLE_ACCOUNT}.json").write_text("{")
+    session, _ = equipped("role", {})
+    assert choose(session) == Choice(None, f"{LABEL}: nothing measured")
+    role_lines = debug_lines(caplog)
+    assert role_lines[0] == (
+        "sts_region = auto: ignoring unusable cache file: "
+        f"{directory()}/aws-{ROLE_ACCOUNT}.json is not usable JSON: Expecting "
+        "property name enclosed in double quotes: line 1 column 2 (char 1)"
+    )
+    caplog.clear()
+    (directory() / f"aws-{ROLE_ACCOUNT}.json").unlink()
     (directory() / f"aws-{ACCOUNT}.json").write_text("[]")
-    for profile in ("role", "p"):
-        session, _ = equipped(profile, {})
-        assert choose(session) == Choice(None, f"{LABEL}: nothing measured")
-    lines = debug_lines(caplog)
-    assert any(
-        line.startswith(
-            "sts_region = auto: ignoring unusable cache file: "
-            f"{directory()}/aws-{ROLE_ACCOUNT}.json is not usable JSON"
-        )
-        for line in lines
-    ), lines
-    assert any(
-        line.startswith(
-            f"sts_region = auto: ignoring unusable cache file {directory()}/"
-            f"aws-{ACCOUNT}.json: "
-        )
-        for line in lines
-    ), lines
-    assert "sts_region = auto: no saved measurements list profile 'p'" in lines
+    session, _ = equipped("p", {})
+    assert choose(session) == Choice(None, f"{LABEL}: nothing measured")
+    assert debug_lines(caplog)[:2] == [
+        f"sts_region = auto: ignoring unusable cache file {directory()}/"
+        f"aws-{ACCOUNT}.json: the file is not an object",
+        "sts_region = auto: no saved measurements list profile 'p'",
+    ]
 
 
 # -- a first-use measurement ---------------------------------------------------
@@ -243,7 +243,10 @@ def test_first_use_probes_each_default_region_unsigned_and_saves_the_account(
         f"sts_region = auto: measured {len(DEFAULT_REGIONS)} regions in "
     )
     assert "(latency only: activation not verified): " in measured[0]
-    assert "ca-central-1=None" in measured[0]
+    listed = measured[0].split("activation not verified): ")[1].split(", ")
+    assert len(listed) == len(DEFAULT_REGIONS) and "ca-central-1=None" in listed
+    seconds = float(measured[0].split(" regions in ")[1].split(" s ")[0])
+    assert 0 <= seconds < 60  # the measurement's own duration (a backstop)
     # The next command finds the file by the profile's name: no request.
     session, sts = equipped("p", {})
     assert choose(session).region == "eu-north-1"
@@ -294,9 +297,10 @@ def test_a_cache_that_cannot_be_written_changes_no_choice(
     directory().write_text("a file where the folder should be")
     session, _ = equipped("role", {"us-west-1": "AccessDenied"})
     assert choose(session).region == "us-west-1"
-    assert any(
-        line.startswith("sts_region = auto: measurements not saved: ")
-        for line in debug_lines(caplog)
+    (line,) = [x for x in debug_lines(caplog) if "measurements not saved" in x]
+    assert line == (
+        "sts_region = auto: measurements not saved: [Errno 17] File exists: "
+        f"{str(directory())!r}"
     )
 
 
@@ -325,7 +329,13 @@ def test_probe_clients_have_one_attempt_and_the_first_use_timeout(config: Path) 
         made.append(kwargs["config"])
         return session.create_client(*args, **kwargs)
 
-    measure_first_use(create_client, AWS, None)
+    measured = measure_first_use(create_client, AWS, None)
+    assert (measured.partition, measured.account, measured.method) == (
+        "aws",
+        "",
+        MeasurementMethod.FIRST_USE,
+    )
+    assert abs(measured.measured_at - time.time()) < 60
     assert len(made) == len(DEFAULT_REGIONS)
     for config_made in made:
         assert config_made.connect_timeout == FIRST_USE_TIMEOUT
@@ -380,3 +390,47 @@ def test_a_sessions_calls_go_to_the_region_auto_chose(
         ", signed for ap-southeast-2: sts_region in profile 'p' (auto): fastest "
         "of a first-use measurement is 'ap-southeast-2'"
     )
+
+
+def test_the_profiles_region_is_measured_once(config: Path) -> None:
+    assert candidate_regions(AWS, "eu-west-1") == DEFAULT_REGIONS
+    assert candidate_regions(AWS, "mars-east-1") == DEFAULT_REGIONS
+    assert candidate_regions(AWS, "af-south-1") == [*DEFAULT_REGIONS, "af-south-1"]
+
+
+def test_a_profile_without_a_role_arn_has_no_role_account() -> None:
+    assert role_account(None, "aws") is None
+    assert role_account({"role_arn": 5}, "aws") is None
+
+
+def test_latencies_are_milliseconds_to_a_tenth(config: Path) -> None:
+    session, sts = equipped("role", {"eu-west-1": "ok", "eu-west-2": "ok"})
+    sts.delays["eu-west-1"] = 0.06
+    assert choose(session).region == "eu-west-2"
+    data = json.loads((directory() / f"aws-{ROLE_ACCOUNT}.json").read_text())
+    latency = {r["Region"]: r["LatencyMs"] for r in data["Regions"]}
+    assert latency["eu-west-1"] >= 60 and latency["eu-west-2"] < 60
+    assert all(value == round(value, 1) for value in latency.values() if value)
+
+
+def test_a_probe_still_running_at_the_budget_is_unreachable(
+    config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(nearest, "FIRST_USE_BUDGET", 0.3)
+    session, sts = equipped("role", {"eu-west-1": "ok", "eu-west-2": "ok"})
+    sts.delays["eu-west-1"] = 3.0  # its thread is abandoned, not waited for
+    assert choose(session).region == "eu-west-2"
+    data = json.loads((directory() / f"aws-{ROLE_ACCOUNT}.json").read_text())
+    statuses = {r["Region"]: r["Status"] for r in data["Regions"]}
+    assert statuses["eu-west-1"] == "unreachable"
+    assert statuses["eu-west-2"] == "reachable"
+
+
+def test_the_account_lookup_is_one_attempt(config: Path) -> None:
+    session, sts = equipped("p", {"eu-west-1": "unsigned-only"})
+    assert choose(session).region == "eu-west-1"
+    signed = [s for s in sts.sent if s.scope is not None]
+    assert signed == [
+        Sent("sts.eu-west-1.amazonaws.com", "eu-west-1", "GetCallerIdentity")
+    ]
+    assert not directory().exists()
