@@ -434,3 +434,18 @@ def test_the_account_lookup_is_one_attempt(config: Path) -> None:
         Sent("sts.eu-west-1.amazonaws.com", "eu-west-1", "GetCallerIdentity")
     ]
     assert not directory().exists()
+
+
+def test_the_account_lookup_has_the_first_use_timeout(config: Path) -> None:
+    session, _ = equipped("p", {"eu-west-1": "ok"})
+    made: list[Any] = []
+
+    def create_client(*args: Any, **kwargs: Any) -> Any:
+        made.append(kwargs["config"])
+        return session.create_client(*args, **kwargs)
+
+    choose_nearest_region(session, SETTINGS, create_client)
+    lookup = made[-1]  # the one signed client, after the probes
+    assert lookup.signature_version is None
+    assert (lookup.connect_timeout, lookup.read_timeout) == (2.0, 2.0)
+    assert lookup.retries["total_max_attempts"] == 1
