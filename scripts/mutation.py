@@ -9,7 +9,8 @@ keeps a mutant's old verdict otherwise, so a new test would not count),
 folder and overall, then every mutant not killed with the line it
 changes, marked ``equivalent`` where docs/development.md lists it. Exits 1
 when a folder is under 90 %, a module under 80 %, or a mutant that was
-not killed is not listed as equivalent.
+not killed is not listed as equivalent (a listed one that was killed is
+named, not an error).
 
 With mutant names or globs (mutmut's names, ``awscli_regional_sts.aws.
 values.*``): ``mutants/`` is kept and only those mutants are run again,
@@ -195,8 +196,10 @@ def report(selected: list[str]) -> bool:
         if any(by_module.get(m, {}).get(name) in CAUGHT for m in by_module)
     )
     if stale:
-        say(f"Listed as equivalent but killed now (drop them): {', '.join(stale)}")
-    return good and unlisted == 0 and not stale
+        # Not a failure: a mutant that only changes timings may be caught
+        # by a loaded machine's timeout in one run and not the next.
+        say(f"Listed as equivalent but killed in this run: {', '.join(stale)}")
+    return good and unlisted == 0
 
 
 def _natural(name: str) -> tuple[str, int]:
