@@ -22,7 +22,7 @@ PYTEST := $(VENV)/bin/python -m pytest
 E2E_WORKERS ?= 4
 E2E_ARGS := -n $(E2E_WORKERS) --dist loadgroup
 
-.PHONY: setup demo test unit e2e upstream lint dist clean cli-v2 frozen-cli chromium py39 js
+.PHONY: setup demo test unit e2e upstream lint dist clean cli-v2 frozen-cli chromium py39 js mutation
 
 setup: $(VENV)/.installed $(LEGACY)/.installed cli-v2 frozen-cli chromium py39 js
 
@@ -135,6 +135,18 @@ e2e: setup
 upstream: $(VENV)/.installed
 	$(VENV)/bin/python -m scripts.upstream
 
+# Mutation testing of the core (plugin/, aws/, bridge/) with the unit
+# tests, on 2 cores; not part of `make test` (it takes far longer). mutmut
+# goes into .venv from requirements/mutation.txt. MUTANTS='glob ...' runs
+# only those mutants again (iterating on one module); see
+# docs/development.md, "Mutation testing".
+$(VENV)/.mutation-installed: $(VENV)/.installed requirements/mutation.txt
+	$(VENV)/bin/pip install --progress-bar off --disable-pip-version-check -r requirements/mutation.txt
+	touch $@
+
+mutation: $(VENV)/.mutation-installed
+	$(VENV)/bin/python -m scripts.mutation $(MUTANTS)
+
 # Unit tests first: they fail fast, before the long end-to-end run.
 test: setup lint
 	$(PYTEST) tests/unit
@@ -147,4 +159,4 @@ dist: $(VENV)/.installed
 	$(VENV)/bin/twine check --strict dist/*
 
 clean:
-	rm -rf $(VENV) $(LEGACY) $(PY39_VENV) $(JS_DIR)/node_modules .cache/upstream-botocore .cache/frozen-cli build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LEGACY) $(PY39_VENV) $(JS_DIR)/node_modules .cache/upstream-botocore .cache/frozen-cli mutants build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -136,7 +136,9 @@ class Partitions:
         lists each partition's ``<partition>-global`` pseudo-region."""
         listed: dict[str, frozenset[str]] = {}
         for entry in (partitions_data or {}).get("partitions", ()):
-            names = entry.get("regions", {}) if isinstance(entry, Mapping) else {}
+            if not isinstance(entry, Mapping):
+                continue
+            names = entry.get("regions", {})
             listed[str(entry.get("id", ""))] = frozenset(
                 str(name) for name in names if _PSEUDO_REGION.search(str(name))
             )

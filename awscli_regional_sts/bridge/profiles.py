@@ -96,14 +96,10 @@ class Profile:
 class ProfileChain:
     """P first, then each ``source_profile`` it leads to."""
 
-    __slots__ = ("profiles", "config_file", "credentials_file")
+    __slots__ = ("profiles",)
 
-    def __init__(
-        self, profiles: tuple[Profile, ...], config_file: Path, credentials_file: Path
-    ) -> None:
+    def __init__(self, profiles: tuple[Profile, ...]) -> None:
         self.profiles = profiles
-        self.config_file = config_file
-        self.credentials_file = credentials_file
 
     @property
     def profile(self) -> Profile:
@@ -177,7 +173,7 @@ def load_chain(name: str, environ: Mapping[str, str]) -> ProfileChain:
             break
         chain.append(following)
         current = following
-    return ProfileChain(tuple(chain), config_file, credentials_file)
+    return ProfileChain(tuple(chain))
 
 
 def calls_bridge(command: str) -> bool:
@@ -196,8 +192,13 @@ def calls_bridge(command: str) -> bool:
 
 
 def _profiles(path: Path, *, config_file: bool) -> dict[str, dict[str, str]]:
-    """Sections of one file by profile name; a missing file has none."""
-    parser = configparser.RawConfigParser(strict=False, default_section="\0")
+    """Sections of one file by profile name; a missing file has none.
+
+    Parsed as botocore parses them (``configloader.raw_config_parse``): a
+    ``[DEFAULT]`` section's values count for every profile, and a repeated
+    section or key is an error, as it is for botocore on the uncached path.
+    """
+    parser = configparser.RawConfigParser()
     try:
         with open(path, encoding="utf-8") as stream:
             parser.read_file(stream)

@@ -30,7 +30,10 @@ def fetch(profile: str) -> IssuedCredentials:
             raise Refusal("no credentials could be found for it")
         # Deferred providers (AssumeRole, web identity) fetch here.
         frozen = credentials.get_frozen_credentials()
-    except (BotoCoreError, ClientError) as error:
+    except (BotoCoreError, ClientError, OSError) as error:
+        # OSError: botocore runs a profile's credential_process itself and
+        # lets a command that cannot be started (missing, not executable)
+        # escape as it is.
         raise Refusal(_one_line(error)) from None
     if not frozen.access_key or not frozen.secret_key:
         raise Refusal("no credentials could be found for it")

@@ -90,7 +90,6 @@ class SkippedEndpoint(EndpointConnectionError):
 
     def __init__(self, endpoint: str, failure: Failure, url: str) -> None:
         super().__init__(endpoint=endpoint, reason=failure.reason, endpoint_url=url)
-        self.endpoint = endpoint
         self.failure = failure
 
 
@@ -299,7 +298,7 @@ def fail_over_sts_request(
         reason = failover_reason(response, caught_exception)
         if reason is None:
             if state.tried:
-                _after_failover(state, response, caught_exception, operation)
+                _after_failover(state, response, caught_exception)
             state.done = True
             return None
         failure = reason
@@ -357,9 +356,7 @@ def _with_host_of(endpoint_url: str, request_url: str) -> str:
     return urlunsplit((new.scheme, new.netloc, old.path, old.query, old.fragment))
 
 
-def _after_failover(
-    state: FailoverState, response: Any, caught_exception: Any, operation: Any
-) -> None:
+def _after_failover(state: FailoverState, response: Any, caught_exception: Any) -> None:
     """After a hop: the warning on success, the list of tries on an error."""
     status = getattr(response[0], "status_code", 0) if response else 0
     if caught_exception is None and status and status < 300:

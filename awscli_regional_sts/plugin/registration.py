@@ -137,7 +137,9 @@ def _deferred(path: str, **bound: Any) -> Callable[..., Any]:
             handler = getattr(importlib.import_module(module), name)
         return handler(**bound, **kwargs)
 
-    deferred.__name__ = path.rpartition(":")[2]
+    # botocore's --debug line "calling handler <function NAME ...>" shows
+    # the qualified name: the handler's, not "_deferred.<locals>.deferred".
+    deferred.__name__ = deferred.__qualname__ = path.rpartition(":")[2]
     return deferred
 
 
@@ -150,7 +152,7 @@ def _only_with(
     def guarded(**kwargs: Any) -> Any:
         return handler(**kwargs) if getattr(settings(), field) else None
 
-    guarded.__name__ = getattr(handler, "__name__", "guarded")
+    guarded.__name__ = guarded.__qualname__ = getattr(handler, "__name__", "guarded")
     return guarded
 
 

@@ -407,3 +407,45 @@ def test_without_debug_the_unchanged_note_costs_nothing(
     finally:
         logging.getLogger(LOGGER_NAME).setLevel(logging.NOTSET)
     assert routing._said_unchanged is False
+
+
+def test_the_fips_refusal_names_the_setting_that_asks_for_fips() -> None:
+    with pytest.raises(InvalidStsRegionError) as caught:
+        route(builtins_for("eu-west-1", **{"AWS::UseFIPS": True}))
+    assert str(caught.value).startswith(
+        "Invalid STS region in sts_region in profile 'tokyo': 'ap-northeast-1' has "
+        "no FIPS STS endpoint, and use_fips_endpoint asks for FIPS; expected a "
+        "region of partition aws with a FIPS STS endpoint: us-east-1, "
+    )
+
+
+def test_a_partition_mismatch_is_named_in_debug(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG, logger=LOGGER_NAME)
+    builtins = builtins_for("cn-north-1")
+    route(builtins)
+    assert builtins == builtins_for("cn-north-1")
+    assert [r.getMessage() for r in caplog.records if r.name == LOGGER_NAME] == [
+        "Not routing STS GetCallerIdentity: the client's region 'cn-north-1' is in "
+        "partition aws-cn, sts_region in profile 'tokyo' = 'ap-northeast-1' is in "
+        "partition aws"
+    ]
+
+
+def test_the_unchanged_note_says_when_failover_still_applies(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import awscli_regional_sts.plugin.routing as routing
+
+    monkeypatch.setattr(routing, "_said_unchanged", False)
+    caplog.set_level(logging.DEBUG, logger=LOGGER_NAME)
+    only_fallback = StsSettings(
+        None, "no sts_region in profile 'p'", ("eu-west-1",), "sts_fallback in p"
+    )
+    route(builtins_for("eu-west-1"), settings=only_fallback)
+    assert [r.getMessage() for r in caplog.records if r.name == LOGGER_NAME] == [
+        "no sts_region in profile 'p': STS requests unchanged (botocore's "
+        "endpoint: https://sts.eu-west-1.amazonaws.com); sts_fallback still "
+        "applies; 'aws sts resolve-endpoint' shows why"
+    ]
