@@ -19,7 +19,6 @@ from typing import Any, Callable
 from botocore.config import Config
 
 from awscli_regional_sts.aws.errors import CallError
-from awscli_regional_sts.aws.partitions import DEFAULT_ENABLED_REGIONS
 from awscli_regional_sts.aws.runner import run_parallel, start_in_background
 from awscli_regional_sts.aws.values import quote
 from awscli_regional_sts.commands.accounts.credentials import (
@@ -28,6 +27,13 @@ from awscli_regional_sts.commands.accounts.credentials import (
 )
 from awscli_regional_sts.commands.accounts.redaction import CredentialRedactor
 from awscli_regional_sts.commands.activation.classify import Classification, classify
+from awscli_regional_sts.commands.activation.facts import (
+    has_opt_in_regions,
+    opt_in_fact,
+    read_opt_in_statuses,
+    read_token_version,
+    token_version_fact,
+)
 from awscli_regional_sts.commands.activation.options import CheckOptions
 from awscli_regional_sts.commands.activation.plan import (
     CredentialSource,
@@ -100,10 +106,10 @@ def assess_account(
     """
     tasks: dict[str, Callable[[], Any]] = dict(inputs.probes)
     iam = inputs.iam
-    tasks["@token-version"] = lambda: _token_version(iam)
+    tasks["@token-version"] = lambda: read_token_version(iam)
     account = inputs.account
     if account is not None:
-        tasks["@opt-in"] = lambda: _opt_in_statuses(account)
+        tasks["@opt-in"] = lambda: read_opt_in_statuses(account)
     if gate is not None:
         tasks = {name: _gated(task, gate) for name, task in tasks.items()}
 
@@ -117,25 +123,50 @@ def assess_account(
         ),
         progress,
     )
-    token_version, token_reason = _unpack(
-        outcomes.get("@token-version"), "iam:GetAccountSummary"
+    opt_in_statuses, opt_in_reason = opt_in_fact(
+        outcomes.get("@opt-in"), options.partition, account is not None
     )
-    opt_in_statuses: dict[str, str] = {}
-    opt_in_reason: str | None
-    if not _has_opt_in_regions(options.partition):
-        opt_in_reason = None
-    elif account is None:
-        opt_in_reason = "ListRegions not asked: the role is in another account"
-    else:
-        value, opt_in_reason = _unpack(outcomes.get("@opt-in"), "ListRegions")
-        if value is not None:
-            opt_in_statuses = value
+    return account_report(
+        AccountFindings(
+            inputs.identity,
+            inputs.plan,
+            {region: _observation(outcomes.get(region)) for region in options.regions},
+            token_version_fact(outcomes.get("@token-version")),
+            (opt_in_statuses, opt_in_reason),
+            warnings=inputs.warnings,
+        ),
+        options,
+    )
 
-    plan = inputs.plan
+
+@dataclass
+class AccountFindings:
+    """Everything one account's report is made of, however it was found."""
+
+    #: GetCallerIdentity-shaped: ``Account`` and ``Arn`` of the checked account.
+    identity: Mapping[str, str]
+    plan: ProbePlan
+    #: What each region's probe saw; a region missing here was abandoned.
+    observations: Mapping[str, Observation]
+    #: The token version, or None and why.
+    token_version: tuple[int | None, str | None]
+    #: Every region's opt-in status (empty when unknown), and why unknown.
+    opt_in: tuple[dict[str, str], str | None]
+    #: Regions decided without a probe (an opt-in region that ListRegions
+    #: says is not enabled), with their classification.
+    decided: Mapping[str, Classification] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def account_report(findings: AccountFindings, options: CheckOptions) -> Report:
+    """Classify each region and assemble the account's report."""
+    opt_in_statuses, opt_in_reason = findings.opt_in
+    token_version, token_reason = findings.token_version
+    plan = findings.plan
     results = []
     for region in options.regions:
-        observation = _observation(outcomes.get(region))
-        verdict: Classification = classify(
+        observation = findings.observations.get(region) or Observation(abandoned=True)
+        verdict = findings.decided.get(region) or classify(
             region,
             options.partition,
             plan.method,
@@ -156,7 +187,7 @@ def assess_account(
             )
         )
 
-    identity = inputs.identity
+    identity = findings.identity
     facts = AccountFacts(
         identity["Account"], identity["Arn"], token_version, token_reason
     )
@@ -170,7 +201,7 @@ def assess_account(
         results,
         fastest,
         recommendation,
-        list(inputs.warnings),
+        list(findings.warnings),
     )
     for warning in (
         sts_region_warning(results, options.sts_region, options.sts_region_source),
@@ -267,7 +298,7 @@ class ActivationCheck:
         # answers for the caller's account, which must be the one probed.
         same_account = role_account is None or role_account == identity["Account"]
         account = None
-        if _has_opt_in_regions(options.partition) and same_account:
+        if has_opt_in_regions(options.partition) and same_account:
             account = self._create_client(
                 "account", options.profile_region or "us-east-1"
             )
@@ -354,50 +385,6 @@ def _observation(
         return Observation(probe_error=CallError.from_exception(error))
     assert isinstance(value, Observation)
     return value
-
-
-def _unpack(
-    outcome: tuple[Any, BaseException | None] | None, action: str
-) -> tuple[Any, str | None]:
-    """A side task's value, or None and the reason it is missing."""
-    if outcome is None:
-        return None, f"{action}: no answer in time"
-    value, error = outcome
-    if error is not None:
-        return None, f"{action}: {CallError.from_exception(error).describe()}"
-    return value, None
-
-
-def _token_version(iam: Any) -> int | None:
-    summary = iam.get_account_summary().get("SummaryMap", {})
-    version = summary.get("GlobalEndpointTokenVersion")
-    return int(version) if version is not None else None
-
-
-def _opt_in_statuses(account: Any) -> dict[str, str]:
-    """Every region's opt-in status, from Account Management ListRegions."""
-    if "ListRegions" not in account.meta.service_model.operation_names:
-        raise _Unavailable("this AWS CLI's botocore has no ListRegions")
-    statuses: dict[str, str] = {}
-    params: dict[str, Any] = {"MaxResults": 50}
-    while True:
-        page = account.list_regions(**params)
-        for entry in page.get("Regions", []):
-            statuses[entry["RegionName"]] = entry["RegionOptStatus"]
-        token = page.get("NextToken")
-        if not token:
-            return statuses
-        params["NextToken"] = token
-
-
-class _Unavailable(Exception):
-    pass
-
-
-def _has_opt_in_regions(partition: str) -> bool:
-    """Opt-in regions (and Account Management's ListRegions) exist only
-    where the partition has regions enabled by default."""
-    return partition in DEFAULT_ENABLED_REGIONS
 
 
 _ARN_ACCOUNT = re.compile(r"^arn:[^:]+:iam::(\d{12}):")
