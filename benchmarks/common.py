@@ -77,19 +77,28 @@ class AwsProcess:
 def run_aws_processes(env: AwsEnv, runs: Sequence[Sequence[str]]) -> list[AwsProcess]:
     """Start CLI v1 with the plugin once per argument list, all at once, and
     wait for every one; a process that fails ends the benchmark with its
-    stderr. stdout and stderr are read on threads, so a full pipe never
-    stalls a process."""
+    stderr."""
     env.write_files(CLI_V1, plugin=True)
+    return run_processes(env, [aws_command(CLI_V1) + list(args) for args in runs])
+
+
+def run_processes(
+    env: AwsEnv, argvs: Sequence[Sequence[str]], *, ok: Sequence[int] = (0,)
+) -> list[AwsProcess]:
+    """Start each argv (a client: `aws`, or a boto3 script) in ``env``, all
+    at once, and wait for every one; a process that exits other than
+    ``ok`` ends the benchmark with its stderr. stdout and stderr are read on
+    threads, so a full pipe never stalls a process."""
     started = time.perf_counter()
     processes = [
         subprocess.Popen(
-            aws_command(CLI_V1) + list(args),
+            list(argv),
             env=env.env(),
             cwd=str(env.home),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
-        for args in runs
+        for argv in argvs
     ]
     outputs: list[tuple[bytes, bytes]] = [(b"", b"")] * len(processes)
 
@@ -114,8 +123,8 @@ def run_aws_processes(env: AwsEnv, runs: Sequence[Sequence[str]]) -> list[AwsPro
         reader.join(timeout=30)
     results = []
     for (elapsed, code, usage), (stdout, stderr) in zip(measured, outputs):
-        if code != 0:
-            raise SystemExit(f"aws exited {code}: {stderr.decode()[-2000:]}")
+        if code not in ok:
+            raise SystemExit(f"{argvs[0][0]} exited {code}: {stderr.decode()[-2000:]}")
         cpu = usage.ru_utime + usage.ru_stime
         results.append(AwsProcess(elapsed, cpu, usage.ru_maxrss, stdout))
     return results
