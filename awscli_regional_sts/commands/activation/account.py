@@ -224,6 +224,22 @@ def _gated(
     return run
 
 
+@dataclass(frozen=True)
+class LentClients:
+    """What an organization check lends the check of the caller's own
+    account: its client on the CLI's STS path (for GetCallerIdentity), and
+    a factory of clients signed as the caller without the CLI's handlers
+    (``accounts/clients.py``), so that this account costs no client copied
+    from the CLI's session either."""
+
+    identity: Any
+    #: (service, region, config) -> client signed as the caller.
+    create: Callable[[str, str, Any], Any]
+    #: Per region: the organization's probe client, signed as the caller
+    #: and aimed at the region, and the URL it requested.
+    probes: Mapping[str, tuple[Any, Callable[[], str | None]]]
+
+
 class ActivationCheck:
     """Runs the check against a botocore session (the CLI's, or boto3's)."""
 
@@ -234,8 +250,10 @@ class ActivationCheck:
         progress: Callable[[int, int], None] = lambda done, total: None,
         redactor: CredentialRedactor | None = None,
         on_identity: Callable[[str], None] = lambda account: None,
+        lent: LentClients | None = None,
     ) -> None:
         self._session = session
+        self._lent = lent
         self._options = options
         self._progress = progress
         self._redactor = redactor or CredentialRedactor()
@@ -273,9 +291,13 @@ class ActivationCheck:
         # Clients are created here, in the calling thread: botocore does not
         # promise that creating clients is thread-safe; using one client per
         # thread is.
+        as_caller = plan.credentials == CredentialSource.CALLER
+        lent = self._lent.probes if self._lent is not None and as_caller else {}
         clients = {
-            region: self._create_client(
-                "sts", client_region(region), credentials=probe_keys
+            region: lent[region][0]
+            if region in lent
+            else self._create_client(
+                "sts", client_region(region), probe_keys, as_caller
             )
             for region in options.regions
         }
@@ -291,16 +313,22 @@ class ActivationCheck:
 
         probes: dict[str, Callable[[], Observation]] = {}
         for region, client in clients.items():
-            endpoint = aim_client(client, region, options.router_handlers)
+            endpoint = (
+                lent[region][1]
+                if region in lent
+                else aim_client(client, region, options.router_handlers)
+            )
             probes[region] = _bind_probe(client, plan.method, options.samples, endpoint)
-        iam = self._create_client("iam", options.profile_region or "us-east-1")
+        iam = self._create_client(
+            "iam", options.profile_region or "us-east-1", as_caller=True
+        )
         # Opt-in regions exist in the aws partition only, and ListRegions
         # answers for the caller's account, which must be the one probed.
         same_account = role_account is None or role_account == identity["Account"]
         account = None
         if has_opt_in_regions(options.partition) and same_account:
             account = self._create_client(
-                "account", options.profile_region or "us-east-1"
+                "account", options.profile_region or "us-east-1", as_caller=True
             )
         return assess_account(
             AccountInputs(identity, plan, probes, iam, account, warnings),
@@ -315,6 +343,8 @@ class ActivationCheck:
         own path (plugin routing included). That call's errors (no or
         expired credentials, denied, throttled) end the command: the CLI
         prints them as one line."""
+        if self._lent is not None:
+            return self._lent.identity
         return self._session.create_client(
             "sts",
             region_name=self._options.profile_region,
@@ -325,7 +355,17 @@ class ActivationCheck:
             ),
         )
 
-    def _create_client(self, service: str, region: str, credentials: Any = None) -> Any:
+    def _create_client(
+        self,
+        service: str,
+        region: str,
+        credentials: Any = None,
+        as_caller: bool = False,
+    ) -> Any:
+        if self._lent is not None and as_caller:
+            return self._lent.create(
+                service, region, probe_config(self._options.timeout)
+            )
         keys = client_keys(credentials) if credentials is not None else {}
         return self._session.create_client(
             service,

@@ -57,6 +57,7 @@ from awscli_regional_sts.commands.accounts.members import (
 from awscli_regional_sts.commands.accounts.redaction import CredentialRedactor
 from awscli_regional_sts.commands.activation.account import (
     ActivationCheck,
+    LentClients,
     backstop_seconds,
 )
 from awscli_regional_sts.commands.activation.facts import (
@@ -104,6 +105,7 @@ class OrganizationCheck:
         self._progress = progress
         self._redactor = redactor or CredentialRedactor()
         self._caller_account: str | None = None
+        self._lent: LentClients | None = None
         #: Called with the organization's id once the first page of
         #: ListAccounts names it, before any other request; may raise to end
         #: the run (--baseline of another organization).
@@ -182,12 +184,17 @@ class OrganizationCheck:
         """The clients and limits every member's check shares."""
         options = self._options
         signers = Signers(self._session)
+
+        def create(service: str, region: str, config: Any) -> Any:
+            return signers.caller_client(service, region, options.verify, config)
+
         probes = {}
         for name in options.regions:
             client = signers.caller_client(
                 "sts", client_region(name), options.verify, self._probe_config()
             )
             probes[name] = (client, aim_client(client, name, options.router_handlers))
+        self._lent = LentClients(sts, create, probes)
         region = options.profile_region or "us-east-1"
         facts_config = self._client_args()["config"].merge(
             Config(max_pool_connections=options.max_concurrency)
@@ -259,7 +266,7 @@ class OrganizationCheck:
         ``aws sts activation-check`` without --organization would, with the
         caller's credentials and that command's choice of probe."""
         report = ActivationCheck(
-            self._session, self._options, redactor=self._redactor
+            self._session, self._options, redactor=self._redactor, lent=self._lent
         ).run()
         return AccountResult(account, report=report)
 
@@ -290,10 +297,11 @@ class OrganizationCheck:
 
     def _probe_config(self) -> Any:
         """One attempt and ``--timeout`` per call, as for the single-account
-        probes, and a connection pool as large as the shared concurrency:
-        a shared client may carry that many requests at once."""
+        probes, and a connection pool for twice the shared concurrency: the
+        members' probes (the pool's limit) and, alongside, those of the
+        caller's own account, which borrows these clients."""
         return probe_config(self._options.timeout).merge(
-            Config(max_pool_connections=self._options.max_concurrency)
+            Config(max_pool_connections=2 * self._options.max_concurrency)
         )
 
 
