@@ -235,7 +235,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--cases",
-        nargs="+",
+        nargs="*",
         default=["100:0.02", "100:0.1", "1000:0.02"],
         help="ACCOUNTS:DELAY (seconds of simulated STS answer delay)",
     )
