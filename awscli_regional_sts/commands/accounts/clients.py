@@ -145,7 +145,7 @@ class Signers:
                 service,
                 region_name=region,
                 verify=verify,
-                config=self._user_agent.merge(config),
+                config=self._config(config),
             )
 
     def member_client(
@@ -156,8 +156,13 @@ class Signers:
                 service,
                 region_name=region,
                 verify=verify,
-                config=self._user_agent.merge(config),
+                config=self._config(config),
             )
+
+    def _config(self, config: Any) -> Any:
+        return (
+            self._user_agent.merge(config) if config is not None else (self._user_agent)
+        )
 
     def signing_as(
         self, credentials: Mapping[str, Any]
