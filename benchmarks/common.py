@@ -6,11 +6,13 @@ root, e.g. `.venv/bin/python -m benchmarks.plugin_overhead`.
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import shutil
 import statistics
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -65,7 +67,8 @@ def machine() -> str:
 @dataclass(frozen=True)
 class AwsProcess:
     """What one `aws` process cost, from wait4: its own rusage, not the
-    maximum over every child so far (RUSAGE_CHILDREN)."""
+    maximum over every child so far (RUSAGE_CHILDREN), and not the
+    benchmark's memory either (see ``_LAUNCHER``)."""
 
     #: Wall time from the start of the batch to this process's exit.
     seconds: float
@@ -77,19 +80,48 @@ class AwsProcess:
 def run_aws_processes(env: AwsEnv, runs: Sequence[Sequence[str]]) -> list[AwsProcess]:
     """Start CLI v1 with the plugin once per argument list, all at once, and
     wait for every one; a process that fails ends the benchmark with its
-    stderr. stdout and stderr are read on threads, so a full pipe never
-    stalls a process."""
+    stderr."""
     env.write_files(CLI_V1, plugin=True)
+    return run_processes(env, [aws_command(CLI_V1) + list(args) for args in runs])
+
+
+#: Runs argv[2:] and writes its wait4 rusage (CPU seconds, peak RSS KiB)
+#: to the file argv[1]. Linux records in a process's ru_maxrss the peak RSS
+#: of the process it was forked from (exec keeps the larger of the two), so
+#: a client forked straight from the benchmark, whose in-process simulator
+#: grows to 100 MiB and more, would report the benchmark's memory, not its
+#: own: the client is forked from this small launcher instead.
+_LAUNCHER = (
+    "import json, os, subprocess, sys\n"
+    "process = subprocess.Popen(sys.argv[2:])\n"
+    "_, status, usage = os.wait4(process.pid, 0)\n"
+    "with open(sys.argv[1], 'w') as out:\n"
+    "    json.dump([usage.ru_utime + usage.ru_stime, usage.ru_maxrss], out)\n"
+    "sys.exit(os.waitstatus_to_exitcode(status))\n"
+)
+
+
+def run_processes(
+    env: AwsEnv, argvs: Sequence[Sequence[str]], *, ok: Sequence[int] = (0,)
+) -> list[AwsProcess]:
+    """Start each argv (a client: `aws`, or a boto3 script) in ``env``, all
+    at once, and wait for every one; a process that exits other than
+    ``ok`` ends the benchmark with its stderr. stdout and stderr are read on
+    threads, so a full pipe never stalls a process. CPU time and peak RSS
+    are the client's own (see ``_LAUNCHER``)."""
+    usage_files = [
+        env.root / f"usage-{os.getpid()}-{index}.json" for index in range(len(argvs))
+    ]
     started = time.perf_counter()
     processes = [
         subprocess.Popen(
-            aws_command(CLI_V1) + list(args),
+            [sys.executable, "-c", _LAUNCHER, str(usage_file), *argv],
             env=env.env(),
             cwd=str(env.home),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
-        for args in runs
+        for argv, usage_file in zip(argvs, usage_files)
     ]
     outputs: list[tuple[bytes, bytes]] = [(b"", b"")] * len(processes)
 
@@ -104,18 +136,19 @@ def run_aws_processes(env: AwsEnv, runs: Sequence[Sequence[str]]) -> list[AwsPro
     ]
     for reader in readers:
         reader.start()
-    measured: list[tuple[float, int, os.struct_rusage]] = []
+    measured: list[tuple[float, int]] = []
     for process in processes:
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-        measured.append((elapsed, process.returncode, usage))
+        code = process.wait()
+        measured.append((time.perf_counter() - started, code))
     for reader in readers:
         reader.join(timeout=30)
     results = []
-    for (elapsed, code, usage), (stdout, stderr) in zip(measured, outputs):
-        if code != 0:
-            raise SystemExit(f"aws exited {code}: {stderr.decode()[-2000:]}")
-        cpu = usage.ru_utime + usage.ru_stime
-        results.append(AwsProcess(elapsed, cpu, usage.ru_maxrss, stdout))
+    for (elapsed, code), (stdout, stderr), usage_file in zip(
+        measured, outputs, usage_files
+    ):
+        if code not in ok:
+            raise SystemExit(f"{argvs[0][0]} exited {code}: {stderr.decode()[-2000:]}")
+        cpu, peak_rss_kib = json.loads(usage_file.read_text())
+        usage_file.unlink()
+        results.append(AwsProcess(elapsed, cpu, peak_rss_kib, stdout))
     return results

@@ -235,8 +235,11 @@ class AwsEnv:
             f"aws_secret_access_key = {keys.secret_access_key}\n"
         )
 
-    def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
-        """A clean environment: no AWS_* from outside, no metadata service."""
+    def env(
+        self, extra: dict[str, str] | None = None, unset: Sequence[str] = ()
+    ) -> dict[str, str]:
+        """A clean environment: no AWS_* from outside, no metadata service;
+        without the variables named in ``unset`` (even the simulator's)."""
         env = {k: os.environ[k] for k in _PASSTHROUGH if k in os.environ}
         self.home.mkdir(parents=True, exist_ok=True)
         env.update(
@@ -252,6 +255,8 @@ class AwsEnv:
         env.update(self.extra_env)
         if extra:
             env.update(extra)
+        for name in unset:
+            env.pop(name, None)
         return env
 
     def write_files(self, kind: str, plugin: bool) -> None:
@@ -273,11 +278,13 @@ class AwsEnv:
         env: dict[str, str] | None = None,
         timeout: float = 60,
         stdin: str | None = None,
+        unset: Sequence[str] = (),
     ) -> Result:
-        """Run `aws ARGS` of one client kind."""
+        """Run `aws ARGS` of one client kind (without the variables named in
+        ``unset``)."""
         argv = aws_command(kind) + list(args)
         self.write_files(kind, plugin)
-        return _run(argv, self.env(env), timeout, stdin)
+        return _run(argv, self.env(env, unset), timeout, stdin)
 
     def _add_test_plugin(self, stem: str) -> None:
         """Load ``testing/<stem>.py`` as one more plugin in every `aws` run

@@ -8,6 +8,7 @@ at once, and results reach it as they finish.
 
 from __future__ import annotations
 
+import itertools
 import queue
 import threading
 import time
@@ -157,3 +158,73 @@ def start_in_background(task: Task, *, name: str = "regional-sts-bg") -> Task:
         return outcome[0]
 
     return wait
+
+
+Outcome = tuple[str, Any, "BaseException | None"]
+
+
+class RequestPool:
+    """A fixed set of daemon threads that run submitted calls, the urgent
+    ones first: one bound on the requests in flight for a whole run, with
+    no thread started per account.
+
+    Each call's ``(name, value, error)`` goes to the queue given with it,
+    so that whoever submitted several calls takes their outcomes in the
+    order they finish (``outcomes``). Urgent calls (those that finish an
+    account already under way) go before the others, so that accounts end
+    soon and their memory is freed.
+    """
+
+    def __init__(self, workers: int, *, name: str = "regional-sts-pool") -> None:
+        self._jobs: queue.PriorityQueue[
+            tuple[int, int, tuple[str, Task, queue.Queue[Outcome]] | None]
+        ] = queue.PriorityQueue()
+        self._order = itertools.count()
+        self._threads = [
+            threading.Thread(target=self._work, name=f"{name}-{index}", daemon=True)
+            for index in range(max(1, workers))
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def submit(
+        self,
+        name: str,
+        task: Task,
+        results: queue.Queue[Outcome],
+        *,
+        urgent: bool = False,
+    ) -> None:
+        self._jobs.put((0 if urgent else 1, next(self._order), (name, task, results)))
+
+    def close(self) -> None:
+        """Let the threads end once the calls submitted so far are done."""
+        for _ in self._threads:
+            self._jobs.put((2, next(self._order), None))
+
+    def _work(self) -> None:
+        while True:
+            _, _, job = self._jobs.get()
+            if job is None:
+                return
+            name, task, results = job
+            try:
+                results.put((name, task(), None))
+            except BaseException as error:  # reported to the submitter
+                results.put((name, None, error))
+
+
+def outcomes(
+    results: queue.Queue[Outcome], count: int, deadline: float
+) -> Iterator[Outcome]:
+    """Up to ``count`` outcomes from ``results`` as they arrive, until the
+    monotonic time ``deadline``: the calls not finished by then are left
+    behind (their threads go on, and their outcomes are never read)."""
+    for _ in range(count):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return
+        try:
+            yield results.get(timeout=remaining)
+        except queue.Empty:
+            return

@@ -77,6 +77,18 @@ _OTHER_SERVICE_HOSTS: tuple[tuple[str, str, str, str], ...] = (
     ("iam.amazonaws.com", "iam", "us-east-1", "aws"),
     ("account.us-east-1.amazonaws.com", "account", "us-east-1", "aws"),
     ("organizations.us-east-1.amazonaws.com", "organizations", "us-east-1", "aws"),
+    # Their FIPS endpoints, as botocore's rule sets build them with
+    # use_fips_endpoint (botocore 1.39, 1.44, CLI v1 1.46's and CLI v2
+    # 2.9's; Account Management's moved between releases).
+    ("iam-fips.amazonaws.com", "iam", "us-east-1", "aws"),
+    ("account-fips.aws-global.amazonaws.com", "account", "us-east-1", "aws"),
+    ("account-fips.us-east-1.amazonaws.com", "account", "us-east-1", "aws"),
+    (
+        "organizations-fips.us-east-1.amazonaws.com",
+        "organizations",
+        "us-east-1",
+        "aws",
+    ),
     ("iam.cn-north-1.amazonaws.com.cn", "iam", "cn-north-1", "aws-cn"),
     ("account.cn-northwest-1.amazonaws.com.cn", "account", "cn-northwest-1", "aws-cn"),
     (

@@ -70,6 +70,12 @@ class _Context:
     signing_region: str | None = None
     access_key_id: str | None = None
     presigned: bool = False
+    #: The signer's account, once its key is known.
+    account_id: str | None = None
+
+
+#: The account in a role ARN.
+_ROLE_ACCOUNT = re.compile(r"^arn:[^:]+:iam::([0-9]{12}):role/")
 
 
 # -- XML ---------------------------------------------------------------------
@@ -188,6 +194,7 @@ def _authenticate(world: World, ctx: _Context, request: sigv4.HttpRequest) -> Ke
         record = world.keys.get(auth.access_key_id)
     if record is None:
         raise ApiError(403, "InvalidClientTokenId", INVALID_TOKEN)
+    ctx.account_id = record.principal.account_id
     if info.service == "sts" and not info.is_global:
         _check_region_knows(world, info, record.principal.account_id, record)
     if record.credentials.session_token != auth.security_token:
@@ -890,6 +897,10 @@ def handle(
         else:
             response = _json_error(error)
         error_code = error.code
+    about = ctx.account_id
+    if ctx.action.startswith("AssumeRole"):
+        role = _ROLE_ACCOUNT.match(params.get("RoleArn", ""))
+        about = role.group(1) if role else None
     entry = LoggedRequest(
         host=info.host,
         service=info.service,
@@ -899,5 +910,6 @@ def handle(
         status=response.status,
         error_code=error_code,
         presigned=ctx.presigned,
+        account_id=about,
     )
     return response, entry

@@ -32,6 +32,11 @@ class ProxyServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     block_on_close = False
     allow_reuse_address = True
+    # socketserver's default listen backlog is 5: a client that opens more
+    # connections at once (an organization check's 16 probes, a shared
+    # client's pool) would see its connects dropped and retried a second
+    # later by the kernel, i.e. a connect timeout no AWS endpoint gives.
+    request_queue_size = 128
 
     def __init__(self, world: World) -> None:
         self.world = world

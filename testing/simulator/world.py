@@ -52,6 +52,9 @@ class LoggedRequest:
     status: int
     error_code: str | None  # None on success
     presigned: bool
+    #: The account the request is about: the role's for AssumeRole*, else
+    #: the signer's (None when the signer is unknown).
+    account_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ from typing import Any, Callable
 from botocore.config import Config
 
 from awscli_regional_sts.aws.errors import CallError
-from awscli_regional_sts.aws.partitions import DEFAULT_ENABLED_REGIONS
 from awscli_regional_sts.aws.runner import run_parallel, start_in_background
 from awscli_regional_sts.aws.values import quote
 from awscli_regional_sts.commands.accounts.credentials import (
@@ -28,6 +27,13 @@ from awscli_regional_sts.commands.accounts.credentials import (
 )
 from awscli_regional_sts.commands.accounts.redaction import CredentialRedactor
 from awscli_regional_sts.commands.activation.classify import Classification, classify
+from awscli_regional_sts.commands.activation.facts import (
+    has_opt_in_regions,
+    opt_in_fact,
+    read_opt_in_statuses,
+    read_token_version,
+    token_version_fact,
+)
 from awscli_regional_sts.commands.activation.options import CheckOptions
 from awscli_regional_sts.commands.activation.plan import (
     CredentialSource,
@@ -100,10 +106,10 @@ def assess_account(
     """
     tasks: dict[str, Callable[[], Any]] = dict(inputs.probes)
     iam = inputs.iam
-    tasks["@token-version"] = lambda: _token_version(iam)
+    tasks["@token-version"] = lambda: read_token_version(iam)
     account = inputs.account
     if account is not None:
-        tasks["@opt-in"] = lambda: _opt_in_statuses(account)
+        tasks["@opt-in"] = lambda: read_opt_in_statuses(account)
     if gate is not None:
         tasks = {name: _gated(task, gate) for name, task in tasks.items()}
 
@@ -117,25 +123,50 @@ def assess_account(
         ),
         progress,
     )
-    token_version, token_reason = _unpack(
-        outcomes.get("@token-version"), "iam:GetAccountSummary"
+    opt_in_statuses, opt_in_reason = opt_in_fact(
+        outcomes.get("@opt-in"), options.partition, account is not None
     )
-    opt_in_statuses: dict[str, str] = {}
-    opt_in_reason: str | None
-    if not _has_opt_in_regions(options.partition):
-        opt_in_reason = None
-    elif account is None:
-        opt_in_reason = "ListRegions not asked: the role is in another account"
-    else:
-        value, opt_in_reason = _unpack(outcomes.get("@opt-in"), "ListRegions")
-        if value is not None:
-            opt_in_statuses = value
+    return account_report(
+        AccountFindings(
+            inputs.identity,
+            inputs.plan,
+            {region: _observation(outcomes.get(region)) for region in options.regions},
+            token_version_fact(outcomes.get("@token-version")),
+            (opt_in_statuses, opt_in_reason),
+            warnings=inputs.warnings,
+        ),
+        options,
+    )
 
-    plan = inputs.plan
+
+@dataclass
+class AccountFindings:
+    """Everything one account's report is made of, however it was found."""
+
+    #: GetCallerIdentity-shaped: ``Account`` and ``Arn`` of the checked account.
+    identity: Mapping[str, str]
+    plan: ProbePlan
+    #: What each region's probe saw; a region missing here was abandoned.
+    observations: Mapping[str, Observation]
+    #: The token version, or None and why.
+    token_version: tuple[int | None, str | None]
+    #: Every region's opt-in status (empty when unknown), and why unknown.
+    opt_in: tuple[dict[str, str], str | None]
+    #: Regions decided without a probe (an opt-in region that ListRegions
+    #: says is not enabled), with their classification.
+    decided: Mapping[str, Classification] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def account_report(findings: AccountFindings, options: CheckOptions) -> Report:
+    """Classify each region and assemble the account's report."""
+    opt_in_statuses, opt_in_reason = findings.opt_in
+    token_version, token_reason = findings.token_version
+    plan = findings.plan
     results = []
     for region in options.regions:
-        observation = _observation(outcomes.get(region))
-        verdict: Classification = classify(
+        observation = findings.observations.get(region) or Observation(abandoned=True)
+        verdict = findings.decided.get(region) or classify(
             region,
             options.partition,
             plan.method,
@@ -156,7 +187,7 @@ def assess_account(
             )
         )
 
-    identity = inputs.identity
+    identity = findings.identity
     facts = AccountFacts(
         identity["Account"], identity["Arn"], token_version, token_reason
     )
@@ -170,7 +201,7 @@ def assess_account(
         results,
         fastest,
         recommendation,
-        list(inputs.warnings),
+        list(findings.warnings),
     )
     for warning in (
         sts_region_warning(results, options.sts_region, options.sts_region_source),
@@ -193,6 +224,22 @@ def _gated(
     return run
 
 
+@dataclass(frozen=True)
+class LentClients:
+    """What an organization check lends the check of the caller's own
+    account: its client on the CLI's STS path (for GetCallerIdentity), and
+    a factory of clients signed as the caller without the CLI's handlers
+    (``accounts/clients.py``), so that this account costs no client copied
+    from the CLI's session either."""
+
+    identity: Any
+    #: (service, region, config) -> client signed as the caller.
+    create: Callable[[str, str, Any], Any]
+    #: Per region: the organization's probe client, signed as the caller
+    #: and aimed at the region, and the URL it requested.
+    probes: Mapping[str, tuple[Any, Callable[[], str | None]]]
+
+
 class ActivationCheck:
     """Runs the check against a botocore session (the CLI's, or boto3's)."""
 
@@ -203,8 +250,10 @@ class ActivationCheck:
         progress: Callable[[int, int], None] = lambda done, total: None,
         redactor: CredentialRedactor | None = None,
         on_identity: Callable[[str], None] = lambda account: None,
+        lent: LentClients | None = None,
     ) -> None:
         self._session = session
+        self._lent = lent
         self._options = options
         self._progress = progress
         self._redactor = redactor or CredentialRedactor()
@@ -242,9 +291,13 @@ class ActivationCheck:
         # Clients are created here, in the calling thread: botocore does not
         # promise that creating clients is thread-safe; using one client per
         # thread is.
+        as_caller = plan.credentials == CredentialSource.CALLER
+        lent = self._lent.probes if self._lent is not None and as_caller else {}
         clients = {
-            region: self._create_client(
-                "sts", client_region(region), credentials=probe_keys
+            region: lent[region][0]
+            if region in lent
+            else self._create_client(
+                "sts", client_region(region), probe_keys, as_caller
             )
             for region in options.regions
         }
@@ -260,16 +313,22 @@ class ActivationCheck:
 
         probes: dict[str, Callable[[], Observation]] = {}
         for region, client in clients.items():
-            endpoint = aim_client(client, region, options.router_handlers)
+            endpoint = (
+                lent[region][1]
+                if region in lent
+                else aim_client(client, region, options.router_handlers)
+            )
             probes[region] = _bind_probe(client, plan.method, options.samples, endpoint)
-        iam = self._create_client("iam", options.profile_region or "us-east-1")
+        iam = self._create_client(
+            "iam", options.profile_region or "us-east-1", as_caller=True
+        )
         # Opt-in regions exist in the aws partition only, and ListRegions
         # answers for the caller's account, which must be the one probed.
         same_account = role_account is None or role_account == identity["Account"]
         account = None
-        if _has_opt_in_regions(options.partition) and same_account:
+        if has_opt_in_regions(options.partition) and same_account:
             account = self._create_client(
-                "account", options.profile_region or "us-east-1"
+                "account", options.profile_region or "us-east-1", as_caller=True
             )
         return assess_account(
             AccountInputs(identity, plan, probes, iam, account, warnings),
@@ -284,6 +343,8 @@ class ActivationCheck:
         own path (plugin routing included). That call's errors (no or
         expired credentials, denied, throttled) end the command: the CLI
         prints them as one line."""
+        if self._lent is not None:
+            return self._lent.identity
         return self._session.create_client(
             "sts",
             region_name=self._options.profile_region,
@@ -294,7 +355,17 @@ class ActivationCheck:
             ),
         )
 
-    def _create_client(self, service: str, region: str, credentials: Any = None) -> Any:
+    def _create_client(
+        self,
+        service: str,
+        region: str,
+        credentials: Any = None,
+        as_caller: bool = False,
+    ) -> Any:
+        if self._lent is not None and as_caller:
+            return self._lent.create(
+                service, region, probe_config(self._options.timeout)
+            )
         keys = client_keys(credentials) if credentials is not None else {}
         return self._session.create_client(
             service,
@@ -354,50 +425,6 @@ def _observation(
         return Observation(probe_error=CallError.from_exception(error))
     assert isinstance(value, Observation)
     return value
-
-
-def _unpack(
-    outcome: tuple[Any, BaseException | None] | None, action: str
-) -> tuple[Any, str | None]:
-    """A side task's value, or None and the reason it is missing."""
-    if outcome is None:
-        return None, f"{action}: no answer in time"
-    value, error = outcome
-    if error is not None:
-        return None, f"{action}: {CallError.from_exception(error).describe()}"
-    return value, None
-
-
-def _token_version(iam: Any) -> int | None:
-    summary = iam.get_account_summary().get("SummaryMap", {})
-    version = summary.get("GlobalEndpointTokenVersion")
-    return int(version) if version is not None else None
-
-
-def _opt_in_statuses(account: Any) -> dict[str, str]:
-    """Every region's opt-in status, from Account Management ListRegions."""
-    if "ListRegions" not in account.meta.service_model.operation_names:
-        raise _Unavailable("this AWS CLI's botocore has no ListRegions")
-    statuses: dict[str, str] = {}
-    params: dict[str, Any] = {"MaxResults": 50}
-    while True:
-        page = account.list_regions(**params)
-        for entry in page.get("Regions", []):
-            statuses[entry["RegionName"]] = entry["RegionOptStatus"]
-        token = page.get("NextToken")
-        if not token:
-            return statuses
-        params["NextToken"] = token
-
-
-class _Unavailable(Exception):
-    pass
-
-
-def _has_opt_in_regions(partition: str) -> bool:
-    """Opt-in regions (and Account Management's ListRegions) exist only
-    where the partition has regions enabled by default."""
-    return partition in DEFAULT_ENABLED_REGIONS
 
 
 _ARN_ACCOUNT = re.compile(r"^arn:[^:]+:iam::(\d{12}):")

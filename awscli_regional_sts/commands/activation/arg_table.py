@@ -50,8 +50,13 @@ ORGANIZATION_ARG_TABLE: list[dict[str, Any]] = [
             "Concurrency is bounded across accounts and regions together "
             f"(<code>--max-concurrency</code>, default {ORGANIZATION_MAX_CONCURRENCY}"
             f" here; <code>--samples</code> defaults to {ORGANIZATION_SAMPLES}). "
-            "Member-role credentials stay in memory for one account's check "
-            "only."
+            "The credentials of a member's first successful probe sign its "
+            "GetAccountSummary and ListRegions; an opt-in region that "
+            "ListRegions says is DISABLED is reported without a probe. A "
+            "region's latency is measured once for the whole run (the "
+            "caller's GetCallerIdentity after the region's first answered "
+            "probe) and given in every member's rows. Member-role "
+            "credentials stay in memory for one account's check only."
         ),
     },
     {
@@ -203,7 +208,8 @@ ARG_TABLE: list[dict[str, Any]] = [
         "cli_type_name": "integer",
         "help_text": (
             "GetCallerIdentity calls per region for the latency median "
-            f"(default {DEFAULT_SAMPLES})."
+            f"(default {DEFAULT_SAMPLES}; with --organization "
+            f"{ORGANIZATION_SAMPLES}, once per region for the whole run)."
         ),
     },
     {

@@ -20,6 +20,9 @@ UNDEACTIVATABLE_REGIONS = frozenset({"us-east-1", "cn-north-1"})
 # Account Management opt-in statuses.
 OPT_IN_ENABLED = frozenset({"ENABLED", "ENABLED_BY_DEFAULT"})
 OPT_IN_DISABLED = frozenset({"DISABLED", "DISABLING"})
+#: The opt-in status that settles a region without a probe: the account has
+#: not enabled it (while DISABLING, STS may still answer: probed).
+OPT_IN_NOT_ENABLED = "DISABLED"
 
 _THROTTLING = frozenset({"Throttling", "ThrottlingException", "RequestLimitExceeded"})
 
@@ -122,6 +125,18 @@ def classify(
             RegionStatus.UNKNOWN, False, f"throttled: {error.describe()}"
         )
     return Classification(RegionStatus.UNKNOWN, False, error.describe())
+
+
+def not_probed(opt_in_status: str) -> Classification:
+    """An opt-in region that the account's own ListRegions says it has not
+    enabled: not probed (STS issues nothing there for the account), and
+    verified as far as ListRegions, AWS's record of the account's opt-in
+    regions, is: the same evidence that settles a refusal there."""
+    return Classification(
+        RegionStatus.NOT_ENABLED,
+        True,
+        f"not probed: ListRegions says opt-in status {opt_in_status}",
+    )
 
 
 def _reachable_only(

@@ -1,29 +1,33 @@
 """The organization-wide activation check: every account of an AWS
 Organization, each reached through its member role.
 
-How one member account is checked, and why:
-
 * Organizations ListAccounts lists the accounts, a page at a time, only as
   account workers ask for the next one: the listing is never held whole.
-* The member role (``OrganizationAccountAccessRole`` unless told otherwise)
-  is assumed once with the caller's credentials through the CLI's own STS
-  path. A role that cannot be assumed makes that account's ``Error``; the
-  others go on. The member credentials sign the account's own facts (IAM
-  GetAccountSummary, Account Management ListRegions) and are dropped as soon
-  as the account's check ends: held in memory only, never printed or kept.
-* Each region is then probed by the single-account check's own logic
-  (``check.assess_account``): AssumeRole of the same member role at the
-  region's endpoint, with the caller's credentials. The member account is
-  the one that issues those credentials, so its activation is what the
-  answer tells (activation counts for the role's account: docs/sts-facts.md).
-* The probe clients (one per region, signed as the caller) are shared by all
-  accounts: botocore clients are thread-safe, and sharing them keeps the
-  number of clients and TLS connections independent of the account count.
-* One semaphore, shared by every account, bounds the requests in flight
-  (``max_concurrency``); at most ``max_accounts_in_flight`` accounts are
-  under way at once. Each finished account goes to ``on_result`` at once
-  and is forgotten here; the summary keeps counts per region only, so
-  memory does not grow with the organization.
+* A member account is checked by ``member.check_member``: each region
+  probed by AssumeRole of the member role (``OrganizationAccountAccessRole``
+  unless told otherwise) at the region's endpoint, with the caller's
+  credentials; the credentials of the first probe that succeeds sign the
+  account's own facts (IAM GetAccountSummary, Account Management
+  ListRegions) and are dropped as soon as the account's check ends: held
+  in memory only, never printed or kept. Activation counts for the role's
+  account (docs/sts-facts.md), so the answers tell the member's.
+* The caller's own account (the management account or a delegated
+  administrator) has no member role by default: it is checked as without
+  --organization.
+* Every client that sends the probes and the facts is created once per run
+  and shared by all accounts (botocore clients are thread-safe), from
+  sessions that keep the CLI's handlers off those requests but read what
+  the user configured (``accounts/clients.py``): neither the number of
+  clients nor of TLS connections grows with the organization.
+* One ``RequestPool`` of ``max_concurrency`` threads sends every member
+  request: that many in flight across all accounts; at most
+  ``max_accounts_in_flight`` accounts are under way at once. Each finished
+  account goes to ``on_result`` at once and is forgotten here; the summary
+  keeps counts per region only, so memory does not grow with the
+  organization.
+* Each region's latency is measured once for the run
+  (``probe.RegionLatencies``), with the caller's GetCallerIdentity after
+  the first probe of the region that got an answer.
 """
 
 from __future__ import annotations
@@ -31,21 +35,17 @@ from __future__ import annotations
 import dataclasses
 import functools
 import itertools
-import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any, Callable
 
 from botocore.config import Config
 
 from awscli_regional_sts.aws.errors import CallError
-from awscli_regional_sts.aws.partitions import DEFAULT_ENABLED_REGIONS
-from awscli_regional_sts.aws.runner import stream_parallel
+from awscli_regional_sts.aws.runner import RequestPool, stream_parallel
+from awscli_regional_sts.commands.accounts.clients import Signers
 from awscli_regional_sts.commands.accounts.credentials import (
     assume_member_role,
     caller_credentials,
-    client_keys,
-    close_client,
-    secrets_known,
 )
 from awscli_regional_sts.commands.accounts.members import (
     MemberAccount,
@@ -56,12 +56,16 @@ from awscli_regional_sts.commands.accounts.members import (
 )
 from awscli_regional_sts.commands.accounts.redaction import CredentialRedactor
 from awscli_regional_sts.commands.activation.account import (
-    AccountInputs,
     ActivationCheck,
-    assess_account,
+    LentClients,
     backstop_seconds,
 )
+from awscli_regional_sts.commands.activation.facts import (
+    has_opt_in_regions,
+    lists_regions,
+)
 from awscli_regional_sts.commands.activation.fleet.shards import ShardCut
+from awscli_regional_sts.commands.activation.member import MemberRun, check_member
 from awscli_regional_sts.commands.activation.options import (
     ROLE_SESSION_NAME,
     CheckOptions,
@@ -71,13 +75,9 @@ from awscli_regional_sts.commands.activation.organization import (
     AccountResult,
     OrganizationSummary,
 )
-from awscli_regional_sts.commands.activation.plan import CredentialSource, ProbePlan
 from awscli_regional_sts.commands.activation.probe import (
     PROBE_DURATION_SECONDS,
-    Observation,
-    ProbeMethod,
-    ProbeOperation,
-    probe_region,
+    RegionLatencies,
 )
 from awscli_regional_sts.plugin.endpoints import aim_client, client_region, probe_config
 
@@ -104,10 +104,8 @@ class OrganizationCheck:
         self._on_result = on_result
         self._progress = progress
         self._redactor = redactor or CredentialRedactor()
-        # botocore does not promise that creating clients is thread-safe.
-        self._client_lock = threading.Lock()
-        self._gate = threading.BoundedSemaphore(options.max_concurrency)
         self._caller_account: str | None = None
+        self._lent: LentClients | None = None
         #: Called with the organization's id once the first page of
         #: ListAccounts names it, before any other request; may raise to end
         #: the run (--baseline of another organization).
@@ -154,43 +152,78 @@ class OrganizationCheck:
         accounts = enumerate(_checked_only(selected, count_skip))
         first = next(accounts, None)
 
-        # The CLI's own STS path (the plugin's router included) gets the
-        # member credentials; the probes bypass it to reach each region.
+        # The CLI's own STS path (the plugin's router included) says who
+        # the caller is, and assumes a member role when no probe could.
         sts = self._session.create_client(
             "sts", region_name=options.profile_region, **self._client_args()
         )
         self._caller_account = str(sts.get_caller_identity()["Account"])
-        probe_clients = {}
-        for name in options.regions:
-            client = self._session.create_client(
-                "sts",
-                region_name=client_region(name),
-                verify=options.verify,
-                config=self._probe_config(),
-            )
-            probe_clients[name] = (
-                client,
-                aim_client(client, name, options.router_handlers),
-            )
+        pool = RequestPool(options.max_concurrency, name="org-request")
+        run = self._member_run(sts, pool)
 
         def tasks() -> Iterator[tuple[str, Callable[[], AccountResult]]]:
             items = accounts if first is None else itertools.chain([first], accounts)
             for index, item in items:
-                yield (
-                    str(index),
-                    functools.partial(self._check, item, sts, probe_clients),
-                )
+                yield str(index), functools.partial(self._check, item, run)
 
-        for index, result, error in stream_parallel(
-            tasks(), self._organization.max_accounts_in_flight, name="org-check"
-        ):
-            if error is not None:  # _check keeps its own errors; not expected
-                raise error
-            result.index = int(index)
-            summary.add(result)
-            self._on_result(result)
-            self._progress(summary.checked, summary.failed)
+        try:
+            for index, result, error in stream_parallel(
+                tasks(), self._organization.max_accounts_in_flight, name="org-check"
+            ):
+                if error is not None:  # _check keeps its own errors; not expected
+                    raise error
+                result.index = int(index)
+                summary.add(result)
+                self._on_result(result)
+                self._progress(summary.checked, summary.failed)
+        finally:
+            pool.close()
         return summary
+
+    def _member_run(self, sts: Any, pool: RequestPool) -> MemberRun:
+        """The clients and limits every member's check shares."""
+        options = self._options
+        signers = Signers(self._session)
+
+        def create(service: str, region: str, config: Any) -> Any:
+            return signers.caller_client(service, region, options.verify, config)
+
+        probes = {}
+        for name in options.regions:
+            client = signers.caller_client(
+                "sts", client_region(name), options.verify, self._probe_config()
+            )
+            probes[name] = (client, aim_client(client, name, options.router_handlers))
+        self._lent = LentClients(sts, create, probes)
+        region = options.profile_region or "us-east-1"
+        facts_config = self._client_args()["config"].merge(
+            Config(max_pool_connections=options.max_concurrency)
+        )
+        iam = signers.member_client("iam", region, options.verify, facts_config)
+        account = None
+        if has_opt_in_regions(options.partition):
+            account = signers.member_client(
+                "account", region, options.verify, facts_config
+            )
+
+        def assume_role(role_arn: str) -> Any:
+            return assume_member_role(
+                sts, role_arn, ROLE_SESSION_NAME, None, PROBE_DURATION_SECONDS
+            )
+
+        return MemberRun(
+            options,
+            pool,
+            probes,
+            RegionLatencies(options.samples),
+            signers,
+            iam,
+            account,
+            account is not None and lists_regions(account),
+            assume_role,
+            self._redactor,
+            self._wait(),
+        )
 
     def _identified(self, listed: Iterator[MemberAccount]) -> Iterator[MemberAccount]:
         """The listing, telling ``on_organization`` who the organization is
@@ -206,128 +239,42 @@ class OrganizationCheck:
 
     # -- one account --
 
-    def _check(
-        self,
-        selected: Selected,
-        sts: Any,
-        probe_clients: Mapping[str, tuple[Any, Callable[[], str | None]]],
-    ) -> AccountResult:
+    def _check(self, selected: Selected, run: MemberRun) -> AccountResult:
         account = selected.account
         if selected.error is not None:
             return AccountResult(account, error=selected.error)
         try:
             if account.account_id == self._caller_account:
                 return self._check_caller_account(account)
-            return self._check_member(account, sts, probe_clients)
+            role_arn = member_role_arn(
+                self._options.partition,
+                account.account_id,
+                self._organization.member_role_name,
+            )
+            found = check_member(run, account.account_id, role_arn)
         except Exception as error:  # one account's failure never stops the rest
             return AccountResult(
                 account, error=CallError.from_exception(error).describe()
             )
+        if isinstance(found, str):
+            return AccountResult(account, error=found)
+        return AccountResult(account, report=found)
 
     def _check_caller_account(self, account: MemberAccount) -> AccountResult:
         """The caller's own account (the management or delegated
         administrator account) has no member role by default: check it as
         ``aws sts activation-check`` without --organization would, with the
         caller's credentials and that command's choice of probe."""
-        # It creates its clients as it goes: keep the other accounts from
-        # creating theirs meanwhile.
-        with self._client_lock:
-            report = ActivationCheck(
-                self._session, self._options, redactor=self._redactor
-            ).run()
+        report = ActivationCheck(
+            self._session, self._options, redactor=self._redactor, lent=self._lent
+        ).run()
         return AccountResult(account, report=report)
-
-    def _check_member(
-        self,
-        account: MemberAccount,
-        sts: Any,
-        probe_clients: Mapping[str, tuple[Any, Callable[[], str | None]]],
-    ) -> AccountResult:
-        options = self._options
-        role_arn = member_role_arn(
-            options.partition, account.account_id, self._organization.member_role_name
-        )
-        try:
-            response = assume_member_role(
-                sts, role_arn, ROLE_SESSION_NAME, self._gate, PROBE_DURATION_SECONDS
-            )
-        except Exception as error:
-            reason = CallError.from_exception(error).describe()
-            return AccountResult(account, error=f"AssumeRole of {role_arn}: {reason}")
-        identity = {
-            "Account": account.account_id,
-            "Arn": response["AssumedRoleUser"]["Arn"],
-        }
-        clients: list[Any] = []
-        with secrets_known(self._redactor, response["Credentials"]):
-            try:
-                report = self._assess_member(
-                    role_arn, identity, response, clients, probe_clients
-                )
-            finally:
-                for client in clients:
-                    close_client(client)
-                del clients, response
-        return AccountResult(account, report=report)
-
-    def _assess_member(
-        self,
-        role_arn: str,
-        identity: Mapping[str, str],
-        response: dict[str, Any],
-        clients: list[Any],
-        probe_clients: Mapping[str, tuple[Any, Callable[[], str | None]]],
-    ) -> Any:
-        """One member's check with its role's credentials (``response``);
-        the clients it signs with go to ``clients``, which the caller
-        closes."""
-        options = self._options
-        member_keys = client_keys(response["Credentials"])
-        region = options.profile_region or "us-east-1"
-        with self._client_lock:
-            iam = self._session.create_client(
-                "iam", region_name=region, **self._client_args(), **member_keys
-            )
-            clients.append(iam)
-            regions_client = None
-            if options.partition in DEFAULT_ENABLED_REGIONS:
-                regions_client = self._session.create_client(
-                    "account",
-                    region_name=region,
-                    **self._client_args(),
-                    **member_keys,
-                )
-                clients.append(regions_client)
-        # Only the clients hold the member credentials from here on.
-        del member_keys
-        method = ProbeMethod(
-            ProbeOperation.ASSUME_ROLE,
-            role_arn=role_arn,
-            role_session_name=ROLE_SESSION_NAME,
-        )
-        plan = ProbePlan(
-            method,
-            CredentialSource.CALLER,
-            f"AssumeRole of {role_arn} as the caller",
-        )
-        probes: dict[str, Callable[[], Observation]] = {
-            name: functools.partial(
-                probe_region, client, method, options.samples, endpoint
-            )
-            for name, (client, endpoint) in probe_clients.items()
-        }
-        return assess_account(
-            AccountInputs(identity, plan, probes, iam, regions_client),
-            options,
-            gate=self._gate,
-            deadline=self._deadline(),
-        )
 
     # -- helpers --
 
-    def _deadline(self) -> float:
-        """Backstop for one account's tasks: they queue behind the tasks of
-        every account in flight, since all share one semaphore."""
+    def _wait(self) -> float:
+        """Backstop for one phase of an account's calls: they queue behind
+        the calls of every account in flight, since all share one pool."""
         options = self._options
         in_flight_tasks = (len(options.regions) + 3) * (
             self._organization.max_accounts_in_flight
@@ -341,16 +288,20 @@ class OrganizationCheck:
         return {
             "verify": options.verify,
             "config": Config(
-                connect_timeout=options.timeout, read_timeout=options.timeout
+                connect_timeout=options.timeout,
+                read_timeout=options.timeout,
+                # The workers share it for the roles no probe could assume.
+                max_pool_connections=options.max_concurrency,
             ),
         }
 
     def _probe_config(self) -> Any:
         """One attempt and ``--timeout`` per call, as for the single-account
-        probes, and a connection pool as large as the shared concurrency:
-        a shared client may carry that many requests at once."""
+        probes, and a connection pool for twice the shared concurrency: the
+        members' probes (the pool's limit) and, alongside, those of the
+        caller's own account, which borrows these clients."""
         return probe_config(self._options.timeout).merge(
-            Config(max_pool_connections=self._options.max_concurrency)
+            Config(max_pool_connections=2 * self._options.max_concurrency)
         )
 
 

@@ -13,6 +13,7 @@ bypassing the plugin's own router.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -55,11 +56,13 @@ class ProbeMethod:
         """True if the probe call can prove a region active or inactive."""
         return self.operation != ProbeOperation.GET_CALLER_IDENTITY
 
-    def call(self, client: Any) -> None:
-        """Make the probe call; the credentials it returns are dropped unread."""
+    def call(self, client: Any) -> Any:
+        """Make the probe call and return its answer; whoever made the
+        probe drops the credentials in it unread (only an organization
+        check keeps one member's, to sign that account's own facts)."""
         if self.operation == ProbeOperation.GET_SESSION_TOKEN:
-            client.get_session_token(DurationSeconds=PROBE_DURATION_SECONDS)
-        elif self.operation == ProbeOperation.ASSUME_ROLE:
+            return client.get_session_token(DurationSeconds=PROBE_DURATION_SECONDS)
+        if self.operation == ProbeOperation.ASSUME_ROLE:
             params: dict[str, Any] = {
                 "RoleArn": self.role_arn,
                 "RoleSessionName": self.role_session_name,
@@ -67,9 +70,8 @@ class ProbeMethod:
             }
             if self.external_id:
                 params["ExternalId"] = self.external_id
-            client.assume_role(**params)
-        else:
-            client.get_caller_identity()
+            return client.assume_role(**params)
+        return client.get_caller_identity()
 
 
 @dataclass
@@ -107,15 +109,43 @@ def probe_region(
     credentials. For GetCallerIdentity-only probes the first sample is the
     probe.
     """
+    observation, _ = ask_region(client, method)
+    if answered(observation):
+        sample_latency(client, method, samples, observation, clock)
+    observation.endpoint = endpoint()
+    return observation
+
+
+def ask_region(client: Any, method: ProbeMethod) -> tuple[Observation, Any]:
+    """The probe's credential-issuing call, and its answer (None on an
+    error, and for GetCallerIdentity-only probes, whose first latency
+    sample is the probe)."""
     observation = Observation()
-    if method.verifies:
-        try:
-            method.call(client)
-        except Exception as error:  # every failure is a finding, not a crash
-            observation.probe_error = CallError.from_exception(error)
-        if observation.probe_error is not None and observation.probe_error.unreachable:
-            observation.endpoint = endpoint()
-            return observation
+    if not method.verifies:
+        return observation, None
+    try:
+        return observation, method.call(client)
+    except Exception as error:  # every failure is a finding, not a crash
+        observation.probe_error = CallError.from_exception(error)
+        return observation, None
+
+
+def answered(observation: Observation) -> bool:
+    """Whether the region answered the probe call (with an error or not)."""
+    error = observation.probe_error
+    return error is None or not error.unreachable
+
+
+def sample_latency(
+    client: Any,
+    method: ProbeMethod,
+    samples: int,
+    observation: Observation,
+    clock: Callable[[], float] = time.perf_counter,
+) -> None:
+    """Time ``samples`` GetCallerIdentity calls into ``observation``; the
+    first error ends the sampling (for GetCallerIdentity-only probes the
+    first call's error is the probe's)."""
     for index in range(samples):
         start = clock()
         try:
@@ -126,10 +156,49 @@ def probe_region(
                 observation.probe_error = failure
             else:
                 observation.sample_error = failure
-            break
+            return
         observation.latencies_ms.append((clock() - start) * 1000.0)
-    observation.endpoint = endpoint()
-    return observation
+
+
+class RegionLatencies:
+    """Each region's latency, measured once for a whole organization check:
+    a region's endpoint, and the caller whose GetCallerIdentity is timed,
+    are the same for every account. The first probe of a region that gets
+    an answer takes the samples, on its connection, as ``probe_region``
+    would; the other accounts' rows report that figure."""
+
+    def __init__(
+        self, samples: int, clock: Callable[[], float] = time.perf_counter
+    ) -> None:
+        self._samples = samples
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._measured: dict[str, threading.Event] = {}
+        self._figures: dict[str, list[float]] = {}
+
+    def after_answer(self, region: str, client: Any, method: ProbeMethod) -> None:
+        """Called after a probe of ``region`` got an answer: the first such
+        call measures the region."""
+        with self._lock:
+            if region in self._measured:
+                return
+            done = self._measured[region] = threading.Event()
+        observation = Observation()
+        try:
+            sample_latency(client, method, self._samples, observation, self._clock)
+        finally:
+            self._figures[region] = observation.latencies_ms
+            done.set()
+
+    def of(self, region: str, wait: float) -> list[float]:
+        """The region's samples (ms; empty when none could be taken),
+        waiting up to ``wait`` seconds for the probe that takes them. Only
+        for a region whose probe got an answer: one was then measuring."""
+        with self._lock:
+            done = self._measured.get(region)
+        if done is None or not done.wait(wait):
+            return []
+        return list(self._figures.get(region, ()))
 
 
 def _median(values: list[float]) -> float:

@@ -14,10 +14,14 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from awscli_regional_sts.aws.status import Word
+from awscli_regional_sts.commands.accounts.permissions import (
+    GET_ACCOUNT_SUMMARY,
+    SET_TOKEN_PREFERENCES,
+)
 
-#: IAM's action names, as error lines name them.
-READ_ACTION = "iam:GetAccountSummary"
-WRITE_ACTION = "iam:SetSecurityTokenServicePreferences"
+#: IAM's action names, as error lines name them (accounts/permissions.py).
+READ_ACTION = GET_ACCOUNT_SUMMARY
+WRITE_ACTION = SET_TOKEN_PREFERENCES
 
 
 class TokenVersion(Word):

@@ -10,8 +10,11 @@ reaches them (the shared parts are in ``commands/accounts``):
   one-line error before anything else is sent.
 * A member account is reached by AssumeRole of its member role with the
   caller's credentials, through the CLI's own STS client (the plugin's
-  routing included). The member credentials sign that account's IAM calls
-  and are dropped when its calls end: in memory only, never printed.
+  routing included: ``sts_region`` and failover apply). The member
+  credentials sign that account's IAM calls on one IAM client shared by
+  every member (``accounts/clients.py``: no client or TLS connection per
+  member, and none of the CLI's handlers on those calls), and are dropped
+  when its calls end: in memory only, never printed.
 * The caller's own account (the management account) is worked on with the
   caller's credentials: it has no member role.
 * At most ``max_accounts_in_flight`` accounts are under way at once; each
@@ -38,10 +41,10 @@ from botocore.config import Config
 
 from awscli_regional_sts.aws.errors import CallError
 from awscli_regional_sts.aws.runner import stream_parallel
+from awscli_regional_sts.commands.accounts.clients import Signers
 from awscli_regional_sts.commands.accounts.credentials import (
     assume_member_role,
     caller_credentials,
-    client_keys,
     close_client,
     secrets_known,
 )
@@ -100,6 +103,8 @@ class TokenVersionRun:
         self._redactor = redactor or CredentialRedactor()
         # botocore does not promise that creating clients is thread-safe.
         self._client_lock = threading.Lock()
+        #: The sessions of the member accounts' IAM client (set by run).
+        self._signers: Signers | None = None
 
     def run(self) -> Summary:
         arguments = self._arguments
@@ -122,6 +127,15 @@ class TokenVersionRun:
         )
         caller_account = str(sts.get_caller_identity()["Account"])
         caller_iam = self._create_client("iam", self._iam_region())
+        member_iam = None
+        if arguments.uses_member_roles:
+            self._signers = Signers(self._session)
+            member_iam = self._signers.member_client(
+                "iam",
+                self._iam_region(),
+                self._verify,
+                self._config(arguments.max_accounts_in_flight),
+            )
         if arguments.organization:
             targets = listed
         elif arguments.accounts is not None:
@@ -132,7 +146,7 @@ class TokenVersionRun:
         def tasks() -> Iterator[tuple[str, Callable[[], AccountOutcome]]]:
             for index, target in enumerate(targets):
                 task = functools.partial(
-                    self._account, target, sts, caller_account, caller_iam
+                    self._account, target, sts, caller_account, caller_iam, member_iam
                 )
                 yield str(index), task
 
@@ -181,20 +195,25 @@ class TokenVersionRun:
     # -- one account --
 
     def _account(
-        self, target: Target, sts: Any, caller_account: str, caller_iam: Any
+        self,
+        target: Target,
+        sts: Any,
+        caller_account: str,
+        caller_iam: Any,
+        member_iam: Any,
     ) -> AccountOutcome:
         if target.error is not None:
             return AccountOutcome(target.account_id, error=target.error)
         try:
             if target.account_id == caller_account:
                 return self._set(target.account_id, caller_iam)
-            return self._member(target.account_id, sts)
+            return self._member(target.account_id, sts, member_iam)
         except Exception as error:  # one account's failure never stops the rest
             return AccountOutcome(
                 target.account_id, error=CallError.from_exception(error).describe()
             )
 
-    def _member(self, account_id: str, sts: Any) -> AccountOutcome:
+    def _member(self, account_id: str, sts: Any, iam: Any) -> AccountOutcome:
         role_arn = member_role_arn(
             self._partition, account_id, self._arguments.member_role_name
         )
@@ -206,16 +225,11 @@ class TokenVersionRun:
                 account_id, error=f"AssumeRole of {role_arn}: {reason}"
             )
         credentials = response.pop("Credentials")
-        with secrets_known(self._redactor, credentials):
-            iam = self._create_client(
-                "iam", self._iam_region(), keys=client_keys(credentials)
-            )
-            # Only the client holds the member credentials from here on.
-            del credentials, response
-            try:
-                return self._set(account_id, iam)
-            finally:
-                close_client(iam)
+        del response
+        assert self._signers is not None  # run() made them for member roles
+        signing = self._signers.signing_as(credentials)
+        with secrets_known(self._redactor, credentials), signing:
+            return self._set(account_id, iam)
 
     def _set(self, account_id: str, iam: Any) -> AccountOutcome:
         def read() -> Any:
@@ -240,22 +254,23 @@ class TokenVersionRun:
     def _iam_region(self) -> str:
         return self._region or "us-east-1"
 
+    def _config(self, max_pool_connections: int | None = None) -> Any:
+        config = Config(connect_timeout=CALL_TIMEOUT, read_timeout=CALL_TIMEOUT)
+        if max_pool_connections is not None:
+            config = config.merge(Config(max_pool_connections=max_pool_connections))
+        return config
+
     def _create_client(
         self,
         service: str,
         region: str | None,
         *,
-        keys: dict[str, Any] | None = None,
         max_pool_connections: int | None = None,
     ) -> Any:
-        config = Config(connect_timeout=CALL_TIMEOUT, read_timeout=CALL_TIMEOUT)
-        if max_pool_connections is not None:
-            config = config.merge(Config(max_pool_connections=max_pool_connections))
         with self._client_lock:
             return self._session.create_client(
                 service,
                 region_name=region,
                 verify=self._verify,
-                config=config,
-                **(keys or {}),
+                config=self._config(max_pool_connections),
             )

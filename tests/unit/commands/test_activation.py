@@ -763,3 +763,24 @@ def test_start_in_background_overlaps_and_reraises() -> None:
 def test_role_arn_account_is_ascii_digits(kwargs: dict[str, Any]) -> None:
     with pytest.raises(ArgumentProblem, match="is not an IAM role ARN"):
         validate(**kwargs)
+
+
+def test_a_regions_latency_is_measured_once_for_every_account() -> None:
+    from awscli_regional_sts.commands.activation.probe import RegionLatencies
+
+    class Client:
+        calls = 0
+
+        def get_caller_identity(self) -> dict[str, str]:
+            Client.calls += 1
+            return {}
+
+    ticks = iter(range(100))
+    latencies = RegionLatencies(2, clock=lambda: float(next(ticks)) / 1000)
+    client = Client()
+    for _ in range(5):  # five accounts' probes answered in eu-west-1
+        latencies.after_answer("eu-west-1", client, GST)
+    assert Client.calls == 2
+    assert latencies.of("eu-west-1", 1) == [1.0, 1.0]
+    # A region no probe got an answer from has no figure, without waiting.
+    assert latencies.of("ap-east-1", 5) == []

@@ -1,0 +1,79 @@
+"""aws/runner.py's RequestPool: bounded, urgent calls first, outcomes in
+the order they finish, errors handed back."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+
+from awscli_regional_sts.aws.runner import Outcome, RequestPool, outcomes
+
+
+def test_urgent_calls_go_first_and_errors_come_back() -> None:
+    pool = RequestPool(1)
+    results: queue.Queue[Outcome] = queue.Queue()
+    started = threading.Event()
+    release = threading.Event()
+    ran: list[str] = []
+
+    def hold() -> str:
+        started.set()
+        release.wait(5)
+        return "held"
+
+    def record(name: str) -> str:
+        ran.append(name)
+        return name
+
+    def fail() -> None:
+        raise ValueError("no")
+
+    pool.submit("hold", hold, results)
+    started.wait(5)  # the one thread is busy: the rest queue up
+    pool.submit("later", lambda: record("later"), results)
+    pool.submit("failing", fail, results)
+    pool.submit("first", lambda: record("first"), results, urgent=True)
+    release.set()
+    got = {
+        name: (value, error)
+        for name, value, error in outcomes(results, 4, time.monotonic() + 5)
+    }
+    pool.close()
+    assert ran == ["first", "later"]
+    assert got["hold"] == ("held", None)
+    assert isinstance(got["failing"][1], ValueError)
+
+
+def test_outcomes_stop_at_the_deadline() -> None:
+    pool = RequestPool(2)
+    results: queue.Queue[Outcome] = queue.Queue()
+    never = threading.Event()
+    pool.submit("quick", lambda: 1, results)
+    pool.submit("stuck", lambda: never.wait(2), results)
+    got = [name for name, _, _ in outcomes(results, 2, time.monotonic() + 0.3)]
+    assert got == ["quick"]
+    never.set()
+    pool.close()
+
+
+def test_at_most_workers_calls_at_once() -> None:
+    pool = RequestPool(3)
+    results: queue.Queue[Outcome] = queue.Queue()
+    lock = threading.Lock()
+    now = [0]
+    most = [0]
+
+    def call() -> None:
+        with lock:
+            now[0] += 1
+            most[0] = max(most[0], now[0])
+        time.sleep(0.01)
+        with lock:
+            now[0] -= 1
+
+    for index in range(20):
+        pool.submit(str(index), call, results)
+    assert len(list(outcomes(results, 20, time.monotonic() + 5))) == 20
+    pool.close()
+    assert most[0] == 3
