@@ -28,7 +28,15 @@ from typing import Any
 
 import pytest
 
-from testing.clients import CLI_V1, CLI_V1_LEGACY, CLI_V2, AwsEnv, Result
+from testing.clients import (
+    CLI_KINDS,
+    CLI_V1,
+    CLI_V1_LEGACY,
+    CLI_V2,
+    CLI_V2_FROZEN,
+    AwsEnv,
+    Result,
+)
 from testing.simulator import ACCOUNT_ID
 
 PROD, DEV, LOCKED, CLOSED, FENCED, SANDBOX = (
@@ -142,6 +150,7 @@ HUNG = {
         "no answer within 1 s (ProxyConnectionError: Failed to connect to "
         'proxy URL: "<proxy>")'
     ),
+    CLI_V2_FROZEN: READ_TIMEOUT,
 }
 MEMBER_PROBE = (
     "AssumeRole of arn:aws:iam::{}:role/OrganizationAccountAccessRole as the caller"
@@ -347,7 +356,7 @@ def summary_row(
     }
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V1_LEGACY, CLI_V2])
+@pytest.mark.parametrize("kind", CLI_KINDS)
 def test_the_hard_organization_finds_what_it_always_found(
     aws_env: AwsEnv, kind: str
 ) -> None:

@@ -12,7 +12,11 @@ import json
 
 import pytest
 
-from testing.clients import CLI_V1, CLI_V1_LEGACY, CLI_V2, AwsEnv
+from testing.clients import (
+    CLI_KINDS,
+    CLI_V2,
+    AwsEnv,
+)
 from testing.simulator import ACCOUNT_ID
 
 REGIONS = ("us-east-1", "us-west-2", "eu-west-1", "ap-east-1")
@@ -34,7 +38,7 @@ def build(aws_env: AwsEnv, members: int) -> list[str]:
     return ordinary
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V1_LEGACY, CLI_V2])
+@pytest.mark.parametrize("kind", CLI_KINDS)
 def test_requests_per_member_account(aws_env: AwsEnv, kind: str) -> None:
     ordinary = build(aws_env, members=5)
     result = aws_env.run(

@@ -18,7 +18,15 @@ from typing import Any
 
 import pytest
 
-from testing.clients import CLI_V1, CLI_V1_LEGACY, CLI_V2, AwsEnv, Result
+from testing.clients import (
+    CLI_KINDS,
+    CLI_V1,
+    CLI_V1_LEGACY,
+    CLI_V2,
+    CLI_V2_FROZEN,
+    AwsEnv,
+    Result,
+)
 from testing.simulator import ACCOUNT_ID
 
 MEMBERS = ("400000000001", "400000000002")
@@ -79,7 +87,7 @@ def probe_hosts(aws_env: AwsEnv) -> dict[str, set[str]]:
     return hosts
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V1_LEGACY, CLI_V2])
+@pytest.mark.parametrize("kind", CLI_KINDS)
 def test_the_profiles_ca_bundle_is_read(aws_env: AwsEnv, kind: str) -> None:
     """No AWS_CA_BUNDLE: only the profile's ca_bundle trusts the
     simulator's CA, for the probes and the facts too."""
@@ -90,7 +98,7 @@ def test_the_profiles_ca_bundle_is_read(aws_env: AwsEnv, kind: str) -> None:
     assert moved.json()["Summary"]["Changed"] == 2  # the management, one member
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2])
+@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN])
 def test_the_ca_bundle_option_is_passed(aws_env: AwsEnv, kind: str) -> None:
     build(aws_env)
     bundle = ("--ca-bundle", aws_env.simulator.ca_bundle)
@@ -101,7 +109,7 @@ def test_the_ca_bundle_option_is_passed(aws_env: AwsEnv, kind: str) -> None:
     assert "SSL" in refused.stderr or "certificate" in refused.stderr
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V1_LEGACY, CLI_V2])
+@pytest.mark.parametrize("kind", CLI_KINDS)
 def test_fips_for_the_facts_never_for_the_probes(aws_env: AwsEnv, kind: str) -> None:
     build(aws_env, "use_fips_endpoint = true\n")
     checked(aws_env.run(kind, *CHECK, timeout=120))
@@ -131,7 +139,7 @@ def test_fips_for_the_facts_never_for_the_probes(aws_env: AwsEnv, kind: str) -> 
     assert member_iam == {"iam-fips.amazonaws.com"}
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V1_LEGACY])
+@pytest.mark.parametrize("kind", [CLI_V1, CLI_V1_LEGACY, CLI_V2_FROZEN])
 def test_a_configured_sts_endpoint_is_refused_by_the_probes(
     aws_env: AwsEnv, kind: str
 ) -> None:
