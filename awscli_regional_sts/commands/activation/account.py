@@ -28,6 +28,7 @@ from awscli_regional_sts.commands.accounts.credentials import (
 )
 from awscli_regional_sts.commands.accounts.redaction import CredentialRedactor
 from awscli_regional_sts.commands.activation.classify import Classification, classify
+from awscli_regional_sts.commands.activation.denials import fact_denials
 from awscli_regional_sts.commands.activation.options import CheckOptions
 from awscli_regional_sts.commands.activation.plan import (
     CredentialSource,
@@ -171,6 +172,7 @@ def assess_account(
         fastest,
         recommendation,
         list(inputs.warnings),
+        denials=fact_denials(outcomes),
     )
     for warning in (
         sts_region_warning(results, options.sts_region, options.sts_region_source),

@@ -16,6 +16,13 @@ How one member account is checked, and why:
   region's endpoint, with the caller's credentials. The member account is
   the one that issues those credentials, so its activation is what the
   answer tells (activation counts for the role's account: docs/sts-facts.md).
+* The caller's own account is checked the same way when it has the
+  member role (deploy/member-role.yaml as a plain stack), so that it is
+  ``Verified`` where a member is; without one (Organizations creates none
+  in the management account), with the caller's own credentials.
+* A member role that may not read the account's own facts (a policy
+  refuses GetAccountSummary or ListRegions) leaves the account not
+  checked, its ``Error`` naming the permission (denials.py).
 * The probe clients (one per region, signed as the caller) are shared by all
   accounts: botocore clients are thread-safe, and sharing them keeps the
   number of clients and TLS connections independent of the account count.
@@ -61,6 +68,7 @@ from awscli_regional_sts.commands.activation.account import (
     assess_account,
     backstop_seconds,
 )
+from awscli_regional_sts.commands.activation.denials import denied_line
 from awscli_regional_sts.commands.activation.fleet.shards import ShardCut
 from awscli_regional_sts.commands.activation.options import (
     ROLE_SESSION_NAME,
@@ -216,25 +224,38 @@ class OrganizationCheck:
         if selected.error is not None:
             return AccountResult(account, error=selected.error)
         try:
-            if account.account_id == self._caller_account:
-                return self._check_caller_account(account)
-            return self._check_member(account, sts, probe_clients)
+            result = self._check_member(
+                account,
+                sts,
+                probe_clients,
+                own=account.account_id == self._caller_account,
+            )
         except Exception as error:  # one account's failure never stops the rest
             return AccountResult(
                 account, error=CallError.from_exception(error).describe()
             )
+        report = result.report
+        if report is not None and report.denials:
+            # The audit's role lacks a permission: the account is not checked.
+            return AccountResult(
+                account, error=denied_line(report.denials, report.facts.arn)
+            )
+        return result
 
-    def _check_caller_account(self, account: MemberAccount) -> AccountResult:
+    def _check_caller_account(self, account: MemberAccount, why: str) -> AccountResult:
         """The caller's own account (the management or delegated
-        administrator account) has no member role by default: check it as
-        ``aws sts activation-check`` without --organization would, with the
-        caller's credentials and that command's choice of probe."""
+        administrator account) where it has no member role that the caller
+        may assume (Organizations creates none there): checked as ``aws sts
+        activation-check`` without --organization would, with the caller's
+        credentials and that command's choice of probe. ``why`` (the
+        AssumeRole error) goes into its warnings."""
         # It creates its clients as it goes: keep the other accounts from
         # creating theirs meanwhile.
         with self._client_lock:
             report = ActivationCheck(
                 self._session, self._options, redactor=self._redactor
             ).run()
+        report.warnings.append(f"checked with the caller's own credentials: {why}")
         return AccountResult(account, report=report)
 
     def _check_member(
@@ -242,7 +263,11 @@ class OrganizationCheck:
         account: MemberAccount,
         sts: Any,
         probe_clients: Mapping[str, tuple[Any, Callable[[], str | None]]],
+        own: bool = False,
     ) -> AccountResult:
+        """A member account through its member role; the caller's ``own``
+        account too, like any member, when it has that role (a plain stack
+        of deploy/member-role.yaml), else with the caller's credentials."""
         options = self._options
         role_arn = member_role_arn(
             options.partition, account.account_id, self._organization.member_role_name
@@ -253,7 +278,10 @@ class OrganizationCheck:
             )
         except Exception as error:
             reason = CallError.from_exception(error).describe()
-            return AccountResult(account, error=f"AssumeRole of {role_arn}: {reason}")
+            why = f"AssumeRole of {role_arn}: {reason}"
+            if own:
+                return self._check_caller_account(account, why)
+            return AccountResult(account, error=why)
         identity = {
             "Account": account.account_id,
             "Arn": response["AssumedRoleUser"]["Arn"],

@@ -12,8 +12,10 @@ reaches them (the shared parts are in ``commands/accounts``):
   caller's credentials, through the CLI's own STS client (the plugin's
   routing included). The member credentials sign that account's IAM calls
   and are dropped when its calls end: in memory only, never printed.
-* The caller's own account (the management account) is worked on with the
-  caller's credentials: it has no member role.
+* The caller's own account (the management account) is reached through
+  its member role when it has one (a plain stack of
+  deploy/member-role.yaml), else with the caller's credentials
+  (Organizations creates no member role there).
 * At most ``max_accounts_in_flight`` accounts are under way at once; each
   account's calls (AssumeRole, GetAccountSummary, perhaps
   SetSecurityTokenServicePreferences) are sequential. Each finished
@@ -186,21 +188,25 @@ class TokenVersionRun:
         if target.error is not None:
             return AccountOutcome(target.account_id, error=target.error)
         try:
-            if target.account_id == caller_account:
-                return self._set(target.account_id, caller_iam)
-            return self._member(target.account_id, sts)
+            own_iam = caller_iam if target.account_id == caller_account else None
+            return self._member(target.account_id, sts, own_iam)
         except Exception as error:  # one account's failure never stops the rest
             return AccountOutcome(
                 target.account_id, error=CallError.from_exception(error).describe()
             )
 
-    def _member(self, account_id: str, sts: Any) -> AccountOutcome:
+    def _member(self, account_id: str, sts: Any, own_iam: Any = None) -> AccountOutcome:
+        """An account through its member role; the caller's own account
+        (``own_iam``: its IAM client with the caller's credentials) too
+        when it has one, else with the caller's credentials."""
         role_arn = member_role_arn(
             self._partition, account_id, self._arguments.member_role_name
         )
         try:
             response = assume_member_role(sts, role_arn, ROLE_SESSION_NAME)
         except Exception as error:
+            if own_iam is not None:
+                return self._set(account_id, own_iam)
             reason = CallError.from_exception(error).describe()
             return AccountOutcome(
                 account_id, error=f"AssumeRole of {role_arn}: {reason}"
