@@ -265,6 +265,39 @@ def policy_actions(template_path: Path, **parameters: str) -> list[str]:
     return actions
 
 
+def without_action(template: Mapping[str, Any], action: str) -> dict[str, Any]:
+    """A copy of ``template`` whose policies no longer allow ``action``:
+    removed from every statement that names it, and a statement left with
+    no action removed. Raises if no statement named it."""
+    removed = 0
+
+    def walk(node: Any) -> Any:
+        nonlocal removed
+        if isinstance(node, list):
+            kept = []
+            for item in node:
+                item = walk(item)
+                if isinstance(item, dict) and item.get("Action") == []:
+                    continue
+                kept.append(item)
+            return kept
+        if not isinstance(node, dict):
+            return node
+        copy = {key: walk(value) for key, value in node.items()}
+        if "Action" in copy and "Effect" in copy:
+            actions = as_list(copy["Action"])
+            left = [a for a in actions if a != action]
+            removed += len(actions) - len(left)
+            copy["Action"] = left
+        return copy
+
+    result = walk(template)
+    if not removed:
+        raise ValueError(f"no statement allows {action}")
+    assert isinstance(result, dict)
+    return result
+
+
 #: Values for parameters without a default, for reading a template alone.
 _EXAMPLES = {
     "CallerRoleArn": "arn:aws:iam::123456789012:role/StsActivationAuditGitHubRole",

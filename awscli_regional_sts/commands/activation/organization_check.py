@@ -255,6 +255,12 @@ class OrganizationCheck:
             report = ActivationCheck(
                 self._session, self._options, redactor=self._redactor
             ).run()
+        if report.denials:
+            # Neither its member role nor the caller may read its facts.
+            line = denied_line(report.denials, report.facts.arn)
+            return AccountResult(
+                account, error=f"{why}; with the caller's own credentials: {line}"
+            )
         report.warnings.append(f"checked with the caller's own credentials: {why}")
         return AccountResult(account, report=report)
 
