@@ -21,7 +21,6 @@ from __future__ import annotations
 import base64
 import glob
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -66,7 +65,12 @@ def load_workflow(path: Path = WORKFLOW) -> dict[str, Any]:
 _EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 
 
-def evaluate(text: str, context: Mapping[str, Any]) -> str:
+def _text(value: Any) -> str:
+    """A YAML value as the runner passes it on (booleans lower-case)."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def evaluate(text: Any, context: Mapping[str, Any]) -> str:
     """``${{ a.b }}`` and ``${{ a.b || 'default' }}`` in ``text``; any other
     expression raises (the workflow keeps to these)."""
 
@@ -85,7 +89,7 @@ def evaluate(text: str, context: Mapping[str, Any]) -> str:
                 return str(value).lower() if isinstance(value, bool) else str(value)
         return ""
 
-    return _EXPRESSION.sub(one, text)
+    return _EXPRESSION.sub(one, _text(text))
 
 
 @dataclass
@@ -176,6 +180,7 @@ class Runner:
         gh = gh_dir / "gh"
         gh.write_text(_FAKE_GH.format(python=sys.executable))
         gh.chmod(0o755)
+        self.artifacts.root.mkdir(parents=True, exist_ok=True)
         (self.artifacts.root / "conclusions.json").write_text(
             json.dumps(self.artifacts.conclusions)
         )
@@ -226,26 +231,25 @@ class Runner:
             "runner": {"temp": env["RUNNER_TEMP"]},
         }
         job_env = {
-            k: evaluate(str(v), context)
-            for k, v in (self.workflow.get("env") or {}).items()
+            k: evaluate(v, context) for k, v in (self.workflow.get("env") or {}).items()
         }
         job_env.update(
-            {k: evaluate(str(v), context) for k, v in (job.get("env") or {}).items()}
+            {k: evaluate(v, context) for k, v in (job.get("env") or {}).items()}
         )
         exported: dict[str, str] = {}
         log: list[str] = []
         outputs: dict[str, str] = {}
+        steps: dict[str, Any] = {}
+        context["steps"] = steps
+        failure: tuple[int, str] | None = None
         for position, step in enumerate(job["steps"]):
             step_name = step.get("name") or step.get("uses") or f"step {position}"
-            condition = str(step.get("if", "success()"))
-            if "always()" not in condition and log and log[-1].startswith("FAILED"):
+            context["env"] = {**job_env, **exported}
+            if not _condition(str(step.get("if", "")), context, failure is None):
                 continue
             step_env = {**env, **job_env, **exported}
             step_env.update(
-                {
-                    k: evaluate(str(v), context)
-                    for k, v in (step.get("env") or {}).items()
-                }
+                {k: evaluate(v, context) for k, v in (step.get("env") or {}).items()}
             )
             if "run" in step:
                 script = home / f"step-{position}.sh"
@@ -259,22 +263,19 @@ class Runner:
                     timeout=300,
                 )
                 log.append(f"$ {step_name}\n{proc.stdout}{proc.stderr}")
-                if proc.returncode != 0:
+                if proc.returncode != 0 and failure is None:
                     log.append(f"FAILED {step_name}: exit {proc.returncode}")
-                    return self._result(
-                        name, proc.returncode, step_name, files, outputs, log, job
-                    )
+                    failure = (proc.returncode, step_name)
             else:
                 self._use(step, context, step_env, exported, log)
             exported.update(_read_env_file(files["GITHUB_ENV"]))
+            written = _read_env_file(files["GITHUB_OUTPUT"])
+            files["GITHUB_OUTPUT"].write_text("")
             if step.get("id"):
-                outputs.update(
-                    {
-                        f"{step['id']}.{k}": v
-                        for k, v in _read_env_file(files["GITHUB_OUTPUT"]).items()
-                    }
-                )
-        return self._result(name, 0, None, files, outputs, log, job)
+                steps[step["id"]] = {"outputs": written}
+                outputs.update({f"{step['id']}.{k}": v for k, v in written.items()})
+        status, failed = failure if failure is not None else (0, None)
+        return self._result(name, status, failed, files, outputs, log, job)
 
     def _result(
         self,
@@ -304,26 +305,29 @@ class Runner:
         log: list[str],
     ) -> None:
         action = str(step["uses"]).split("@", 1)[0]
-        inputs = {
-            k: evaluate(str(v), context) for k, v in (step.get("with") or {}).items()
-        }
+        inputs = {k: evaluate(v, context) for k, v in (step.get("with") or {}).items()}
         workspace = Path(env["GITHUB_WORKSPACE"])
         if action == "aws-actions/configure-aws-credentials":
             exported.update(
                 self.assume_role(inputs["role-to-assume"], inputs["aws-region"])
             )
         elif action == "actions/upload-artifact":
-            files = [
-                Path(p)
-                for line in inputs["path"].splitlines()
-                if line.strip()
-                for p in glob.glob(str(workspace / line.strip()))
-            ]
+            files: list[Path] = []
+            base = workspace
+            for line in inputs["path"].splitlines():
+                for found in glob.glob(str(workspace / line.strip())):
+                    path = Path(found)
+                    if path.is_dir():
+                        # A folder's files, kept relative to it.
+                        files += [p for p in sorted(path.rglob("*")) if p.is_file()]
+                        base = path
+                    else:
+                        files.append(path)
+                        base = path.parent
             if not files and inputs.get("if-no-files-found", "warn") == "error":
                 raise AssertionError(f"upload-artifact: no files for {inputs['path']}")
-            self.artifacts.upload(
-                self.run_id, inputs["name"], files, _common(files, workspace)
-            )
+            if files:
+                self.artifacts.upload(self.run_id, inputs["name"], files, base)
         elif action == "actions/download-artifact":
             into = workspace / inputs.get("path", ".")
             into.mkdir(parents=True, exist_ok=True)
@@ -336,12 +340,32 @@ class Runner:
         log.append(f"uses {action}")
 
 
-def _common(files: list[Path], workspace: Path) -> Path:
-    """The folder upload-artifact keeps paths relative to: the files'
-    least common ancestor."""
-    if not files:
-        return workspace
-    return Path(os.path.commonpath([str(p.parent) for p in files]))
+def _condition(text: str, context: Mapping[str, Any], succeeded: bool) -> bool:
+    """A step's ``if:``: ``always()``, ``success()``, ``failure()`` and
+    comparisons of a context value with a string, joined by ``&&``; without
+    a status function, ``success()`` is implied, as GitHub does."""
+    text = text.strip()
+    if text.startswith("${{") and text.endswith("}}"):
+        text = text[3:-2].strip()
+    status_given = False
+    result = True
+    for term in (t.strip() for t in text.split("&&") if t.strip()):
+        if term == "always()":
+            status_given = True
+        elif term == "success()":
+            status_given = True
+            result = result and succeeded
+        elif term == "failure()":
+            status_given = True
+            result = result and not succeeded
+        else:
+            match = re.fullmatch(r"([\w.-]+)\s*(==|!=)\s*'([^']*)'", term)
+            if not match:
+                raise NotImplementedError(f"condition {term!r}")
+            value = evaluate("${{ " + match.group(1) + " }}", context)
+            equal = value == match.group(3)
+            result = result and (equal if match.group(2) == "==" else not equal)
+    return result and (succeeded or status_given)
 
 
 def _read_env_file(path: Path) -> dict[str, str]:
