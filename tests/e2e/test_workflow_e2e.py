@@ -28,7 +28,6 @@ import pytest
 
 from testing.clients import CLI_V1, CLI_V2, DEBIAN_AWS, REPO_ROOT, AwsEnv, ClientMissing
 from testing.github_actions import (
-    WORKFLOW,
     Artifacts,
     JobResult,
     Runner,
