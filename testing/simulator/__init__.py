@@ -45,6 +45,16 @@ Modelled, following AWS documentation (see docs/sts-facts.md of the project):
   service control policy does, "... with an explicit deny in a service
   control policy" (IAM's wording; AccessDeniedException on Account
   Management).
+- IAM policies of the roles deployed from the project's CloudFormation
+  templates (``deploy_template``): identity and trust policies read from
+  the YAML files; for those roles' sessions everything not allowed is
+  denied, in IAM's words ("User: <arn> is not authorized to perform:
+  <action> on resource: <arn> because no identity-based policy allows the
+  <action> action"; the same words on Organizations and Account
+  Management, as AccessDeniedException: unconfirmed there). GitHub's OIDC
+  provider and its tokens' ``aud`` and ``sub`` claims for
+  AssumeRoleWithWebIdentity. What is modelled and simplified:
+  ``policy.py``.
 - Organizations ListAccounts (JSON 1.1, target
   ``AWSOrganizationsV20161128.ListAccounts``, on
   organizations.us-east-1.amazonaws.com signed for us-east-1): pages of at
@@ -86,8 +96,10 @@ organization (``reset`` removes it).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from .endpoints import OPT_IN_REGIONS, host_catalog
 from .world import ACCOUNT_ID, Credentials, LoggedRequest, World
@@ -232,6 +244,27 @@ class Simulator:
         allowed to assume it: ``"*"``, an account id, ``arn:aws:iam::ACCT:root``
         or a user/role ARN (assumed-role sessions match their role's ARN)."""
         return self._world.add_role(name, account_id, tuple(trusted), web_identity)
+
+    def deploy_template(
+        self,
+        template: Path | Mapping[str, Any],
+        parameters: Mapping[str, str] | None = None,
+        *,
+        account_id: str | None = None,
+    ) -> dict[str, str]:
+        """Create a CloudFormation template's roles (deploy/*.yaml, or a
+        template already read and changed) in ``account_id``, with their
+        identity and trust policies enforced (policy.py), and its OIDC
+        providers; ParameterProblem for a parameter CreateStack would
+        refuse. Returns the stack's outputs."""
+        from .stacks import deploy
+
+        return deploy(
+            self._world,
+            template,
+            dict(parameters or {}),
+            account_id or self._world.default_account,
+        )
 
     # -- organization ------------------------------------------------------------
     def create_organization(self, management_account: str | None = None) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl
 from xml.sax.saxutils import escape
 
-from . import sigv4
+from . import policy, sigv4
 from .endpoints import OPT_IN_REGIONS, HostInfo
 from .organization import ORGANIZATION_ID
 from .world import KeyRecord, LoggedRequest, Principal, Role, World
@@ -223,6 +223,24 @@ def _check_region_knows(
         raise ApiError(403, "InvalidClientTokenId", INVALID_TOKEN)
 
 
+def _enforce_policies(
+    world: World, principal: Principal, action: str, resource: str
+) -> None:
+    """A template role's session may do only what its policies allow
+    (policy.py); other principals are not limited here."""
+    with world.lock:
+        policies = world.role_policies.get(principal.base_arn)
+    if policies is None or principal.kind != "assumed-role":
+        return
+    decision = policy.decide(policies.identity, action, resource)
+    if decision != "allow":
+        raise ApiError(
+            403,
+            "AccessDenied",
+            policy.denial_message(principal, action, resource, decision),
+        )
+
+
 def _access_denied(
     principal: Principal, action: str, resource: str = "*", *, scp: bool = False
 ) -> ApiError:
@@ -326,7 +344,11 @@ def _token_version(world: World, info: HostInfo, account_id: str) -> int:
     return world.token_version(account_id) if info.is_global else 2
 
 
-def _trusts(role: Role, principal: Principal) -> bool:
+def _trusts(world: World, role: Role, principal: Principal) -> bool:
+    with world.lock:
+        policies = world.role_policies.get(role.arn)
+    if policies is not None:
+        return policy.trust_allows_aws(policies.trust, principal)
     for entry in role.trusted:
         if entry in (
             "*",
@@ -540,9 +562,10 @@ def _assume_role(
         raise denied
 
     def authorize() -> None:
+        _enforce_policies(world, caller, "sts:AssumeRole", role_arn)
         if (
             world.is_denied("sts", "AssumeRole")
-            or not _trusts(role, caller)
+            or not _trusts(world, role, caller)
             or not world.role_assumable(role.arn)
             or _suspended(world, role.account_id)
         ):
@@ -573,6 +596,17 @@ def _assume_role_with_web_identity(
     def authorize() -> None:
         if not role.web_identity or world.is_denied("sts", "AssumeRoleWithWebIdentity"):
             raise denied
+        with world.lock:
+            policies = world.role_policies.get(role.arn)
+            providers = set(world.oidc_providers)
+        if policies is not None:
+            claims = {
+                name: value
+                for name in ("iss", "aud", "sub")
+                if (value := _jwt_claim(token, name)) is not None
+            }
+            if not policy.trust_allows_web_identity(policies.trust, providers, claims):
+                raise denied
 
     _authorize_then_activate(world, info, role.account_id, authorize)
     _, result = _assumed_role_result(world, info, role, session, duration, False)
@@ -622,6 +656,7 @@ def _iam(
     denial = world.denial("iam", action, account)
     if denial is not None:
         raise _access_denied(record.principal, f"iam:{action}", scp=denial == "scp")
+    _enforce_policies(world, record.principal, f"iam:{action}", "*")
     if action == "SetSecurityTokenServicePreferences":
         wanted = params.get("GlobalEndpointTokenVersion")
         versions = {"v1Token": 1, "v2Token": 2}
@@ -689,6 +724,15 @@ def _account(world: World, ctx: _Context, request: sigv4.HttpRequest) -> Respons
         denied = _access_denied(principal, f"account:{ctx.action}", scp=denial == "scp")
         # REST-JSON services name the error with the Exception suffix.
         raise ApiError(403, "AccessDeniedException", denied.message)
+    try:
+        _enforce_policies(
+            world,
+            principal,
+            f"account:{ctx.action}",
+            f"arn:aws:account::{principal.account_id}:account",
+        )
+    except ApiError as error:
+        raise ApiError(403, "AccessDeniedException", error.message) from None
     try:
         body = json.loads(request.body or b"{}")
     except ValueError:
@@ -802,6 +846,10 @@ def _organizations(world: World, ctx: _Context, request: sigv4.HttpRequest) -> R
             "AccessDeniedException",
             "You don't have permissions to access this resource.",
         )
+    try:
+        _enforce_policies(world, record.principal, "organizations:ListAccounts", "*")
+    except ApiError as error:
+        raise ApiError(400, "AccessDeniedException", error.message) from None
     try:
         body = json.loads(request.body or b"{}")
     except ValueError:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from .endpoints import (
     DEFAULT_ENABLED_REGIONS,
@@ -154,6 +155,11 @@ class World:
         self.requests: list[LoggedRequest] = []
         self.connects: list[str] = []
         self.issued: set[str] = set()
+        #: Policies of the roles deployed from templates, by role ARN
+        #: (policy.RolePolicies); their sessions are limited to them.
+        self.role_policies: dict[str, Any] = {}
+        #: ARNs of the IAM OIDC identity providers deployed.
+        self.oidc_providers: set[str] = set()
 
     # -- identities -------------------------------------------------------
     def add_user(self, name: str, account_id: str | None) -> Credentials:

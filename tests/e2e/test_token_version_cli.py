@@ -248,10 +248,12 @@ def test_organization(aws_env: AwsEnv, kind: str) -> None:
         "WithError": 1,
         "Skipped": 1,
     }
-    # The management account with the caller's own keys: no AssumeRole of
-    # a role in it.
+    # The management account has no member role (Organizations creates
+    # none there): its AssumeRole is refused and the caller's own keys set
+    # its version. One AssumeRole per member, and that one.
     assumed = [r for r in sim.requests if r.action == "AssumeRole"]
-    assert len(assumed) == 3
+    assert len(assumed) == 4
+    assert [r.status for r in assumed].count(403) == 1  # the management's
     assert len(writes(sim)) == 3
     # A second run writes nothing; --query works as on any command.
     sim.clear_log()
@@ -309,9 +311,11 @@ def test_the_callers_own_account_named_uses_the_callers_keys(aws_env: AwsEnv) ->
     ).check()
     assert list(accounts(result)) == [ACCOUNT_ID, PROD]
     assert all(line["Changed"] for line in accounts(result).values())
-    # Only the member's role was assumed; the caller's account has none.
+    # The caller's account has no member role: its AssumeRole is refused,
+    # and its own keys set the version; the member's role was assumed.
     assumed = [r for r in sim.requests if r.action == "AssumeRole"]
-    assert len(assumed) == 1
+    assert [r.status for r in assumed].count(200) == 1
+    assert [r.status for r in assumed].count(403) == 1
     assert sim.token_version(ACCOUNT_ID) == sim.token_version(PROD) == 2
 
 

@@ -27,6 +27,7 @@ from awscli_regional_sts.commands.accounts.credentials import (
 )
 from awscli_regional_sts.commands.accounts.redaction import CredentialRedactor
 from awscli_regional_sts.commands.activation.classify import Classification, classify
+from awscli_regional_sts.commands.activation.denials import FactDenial, fact_denials
 from awscli_regional_sts.commands.activation.facts import (
     has_opt_in_regions,
     opt_in_fact,
@@ -134,6 +135,7 @@ def assess_account(
             token_version_fact(outcomes.get("@token-version")),
             (opt_in_statuses, opt_in_reason),
             warnings=inputs.warnings,
+            denials=fact_denials(outcomes),
         ),
         options,
     )
@@ -156,6 +158,8 @@ class AccountFindings:
     #: says is not enabled), with their classification.
     decided: Mapping[str, Classification] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: The account's facts that a policy refused (denials.py).
+    denials: tuple[FactDenial, ...] = ()
 
 
 def account_report(findings: AccountFindings, options: CheckOptions) -> Report:
@@ -202,6 +206,7 @@ def account_report(findings: AccountFindings, options: CheckOptions) -> Report:
         fastest,
         recommendation,
         list(findings.warnings),
+        denials=findings.denials,
     )
     for warning in (
         sts_region_warning(results, options.sts_region, options.sts_region_source),

@@ -153,13 +153,18 @@ FLEET_ARG_TABLE: list[dict[str, Any]] = [
     },
     {
         "name": "report",
+        "nargs": "+",
+        "synopsis": "--report <value> [<value>...]",
         "help_text": (
-            "Also write the report to this file, replaced atomically: "
+            "Also write the report to these files, each replaced atomically: "
             "<code>.csv</code>, one row per account and region (AccountId, "
             "Name, Region, Status, Verified, LatencyMs, Detail, "
-            "GlobalEndpointTokenVersion), or <code>.html</code>, one "
+            "GlobalEndpointTokenVersion); <code>.html</code>, one "
             "self-contained page (nothing fetched) with the summary and an "
-            "accounts by regions grid. Other names are refused."
+            "accounts by regions grid; or <code>.md</code>, a Markdown "
+            "summary (the counts, then only what needs a person; bounded in "
+            "length) for a CI step summary or a pull-request comment. Other "
+            "names are refused."
         ),
     },
 ]

@@ -49,6 +49,7 @@ from awscli_regional_sts.commands.activation.classify import (
     Classification,
     not_probed,
 )
+from awscli_regional_sts.commands.activation.denials import fact_denials
 from awscli_regional_sts.commands.activation.facts import (
     opt_in_fact,
     read_opt_in_statuses,
@@ -189,6 +190,7 @@ class _MemberCheck:
                         run.account is not None,
                     ),
                     state.decided,
+                    denials=fact_denials(state.facts),
                 ),
                 options,
             )

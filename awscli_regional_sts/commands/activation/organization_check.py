@@ -12,8 +12,15 @@ Organization, each reached through its member role.
   in memory only, never printed or kept. Activation counts for the role's
   account (docs/sts-facts.md), so the answers tell the member's.
 * The caller's own account (the management account or a delegated
-  administrator) has no member role by default: it is checked as without
-  --organization.
+  administrator) is checked the same way when it has the member role
+  (deploy/member-role.yaml as a plain stack: StackSets do not deploy to
+  the management account), so that it is ``Verified`` where a member is.
+  One AssumeRole through the CLI's own STS path tells; without the role
+  (Organizations creates none there) it is checked as without
+  --organization, with the caller's credentials, and a warning says so.
+* A member role that may not read the account's own facts (a policy
+  refuses GetAccountSummary or ListRegions) leaves the account not
+  checked, its ``Error`` naming the permission (denials.py).
 * Every client that sends the probes and the facts is created once per run
   and shared by all accounts (botocore clients are thread-safe), from
   sessions that keep the CLI's handlers off those requests but read what
@@ -60,6 +67,7 @@ from awscli_regional_sts.commands.activation.account import (
     LentClients,
     backstop_seconds,
 )
+from awscli_regional_sts.commands.activation.denials import denied_line
 from awscli_regional_sts.commands.activation.facts import (
     has_opt_in_regions,
     lists_regions,
@@ -244,13 +252,15 @@ class OrganizationCheck:
         if selected.error is not None:
             return AccountResult(account, error=selected.error)
         try:
-            if account.account_id == self._caller_account:
-                return self._check_caller_account(account)
             role_arn = member_role_arn(
                 self._options.partition,
                 account.account_id,
                 self._organization.member_role_name,
             )
+            if account.account_id == self._caller_account:
+                why = self._without_member_role(run, role_arn)
+                if why is not None:
+                    return self._check_caller_account(account, why)
             found = check_member(run, account.account_id, role_arn)
         except Exception as error:  # one account's failure never stops the rest
             return AccountResult(
@@ -258,16 +268,41 @@ class OrganizationCheck:
             )
         if isinstance(found, str):
             return AccountResult(account, error=found)
+        if found.denials:
+            # The audit's role lacks a permission: the account is not checked.
+            return AccountResult(
+                account, error=denied_line(found.denials, found.facts.arn)
+            )
         return AccountResult(account, report=found)
 
-    def _check_caller_account(self, account: MemberAccount) -> AccountResult:
+    @staticmethod
+    def _without_member_role(run: MemberRun, role_arn: str) -> str | None:
+        """Why the caller's own account cannot be checked through its
+        member role (one AssumeRole tells), or None when it can."""
+        try:
+            run.assume_role(role_arn)
+        except Exception as error:
+            reason = CallError.from_exception(error).describe()
+            return f"AssumeRole of {role_arn}: {reason}"
+        return None
+
+    def _check_caller_account(self, account: MemberAccount, why: str) -> AccountResult:
         """The caller's own account (the management or delegated
-        administrator account) has no member role by default: check it as
-        ``aws sts activation-check`` without --organization would, with the
-        caller's credentials and that command's choice of probe."""
+        administrator account) where it has no member role that the caller
+        may assume (Organizations creates none there): checked as ``aws sts
+        activation-check`` without --organization would, with the caller's
+        credentials and that command's choice of probe. ``why`` (the
+        AssumeRole error) goes into its warnings."""
         report = ActivationCheck(
             self._session, self._options, redactor=self._redactor, lent=self._lent
         ).run()
+        if report.denials:
+            # Neither its member role nor the caller may read its facts.
+            line = denied_line(report.denials, report.facts.arn)
+            return AccountResult(
+                account, error=f"{why}; with the caller's own credentials: {line}"
+            )
+        report.warnings.append(f"checked with the caller's own credentials: {why}")
         return AccountResult(account, report=report)
 
     # -- helpers --

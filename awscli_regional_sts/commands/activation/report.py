@@ -10,6 +10,7 @@ from typing import Any
 from awscli_regional_sts.aws.partitions import GLOBAL, is_opt_in_region
 from awscli_regional_sts.aws.status import RegionStatus
 from awscli_regional_sts.commands.activation.classify import OPT_IN_ENABLED
+from awscli_regional_sts.commands.activation.denials import FactDenial
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,8 @@ class Report:
     fastest: str | None = None
     recommendation: Recommendation | None = None
     warnings: list[str] = field(default_factory=list)
+    #: The account's facts that a policy refused (denials.py).
+    denials: tuple[FactDenial, ...] = ()
 
     def status_of(self, region: str) -> RegionStatus | None:
         for result in self.regions:

@@ -15,8 +15,11 @@ reaches them (the shared parts are in ``commands/accounts``):
   every member (``accounts/clients.py``: no client or TLS connection per
   member, and none of the CLI's handlers on those calls), and are dropped
   when its calls end: in memory only, never printed.
-* The caller's own account (the management account) is worked on with the
-  caller's credentials: it has no member role.
+* With --organization or --accounts, the caller's own account (the
+  management account) is reached through its member role when it has one
+  (a plain stack of deploy/member-role.yaml), else with the caller's
+  credentials (Organizations creates no member role there); alone, it is
+  worked on with the caller's credentials.
 * At most ``max_accounts_in_flight`` accounts are under way at once; each
   account's calls (AssumeRole, GetAccountSummary, perhaps
   SetSecurityTokenServicePreferences) are sequential. Each finished
@@ -205,21 +208,31 @@ class TokenVersionRun:
         if target.error is not None:
             return AccountOutcome(target.account_id, error=target.error)
         try:
-            if target.account_id == caller_account:
+            own = target.account_id == caller_account
+            if own and member_iam is None:
                 return self._set(target.account_id, caller_iam)
-            return self._member(target.account_id, sts, member_iam)
+            own_iam = caller_iam if own else None
+            return self._member(target.account_id, sts, member_iam, own_iam)
         except Exception as error:  # one account's failure never stops the rest
             return AccountOutcome(
                 target.account_id, error=CallError.from_exception(error).describe()
             )
 
-    def _member(self, account_id: str, sts: Any, iam: Any) -> AccountOutcome:
+    def _member(
+        self, account_id: str, sts: Any, iam: Any, own_iam: Any = None
+    ) -> AccountOutcome:
+        """An account through its member role (``iam``: the shared member
+        client); the caller's own account (``own_iam``: its IAM client with
+        the caller's credentials) too when it has one, else with the
+        caller's credentials."""
         role_arn = member_role_arn(
             self._partition, account_id, self._arguments.member_role_name
         )
         try:
             response = assume_member_role(sts, role_arn, ROLE_SESSION_NAME)
         except Exception as error:
+            if own_iam is not None:
+                return self._set(account_id, own_iam)
             reason = CallError.from_exception(error).describe()
             return AccountOutcome(
                 account_id, error=f"AssumeRole of {role_arn}: {reason}"

@@ -51,7 +51,8 @@ _NOT_WITH_MERGE = (
 class FleetArguments:
     #: The baseline report and its kind, or None.
     baseline: tuple[ReportKind, dict[str, Any]] | None = None
-    report: ReportTarget | None = None
+    #: The files of ``--report``, in the order named (none: empty).
+    reports: tuple[ReportTarget, ...] = ()
     shard: Shard | None = None
     #: The merged report of ``--merge``, or None (a check runs).
     merged: dict[str, Any] | None = None
@@ -102,9 +103,12 @@ def _fleet_arguments(
                     f"{option} needs the whole report: use --output-format "
                     "document (the default), not jsonl"
                 )
-    report = None
-    if getattr(parsed_args, "report", None) is not None:
-        report = report_target(parsed_args.report)
+    reports: list[ReportTarget] = []
+    for name in _as_list(getattr(parsed_args, "report", None)):
+        target = report_target(name)
+        if any(t.path.resolve() == target.path.resolve() for t in reports):
+            raise ArgumentProblem(f"--report: {quote(name)} is named twice")
+        reports.append(target)
     merged = None
     kind = ReportKind.ORGANIZATION if organization else ReportKind.ACCOUNT
     if merge is not None:
@@ -136,4 +140,12 @@ def _fleet_arguments(
             # A merge knows its organization: all is checked before output.
             check_identity(kind, document, merged.get("OrganizationId"))
         baseline = (baseline_kind, document)
-    return FleetArguments(baseline, report, shard, merged)
+    return FleetArguments(baseline, tuple(reports), shard, merged)
+
+
+def _as_list(value: Any) -> list[str]:
+    """``--report``'s names (a list; one name from a caller that passes a
+    string)."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)

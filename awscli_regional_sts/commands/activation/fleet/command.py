@@ -47,20 +47,20 @@ def apply_fleet(
     fleet: FleetArguments,
 ) -> int:
     """Add ``Changes`` to ``document`` (with ``--baseline``) and write the
-    ``--report`` file; CHANGED, REPORT_FAILED or OK."""
+    ``--report`` files; CHANGED, REPORT_FAILED or OK."""
     status = CheckExit.OK
     if fleet.baseline is not None:
         changes = compare(kind, fleet.baseline[1], document, fleet.shard)
         document["Changes"] = [change.to_dict() for change in changes]
         if changes:
             status = CheckExit.CHANGED
-    if fleet.report is not None:
+    for target in fleet.reports:
         try:
-            write_report(fleet.report, kind, document)
+            write_report(target, kind, document)
         except OSError as error:
             sys.stderr.write(
                 f"aws sts {command_name}: --report: cannot write "
-                f"{quote(str(fleet.report.path))}: {error.strerror or error}\n"
+                f"{quote(str(target.path))}: {error.strerror or error}\n"
             )
             return CheckExit.REPORT_FAILED
     return status

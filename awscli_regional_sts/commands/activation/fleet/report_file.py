@@ -1,11 +1,13 @@
 """``--report FILE``: which kind of file the name asks for, checked before
 anything is sent, and the file written atomically once the report is done.
 
-``.csv`` (``report_csv``) or ``.html`` (``report_html``), by the name's
-suffix, in any case; any other name is refused. The file is written to a
-temporary file in the same directory and then renamed over ``FILE``, so a
-reader (a web server, a CI artifact upload) never sees half a report. It
-holds no secret, so it gets the permissions the umask gives a new file.
+``.csv`` (``report_csv``), ``.html`` (``report_html``) or ``.md``
+(``report_markdown``), by the name's suffix, in any case; any other name
+is refused. ``--report`` takes several names (one run, several files).
+Each file is written to a temporary file in the same directory and then
+renamed over ``FILE``, so a reader (a web server, a CI artifact upload)
+never sees half a report. It holds no secret, so it gets the permissions
+the umask gives a new file.
 """
 
 from __future__ import annotations
@@ -25,11 +27,15 @@ from awscli_regional_sts.commands.activation.fleet.documents import (
 )
 from awscli_regional_sts.commands.activation.fleet.report_csv import render_csv
 from awscli_regional_sts.commands.activation.fleet.report_html import render_html
+from awscli_regional_sts.commands.activation.fleet.report_markdown import (
+    render_markdown,
+)
 
 
 class ReportFormat(Word):
     CSV = ".csv"
     HTML = ".html"
+    MARKDOWN = ".md"
 
 
 @dataclass(frozen=True)
@@ -40,14 +46,15 @@ class ReportTarget:
 
 def report_target(value: str) -> ReportTarget:
     """The file ``--report`` names, refused (ReportProblem) unless it ends
-    in .csv or .html and its directory exists."""
+    in .csv, .html or .md and its directory exists."""
     path = Path(value)
     suffix = path.suffix.lower()
     formats = {str(f): f for f in ReportFormat}
     if not value or suffix not in formats:
         raise ReportProblem(
             f"--report: {quote(value)} must end in .csv (a row per account and "
-            "region) or .html (a page with the summary and a grid)"
+            "region), .html (a page with the summary and a grid) or .md (a "
+            "Markdown summary)"
         )
     directory = path.parent
     if not directory.is_dir():
@@ -60,6 +67,8 @@ def report_target(value: str) -> ReportTarget:
 def render(target: ReportTarget, kind: ReportKind, document: dict[str, Any]) -> str:
     if target.format == ReportFormat.CSV:
         return render_csv(kind, document)
+    if target.format == ReportFormat.MARKDOWN:
+        return render_markdown(kind, document)
     return render_html(kind, document)
 
 
