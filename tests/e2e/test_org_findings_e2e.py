@@ -239,6 +239,24 @@ def not_checked(name: str, status: str, account_id: str) -> dict[str, Any]:
     }
 
 
+def fenced(listed: bool) -> dict[str, Any]:
+    """The member whose facts a service control policy refuses."""
+    actions = (
+        "iam:GetAccountSummary, account:ListRegions"
+        if listed
+        else "iam:GetAccountSummary"
+    )
+    session = SESSION_ARN.format(FENCED)
+    return {
+        **not_checked("fenced", "ACTIVE", FENCED),
+        "Error": (
+            f"not checked: {actions} denied to {session} (AccessDenied); "
+            f"give the member role {actions}: User: {session} is not "
+            "authorized to perform: iam:GetAccountSummary on resour..."
+        ),
+    }
+
+
 def expected(kind: str) -> dict[str, Any]:
     """What the engine found before issue 24, for each CLI. CLI v2 2.9.19's
     botocore has no Account ListRegions: its opt-in statuses are unknown,
@@ -281,7 +299,15 @@ def expected(kind: str) -> dict[str, Any]:
                 "Probe": "GetSessionToken (IAM user keys)",
                 "HasFastest": True,
                 "Regions": management_rows,
-                "Warnings": [everywhere],
+                # Since issue 25 the management account is first asked for
+                # its member role (deployed as a plain stack, it would be
+                # checked like any member); without one, a warning says
+                # how it was checked instead.
+                "Warnings": [
+                    everywhere,
+                    "checked with the caller's own credentials: "
+                    + DENIED.format(ACCOUNT_ID),
+                ],
                 "Error": None,
             },
             PROD: member(kind, PROD, "prod", 2, []),
@@ -310,29 +336,23 @@ def expected(kind: str) -> dict[str, Any]:
             ),
             LOCKED: not_checked("locked", "ACTIVE", LOCKED),
             CLOSED: not_checked("closed", "SUSPENDED", CLOSED),
-            FENCED: member(
-                kind,
-                FENCED,
-                "fenced",
-                None,
-                [],
-                "iam:GetAccountSummary: AccessDenied: User: "
-                f"{SESSION_ARN.format(FENCED)} is not authorized to perform: "
-                "iam:GetAccountSummary on resour...",
-                ap_east_1=inferred,
-            ),
+            # Until issue 25 the facts a policy refused were null with
+            # their reason and the account counted as checked; since, the
+            # audit's member role lacking a permission it needs leaves the
+            # account not checked (exit status 4), naming the permission.
+            FENCED: fenced(listed),
             SANDBOX: member(kind, SANDBOX, "sandbox", 1, [everywhere]),
         },
         "Summary": {
-            "AccountsChecked": 5,
-            "AccountsWithError": 2,
+            "AccountsChecked": 4,
+            "AccountsWithError": 3,
             "AccountsSkipped": 0,
             "Regions": [
-                summary_row("global", active=5),
-                summary_row("us-east-1", active=5),
-                summary_row("eu-west-1", active=4, inactive=1),
-                summary_row("ap-east-1", active=3, not_enabled=2),
-                summary_row("ap-southeast-2", unreachable=5),
+                summary_row("global", active=4),
+                summary_row("us-east-1", active=4),
+                summary_row("eu-west-1", active=3, inactive=1),
+                summary_row("ap-east-1", active=3, not_enabled=1),
+                summary_row("ap-southeast-2", unreachable=4),
             ],
         },
     }
