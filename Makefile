@@ -22,9 +22,9 @@ PYTEST := $(VENV)/bin/python -m pytest
 E2E_WORKERS ?= 4
 E2E_ARGS := -n $(E2E_WORKERS) --dist loadgroup
 
-.PHONY: setup demo test unit e2e upstream lint dist clean cli-v2 frozen-cli chromium py39 js mutation
+.PHONY: setup demo test unit e2e upstream lint dist clean cli-v2 frozen-cli chromium py39 pythons js mutation
 
-setup: $(VENV)/.installed $(LEGACY)/.installed cli-v2 frozen-cli chromium py39 js
+setup: $(VENV)/.installed $(LEGACY)/.installed cli-v2 frozen-cli chromium py39 pythons js
 
 # $(call venv_support,PYTHON): Debian's own Pythons (/usr/bin/python3) come
 # without ensurepip, so `-m venv` fails, until python3.X-venv is installed;
@@ -65,6 +65,12 @@ $(eval $(call venv,$(PY39_VENV),$$(PY39),requirements/legacy.txt))
 py39:
 	@if [ -n "$(PY39)" ]; then $(MAKE) --no-print-directory $(PY39_VENV)/.installed; \
 	else echo "No Python 3.9 found: the Python 3.9 test will be skipped"; fi
+
+# Every Python pyproject.toml's classifiers claim, found (pyenv's, else the
+# system's), each in .venv-pythons/3.X: tests/e2e/test_pythons.py runs the
+# unit tests, a boto3 smoke test and the bridge there (scripts/pythons.py).
+pythons: $(VENV)/.installed
+	@$(VENV)/bin/python -m scripts.pythons setup
 
 # CLI v2 comes from Debian; installed only where apt-get can run (root).
 cli-v2:
@@ -168,4 +174,4 @@ dist: $(VENV)/.installed
 	$(VENV)/bin/twine check --strict dist/*
 
 clean:
-	rm -rf $(VENV) $(LEGACY) $(PY39_VENV) $(JS_DIR)/node_modules $(ACTIONLINT_DIR)/node_modules .cache/upstream-botocore .cache/frozen-cli mutants build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LEGACY) $(PY39_VENV) $(JS_DIR)/node_modules $(ACTIONLINT_DIR)/node_modules .venv-pythons .cache/upstream-botocore .cache/frozen-cli mutants build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -17,7 +17,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from testing.clients import CLI_V1, CLI_V2, AwsEnv, Result, aws_command, installed
+from testing.clients import (
+    CLI_V1,
+    CLI_V2,
+    CLI_V2_FROZEN,
+    AwsEnv,
+    Result,
+    aws_command,
+    installed,
+    is_cli_v2,
+)
 from testing.simulator import Simulator
 
 #: The published measurement (`aws sts assume-role` from Tokyo), replayed
@@ -122,7 +131,7 @@ def demo(kind: str) -> list[Run]:
         env.write_files(kind, plugin=False)
         run = Demo(env, kind)
         (aws,) = aws_command(kind)
-        name = "AWS CLI v2" if kind == CLI_V2 else "AWS CLI v1"
+        name = "AWS CLI v2" if is_cli_v2(kind) else "AWS CLI v1"
 
         say(f"== {name}: {aws} ".ljust(WIDTH, "="))
         say("1. Before: a profile with no region; STS goes to the global endpoint.")
@@ -130,7 +139,7 @@ def demo(kind: str) -> list[Run]:
 
         say("2. Enable the plugin (as the README says) and opt the profile in.")
         enable = [HELPER, "enable", "--aws", aws]
-        if kind == CLI_V2:
+        if is_cli_v2(kind):
             # The demo's AWS_CONFIG_FILE is CLI v2's alone: no CLI v1 reads
             # it, so cli_legacy_plugin_path there cannot break one.
             enable.append("--own-config-file")
@@ -221,11 +230,15 @@ def main() -> int:
     )
     say()
     kinds = [CLI_V1]
-    if installed(CLI_V2):
-        kinds.append(CLI_V2)
+    # CLI v2 as most users run it, AWS's frozen build, where `make setup`
+    # could unpack it; else Debian's.
+    for kind in (CLI_V2_FROZEN, CLI_V2):
+        if installed(kind):
+            kinds.append(kind)
+            break
     results = {}
     for kind in kinds:
-        name = "CLI v2" if kind == CLI_V2 else "CLI v1"
+        name = "CLI v2" if is_cli_v2(kind) else "CLI v1"
         results[name] = demo(kind)
     headline(results)
     return 0

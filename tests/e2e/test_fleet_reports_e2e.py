@@ -20,6 +20,7 @@ from awscli_regional_sts.commands.activation.fleet.report_html import (
 )
 from testing.browser import dump_dom, read_png, screenshot
 from testing.clients import CLI_KINDS, AwsEnv
+from tests.e2e.matrix import EVERY_ROW_ON
 from tests.e2e.test_organization_cli import DEV, ORG, PROD, build_organization
 from tests.unit.commands.test_fleet import account, organization
 
@@ -66,7 +67,11 @@ def test_html_report_in_a_real_browser(
     html = page.read_text()
     assert "<img" not in html and "&lt;img src=x&gt;" in html
 
-    dom = dump_dom(page)
+    # What the page says depends on the plugin's code alone, whichever CLI
+    # runs it (tests/e2e/matrix.py): each CLI's page is read as written,
+    # and the one of the CLI most users run is rendered by the browser.
+    browser = kind == EVERY_ROW_ON
+    dom = dump_dom(page) if browser else html
     # The browser built the document from it: its summary and grid.
     assert summary_value(dom, "Accounts") == "5 accounts"
     assert summary_value(dom, "Accounts not checked (error)") == "1 account"
@@ -85,6 +90,8 @@ def test_html_report_in_a_real_browser(
         ("ap-east-1: not-enabled", "N"),
     ]
     assert "<img" not in dom
+    if not browser:
+        return
 
     shot = screenshot(page, tmp_path / "org.png", WIDTH, HEIGHT)
     image = read_png(shot)
