@@ -213,6 +213,8 @@ class AwsEnv:
     #: More plugins for the ``[plugins]`` section: entry name -> the stem
     #: of a module in testing/ (see ``_test_plugin``).
     extra_plugins: dict[str, str] = field(default_factory=dict)
+    #: The same, listed before the plugin under test.
+    first_plugins: dict[str, str] = field(default_factory=dict)
 
     @property
     def home(self) -> Path:
@@ -262,11 +264,17 @@ class AwsEnv:
     def write_files(self, kind: str, plugin: bool) -> None:
         text = self.config
         if plugin:
-            extra = "".join(
-                f"{name} = {self._test_plugin(kind, stem)}\n"
-                for name, stem in self.extra_plugins.items()
+            first, after = (
+                "".join(
+                    f"{name} = {self._test_plugin(kind, stem)}\n"
+                    for name, stem in plugins.items()
+                )
+                for plugins in (self.first_plugins, self.extra_plugins)
             )
-            text = plugin_section(kind) + extra + "\n" + text
+            section = plugin_section(kind).replace(
+                "[plugins]\n", "[plugins]\n" + first, 1
+            )
+            text = section + after + "\n" + text
         self.config_file.write_text(text)
         self.credentials_file.write_text(self.credentials)
 
@@ -286,7 +294,7 @@ class AwsEnv:
         self.write_files(kind, plugin)
         return _run(argv, self.env(env, unset), timeout, stdin)
 
-    def _add_test_plugin(self, stem: str) -> None:
+    def _add_test_plugin(self, stem: str, *, first: bool = False) -> None:
         """Load ``testing/<stem>.py`` as one more plugin in every `aws` run
         here. CLI v1 imports it from a copy on PYTHONPATH (not the
         repository, so that the plugin under test still comes from its
@@ -298,7 +306,19 @@ class AwsEnv:
         source = REPO_ROOT / "testing" / f"{stem}.py"
         (folder / f"awscli_{stem}.py").write_text(source.read_text())
         self.extra_env["PYTHONPATH"] = str(folder)
-        self.extra_plugins[stem] = stem
+        (self.first_plugins if first else self.extra_plugins)[stem] = stem
+
+    def time_the_plugin(self) -> Path:
+        """Make every `aws` run here time the plugin under test from inside
+        the CLI (``testing/plugin_clock.py`` before it in ``[plugins]``,
+        ``testing/plugin_clock_end.py`` after it). Returns the file of JSON
+        lines, one per run: milliseconds of its import, its
+        ``awscli_initialize`` and its ``aws sts`` command-table handler."""
+        record = self.root / "plugin-clock.jsonl"
+        self._add_test_plugin("plugin_clock", first=True)
+        self._add_test_plugin("plugin_clock_end")
+        self.extra_env["PLUGIN_CLOCK_TO"] = str(record)
+        return record
 
     @staticmethod
     def _test_plugin(kind: str, stem: str) -> str:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from awscli_regional_sts.lifecycle import detection, plugindir
+from awscli_regional_sts.lifecycle import bytecode, detection, plugindir
 from awscli_regional_sts.lifecycle.configfile import ConfigFileError, ConfigText, Entry
 from awscli_regional_sts.lifecycle.detection import AwsCli, CliError
 
@@ -345,6 +345,8 @@ def run_enable(args: Any) -> int:
             except plugindir.PluginDirError as error:
                 print(f"{args.label}: {error}", file=sys.stderr)
                 return 1
+            if cli.python is None:
+                print(bytecode.compile_with(cli.path, Path(plan.plugin_path)))
     config = detection.config_file()
     print(f"{verb} run (writes {config}):")
     for command in plan.commands:

@@ -215,6 +215,22 @@ def test_frozen_cli_v2_loads_the_plugin_from_its_directory(aws_env: AwsEnv) -> N
         "cli_legacy_plugin_path": str(plugin_dir(aws_env)),
         "regional_sts": "awscli_regional_sts",
     }
+    # It writes no bytecode itself: enable had it compile the copy, with its
+    # own Python, where that Python looks.
+    directory = plugin_dir(aws_env)
+    sources = sorted(directory.rglob("*.py"))
+    assert f"compiled {len(sources)} modules with {aws}'s own Python" in done.stdout
+    compiled = sorted(directory.rglob("__pycache__/*.cpython-314.pyc"))
+    assert len(compiled) == len(sources)
+    # And it loads that bytecode, not the source: the routing module's
+    # source replaced by one that would fail, same size and time, and the
+    # CLI still routes.
+    routing = directory / "awscli_regional_sts" / "plugin" / "routing.py"
+    status = routing.stat()
+    broken = b"raise SystemExit('the source was compiled')\n"
+    routing.write_bytes(broken + b"#" * (status.st_size - len(broken) - 1) + b"\n")
+    os.utime(routing, (status.st_atime, status.st_mtime))
+    assert routing.stat().st_size == status.st_size
     # The directory is the only copy this CLI can import: routing proves it
     # loaded the plugin from there.
     routes_to_tokyo(aws_env, CLI_V2_FROZEN, aws=aws)
