@@ -376,8 +376,11 @@ CORRUPT = {
 }
 
 
-@pytest.mark.parametrize("corrupt", list(CORRUPT))
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN, BOTO3])
+# What a damaged cache file is the plugin's code alone (plugin/cache.py).
+@pytest.mark.parametrize(
+    ("kind", "corrupt"),
+    rows_by_client([CLI_V1, CLI_V2, CLI_V2_FROZEN, BOTO3], list(CORRUPT)),
+)
 def test_corrupt_cache_is_measured_again_with_a_debug_note(
     world: AwsEnv, kind: str, corrupt: str
 ) -> None:

@@ -4,9 +4,10 @@ would (testing/github_actions.py: the runner's environment, the matrix,
 the actions it uses emulated), against the organization deployed from
 the templates (tests/e2e/deployment.py).
 
-The runner's AWS CLI v2 is Debian's here (the only ``aws`` on the jobs'
-PATH, as on GitHub's runner); the plugin is installed by the workflow's
-own step, from a wheel of this checkout (STS_AUDIT_PLUGIN). The N shard
+The runner's AWS CLI v2 is AWS's own frozen build, as GitHub's hosted
+runners have it (the only ``aws`` on the jobs' PATH, ahead of Debian's
+Python); the plugin is installed by the workflow's own step, from a wheel
+of this checkout (STS_AUDIT_PLUGIN). The N shard
 jobs run in parallel, then the merge job. Two scheduled runs: the first
 finds no baseline and succeeds (its report becomes the baseline), the
 second, after a region is deactivated, fails with the change in its step
@@ -26,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from testing.clients import CLI_V1, CLI_V2, DEBIAN_AWS, REPO_ROOT, AwsEnv, ClientMissing
+from testing.clients import CLI_V1, CLI_V2_FROZEN, REPO_ROOT, AwsEnv, aws_command
 from testing.github_actions import (
     Artifacts,
     JobResult,
@@ -82,8 +83,12 @@ def runner(
     caller_arn: str,
     event: str = "schedule",
 ) -> Runner:
-    if not DEBIAN_AWS.exists():
-        raise ClientMissing("Debian's awscli (CLI v2)", "`make test` installs it")
+    # The runner's `aws`: AWS's frozen CLI v2, first on PATH.
+    (frozen,) = aws_command(CLI_V2_FROZEN)
+    tools = aws_env.root / "runner-bin"
+    tools.mkdir(exist_ok=True)
+    if not (tools / "aws").exists():
+        (tools / "aws").symlink_to(frozen)
 
     def assume_role(role_arn: str, region: str) -> dict[str, str]:
         """What configure-aws-credentials does with GitHub's OIDC token:
@@ -137,8 +142,8 @@ def runner(
             "inputs": {},
         },
         base_env={
-            # The runner's tools: Debian's CLI v2 and Python, no CLI v1.
-            "PATH": "/usr/bin:/bin",
+            # The runner's tools: AWS's CLI v2 and a Python, no CLI v1.
+            "PATH": f"{tools}:/usr/bin:/bin",
             "LANG": "C.UTF-8",
             "AWS_EC2_METADATA_DISABLED": "true",
             "AWS_PAGER": "",
@@ -201,7 +206,9 @@ def test_the_workflow_runs_its_shards_merges_and_fails_on_drift(
     ]
     assert [p["Shard"]["Count"] for p in parts] == [len(shards)] * len(shards)
     # The merged report equals one unsharded run (of the jobs' CLI).
-    whole = aws_env.run(CLI_V2, *AUDIT, *REGIONS, "--output", "json", timeout=120)
+    whole = aws_env.run(
+        CLI_V2_FROZEN, *AUDIT, *REGIONS, "--output", "json", timeout=120
+    )
     assert whole.returncode == 0, whole.output
     expected = {a["AccountId"]: comparable(a) for a in whole.json()["Accounts"]}
     assert {a["AccountId"]: comparable(a) for a in report["Accounts"]} == expected
