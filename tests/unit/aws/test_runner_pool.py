@@ -77,3 +77,33 @@ def test_at_most_workers_calls_at_once() -> None:
     assert len(list(outcomes(results, 20, time.monotonic() + 5))) == 20
     pool.close()
     assert most[0] == 3
+
+
+def test_one_worker_runs_one_call_at_a_time() -> None:
+    """The pool is the bound on requests in flight: with one worker, a
+    second call starts only when the first has ended."""
+    pool = RequestPool(1)
+    results: queue.Queue[Outcome] = queue.Queue()
+    second_started = threading.Event()
+
+    def first() -> bool:
+        # True if another call started while this one was running.
+        return second_started.wait(0.3)
+
+    pool.submit("first", first, results)
+    pool.submit("second", second_started.set, results)
+    got = {name: value for name, value, _ in outcomes(results, 2, time.monotonic() + 5)}
+    assert got == {"first": False, "second": None}
+    pool.close()
+
+
+def test_a_call_that_never_returns_does_not_keep_the_process_alive() -> None:
+    """Outcomes not read by the deadline are left behind: the pool's
+    threads are daemon threads, which the interpreter does not wait for at
+    exit (a hung probe must not hold `aws` after it has printed)."""
+    before = set(threading.enumerate())
+    pool = RequestPool(2, name="hung-test")
+    started = [t for t in threading.enumerate() if t not in before]
+    assert len(started) == 2
+    assert all(thread.daemon for thread in started)
+    pool.close()
