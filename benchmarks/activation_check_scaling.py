@@ -25,7 +25,7 @@ import subprocess
 import time
 
 from awscli_regional_sts.commands.activation.options import DEFAULT_TIMEOUT
-from benchmarks.common import aws_home, machine
+from benchmarks.common import aws_home, compile_checkout, machine
 from testing.clients import CLI_KINDS, CLI_V1, aws_command
 from testing.simulator.endpoints import partition_regions
 
@@ -42,6 +42,7 @@ def main() -> None:
     parser.add_argument("--kind", choices=CLI_KINDS, default=CLI_V1)
     parser.add_argument("--loop", action="store_true", help="also time the loop")
     options = parser.parse_args()
+    compile_checkout()
     timeout = DEFAULT_TIMEOUT
 
     with aws_home() as env:

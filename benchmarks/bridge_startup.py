@@ -21,14 +21,13 @@ cached call (target: at most 1/10).
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import shutil
 import subprocess
 import time
 from collections.abc import Sequence
 
-from benchmarks.common import aws_home, machine, median_ms
+from benchmarks.common import aws_home, compile_checkout, machine, median_ms
 from testing.clients import CLI_V2, REPO_ROOT, AwsEnv, aws_command, python_command
 
 PROFILE = "tokyo-role"
@@ -59,14 +58,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=15)
     options = parser.parse_args()
 
-    # The editable checkout has no bytecode (the harness sets
-    # PYTHONDONTWRITEBYTECODE); compile it as pip would an installed one.
-    subprocess.run(
-        python_command()
-        + ["-m", "compileall", "-q", str(REPO_ROOT / "awscli_regional_sts")],
-        check=True,
-        env={**os.environ, "PYTHONDONTWRITEBYTECODE": ""},
-    )
+    compile_checkout()
     aws = aws_command(CLI_V2)
     with aws_home() as env:
         role = env.simulator.add_role("deployer")

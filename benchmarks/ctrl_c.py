@@ -25,7 +25,7 @@ import signal
 import time
 from collections.abc import Sequence
 
-from benchmarks.common import aws_home, machine, median_ms
+from benchmarks.common import aws_home, compile_checkout, machine, median_ms
 from testing.clients import (
     CLI_V1,
     CLI_V2,
@@ -67,6 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     rounds = parser.parse_args(argv).rounds
+    compile_checkout()
     print(f"Ctrl-C: SIGINT to exit, {rounds} rounds; {machine()}")
     with aws_home() as env:
         sim = env.simulator

@@ -36,7 +36,7 @@ import statistics
 import time
 from pathlib import Path
 
-from benchmarks.common import aws_home, machine
+from benchmarks.common import aws_home, compile_checkout, machine
 from testing.clients import BOTO3, CLI_KINDS, CLI_V1, AwsEnv
 
 TIMEOUT = 2
@@ -148,6 +148,7 @@ def main() -> None:
         help="calls actually made for the 'before' column (then extrapolated)",
     )
     options = parser.parse_args()
+    compile_checkout()
 
     print(f"machine: {machine()}")
     print(

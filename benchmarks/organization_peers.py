@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from benchmarks.common import AwsProcess, machine, run_processes
+from benchmarks.common import AwsProcess, compile_checkout, machine, run_processes
 from testing.clients import CLI_V1, AwsEnv, aws_command, python_command
 from testing.simulator import Simulator
 
@@ -252,6 +252,7 @@ def main() -> None:
         help="ACCOUNTS:DELAY of the remediation comparison ('none': skip it)",
     )
     options = parser.parse_args()
+    compile_checkout()
     print(f"machine: {machine()}")
     print(
         f"regions per account: {', '.join(REGIONS)}; {IN_FLIGHT} requests in "

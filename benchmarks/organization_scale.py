@@ -22,7 +22,7 @@ import argparse
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from benchmarks.common import machine, run_aws_processes
+from benchmarks.common import compile_checkout, machine, run_aws_processes
 from testing.clients import CLI_V1, AwsEnv
 from testing.simulator import Simulator
 
@@ -101,6 +101,7 @@ def main() -> None:
         "--delay", type=float, default=0.02, help="simulated answer delay, seconds"
     )
     options = parser.parse_args()
+    compile_checkout()
     regions = None if options.regions == ["all"] else tuple(options.regions)
     region_count = len(sim_regions()) + 1 if regions is None else len(regions)
 

@@ -25,7 +25,7 @@ import json
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from benchmarks.common import machine, run_aws_processes
+from benchmarks.common import compile_checkout, machine, run_aws_processes
 from testing.clients import CLI_V1, AwsEnv
 from testing.simulator import Simulator
 
@@ -63,6 +63,7 @@ def main() -> None:
         "--delay", type=float, default=0.05, help="STS answer delay, seconds"
     )
     options = parser.parse_args()
+    compile_checkout()
     print(f"machine: {machine()}")
     print(
         f"client: {CLI_V1} (JSON Lines), {options.accounts} accounts x "

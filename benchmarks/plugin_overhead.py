@@ -26,12 +26,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
 
 from awscli_regional_sts.lifecycle.bytecode import compile_with
-from benchmarks.common import aws_home, machine, median_ms, timed_run
+from benchmarks.common import (
+    aws_home,
+    compile_checkout,
+    machine,
+    median_ms,
+    timed_run,
+)
 from testing.clients import (
     CLI_KINDS,
     CLI_V1,
@@ -40,22 +44,12 @@ from testing.clients import (
     REPO_ROOT,
     AwsEnv,
     aws_command,
-    python_command,
 )
 
 ARGS = ("sts", "get-caller-identity", "--profile", "bench")
 #: A command of another service that sends nothing: what every command pays.
 OTHER_ARGS = ("configure", "get", "region", "--profile", "bench")
 CONFIG = "[profile bench]\nregion = ap-northeast-1\nsts_region = ap-northeast-1\n"
-
-
-def compile_checkout() -> None:
-    subprocess.run(
-        python_command()
-        + ["-m", "compileall", "-q", str(REPO_ROOT / "awscli_regional_sts")],
-        check=True,
-        env={**os.environ, "PYTHONDONTWRITEBYTECODE": ""},
-    )
 
 
 def frozen_bytecode(present: bool) -> str:

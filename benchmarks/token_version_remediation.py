@@ -29,7 +29,7 @@ import collections
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from benchmarks.common import machine, run_aws_processes
+from benchmarks.common import compile_checkout, machine, run_aws_processes
 from testing.clients import CLI_V1, AwsEnv
 from testing.simulator import Simulator
 
@@ -86,6 +86,7 @@ def main() -> None:
         help="simulated answer delay of STS (AssumeRole), seconds",
     )
     options = parser.parse_args()
+    compile_checkout()
     print(f"machine: {machine()}")
     print(
         f"client: {CLI_V1}, --output json; STS answer delay "

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import argparse
 
-from benchmarks.common import aws_home, machine, median_ms, timed_run
+from benchmarks.common import aws_home, compile_checkout, machine, median_ms, timed_run
 from testing.clients import CLI_KINDS, CLI_V1
 
 GLOBAL_DELAY = 3.319
@@ -29,6 +29,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--kind", choices=CLI_KINDS, default=CLI_V1)
     options = parser.parse_args()
+    compile_checkout()
 
     print(f"machine: {machine()}")
     print(

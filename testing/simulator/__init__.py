@@ -221,6 +221,12 @@ class Simulator:
         ``sts.amazonaws.com``; it cannot be deactivated."""
         self._world.set_global(state, latency)
 
+    def set_host_state(self, host: str, state: str) -> None:
+        """Network state (active, refused, hang) of another service's host
+        (e.g. ``organizations.us-east-1.amazonaws.com``), as for a region's
+        STS endpoints; ``reset`` makes it active again."""
+        self._world.set_host_state(host, state)
+
     def reset(self) -> None:
         """All regions active, no latency, no denials, token version 1 in
         every account, log cleared; identities and keys are kept."""

@@ -119,6 +119,8 @@ class WorldState:
 
     account_states: dict[tuple[str, str], str] = field(default_factory=dict)
     network_states: dict[str, str] = field(default_factory=dict)
+    #: Network states of other services' hosts (e.g. Organizations), by host.
+    host_states: dict[str, str] = field(default_factory=dict)
     latencies: dict[str, float] = field(default_factory=dict)
     global_state: str = "active"
     global_latency: float = 0.0
@@ -271,12 +273,27 @@ class World:
         with self.lock:
             return self.state.account_states.get((account_id, region), "active")
 
+    def set_host_state(self, host: str, state: str) -> None:
+        info = host_catalog().get(host)
+        if info is None:
+            raise ValueError(f"the simulator serves no host {host!r}")
+        if info.service == "sts":
+            raise ValueError(f"{host} is STS's: use set_region or set_global")
+        if state not in GLOBAL_STATES:
+            raise ValueError(
+                f"unknown network state {state!r}; use {sorted(GLOBAL_STATES)}"
+            )
+        with self.lock:
+            self.state.host_states[host] = state
+
     def network_state(self, host: str) -> str:
         """ "active", "refused" or "hang" for a served host."""
         info = host_catalog().get(host)
-        if info is None or info.service != "sts":
+        if info is None:
             return "active"
         with self.lock:
+            if info.service != "sts":
+                return self.state.host_states.get(host, "active")
             if info.is_global:
                 return self.state.global_state
             return self.state.network_states.get(info.region, "active")

@@ -847,6 +847,29 @@ def test_global_endpoint_network_states(sim: Simulator, state: str) -> None:
     assert status == 200
 
 
+def test_other_services_hosts_have_network_states(sim: Simulator) -> None:
+    organizations = "organizations.us-east-1.amazonaws.com"
+    with pytest.raises(ValueError, match="set_region"):
+        sim.set_host_state("sts.us-east-1.amazonaws.com", "hang")
+    with pytest.raises(ValueError, match="no host"):
+        sim.set_host_state("example.com", "hang")
+    with pytest.raises(ValueError, match="unknown network state"):
+        sim.set_host_state(organizations, "deactivated")
+    sim.set_host_state(organizations, "refused")
+    with pytest.raises(OSError, match="502"):
+        _send(sim, organizations, "POST", "/", {})
+    assert sim.connects == [organizations] and sim.requests == []
+    # STS is unaffected, and reset makes the host active again.
+    creds = sim.add_user()
+    status, _ = _call(
+        sim, creds, "sts.us-east-1.amazonaws.com", "us-east-1", "GetCallerIdentity"
+    )
+    assert status == 200
+    sim.reset()
+    status, _ = _send(sim, organizations, "POST", "/", {})
+    assert status != 502 and len(sim.requests) == 1
+
+
 def test_stop_ends_hung_tunnels() -> None:
     """A hung CONNECT must not keep stop() waiting."""
     import socket

@@ -9,6 +9,7 @@ account.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping
@@ -45,6 +46,9 @@ from awscli_regional_sts.commands.activation.plan import (
 from awscli_regional_sts.commands.activation.probe import (
     Observation,
     ProbeMethod,
+    RegionLatencies,
+    answered,
+    ask_region,
     probe_region,
 )
 from awscli_regional_sts.commands.activation.report import (
@@ -232,17 +236,22 @@ def _gated(
 @dataclass(frozen=True)
 class LentClients:
     """What an organization check lends the check of the caller's own
-    account: its client on the CLI's STS path (for GetCallerIdentity), and
-    a factory of clients signed as the caller without the CLI's handlers
-    (``accounts/clients.py``), so that this account costs no client copied
-    from the CLI's session either."""
+    account, so that this account costs no more requests and clients than
+    a member: the caller's identity it already asked, a factory of clients
+    signed as the caller without the CLI's handlers
+    (``accounts/clients.py``), its probe clients, and its per-region
+    latencies (measured once per run, as for every member)."""
 
-    identity: Any
+    #: GetCallerIdentity-shaped: the caller's ``Account`` and ``Arn``.
+    caller_identity: Mapping[str, str]
     #: (service, region, config) -> client signed as the caller.
     create: Callable[[str, str, Any], Any]
     #: Per region: the organization's probe client, signed as the caller
     #: and aimed at the region, and the URL it requested.
     probes: Mapping[str, tuple[Any, Callable[[], str | None]]]
+    latencies: RegionLatencies
+    #: Seconds a probe may wait for its region's latency samples.
+    wait: float
 
 
 class ActivationCheck:
@@ -273,10 +282,15 @@ class ActivationCheck:
         # clients are created (CPU work, in this thread): at start-up these
         # two were the check's largest fixed cost before the probes start.
         # Its errors (no or expired credentials, denied) still end the
-        # command before any probe is sent.
-        identity_answer = start_in_background(
-            self._identity_client().get_caller_identity
-        )
+        # command before any probe is sent. An organization check has asked
+        # it already.
+        identity_answer: Callable[[], Mapping[str, Any]]
+        if self._lent is not None:
+            identity_answer = functools.partial(dict, self._lent.caller_identity)
+        else:
+            identity_answer = start_in_background(
+                self._identity_client().get_caller_identity
+            )
         plan = choose_probe(
             frozen.access_key if frozen else None,
             bool(frozen and frozen.token),
@@ -306,7 +320,7 @@ class ActivationCheck:
             )
             for region in options.regions
         }
-        answer = identity_answer()
+        answer: Mapping[str, Any] = identity_answer()
         identity = {"Account": answer["Account"], "Arn": answer["Arn"]}
         self._on_identity(str(identity["Account"]))
         role_account = _arn_account(plan.method.role_arn)
@@ -318,12 +332,19 @@ class ActivationCheck:
 
         probes: dict[str, Callable[[], Observation]] = {}
         for region, client in clients.items():
-            endpoint = (
-                lent[region][1]
-                if region in lent
-                else aim_client(client, region, options.router_handlers)
-            )
-            probes[region] = _bind_probe(client, plan.method, options.samples, endpoint)
+            if region not in lent:
+                endpoint = aim_client(client, region, options.router_handlers)
+                probes[region] = _bind_probe(
+                    client, plan.method, options.samples, endpoint
+                )
+            elif self._lent is not None and plan.method.verifies:
+                probes[region] = _bind_shared_probe(
+                    client, plan.method, region, lent[region][1], self._lent
+                )
+            else:  # GetCallerIdentity-only: its first sample is the probe
+                probes[region] = _bind_probe(
+                    client, plan.method, options.samples, lent[region][1]
+                )
         iam = self._create_client(
             "iam", options.profile_region or "us-east-1", as_caller=True
         )
@@ -348,8 +369,6 @@ class ActivationCheck:
         own path (plugin routing included). That call's errors (no or
         expired credentials, denied, throttled) end the command: the CLI
         prints them as one line."""
-        if self._lent is not None:
-            return self._lent.identity
         return self._session.create_client(
             "sts",
             region_name=self._options.profile_region,
@@ -418,6 +437,27 @@ def _bind_probe(
     client: Any, method: ProbeMethod, samples: int, endpoint: Callable[[], Any]
 ) -> Callable[[], Observation]:
     return lambda: probe_region(client, method, samples, endpoint)
+
+
+def _bind_shared_probe(
+    client: Any,
+    method: ProbeMethod,
+    region: str,
+    endpoint: Callable[[], Any],
+    lent: LentClients,
+) -> Callable[[], Observation]:
+    """The probe of a region on the organization's client, whose latency is
+    the organization's figure for the region (sampled once per run)."""
+
+    def probe() -> Observation:
+        observation, _ = ask_region(client, method)
+        if answered(observation):
+            lent.latencies.after_answer(region, client, method)
+            observation.latencies_ms = lent.latencies.of(region, lent.wait)
+        observation.endpoint = endpoint()
+        return observation
+
+    return probe
 
 
 def _observation(

@@ -184,7 +184,9 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
         )
 
         session = self._session
-        partitions = default_partitions()
+        # The session's loader: it keeps endpoints.json, parsed once, for
+        # every client of the check.
+        partitions = default_partitions(session.get_component("data_loader"))
         profile_region = parsed_globals.region or session.get_config_variable("region")
         partition = partitions.of_region_or_aws(profile_region)
         sts_region, sts_region_source = _sts_region(session)

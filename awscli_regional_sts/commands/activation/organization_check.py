@@ -17,15 +17,20 @@ Organization, each reached through its member role.
   the management account), so that it is ``Verified`` where a member is.
   One AssumeRole through the CLI's own STS path tells; without the role
   (Organizations creates none there) it is checked as without
-  --organization, with the caller's credentials, and a warning says so.
+  --organization, with the caller's credentials, and a warning says so:
+  on the run's probe clients, with the caller's identity the run already
+  asked and the run's per-region latencies, so that it costs one request
+  per region and its two facts, as a member does.
 * A member role that may not read the account's own facts (a policy
   refuses GetAccountSummary or ListRegions) leaves the account not
   checked, its ``Error`` naming the permission (denials.py).
-* Every client that sends the probes and the facts is created once per run
-  and shared by all accounts (botocore clients are thread-safe), from
-  sessions that keep the CLI's handlers off those requests but read what
-  the user configured (``accounts/clients.py``): neither the number of
-  clients nor of TLS connections grows with the organization.
+* Every client that lists the accounts, sends the probes and the facts is
+  created once per run and shared by all accounts (botocore clients are
+  thread-safe), from sessions that keep the CLI's handlers off those
+  requests but read what the user configured (``accounts/clients.py``):
+  neither the number of clients nor of TLS connections grows with the
+  organization. Only the caller's own GetCallerIdentity and the
+  AssumeRole that no probe could make go through the CLI's STS path.
 * One ``RequestPool`` of ``max_concurrency`` threads sends every member
   request: that many in flight across all accounts; at most
   ``max_accounts_in_flight`` accounts are under way at once. Each finished
@@ -42,7 +47,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, Callable
 
 from botocore.config import Config
@@ -136,8 +141,9 @@ class OrganizationCheck:
         caller_credentials(self._session, self._redactor)
         region = options.profile_region or "us-east-1"
         summary = OrganizationSummary(options.regions)
-        organizations = self._session.create_client(
-            "organizations", region_name=region, **self._client_args()
+        signers = Signers(self._session)
+        organizations = signers.caller_client(
+            "organizations", region, options.verify, self._client_args()["config"]
         )
         selected = select_accounts(
             self._identified(list_accounts(organizations)),
@@ -165,9 +171,12 @@ class OrganizationCheck:
         sts = self._session.create_client(
             "sts", region_name=options.profile_region, **self._client_args()
         )
-        self._caller_account = str(sts.get_caller_identity()["Account"])
+        caller = sts.get_caller_identity()
+        self._caller_account = str(caller["Account"])
         pool = RequestPool(options.max_concurrency, name="org-request")
-        run = self._member_run(sts, pool)
+        run = self._member_run(
+            sts, pool, signers, {"Account": self._caller_account, "Arn": caller["Arn"]}
+        )
 
         def tasks() -> Iterator[tuple[str, Callable[[], AccountResult]]]:
             items = accounts if first is None else itertools.chain([first], accounts)
@@ -188,10 +197,15 @@ class OrganizationCheck:
             pool.close()
         return summary
 
-    def _member_run(self, sts: Any, pool: RequestPool) -> MemberRun:
+    def _member_run(
+        self,
+        sts: Any,
+        pool: RequestPool,
+        signers: Signers,
+        caller_identity: Mapping[str, str],
+    ) -> MemberRun:
         """The clients and limits every member's check shares."""
         options = self._options
-        signers = Signers(self._session)
 
         def create(service: str, region: str, config: Any) -> Any:
             return signers.caller_client(service, region, options.verify, config)
@@ -202,7 +216,9 @@ class OrganizationCheck:
                 "sts", client_region(name), options.verify, self._probe_config()
             )
             probes[name] = (client, aim_client(client, name, options.router_handlers))
-        self._lent = LentClients(sts, create, probes)
+        latencies = RegionLatencies(options.samples)
+        wait = self._wait()
+        self._lent = LentClients(caller_identity, create, probes, latencies, wait)
         region = options.profile_region or "us-east-1"
         facts_config = self._client_args()["config"].merge(
             Config(max_pool_connections=options.max_concurrency)
@@ -223,14 +239,14 @@ class OrganizationCheck:
             options,
             pool,
             probes,
-            RegionLatencies(options.samples),
+            latencies,
             signers,
             iam,
             account,
             account is not None and lists_regions(account),
             assume_role,
             self._redactor,
-            self._wait(),
+            wait,
         )
 
     def _identified(self, listed: Iterator[MemberAccount]) -> Iterator[MemberAccount]:

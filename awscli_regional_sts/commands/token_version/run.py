@@ -35,7 +35,8 @@ def run_command(
     except ArgumentProblem as problem:
         sys.stderr.write(f"aws sts {command_name}: error: {problem}\n")
         return invalid_arguments_status()
-    partitions = default_partitions()
+    # The session's loader: it keeps endpoints.json for the clients to come.
+    partitions = default_partitions(session.get_component("data_loader"))
     region = parsed_globals.region or session.get_config_variable("region")
     partition = partitions.of_region_or_aws(region)
 
