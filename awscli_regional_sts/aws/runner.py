@@ -8,6 +8,7 @@ at once, and results reach it as they finish.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import queue
 import threading
@@ -46,7 +47,9 @@ def stream_parallel(
     """
     source = iter(tasks)
     lock = threading.Lock()
-    finished: queue.Queue[tuple[str, Any, BaseException | None]] = queue.Queue()
+    finished: queue.SimpleQueue[tuple[str, Any, BaseException | None]] = (
+        queue.SimpleQueue()
+    )
     failure: list[BaseException] = []
     state = _Handout()
 
@@ -161,6 +164,8 @@ def start_in_background(task: Task, *, name: str = "regional-sts-bg") -> Task:
 
 
 Outcome = tuple[str, Any, "BaseException | None"]
+#: A submitted call: its name, the call, and where its outcome goes.
+_Job = tuple[str, Task, "queue.SimpleQueue[Outcome]"]
 
 
 class RequestPool:
@@ -173,12 +178,18 @@ class RequestPool:
     order they finish (``outcomes``). Urgent calls (those that finish an
     account already under way) go before the others, so that accounts end
     soon and their memory is freed.
+
+    The calls wait in a heap under a lock, and the threads on a
+    ``SimpleQueue`` that holds one token per call: the queue is C code,
+    where ``queue.PriorityQueue`` and ``queue.Queue`` take a Python
+    condition variable on every put and get, a cost paid twice per request
+    of an organization check (docs/performance.md, section 11).
     """
 
     def __init__(self, workers: int, *, name: str = "regional-sts-pool") -> None:
-        self._jobs: queue.PriorityQueue[
-            tuple[int, int, tuple[str, Task, queue.Queue[Outcome]] | None]
-        ] = queue.PriorityQueue()
+        self._lock = threading.Lock()
+        self._jobs: list[tuple[int, int, _Job | None]] = []
+        self._ready: queue.SimpleQueue[None] = queue.SimpleQueue()
         self._order = itertools.count()
         self._threads = [
             threading.Thread(target=self._work, name=f"{name}-{index}", daemon=True)
@@ -191,20 +202,28 @@ class RequestPool:
         self,
         name: str,
         task: Task,
-        results: queue.Queue[Outcome],
+        results: queue.SimpleQueue[Outcome],
         *,
         urgent: bool = False,
     ) -> None:
-        self._jobs.put((0 if urgent else 1, next(self._order), (name, task, results)))
+        self._push(0 if urgent else 1, (name, task, results))
 
     def close(self) -> None:
         """Let the threads end once the calls submitted so far are done."""
         for _ in self._threads:
-            self._jobs.put((2, next(self._order), None))
+            self._push(2, None)
+
+    def _push(self, rank: int, job: _Job | None) -> None:
+        with self._lock:
+            heapq.heappush(self._jobs, (rank, next(self._order), job))
+        self._ready.put(None)
 
     def _work(self) -> None:
         while True:
-            _, _, job = self._jobs.get()
+            # One token per call pushed: the heap holds at least one.
+            self._ready.get()
+            with self._lock:
+                _, _, job = heapq.heappop(self._jobs)
             if job is None:
                 return
             name, task, results = job
@@ -215,7 +234,7 @@ class RequestPool:
 
 
 def outcomes(
-    results: queue.Queue[Outcome], count: int, deadline: float
+    results: queue.SimpleQueue[Outcome], count: int, deadline: float
 ) -> Iterator[Outcome]:
     """Up to ``count`` outcomes from ``results`` as they arrive, until the
     monotonic time ``deadline``: the calls not finished by then are left

@@ -155,7 +155,7 @@ class _MemberCheck:
             role_arn=role_arn,
             role_session_name=ROLE_SESSION_NAME,
         )
-        self._results: queue.Queue[Outcome] = queue.Queue()
+        self._results: queue.SimpleQueue[Outcome] = queue.SimpleQueue()
         self._state = _Progress()
 
     def run(self, account_id: str) -> Report | str:

@@ -12,7 +12,7 @@ from awscli_regional_sts.aws.runner import Outcome, RequestPool, outcomes
 
 def test_urgent_calls_go_first_and_errors_come_back() -> None:
     pool = RequestPool(1)
-    results: queue.Queue[Outcome] = queue.Queue()
+    results: queue.SimpleQueue[Outcome] = queue.SimpleQueue()
     started = threading.Event()
     release = threading.Event()
     ran: list[str] = []
@@ -47,7 +47,7 @@ def test_urgent_calls_go_first_and_errors_come_back() -> None:
 
 def test_outcomes_stop_at_the_deadline() -> None:
     pool = RequestPool(2)
-    results: queue.Queue[Outcome] = queue.Queue()
+    results: queue.SimpleQueue[Outcome] = queue.SimpleQueue()
     never = threading.Event()
     pool.submit("quick", lambda: 1, results)
     pool.submit("stuck", lambda: never.wait(2), results)
@@ -59,7 +59,7 @@ def test_outcomes_stop_at_the_deadline() -> None:
 
 def test_at_most_workers_calls_at_once() -> None:
     pool = RequestPool(3)
-    results: queue.Queue[Outcome] = queue.Queue()
+    results: queue.SimpleQueue[Outcome] = queue.SimpleQueue()
     lock = threading.Lock()
     now = [0]
     most = [0]
@@ -83,7 +83,7 @@ def test_one_worker_runs_one_call_at_a_time() -> None:
     """The pool is the bound on requests in flight: with one worker, a
     second call starts only when the first has ended."""
     pool = RequestPool(1)
-    results: queue.Queue[Outcome] = queue.Queue()
+    results: queue.SimpleQueue[Outcome] = queue.SimpleQueue()
     second_started = threading.Event()
 
     def first() -> bool:
