@@ -236,11 +236,11 @@ def _gated(
 @dataclass(frozen=True)
 class LentClients:
     """What an organization check lends the check of the caller's own
-    account, so that this account costs no more requests and clients than
-    a member: the caller's identity it already asked, a factory of clients
-    signed as the caller without the CLI's handlers
-    (``accounts/clients.py``), its probe clients, and its per-region
-    latencies (measured once per run, as for every member)."""
+    account, so that this account costs no more requests than a member
+    and no client copied from the CLI's session: the caller's identity it
+    already asked, a factory of clients signed as the caller without the
+    CLI's handlers (``accounts/clients.py``), its probe clients, and its
+    per-region latencies (measured once per run, as for every member)."""
 
     #: GetCallerIdentity-shaped: the caller's ``Account`` and ``Arn``.
     caller_identity: Mapping[str, str]
