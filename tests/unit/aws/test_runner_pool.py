@@ -107,3 +107,29 @@ def test_a_call_that_never_returns_does_not_keep_the_process_alive() -> None:
     assert len(started) == 2
     assert all(thread.daemon for thread in started)
     pool.close()
+
+
+def test_close_lets_the_calls_already_submitted_finish() -> None:
+    """close() while calls still wait: they all run, then the threads end."""
+    pool = RequestPool(1, name="closing-test")
+    results: queue.SimpleQueue[Outcome] = queue.SimpleQueue()
+    started = threading.Event()
+    release = threading.Event()
+
+    def hold() -> str:
+        started.set()
+        release.wait(5)
+        return "held"
+
+    pool.submit("hold", hold, results)
+    started.wait(5)
+    pool.submit("waiting", lambda: "ran", results)
+    pool.submit("urgent", lambda: "ran first", results, urgent=True)
+    pool.close()
+    release.set()
+    got = {name: value for name, value, _ in outcomes(results, 3, time.monotonic() + 5)}
+    assert got == {"hold": "held", "waiting": "ran", "urgent": "ran first"}
+    for thread in threading.enumerate():
+        if thread.name.startswith("closing-test"):
+            thread.join(5)
+            assert not thread.is_alive()
