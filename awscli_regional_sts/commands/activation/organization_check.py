@@ -53,7 +53,11 @@ from typing import Any, Callable
 from botocore.config import Config
 
 from awscli_regional_sts.aws.errors import CallError
-from awscli_regional_sts.aws.runner import RequestPool, stream_parallel
+from awscli_regional_sts.aws.runner import (
+    RequestPool,
+    start_in_background,
+    stream_parallel,
+)
 from awscli_regional_sts.commands.accounts.clients import Signers
 from awscli_regional_sts.commands.accounts.credentials import (
     assume_member_role,
@@ -160,18 +164,22 @@ class OrganizationCheck:
         def count_skip() -> None:
             summary.skipped += 1
 
-        # The first account is fetched here, in the calling thread, so that
-        # a caller who may not list accounts gets the CLI's one-line error
-        # before any other request.
+        # The first account is fetched before anything else, so that a
+        # caller who may not list accounts gets the CLI's one-line error
+        # before any other request. Like the caller's identity below, it is
+        # asked on a daemon thread while this one waits in slices: Ctrl-C
+        # then lands in the wait, never inside http.client, whose response
+        # object, half built when the signal arrives, Python 3.14 (AWS's
+        # frozen CLI v2) reports at exit with a traceback.
         accounts = enumerate(_checked_only(selected, count_skip))
-        first = next(accounts, None)
+        first = start_in_background(lambda: next(accounts, None), name="org-listing")()
 
         # The CLI's own STS path (the plugin's router included) says who
         # the caller is, and assumes a member role when no probe could.
         sts = self._session.create_client(
             "sts", region_name=options.profile_region, **self._client_args()
         )
-        caller = sts.get_caller_identity()
+        caller = start_in_background(sts.get_caller_identity, name="org-identity")()
         self._caller_account = str(caller["Account"])
         pool = RequestPool(options.max_concurrency, name="org-request")
         run = self._member_run(
