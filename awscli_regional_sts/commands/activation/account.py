@@ -48,7 +48,6 @@ from awscli_regional_sts.commands.activation.probe import (
     ProbeMethod,
     RegionLatencies,
     answered,
-    ask_region,
     probe_region,
 )
 from awscli_regional_sts.commands.activation.report import (
@@ -450,11 +449,9 @@ def _bind_shared_probe(
     the organization's figure for the region (sampled once per run)."""
 
     def probe() -> Observation:
-        observation, _ = ask_region(client, method)
+        observation, _ = lent.latencies.probe(region, client, method, endpoint)
         if answered(observation):
-            lent.latencies.after_answer(region, client, method)
             observation.latencies_ms = lent.latencies.of(region, lent.wait)
-        observation.endpoint = endpoint()
         return observation
 
     return probe

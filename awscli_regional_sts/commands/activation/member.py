@@ -67,7 +67,6 @@ from awscli_regional_sts.commands.activation.probe import (
     ProbeOperation,
     RegionLatencies,
     answered,
-    ask_region,
 )
 from awscli_regional_sts.commands.activation.report import Report
 
@@ -213,10 +212,7 @@ class _MemberCheck:
         client, endpoint = run.probes[region]
 
         def probe() -> tuple[Observation, _Issued | None]:
-            observation, answer = ask_region(client, method)
-            if answered(observation):
-                run.latencies.after_answer(region, client, method)
-            observation.endpoint = endpoint()
+            observation, answer = run.latencies.probe(region, client, method, endpoint)
             return observation, _Issued.from_answer(answer)
 
         return probe

@@ -190,6 +190,22 @@ class RegionLatencies:
             self._figures[region] = observation.latencies_ms
             done.set()
 
+    def probe(
+        self,
+        region: str,
+        client: Any,
+        method: ProbeMethod,
+        endpoint: Callable[[], str | None],
+    ) -> tuple[Observation, Any]:
+        """The region's probe call on ``client`` (``ask_region``), its
+        answer, and the URL it requested; the first probe of the region
+        that gets an answer then measures the region."""
+        observation, answer = ask_region(client, method)
+        if answered(observation):
+            self.after_answer(region, client, method)
+        observation.endpoint = endpoint()
+        return observation, answer
+
     def of(self, region: str, wait: float) -> list[float]:
         """The region's samples (ms; empty when none could be taken),
         waiting up to ``wait`` seconds for the probe that takes them. Only

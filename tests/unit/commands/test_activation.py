@@ -12,7 +12,12 @@ from typing import Any
 
 import awscli  # noqa: F401  (first: `import botocore` is then CLI v1's bundle)
 import pytest
-from botocore.exceptions import ClientError, ConnectTimeoutError, ProxyConnectionError
+from botocore.exceptions import (
+    ClientError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    ProxyConnectionError,
+)
 
 from awscli_regional_sts.aws.errors import CallError
 from awscli_regional_sts.aws.partitions import default_partitions
@@ -32,6 +37,7 @@ from awscli_regional_sts.commands.activation.probe import (
     Observation,
     ProbeMethod,
     ProbeOperation,
+    RegionLatencies,
     probe_region,
 )
 from awscli_regional_sts.commands.activation.report import (
@@ -766,8 +772,6 @@ def test_role_arn_account_is_ascii_digits(kwargs: dict[str, Any]) -> None:
 
 
 def test_a_regions_latency_is_measured_once_for_every_account() -> None:
-    from awscli_regional_sts.commands.activation.probe import RegionLatencies
-
     class Client:
         calls = 0
 
@@ -784,3 +788,29 @@ def test_a_regions_latency_is_measured_once_for_every_account() -> None:
     assert latencies.of("eu-west-1", 1) == [1.0, 1.0]
     # A region no probe got an answer from has no figure, without waiting.
     assert latencies.of("ap-east-1", 5) == []
+
+
+def test_a_regions_probe_measures_it_only_when_answered() -> None:
+    class Client:
+        samples = 0
+        reachable = True
+
+        def get_session_token(self, **kwargs: Any) -> dict[str, str]:
+            if not self.reachable:
+                raise EndpointConnectionError(endpoint_url="https://sts.x")
+            return {"answer": "issued"}
+
+        def get_caller_identity(self) -> dict[str, str]:
+            Client.samples += 1
+            return {}
+
+    latencies = RegionLatencies(1)
+    down = Client()
+    down.reachable = False
+    observation, answer = latencies.probe("eu-west-1", down, GST, lambda: "u1")
+    assert answer is None and observation.probe_error is not None
+    assert observation.endpoint == "u1" and Client.samples == 0
+    observation, answer = latencies.probe("eu-west-1", Client(), GST, lambda: "u2")
+    assert answer == {"answer": "issued"} and observation.probe_error is None
+    assert observation.endpoint == "u2" and Client.samples == 1
+    assert len(latencies.of("eu-west-1", 1)) == 1
