@@ -118,7 +118,13 @@ class ConfigText:
         entries = [e for e in self.entries() if e.section == section]
         missing = []
         for key, value in settings:
-            line = f"{key} = {value}".encode()
+            if any(c in text for text in (section, key, value) for c in "\r\n"):
+                # As aws configure set: a line break would add other lines.
+                raise ConfigFileError(
+                    f"cannot set {key} in {self.path}: {value!r} holds a line break"
+                )
+            # A path from the command line may hold bytes that are not UTF-8.
+            line = f"{key} = {value}".encode("utf-8", "surrogateescape")
             found = next((e for e in entries if e.key == key), None)
             if found is None:
                 missing.append(line)

@@ -163,12 +163,16 @@ def _check_owner(path: Path, what: Path, status: os.stat_result) -> None:
     if euid is None or status.st_uid == euid:
         return
     name = _name(status.st_uid)
-    how = f"sudo -u {name}" if name else f"sudo -u '#{status.st_uid}'"
+    if status.st_uid == 0:
+        # Root's file in a user's place, e.g. made by `sudo aws configure`.
+        fix = f"if it is yours, take it back (sudo chown {_name(euid) or euid} {what})"
+    else:
+        how = f"sudo -u {name}" if name else f"sudo -u '#{status.st_uid}'"
+        fix = f"run the command as its owner ({how} ...)"
     linked = "" if what == Path(os.path.abspath(path)) else f" ({path} leads there)"
     raise ConfigFileError(
         f"{what} belongs to {_user(status.st_uid)}, not to {_user(euid)} who "
-        f"runs this{linked}; left as it is: run the command as its owner "
-        f"({how} ...)"
+        f"runs this{linked}; left as it is: {fix}"
     )
 
 

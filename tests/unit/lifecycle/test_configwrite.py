@@ -78,6 +78,12 @@ def test_a_key_already_set_gets_its_new_value_in_its_line(tmp_path: Path) -> Non
     )
 
 
+def test_a_value_with_a_line_break_is_refused(tmp_path: Path) -> None:
+    text = ConfigText.of(tmp_path / "config", b"[plugins]\n")
+    with pytest.raises(ConfigFileError, match="holds a line break"):
+        text.with_settings("plugins", [("cli_legacy_plugin_path", "/p\n[x]")])
+
+
 def test_edit_writes_through_a_link_to_its_target(tmp_path: Path) -> None:
     target = tmp_path / "dotfiles" / "aws-config"
     target.parent.mkdir()
@@ -215,3 +221,23 @@ def test_the_file_and_its_folder_are_synced(
     # The new file's bytes before the rename, then the folder after it.
     assert synced[0] == (False, len(b"[default]\nx = 1\n"))
     assert synced[-1][0] is True
+
+
+@as_root
+def test_a_users_command_is_refused_roots_file_with_the_way_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file root owns in a user's place (`sudo aws configure` made it):
+    the user (here nobody, as the command sees it) is told to take it back."""
+    path = tmp_path / "config"
+    path.write_bytes(b"[default]\n")
+    assert path.stat().st_uid == os.geteuid() == 0
+    monkeypatch.setattr(configwrite, "_euid", lambda: NOBODY)
+    with pytest.raises(ConfigFileError) as refused:
+        configfile.edit(path, lambda now: now.with_settings("plugins", PLUGIN))
+    assert str(refused.value) == (
+        f"{path} belongs to root (uid 0), not to nobody (uid 65534) who runs "
+        f"this; left as it is: if it is yours, take it back (sudo chown nobody "
+        f"{path})"
+    )
+    assert path.read_bytes() == b"[default]\n"
