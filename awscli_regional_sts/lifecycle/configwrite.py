@@ -49,6 +49,9 @@ LOCK_SECONDS = 10.0
 NEW_FILE_MODE = 0o600
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+#: Opening a FIFO (AWS_CONFIG_FILE=/dev/stdin...) must not hang: it is then
+#: refused as not a regular file.
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
 class ConfigFileError(Exception):
@@ -63,7 +66,7 @@ def read(path: Path) -> bytes | None:
     """
     target = _resolve(path)
     try:
-        descriptor = os.open(target, os.O_RDONLY | _NOFOLLOW | _CLOEXEC)
+        descriptor = os.open(target, os.O_RDONLY | _NOFOLLOW | _CLOEXEC | _NONBLOCK)
     except FileNotFoundError:
         return None
     except OSError as error:
@@ -222,7 +225,9 @@ def _locked(
     while True:
         try:
             descriptor = os.open(
-                target, os.O_RDONLY | os.O_CREAT | _NOFOLLOW | _CLOEXEC, NEW_FILE_MODE
+                target,
+                os.O_RDONLY | os.O_CREAT | _NOFOLLOW | _CLOEXEC | _NONBLOCK,
+                NEW_FILE_MODE,
             )
         except OSError as error:
             raise ConfigFileError(f"cannot open {path}: {_reason(error)}") from error

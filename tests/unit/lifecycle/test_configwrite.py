@@ -163,6 +163,17 @@ def test_a_link_into_another_users_file_is_not_read(tmp_path: Path) -> None:
     assert ConfigText.read(link).section("plugins") == {"evil": "module"}
 
 
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    fifo = tmp_path / "config"
+    os.mkfifo(fifo)
+    for attempt in (
+        lambda: ConfigText.read(fifo),
+        lambda: configwrite.edit(fifo, lambda data: data + b"x = 1\n"),
+    ):
+        with pytest.raises(ConfigFileError, match="is not a regular file"):
+            attempt()
+
+
 def test_a_held_lock_makes_the_edit_fail_in_one_line(tmp_path: Path) -> None:
     path = tmp_path / "config"
     path.write_bytes(b"[default]\n")
