@@ -4,9 +4,10 @@ Removes exactly what ``enable`` writes: the ``[plugins]`` line
 ``regional_sts = awscli_regional_sts`` and, when it points at the plugin's
 own directory (or at a directory holding this plugin while no other plugin
 is listed), ``cli_legacy_plugin_path``; then the directory ``enable`` made.
-Every other plugin, key and comment stays as it was. The file is edited as
-text (``aws configure`` cannot remove a key), in the file ``aws`` reads
-(``AWS_CONFIG_FILE`` or ~/.aws/config).
+Every other plugin, key, comment and byte stays as it was. The file is
+edited line by line (``aws configure`` cannot remove a key), in the file
+``aws`` reads (``AWS_CONFIG_FILE`` or ~/.aws/config), through a link, locked
+and replaced atomically with its owner and mode (configwrite.py).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from awscli_regional_sts.lifecycle import detection, plugindir
+from awscli_regional_sts.lifecycle import configfile, detection, plugindir
 from awscli_regional_sts.lifecycle.configfile import ConfigFileError, ConfigText, Entry
 from awscli_regional_sts.lifecycle.detection import CliError
 from awscli_regional_sts.lifecycle.installer import (
@@ -104,7 +105,10 @@ def run_disable(args: Any) -> int:
     if not args.dry_run:
         try:
             if remove:
-                config.write_lines(config.without(remove))
+                # Computed again on the file as it is once locked.
+                configfile.edit(
+                    path, lambda now: now.without(lines_to_remove(now).entries)
+                )
             if directory is not None:
                 plugindir.remove(directory)
         except (ConfigFileError, plugindir.PluginDirError) as error:

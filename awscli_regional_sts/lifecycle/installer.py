@@ -5,8 +5,9 @@ wrong entry breaks every ``aws`` command (an unimportable plugin, or
 ``cli_legacy_plugin_path`` under CLI v1). So this helper looks before it
 writes: it asks ``aws --version`` which CLI it is, finds the Python that
 ``aws`` runs on, checks that this Python can import the plugin, and only then
-lets ``aws configure set`` write the ``[plugins]`` entries (which honours
-``AWS_CONFIG_FILE`` like every other aws command).
+sets the ``[plugins]`` entries as ``aws configure set`` would, in the file
+``aws`` reads (``AWS_CONFIG_FILE`` or ~/.aws/config), but keeping every other
+byte, the link, owner and mode of the file (configfile.py, configwrite.py).
 
 For CLI v2 the plugin goes into a directory of its own (plugindir.py), and
 ``cli_legacy_plugin_path`` is written only into a config file that no CLI v1
@@ -26,7 +27,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from awscli_regional_sts.lifecycle import bytecode, detection, plugindir
+from awscli_regional_sts.lifecycle import (
+    bytecode,
+    configfile,
+    configwrite,
+    detection,
+    plugindir,
+)
 from awscli_regional_sts.lifecycle.configfile import ConfigFileError, ConfigText, Entry
 from awscli_regional_sts.lifecycle.detection import AwsCli, CliError
 
@@ -63,20 +70,15 @@ class Plan:
     notes: list[str] = field(default_factory=list)
 
     @property
-    def commands(self) -> list[list[str]]:
-        """The ``aws configure set`` commands, in the order to run them."""
-        commands = []
+    def settings(self) -> list[tuple[str, str]]:
+        """The ``[plugins]`` entries to set, in order."""
+        settings = []
         if self.plugin_path is not None:
             # CLI v2 loads [plugins] only with this path, and puts it on
             # sys.path. CLI v1 would import it as a module and crash.
-            commands.append(
-                [self.cli.path, "configure", "set", f"plugins.{PLUGIN_PATH_KEY}"]
-                + [self.plugin_path]
-            )
-        commands.append(
-            [self.cli.path, "configure", "set", f"plugins.{PLUGIN_NAME}", PLUGIN_MODULE]
-        )
-        return commands
+            settings.append((PLUGIN_PATH_KEY, self.plugin_path))
+        settings.append((PLUGIN_NAME, PLUGIN_MODULE))
+        return settings
 
 
 def check_import(python: str, major_version: int, plugin_path: str | None) -> None:
@@ -331,7 +333,9 @@ def run_enable(args: Any) -> int:
             own_config_file=args.own_config_file,
             other_aws=args.other_aws,
         )
-    except (CliError, plugindir.PluginDirError) as error:
+        # Refused before anything is copied: a file of another user.
+        configwrite.check_writable(detection.config_file())
+    except (CliError, plugindir.PluginDirError, ConfigFileError) as error:
         print(f"{args.label}: {error}", file=sys.stderr)
         return 1
     for note in plan.notes:
@@ -348,16 +352,17 @@ def run_enable(args: Any) -> int:
             if cli.python is None:
                 print(bytecode.compile_with(cli.path, Path(plan.plugin_path)))
     config = detection.config_file()
-    print(f"{verb} run (writes {config}):")
-    for command in plan.commands:
-        print("  " + shlex.join(command))
-        if not args.dry_run:
-            done = subprocess.run(
-                command, capture_output=True, text=True, stdin=subprocess.DEVNULL
+    print(f"{verb} set in {config} (as aws configure set would):")
+    for key, value in plan.settings:
+        print(f"  plugins.{key} {shlex.quote(value)}")
+    if not args.dry_run:
+        try:
+            configfile.edit(
+                config, lambda now: now.with_settings("plugins", plan.settings)
             )
-            if done.returncode != 0:
-                print(f"{args.label}: failed: {done.stderr.strip()}", file=sys.stderr)
-                return 1
+        except ConfigFileError as error:
+            print(f"{args.label}: {error}", file=sys.stderr)
+            return 1
     if not args.dry_run:
         print(
             "Enabled. Opt a profile in with: "
