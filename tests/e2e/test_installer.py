@@ -144,7 +144,7 @@ def test_cli_v2_is_refused_while_a_cli_v1_reads_the_same_config(
     assert not plugin_dir(aws_env).exists()
 
     # A CLI v1 off PATH counts when named.
-    done = enable(aws_env, v2, "--other-aws", v1, "--dry-run")
+    done = enable(aws_env, v2, "--other-aws", v1)
     assert done.returncode == 1 and f"{v1} (AWS CLI 1." in done.stderr
 
     # The way out: this AWS_CONFIG_FILE is CLI v2's alone.
