@@ -65,7 +65,8 @@ def problem(info: os.stat_result, *, above: bool) -> str | None:
     sticky_folder = stat.S_ISDIR(info.st_mode) and info.st_mode & stat.S_ISVTX
     if writable and not (above and sticky_folder):
         mode = stat.S_IMODE(info.st_mode)
-        return f"is writable by group or others (mode {mode:04o})"
+        owner = owner_name(info.st_uid)
+        return f"is writable by group or others (mode {mode:04o}, owner {owner})"
     return None
 
 
