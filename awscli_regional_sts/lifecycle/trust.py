@@ -10,19 +10,23 @@ never on a path that is opened again afterwards, and the folders above it
 are checked the same way, from ``/`` down:
 
 - owned by the user or by root;
-- not writable by group or others. A folder above may be writable by all
-  when it is sticky (``/tmp``): nobody else can then rename or delete what
-  the user or root owns in it. The object itself never may;
+- not writable by others, nor by a group with anyone else in it (a group
+  of the user alone, as Debian and Ubuntu give each user with umask 002, is
+  fine, as in Debian's ssh). A folder above may be writable by all when it
+  is sticky (``/tmp``): nobody else can then rename or delete what the user
+  or root owns in it. The object itself never may;
 - not a link inside a package tree. Links on the way to a Python are
   followed (a virtualenv's ``python`` is one), each target checked the same.
 
 The copy is written with fixed modes (folders 0755, files 0644), never the
-source's.
+source's. A program is run by its path once checked: no folder on the way
+can be changed by anyone else, so nobody can swap it in between.
 """
 
 from __future__ import annotations
 
 import errno
+import grp
 import os
 import pwd
 import stat
@@ -61,13 +65,27 @@ def problem(info: os.stat_result, *, above: bool) -> str | None:
     """Why a file or folder with this ``fstat`` is not safe, or None."""
     if info.st_uid not in (os.geteuid(), 0):
         return f"is owned by {owner_name(info.st_uid)}, not by you or root"
-    writable = info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    writable = info.st_mode & stat.S_IWOTH or (
+        info.st_mode & stat.S_IWGRP and not _only_trusted_members(info.st_gid)
+    )
     sticky_folder = stat.S_ISDIR(info.st_mode) and info.st_mode & stat.S_ISVTX
     if writable and not (above and sticky_folder):
         mode = stat.S_IMODE(info.st_mode)
         owner = owner_name(info.st_uid)
         return f"is writable by group or others (mode {mode:04o}, owner {owner})"
     return None
+
+
+def _only_trusted_members(gid: int) -> bool:
+    """Whether everyone in group ``gid`` (as their primary group or listed
+    in it) is the user or root."""
+    try:
+        listed = grp.getgrgid(gid).gr_mem
+        names = {pwd.getpwuid(uid).pw_name for uid in {os.geteuid(), 0}}
+    except KeyError:
+        return False
+    primary = (p.pw_uid for p in pwd.getpwall() if p.pw_gid == gid)
+    return set(listed) <= names and all(uid in (os.geteuid(), 0) for uid in primary)
 
 
 def _refuse(path: str, why: str, doing: str, fix: str) -> Untrusted:

@@ -5,6 +5,7 @@ real other uid (testing/local_users.py); the copy's modes are fixed."""
 from __future__ import annotations
 
 import os
+import pwd
 import stat
 import sys
 import tempfile
@@ -92,7 +93,18 @@ def test_a_tree_others_can_write_is_refused(tmp_path: Path, where: str) -> None:
     mode = r"writable by group or others \(mode 0777, owner root \(uid 0\)\)"
     with pytest.raises(trust.Untrusted, match=mode):
         copy(tree, tmp_path)
-    (tmp_path / where).chmod(0o775)  # group-writable too
+
+
+@pytest.mark.parametrize("where", ["pkg", "pkg/sub/mod.py"])
+def test_a_group_with_another_member_may_not_write(
+    tmp_path: Path, other: int, where: str
+) -> None:
+    """Group-writable is fine only for a group of the user (and root)
+    alone: Debian and Ubuntu give each user one, with umask 002."""
+    tree = package(tmp_path)
+    (tmp_path / where).chmod(0o775)
+    copy(tree, tmp_path)  # group root: nobody but root in it
+    os.chown(tmp_path / where, -1, pwd.getpwuid(other).pw_gid)
     with pytest.raises(trust.Untrusted, match=f"{tmp_path / where} is writable"):
         copy(tree, tmp_path)
 
