@@ -162,6 +162,11 @@ def test_a_python_others_can_write_is_not_run(aws_env: AwsEnv, tmp_path: Path) -
         "root (uid 0)); run an interpreter that only you or root can change, or "
         "fix its owner and mode (chown, chmod go-w)"
     )
+    # doctor's import check, with the plugin enabled by hand: the same line.
+    aws_env.config_file.write_text("[plugins]\nregional_sts = awscli_regional_sts\n")
+    done = run(aws_env, "doctor", "--aws", str(aws))
+    assert done.returncode == 1
+    assert f"import: refusing to run {python} (the Python" in done.stdout
     assert not marker.exists()
 
 
