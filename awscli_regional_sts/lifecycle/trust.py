@@ -26,6 +26,7 @@ can be changed by anyone else, so nobody can swap it in between.
 from __future__ import annotations
 
 import errno
+import functools
 import grp
 import os
 import pwd
@@ -76,6 +77,7 @@ def problem(info: os.stat_result, *, above: bool) -> str | None:
     return None
 
 
+@functools.cache  # one look at the user list per group
 def _only_trusted_members(gid: int) -> bool:
     """Whether everyone in group ``gid`` (as their primary group or listed
     in it) is the user or root."""
@@ -111,7 +113,9 @@ def open_checked(path: str, *, doing: str, fix: str) -> int:
     down one name at a time, after checking each folder on the way and the
     object itself; links are followed, their targets walked the same way.
     Raise ``Untrusted`` (or ``OSError`` when it cannot be opened)."""
-    names = [n for n in os.path.abspath(path).split("/") if n]
+    # Not abspath: it would drop "link/.." by the text, the kernel by the link.
+    absolute = path if path.startswith("/") else os.path.join(os.getcwd(), path)
+    names = [n for n in absolute.split("/") if n]
     shown = "/"
     current = os.open("/", _LOOKUP)
     links = 0
