@@ -29,7 +29,7 @@ PROG = "aws-regional-sts"
 SUBCOMMANDS: tuple[tuple[str, str, str], ...] = (
     (
         "enable",
-        "awscli_regional_sts.lifecycle.installer:enable_arguments",
+        "awscli_regional_sts.lifecycle.enable:enable_arguments",
         "enable the plugin for an aws executable (AWS CLI v1 or v2)",
     ),
     (

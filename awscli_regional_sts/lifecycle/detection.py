@@ -46,9 +46,29 @@ class AwsCli:
         return f"{self.path} (AWS CLI {self.version}{kind})"
 
 
+def search_path(path: str | None = None) -> list[str]:
+    """The folders of PATH (``path``) that a search may look in: only
+    absolute ones. An empty entry (``::``, a trailing ``:``) and ``.`` mean
+    the current folder, where anyone's ``aws`` may wait to be run."""
+    value = os.environ.get("PATH", os.defpath) if path is None else path
+    return [entry for entry in value.split(os.pathsep) if os.path.isabs(entry)]
+
+
+def which(name: str, path: str | None = None) -> str | None:
+    """``shutil.which`` over the absolute folders of PATH only; a name with
+    a slash is the user's own choice and taken as given."""
+    if os.sep in name:
+        return shutil.which(name)
+    for directory in search_path(path):
+        found = shutil.which(name, path=directory)
+        if found is not None:
+            return found
+    return None
+
+
 def find_aws(given: str | None, path: str | None = None) -> str:
     """The aws executable: ``given``, or the one on PATH (``path``)."""
-    found = shutil.which(given or "aws", path=path)
+    found = which(given or "aws", path=path)
     if found is None:
         where = given or "aws on PATH"
         raise CliError(f"cannot find {where}; pass --aws /path/to/aws")
@@ -99,7 +119,7 @@ def python_of(aws: str) -> str | None:
     if not words:
         return None
     if Path(words[0]).name == "env" and len(words) > 1:
-        return shutil.which(words[1])
+        return which(words[1])
     if Path(words[0]).name == "sh" and len(lines) > 1:
         match = _SH_EXEC.match(lines[1])
         return (match.group(1) or match.group(2)) if match else None
@@ -107,13 +127,12 @@ def python_of(aws: str) -> str | None:
 
 
 def all_on_path(path: str | None = None) -> list[str]:
-    """Every ``aws`` on PATH, first one first, each real file once."""
+    """Every ``aws`` in PATH's absolute folders, first one first, each
+    real file once."""
     seen: set[str] = set()
     found = []
-    for directory in (path if path is not None else os.environ.get("PATH", "")).split(
-        os.pathsep
-    ):
-        candidate = os.path.join(directory or ".", "aws")
+    for directory in search_path(path):
+        candidate = os.path.join(directory, "aws")
         if not (os.path.isfile(candidate) and os.access(candidate, os.X_OK)):
             continue
         real = os.path.realpath(candidate)

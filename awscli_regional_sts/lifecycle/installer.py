@@ -17,23 +17,14 @@ then fails.
 
 from __future__ import annotations
 
-import argparse
 import os
 import shlex
 import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
 
-from awscli_regional_sts.lifecycle import (
-    bytecode,
-    configfile,
-    configwrite,
-    detection,
-    plugindir,
-)
+from awscli_regional_sts.lifecycle import detection, plugindir, trust
 from awscli_regional_sts.lifecycle.configfile import ConfigFileError, ConfigText, Entry
 from awscli_regional_sts.lifecycle.detection import AwsCli, CliError
 
@@ -81,18 +72,26 @@ class Plan:
         return settings
 
 
-def check_import(python: str, major_version: int, plugin_path: str | None) -> None:
-    """Raise unless ``python`` can load the plugin as ``aws`` would.
+def import_command(
+    python: str, major_version: int, plugin_path: str | None
+) -> list[str]:
+    """How ``python`` is asked to load the plugin as ``aws`` would.
 
     ``awscli`` is imported first, as the CLI does: CLI v1 (1.46+) and
     Debian's CLI v2 make ``import botocore`` mean their bundled copy then.
     """
-    setup = "import sys, awscli\n"
+    code = "import sys, awscli; "
     if major_version >= 2 and plugin_path is not None:
-        setup += f"sys.path.append({plugin_path!r})\n"
-    code = setup + f"import {PLUGIN_MODULE}.plugin.registration\n"
+        code += f"sys.path.append({plugin_path!r}); "
+    return [python, "-c", code + f"import {PLUGIN_MODULE}.plugin.registration"]
+
+
+def check_import(python: str, major_version: int, plugin_path: str | None) -> None:
+    """Raise unless ``python`` can load the plugin as ``aws`` would; first
+    ``trust.Untrusted`` if another user could change that Python."""
+    trust.check_program(python, "the Python that aws runs on")
     done = subprocess.run(
-        [python, "-c", code],
+        import_command(python, major_version, plugin_path),
         capture_output=True,
         text=True,
         timeout=120,
@@ -241,6 +240,8 @@ def plan_enable(
         if cli.python is not None:
             check_import(cli.python, cli.major, str(staged_dir))
     if cli.python is None:
+        # Its own Python compiles the copy (bytecode.py): the binary is it.
+        trust.check_program(cli.path, "a frozen aws, its own Python")
         notes.append(
             f"{cli.label} has no Python to check with; it will load the "
             f"plugin from {plugin_path} ({PLUGIN_PATH_KEY}), which needs only "
@@ -290,88 +291,6 @@ def _plugins_section() -> dict[str, str]:
     return {e.key: e.value for e in _plugins_entries()}
 
 
-def enable_arguments(parser: argparse.ArgumentParser) -> Callable[[Any], int]:
-    """Add ``enable``'s arguments to ``parser``; return the function that
-    runs it (``aws-regional-sts enable``)."""
-    parser.add_argument("--aws", help="the aws executable (default: aws on PATH)")
-    parser.add_argument(
-        "--dry-run", action="store_true", help="print what would be done, do nothing"
-    )
-    parser.add_argument(
-        "--plugin-dir",
-        help="CLI v2: the directory to hold the plugin "
-        f"(default {plugindir.DEFAULT_DIRECTORY})",
-    )
-    parser.add_argument(
-        "--own-config-file",
-        action="store_true",
-        help="CLI v2: AWS_CONFIG_FILE names a config file that no CLI v1 reads",
-    )
-    parser.add_argument(
-        "--other-aws",
-        action="append",
-        default=[],
-        metavar="PATH",
-        help="another aws executable that reads the same config (repeatable); "
-        "every aws on PATH is checked anyway",
-    )
-    return run_enable
-
-
-def run_enable(args: Any) -> int:
-    """Enable the plugin for ``args.aws``; the exit status."""
-    plugin_path = (
-        Path(os.path.expanduser(args.plugin_dir)).absolute()
-        if args.plugin_dir
-        else plugindir.default_directory()
-    )
-    try:
-        cli = describe(detection.find_aws(args.aws))
-        plan = plan_enable(
-            cli,
-            plugin_path=plugin_path,
-            own_config_file=args.own_config_file,
-            other_aws=args.other_aws,
-        )
-        # Refused before anything is copied: a file of another user.
-        configwrite.check_writable(detection.config_file())
-    except (CliError, plugindir.PluginDirError, ConfigFileError) as error:
-        print(f"{args.label}: {error}", file=sys.stderr)
-        return 1
-    for note in plan.notes:
-        print(note)
-    verb = "Would" if args.dry_run else "Will"
-    if plan.plugin_path is not None:
-        print(f"{verb} copy {plugindir.running_package()} into {plan.plugin_path}")
-        if not args.dry_run:
-            try:
-                plugindir.install(Path(plan.plugin_path))
-            except plugindir.PluginDirError as error:
-                print(f"{args.label}: {error}", file=sys.stderr)
-                return 1
-            if cli.python is None:
-                print(bytecode.compile_with(cli.path, Path(plan.plugin_path)))
-    config = detection.config_file()
-    print(f"{verb} set in {config} (as aws configure set would):")
-    for key, value in plan.settings:
-        print(f"  plugins.{key} {shlex.quote(value)}")
-    if not args.dry_run:
-        try:
-            configfile.edit(
-                config, lambda now: now.with_settings("plugins", plan.settings)
-            )
-        except ConfigFileError as error:
-            print(f"{args.label}: {error}", file=sys.stderr)
-            return 1
-    if not args.dry_run:
-        print(
-            "Enabled. Opt a profile in with: "
-            "aws configure set sts_region ap-northeast-1 --profile NAME\n"
-            f"Check with: aws-regional-sts doctor --aws {shlex.quote(cli.path)}"
-        )
-    return 0
-
-
 __all__ = [
     "DISTRIBUTION",
     "PLUGIN_MODULE",
@@ -379,7 +298,6 @@ __all__ = [
     "PLUGIN_PATH_KEY",
     "Plan",
     "check_import",
-    "enable_arguments",
     "plan_enable",
-    "run_enable",
+    "import_command",
 ]

@@ -15,6 +15,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from awscli_regional_sts.lifecycle import trust
+
 #: The package CLI v2 imports from the directory.
 PACKAGE = "awscli_regional_sts"
 #: Where ``enable`` puts the copy (per user, beside the CLI's own cache).
@@ -85,7 +87,9 @@ def install(directory: Path, source: Path | None = None) -> None:
     one) into ``directory``, replacing an earlier copy made by ``enable``.
 
     The copy is built beside the target and renamed into place, so CLI v2
-    never sees half a package.
+    never sees half a package. Every file and folder of ``source`` is
+    checked as it is read (``trust.copy_tree``: ``trust.Untrusted`` for
+    anything another user could change), and the copy gets modes 0755/0644.
     """
     source = source or running_package()
     if directory.exists() and not is_ours(directory) and extra_entries(directory):
@@ -97,16 +101,9 @@ def install(directory: Path, source: Path | None = None) -> None:
         directory.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".regional-sts-", dir=directory.parent))
         try:
-            shutil.copytree(
-                source,
-                staging / PACKAGE,
-                ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
-            )
-            (staging / MARKER).write_text(
-                "Made by `aws-regional-sts enable`; "
-                "removed by `aws-regional-sts disable`.\n"
-            )
-            os.chmod(staging, 0o755)
+            trust.copy_tree(source, staging / PACKAGE)
+            _write_marker(staging / MARKER)
+            os.chmod(staging, trust.FOLDER_MODE)
             if directory.exists():
                 old = Path(
                     tempfile.mkdtemp(prefix=".regional-sts-old-", dir=directory.parent)
@@ -123,6 +120,14 @@ def install(directory: Path, source: Path | None = None) -> None:
         raise PluginDirError(
             f"cannot install the plugin into {directory}: {error}"
         ) from error
+
+
+def _write_marker(path: Path) -> None:
+    text = "Made by `aws-regional-sts enable`; removed by `aws-regional-sts disable`.\n"
+    marker = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, trust.FILE_MODE)
+    with os.fdopen(marker, "w") as file:
+        os.fchmod(marker, trust.FILE_MODE)  # whatever the umask
+        file.write(text)
 
 
 def remove(directory: Path) -> bool:

@@ -4,6 +4,7 @@ script, the botocore floor)."""
 
 from __future__ import annotations
 
+import os
 import shlex
 import shutil
 import subprocess
@@ -144,28 +145,17 @@ def test_declared_botocore_floor_is_what_the_legacy_suite_runs_on(
 
 
 #: The README's recipe for AWS's frozen CLI v2, word for word (docs/install.md
-#: gives it too): put the package into a directory with any Python's pip,
-#: straight from a checkout, then run `enable` from that directory. The test
-#: runs these very words.
+#: gives it too): put the package into a new folder that only the user can
+#: write (never a fixed name under /tmp, which another user can create
+#: first: issue 31), with any Python's pip, straight from a checkout; run
+#: `enable` from that folder; remove it. The test runs these very lines.
 FROZEN_RECIPE = (
-    "python3 -m pip install --target /tmp/regional-sts --no-deps "
-    "/path/to/awscli-regional-sts",
-    "PYTHONPATH=/tmp/regional-sts python3 -m awscli_regional_sts.cli enable "
+    "dir=$(mktemp -d)",
+    'python3 -m pip install --target "$dir" --no-deps /path/to/awscli-regional-sts',
+    'PYTHONPATH="$dir" python3 -m awscli_regional_sts.cli enable '
     "--aws /usr/local/bin/aws",
+    'rm -rf "$dir"',
 )
-
-
-def recipe_command(
-    line: str, paths: dict[str, str]
-) -> tuple[dict[str, str], list[str]]:
-    """A recipe line as (environment, argv), each word that names a path of
-    the recipe replaced by the test's own (``paths``)."""
-    words = [paths.get(word, word) for word in shlex.split(line)]
-    env: dict[str, str] = {}
-    while words and "=" in words[0] and not words[0].startswith("/"):
-        name, _, value = words.pop(0).partition("=")
-        env[name] = paths.get(value, value)
-    return env, words
 
 
 @pytest.mark.parametrize("document", ["README.md", "docs/install.md"])
@@ -173,56 +163,49 @@ def test_the_frozen_cli_v2_recipe_is_the_one_the_docs_give(document: str) -> Non
     text = (REPO_ROOT / document).read_text()
     for line in FROZEN_RECIPE:
         assert line in text, f"{document} no longer says: {line}"
+    assert "--target /tmp" not in text, "a fixed folder under /tmp (issue 31)"
 
 
 def test_readme_recipe_for_a_frozen_cli_v2(source: Path, aws_env: AwsEnv) -> None:
-    """The README's way for AWS's installer, as written there, on AWS's
-    frozen CLI v2: `pip install --target DIR --no-deps` straight from a
-    checkout (a clean copy of this one), with the system's Python (Debian's,
-    under PEP 668; pip builds the wheel, fetching setuptools from the
-    package registry), then `enable --aws` run from DIR; the frozen CLI
-    then routes, with the copy `enable` made as the only plugin it can
-    import."""
+    """The README's way for AWS's installer, as written there, run by `sh`
+    on AWS's frozen CLI v2: `mktemp -d`, `pip install --target "$dir"
+    --no-deps` straight from a checkout (a clean copy of this one), with
+    the system's Python (Debian's, under PEP 668; pip builds the wheel,
+    fetching setuptools from the package registry), `enable --aws` run from
+    that folder, which is then removed; the frozen CLI then routes, with
+    the copy `enable` made as the only plugin it can import. Only the
+    checkout's and the CLI's paths are replaced by the test's own."""
     (aws,) = aws_command(CLI_V2_FROZEN)
-    install, enable_line = FROZEN_RECIPE
-    target = aws_env.root / "regional-sts"
-    paths = {
-        "python3": "/usr/bin/python3",
-        "/tmp/regional-sts": str(target),
-        "/path/to/awscli-regional-sts": str(source),
-        "/usr/local/bin/aws": aws,
-    }
-    env, argv = recipe_command(install, paths)
-    # pip reaches the package registry, not the simulator's proxy.
-    pip_env = {
+    script = "\n".join(FROZEN_RECIPE)
+    script = script.replace("/path/to/awscli-regional-sts", shlex.quote(str(source)))
+    script = script.replace("/usr/local/bin/aws", shlex.quote(aws))
+    scratch = aws_env.root / "tmp"  # where mktemp makes the folder (TMPDIR)
+    scratch.mkdir()
+    # pip reaches the package registry, not the simulator's proxy; python3
+    # is the system's (/usr/bin/python3).
+    env = {
         name: value
         for name, value in aws_env.env(
-            {**env, "PATH": SYSTEM_PATH, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+            {
+                "PATH": SYSTEM_PATH,
+                "TMPDIR": str(scratch),
+                "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+            }
         ).items()
         if name not in aws_env.simulator.client_env()
     }
-    installed = subprocess.run(
-        argv,
-        env=pip_env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if installed.returncode != 0 and "No module named pip" in installed.stderr:
-        pytest.skip("the system Python (/usr/bin/python3) has no pip")
-    assert installed.returncode == 0, installed.stdout[-2000:] + installed.stderr
-    assert (target / "awscli_regional_sts" / "__init__.py").is_file()
-    env, argv = recipe_command(enable_line, paths)
-    assert env == {"PYTHONPATH": str(target)}
-    enabled = subprocess.run(
-        argv,
-        env=aws_env.env({**env, "PATH": SYSTEM_PATH}),
+    done = subprocess.run(
+        ["/bin/sh", "-e", "-c", script],
+        env=env,
         capture_output=True,
         text=True,
         timeout=300,
         cwd=aws_env.home,
     )
-    assert enabled.returncode == 0, enabled.stderr
-    assert f"Will copy {target}/awscli_regional_sts" in enabled.stdout
-    shutil.rmtree(target)  # "/tmp/regional-sts can go afterwards"
+    if done.returncode != 0 and "No module named pip" in done.stderr:
+        pytest.skip("the system Python (/usr/bin/python3) has no pip")
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr
+    assert f"Will copy {scratch}/tmp." in done.stdout
+    assert "/awscli_regional_sts into " in done.stdout
+    assert os.listdir(scratch) == []  # the recipe's last line removed it
     routes_to_tokyo(aws_env, CLI_V2_FROZEN, aws=aws)

@@ -8,7 +8,7 @@ import os
 import shlex
 from pathlib import Path
 
-from awscli_regional_sts.lifecycle import detection, plugindir
+from awscli_regional_sts.lifecycle import detection, plugindir, trust
 from awscli_regional_sts.lifecycle.detection import CliError
 from awscli_regional_sts.lifecycle.doctor.findings import (
     Context,
@@ -128,6 +128,6 @@ def import_check(context: Context, directory: str | None) -> Finding:
     assert python is not None
     try:
         check_import(python, context.cli.major, directory)
-    except CliError as error:
+    except (CliError, trust.Untrusted) as error:
         return problem("import", str(error), enable_command(context))
     return ok("import", f"{python} imports {PLUGIN_MODULE}")
