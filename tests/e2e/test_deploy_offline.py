@@ -169,3 +169,46 @@ def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
     )
     proc = actionlint(broken)
     assert proc.returncode == 1 and "shards" in proc.stdout, proc.stdout
+
+
+ZIZMOR = Path(sys.executable).parent / "zizmor"
+#: Every GitHub Actions workflow the project ships (the templates are .yaml).
+WORKFLOWS = sorted(DEPLOY_DIR.glob("*.yml"))
+
+
+def zizmor(*files: Path) -> subprocess.CompletedProcess[str]:
+    """zizmor (requirements/test.txt) offline: its audits that need no
+    GitHub API, every severity and confidence; waivers only in place
+    (``# zizmor: ignore[rule]`` with the reason beside it)."""
+    proc = subprocess.run(
+        [str(ZIZMOR), "--offline", "--no-progress", "--format", "plain", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    print(f"$ zizmor {' '.join(map(str, files))}\n{proc.stdout}{proc.stderr}")
+    return proc
+
+
+def test_zizmor_passes_on_the_workflow() -> None:
+    assert WORKFLOWS == [WORKFLOW]
+    proc = zizmor(*WORKFLOWS)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "No findings to report" in proc.stdout + proc.stderr
+
+
+def test_zizmor_catches_a_template_injection(tmp_path: Path) -> None:
+    """A step that pastes an attacker's text (a pull request's title) into
+    its script: zizmor must fail it, so the check above can fail."""
+    injected = tmp_path / "injected.yml"
+    injected.write_text(
+        WORKFLOW.read_text().replace(
+            "      - name: Check this shard's accounts\n        run: |\n",
+            "      - name: Check this shard's accounts\n        run: |\n"
+            '          echo "${{ github.event.pull_request.title }}"\n',
+        )
+    )
+    assert injected.read_text() != WORKFLOW.read_text()
+    proc = zizmor(injected)
+    assert proc.returncode != 0, proc.stdout + proc.stderr
+    assert "template-injection" in proc.stdout, proc.stdout
