@@ -156,7 +156,8 @@ if args[:1] == ["api"]:
     path, query = url.path.strip("/"), parse_qs(url.query)
     if path == "repos/" + repository:
         answer = {{"full_name": repository, "default_branch": "main"}}
-    elif path.startswith("repos/" + repository + "/actions/workflows/") and path.endswith("/runs"):
+    elif path.startswith("repos/" + repository + "/actions/workflows/") \\
+            and path.endswith("/runs"):
         answer = runs(query)
     else:
         sys.exit("fake gh: unsupported api " + path)
@@ -227,9 +228,7 @@ class Runner:
         (self.artifacts.root / "conclusions.json").write_text(
             json.dumps(self.artifacts.conclusions)
         )
-        (self.artifacts.root / "runs.json").write_text(
-            json.dumps(self.artifacts.runs)
-        )
+        (self.artifacts.root / "runs.json").write_text(json.dumps(self.artifacts.runs))
         env = {
             **self.base_env,
             "PATH": f"{gh_dir}:{self.base_env['PATH']}",

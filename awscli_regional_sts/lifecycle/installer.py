@@ -19,7 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
-import subprocess
+import subprocess  # nosec B404  # runs only argv lists (no shell) of an aws/python the user named
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -89,7 +89,7 @@ def check_import(python: str, major_version: int, plugin_path: str | None) -> No
     if major_version >= 2 and plugin_path is not None:
         setup += f"sys.path.append({plugin_path!r})\n"
     code = setup + f"import {PLUGIN_MODULE}.plugin.registration\n"
-    done = subprocess.run(
+    done = subprocess.run(  # nosec B603  # argv list, no shell; an executable the user named
         [python, "-c", code],
         capture_output=True,
         text=True,
@@ -352,7 +352,7 @@ def run_enable(args: Any) -> int:
     for command in plan.commands:
         print("  " + shlex.join(command))
         if not args.dry_run:
-            done = subprocess.run(
+            done = subprocess.run(  # nosec B603  # argv list, no shell; an executable the user named
                 command, capture_output=True, text=True, stdin=subprocess.DEVNULL
             )
             if done.returncode != 0:

@@ -106,7 +106,7 @@ def install(directory: Path, source: Path | None = None) -> None:
                 "Made by `aws-regional-sts enable`; "
                 "removed by `aws-regional-sts disable`.\n"
             )
-            os.chmod(staging, 0o755)
+            os.chmod(staging, 0o755)  # nosec B103  # a folder: 0755 is the plugin copy's fixed mode
             if directory.exists():
                 old = Path(
                     tempfile.mkdtemp(prefix=".regional-sts-old-", dir=directory.parent)

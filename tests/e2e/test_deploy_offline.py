@@ -181,7 +181,14 @@ def zizmor(*files: Path) -> subprocess.CompletedProcess[str]:
     GitHub API, every severity and confidence; waivers only in place
     (``# zizmor: ignore[rule]`` with the reason beside it)."""
     proc = subprocess.run(
-        [str(ZIZMOR), "--offline", "--no-progress", "--format", "plain", *map(str, files)],
+        [
+            str(ZIZMOR),
+            "--offline",
+            "--no-progress",
+            "--format",
+            "plain",
+            *map(str, files),
+        ],
         capture_output=True,
         text=True,
         timeout=120,

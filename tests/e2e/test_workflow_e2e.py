@@ -12,8 +12,9 @@ jobs run in parallel, then the merge job. Two scheduled runs: the first
 finds no baseline and succeeds (its report becomes the baseline), the
 second, after a region is deactivated, fails with the change in its step
 summary, though a newer successful run of a fork's pull request on a
-branch named main offers a baseline that would hide it. Cost: one wheel build per worker, then about 10 client processes
-per run (4 per shard job, in parallel), two runs.
+branch named main offers a baseline that would hide it. Cost: one wheel
+build per worker, then about 10 client processes per run (4 per shard
+job, in parallel), three runs.
 """
 
 from __future__ import annotations
@@ -234,7 +235,9 @@ def test_the_workflow_runs_its_shards_merges_and_fails_on_drift(
     # succeeded, leaving a baseline that already has the change: never
     # taken (issue 31, finding 9).
     poisoned = json.loads(
-        (artifacts.root / "1001" / "sts-audit-baseline" / "organization.json").read_text()
+        (
+            artifacts.root / "1001" / "sts-audit-baseline" / "organization.json"
+        ).read_text()
     )
     for account in poisoned["Accounts"]:
         for region in account["Regions"] if account["AccountId"] == PROD else []:

@@ -24,6 +24,7 @@ from testing.github_actions import load_workflow
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
 HASH = "sha256:" + "ab" * 32
+WHEEL_URL = "https://example.com/awscli_regional_sts-1.0-py3-none-any.whl"
 RECORDER = """#!{python}
 import json, os, sys
 with open(os.environ["PIP_RECORD"], "a") as f:
@@ -40,7 +41,9 @@ def install_step() -> str:
     return str(script)
 
 
-def run_step(tmp_path: Path, plugin: str | None) -> tuple[subprocess.CompletedProcess[str], list[list[str]]]:
+def run_step(
+    tmp_path: Path, plugin: str | None
+) -> tuple[subprocess.CompletedProcess[str], list[list[str]]]:
     tools = tmp_path / "bin"
     tools.mkdir()
     (tools / "python3").write_text(RECORDER.format(python=sys.executable))
@@ -81,8 +84,8 @@ def run_step(tmp_path: Path, plugin: str | None) -> tuple[subprocess.CompletedPr
         f"git+https://github.com/example-org/awscli-regional-sts@{SHA.upper()}",
         f"git+http://github.com/example-org/awscli-regional-sts@{SHA}",
         f"git+https://github.com/example-org/awscli-regional-sts@{SHA}#egg=x",
-        "https://example.com/awscli_regional_sts-1.0-py3-none-any.whl",
-        "https://example.com/awscli_regional_sts-1.0-py3-none-any.whl --hash=sha256:abc",
+        WHEEL_URL,
+        f"{WHEEL_URL} --hash=sha256:abc",
         f"https://example.com/awscli_regional_sts-1.0.tar.gz --hash={HASH}",
         "awscli-regional-sts==1.0",
         f"git+https://github.com/example-org/awscli-regional-sts@{SHA}\n--index-url https://example.com/simple",
@@ -106,8 +109,11 @@ def test_an_unpinned_plugin_stops_the_job_in_one_line(
     "plugin, hashed",
     [
         (f"git+https://github.com/example-org/awscli-regional-sts@{SHA}", False),
-        (f"https://example.com/awscli_regional_sts-1.0-py3-none-any.whl --hash={HASH}", True),
-        (f"/srv/wheels/awscli_regional_sts-1.0-py3-none-any.whl --hash={HASH}", True),
+        (
+            f"{WHEEL_URL} --hash={HASH}",
+            True,
+        ),
+        (f"/srv/wheels/{WHEEL_URL.rsplit('/', 1)[1]} --hash={HASH}", True),
     ],
 )
 def test_a_pinned_plugin_is_installed_as_given(

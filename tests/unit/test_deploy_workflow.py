@@ -59,7 +59,9 @@ def chosen(runs: list[dict[str, Any]]) -> list[Any]:
     with pytest.MonkeyPatch.context() as patch:
         for name, value in environ.items():
             patch.setenv(name, value)
-        return list(program.input_value({"total_count": len(runs), "workflow_runs": runs}).all())
+        return list(
+            program.input_value({"total_count": len(runs), "workflow_runs": runs}).all()
+        )
 
 
 def test_a_forks_run_on_a_branch_named_main_is_never_the_baseline() -> None:
@@ -94,7 +96,9 @@ def test_id_token_only_in_jobs_that_assume_a_role() -> None:
     assuming = set()
     for name, job in workflow["jobs"].items():
         assumes = any(
-            str(step.get("uses", "")).startswith("aws-actions/configure-aws-credentials@")
+            str(step.get("uses", "")).startswith(
+                "aws-actions/configure-aws-credentials@"
+            )
             for step in job["steps"]
         )
         if assumes:
