@@ -11,7 +11,9 @@ their documentation says they do it: ``aws-actions/configure-aws-credentials``
 (AssumeRoleWithWebIdentity with GitHub's OIDC token, the credentials
 exported to the following steps), ``actions/upload-artifact`` and
 ``actions/download-artifact`` (a folder per artifact), and the ``gh`` CLI's
-``run list`` and ``run download`` over the same artifacts. The
+``api`` (the repository, and its workflow's runs as the REST API lists
+them, its ``--jq`` filter applied with libjq) and ``run download`` over the
+same artifacts. The
 ``run:`` scripts themselves are the file's, read from the YAML, not
 retyped.
 """
@@ -94,11 +96,14 @@ def evaluate(text: Any, context: Mapping[str, Any]) -> str:
 
 @dataclass
 class Artifacts:
-    """The artifacts of a repository's runs: ``root/RUN_ID/NAME/...``, and
-    each run's conclusion."""
+    """The artifacts of a repository's runs: ``root/RUN_ID/NAME/...``, each
+    run's conclusion, and what else the REST API tells of a run (its
+    ``event``, ``head_branch``, ``head_repository``), as ``Runner`` records
+    it or a test plants it (a fork's run)."""
 
     root: Path
     conclusions: dict[int, str] = field(default_factory=dict)
+    runs: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     def upload(self, run_id: int, name: str, files: list[Path], base: Path) -> None:
         target = self.root / str(run_id) / name
@@ -114,23 +119,53 @@ class Artifacts:
             shutil.copytree(folder, target, dirs_exist_ok=True)
 
 
-#: A ``gh`` that answers the two commands the workflow runs from
-#: Artifacts' folder (passed in GH_FAKE_ARTIFACTS), as GitHub's API would.
+#: A ``gh`` that answers the commands the workflow runs from Artifacts'
+#: folder (passed in GH_FAKE_ARTIFACTS), as GitHub's API would: ``api`` of
+#: the repository (its default branch, main) and of a workflow's runs
+#: (``branch`` and ``status`` filtered as the API does, newest first; only
+#: the fields the workflow reads), ``--jq`` applied with libjq; and
+#: ``run download``.
 _FAKE_GH = """#!{python}
 import json, os, shutil, sys
+from urllib.parse import parse_qs, urlsplit
+import jq
 root = os.environ["GH_FAKE_ARTIFACTS"]
+repository = os.environ["GITHUB_REPOSITORY"]
 args = sys.argv[1:]
-if args[:2] == ["run", "list"]:
+
+def runs(query):
     with open(os.path.join(root, "conclusions.json")) as f:
         conclusions = json.load(f)
-    status = args[args.index("--status") + 1] if "--status" in args else None
-    runs = sorted((int(k) for k, v in conclusions.items()
-                   if status is None or v == status), reverse=True)
-    limit = int(args[args.index("--limit") + 1]) if "--limit" in args else 20
-    if "--jq" in args:
-        print(runs[0] if runs[:limit] else "")
+    with open(os.path.join(root, "runs.json")) as f:
+        details = json.load(f)
+    listed = []
+    for run_id in sorted((int(k) for k in conclusions), reverse=True):
+        run = {{"id": run_id, "status": "completed",
+               "conclusion": conclusions[str(run_id)],
+               "repository": {{"full_name": repository}},
+               **details.get(str(run_id), {{}})}}
+        if "branch" in query and run["head_branch"] != query["branch"][0]:
+            continue
+        if "status" in query and run["conclusion"] != query["status"][0]:
+            continue
+        listed.append(run)
+    return {{"total_count": len(listed), "workflow_runs": listed}}
+
+if args[:1] == ["api"]:
+    url = urlsplit(args[1])
+    path, query = url.path.strip("/"), parse_qs(url.query)
+    if path == "repos/" + repository:
+        answer = {{"full_name": repository, "default_branch": "main"}}
+    elif path.startswith("repos/" + repository + "/actions/workflows/") \\
+            and path.endswith("/runs"):
+        answer = runs(query)
     else:
-        print(json.dumps([{{"databaseId": r}} for r in runs[:limit]]))
+        sys.exit("fake gh: unsupported api " + path)
+    if "--jq" in args:
+        for value in jq.compile(args[args.index("--jq") + 1]).input_value(answer).all():
+            print(value if isinstance(value, str) else json.dumps(value))
+    else:
+        print(json.dumps(answer))
 elif args[:2] == ["run", "download"]:
     run, name = args[2], args[args.index("--name") + 1]
     into = args[args.index("--dir") + 1] if "--dir" in args else "."
@@ -181,10 +216,19 @@ class Runner:
         gh.write_text(_FAKE_GH.format(python=sys.executable))
         gh.chmod(0o755)
         self.artifacts.root.mkdir(parents=True, exist_ok=True)
+        github = self.context["github"]
+        self.artifacts.runs.setdefault(
+            self.run_id,
+            {
+                "event": github["event_name"],
+                "head_branch": github["ref_name"],
+                "head_repository": {"full_name": github["repository"]},
+            },
+        )
         (self.artifacts.root / "conclusions.json").write_text(
             json.dumps(self.artifacts.conclusions)
         )
-        github = self.context["github"]
+        (self.artifacts.root / "runs.json").write_text(json.dumps(self.artifacts.runs))
         env = {
             **self.base_env,
             "PATH": f"{gh_dir}:{self.base_env['PATH']}",
@@ -194,6 +238,9 @@ class Runner:
             "GITHUB_JOB": name,
             "GITHUB_RUN_ID": str(self.run_id),
             "GITHUB_WORKFLOW": str(self.workflow.get("name", "")),
+            # Where the docs say to copy the file (docs/deploy.md).
+            "GITHUB_WORKFLOW_REF": f"{github['repository']}/.github/workflows/"
+            f"sts-activation-audit.yml@{github['ref']}",
             "GITHUB_REPOSITORY": github["repository"],
             "GITHUB_REF": github["ref"],
             "GITHUB_REF_NAME": github["ref_name"],

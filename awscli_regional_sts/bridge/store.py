@@ -92,7 +92,7 @@ def load(
     except FileProblem as problem:
         note(f"bridge cache miss: {problem}")
         return None
-    assert credentials.expires_at is not None
+    assert credentials.expires_at is not None  # nosec B101  # type narrowing for mypy, guaranteed by the code above
     margin = refresh_margin(credentials.expires_at - fetched_at)
     left = credentials.expires_at - (time.time() if now is None else now)
     if left <= margin:

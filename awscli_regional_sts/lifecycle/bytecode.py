@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
+import subprocess  # nosec B404  # runs only argv lists (no shell) of an aws/python the user named
 import tempfile
 from pathlib import Path
 
@@ -38,7 +38,7 @@ def compile_with(aws: str, plugin_dir: Path) -> str:
             REPORT_VARIABLE: str(report),
         }
         try:
-            done = subprocess.run(
+            done = subprocess.run(  # nosec B603  # argv list, no shell; an executable the user named
                 [aws, "--version"],
                 env=env,
                 capture_output=True,

@@ -13,7 +13,7 @@ import os
 import re
 import shlex
 import shutil
-import subprocess
+import subprocess  # nosec B404  # runs only argv lists (no shell) of an aws/python the user named
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,7 +78,7 @@ def find_aws(given: str | None, path: str | None = None) -> str:
 def describe(aws: str, env: Mapping[str, str] | None = None) -> AwsCli:
     """Ask ``aws --version`` (CLI v1 before 1.15 printed it to stderr)."""
     try:
-        done = subprocess.run(
+        done = subprocess.run(  # nosec B603  # argv list, no shell; an executable the user named
             [aws, "--version"],
             capture_output=True,
             text=True,

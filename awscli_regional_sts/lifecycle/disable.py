@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
+import subprocess  # nosec B404  # runs only argv lists (no shell) of an aws/python the user named
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,7 +134,7 @@ def _check_aws(args: Any) -> int:
             print(f"{args.label}: cannot find {args.aws} to check it", file=sys.stderr)
             return 1
         return 0
-    done = subprocess.run(
+    done = subprocess.run(  # nosec B603  # argv list, no shell; an executable the user named
         [aws, "--version"], capture_output=True, text=True, stdin=subprocess.DEVNULL
     )
     if done.returncode != 0:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import shlex
-import subprocess
+import subprocess  # nosec B404  # runs only argv lists (no shell) of an aws/python the user named
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,7 +90,7 @@ def check_import(python: str, major_version: int, plugin_path: str | None) -> No
     """Raise unless ``python`` can load the plugin as ``aws`` would; first
     ``trust.Untrusted`` if another user could change that Python."""
     trust.check_program(python, "the Python that aws runs on")
-    done = subprocess.run(
+    done = subprocess.run(  # nosec B603  # argv list, no shell; a Python trust.py checked
         import_command(python, major_version, plugin_path),
         capture_output=True,
         text=True,

@@ -320,7 +320,7 @@ def fail_over_sts_request(
             logger.debug("STS failover: skipping %s: %s", entry, error)
             continue
         request_dict["url"] = _with_host_of(url, str(request_dict["url"]))
-        assert isinstance(context, MutableMapping)
+        assert isinstance(context, MutableMapping)  # nosec B101  # type narrowing for mypy, guaranteed by the code above
         pin_signing_region(context, signing_region)
         logger.debug(
             "STS %s failing over: %s %s; sending it to %s, signed for %s (%s)",

@@ -211,7 +211,7 @@ def validate_sts_fallback(
     for entry in names:
         if entry == GLOBAL:
             if not has_global:
-                assert partition is not None
+                assert partition is not None  # nosec B101  # type narrowing for mypy, guaranteed by the code above
                 raise InvalidStsRegionError(
                     source=source,
                     value=quote(entry),

@@ -19,7 +19,13 @@ before, so the rest of the suite keeps its world.
 Modelled: Allow and Deny statements; ``Action`` and ``Resource`` with
 ``*`` and ``?`` wildcards (actions case-insensitively); the condition
 operators StringEquals, StringLike, ArnEquals and ArnLike (every key must
-match, any of its values); Principal ``AWS`` and ``Federated``.
+match, any of its values; a key missing from the request fails the
+condition, as IAM's non-IfExists operators do); policy variables such as
+``${aws:PrincipalOrgID}`` in a condition's values, read from the request
+(missing: the value matches nothing); the organization keys
+``aws:PrincipalOrgID`` and ``aws:ResourceOrgID`` on sts:AssumeRole (present
+only for an account in the organization, as IAM adds them only then);
+Principal ``AWS`` and ``Federated``.
 Simplifications: AssumeRole needs both the caller's identity policy (for a
 caller limited here) and the role's trust policy, also within one account
 (IAM may let a trust policy that names the caller's ARN suffice there:
@@ -31,6 +37,7 @@ issuer, audience and subject claims.
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -63,6 +70,24 @@ def _glob(pattern: str, value: str, *, ignore_case: bool = False) -> bool:
     return fnmatch.fnmatchcase(value, pattern)
 
 
+_VARIABLE = re.compile(r"\$\{([^}]+)\}")
+
+
+def _substituted(value: str, context: Mapping[str, str]) -> str | None:
+    """A condition value with its policy variables (``${aws:...}``) read
+    from the request; None when one is missing (matches nothing)."""
+    missing = False
+
+    def one(match: re.Match[str]) -> str:
+        nonlocal missing
+        found = context.get(match.group(1))
+        missing = missing or found is None
+        return found or ""
+
+    text = _VARIABLE.sub(one, value)
+    return None if missing else text
+
+
 def _conditions_hold(
     condition: Mapping[str, Any] | None, context: Mapping[str, str]
 ) -> bool:
@@ -71,7 +96,11 @@ def _conditions_hold(
             actual = context.get(key)
             if actual is None:
                 return False
-            values = [str(v) for v in _as_list(wanted)]
+            values = [
+                v
+                for v in (_substituted(str(w), context) for w in _as_list(wanted))
+                if v is not None
+            ]
             if operator in ("StringEquals", "ArnEquals"):
                 ok = actual in values
             elif operator in ("StringLike", "ArnLike"):

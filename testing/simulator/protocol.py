@@ -14,7 +14,7 @@ import json
 import re
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 from xml.sax.saxutils import escape
@@ -224,15 +224,20 @@ def _check_region_knows(
 
 
 def _enforce_policies(
-    world: World, principal: Principal, action: str, resource: str
+    world: World,
+    principal: Principal,
+    action: str,
+    resource: str,
+    context: Mapping[str, str] | None = None,
 ) -> None:
     """A template role's session may do only what its policies allow
-    (policy.py); other principals are not limited here."""
+    (policy.py), with ``context`` the request's condition keys; other
+    principals are not limited here."""
     with world.lock:
         policies = world.role_policies.get(principal.base_arn)
     if policies is None or principal.kind != "assumed-role":
         return
-    decision = policy.decide(policies.identity, action, resource)
+    decision = policy.decide(policies.identity, action, resource, context)
     if decision != "allow":
         raise ApiError(
             403,
@@ -562,7 +567,13 @@ def _assume_role(
         raise denied
 
     def authorize() -> None:
-        _enforce_policies(world, caller, "sts:AssumeRole", role_arn)
+        _enforce_policies(
+            world,
+            caller,
+            "sts:AssumeRole",
+            role_arn,
+            _organization_keys(world, caller.account_id, role.account_id),
+        )
         if (
             world.is_denied("sts", "AssumeRole")
             or not _trusts(world, role, caller)
@@ -574,6 +585,21 @@ def _assume_role(
     _authorize_then_activate(world, info, role.account_id, authorize)
     _, result = _assumed_role_result(world, info, role, session, duration, chained)
     return _query_success(STS_NS, "AssumeRole", result)
+
+
+def _organization_keys(
+    world: World, principal_account: str, resource_account: str
+) -> dict[str, str]:
+    """``aws:PrincipalOrgID`` and ``aws:ResourceOrgID`` of a request: each
+    present only when its account is in the organization."""
+    keys = {}
+    for key, account_id in (
+        ("aws:PrincipalOrgID", principal_account),
+        ("aws:ResourceOrgID", resource_account),
+    ):
+        if world.org_account(account_id) is not None:
+            keys[key] = ORGANIZATION_ID
+    return keys
 
 
 def _assume_role_with_web_identity(

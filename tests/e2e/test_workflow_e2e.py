@@ -7,16 +7,19 @@ the templates (tests/e2e/deployment.py).
 The runner's AWS CLI v2 is AWS's own frozen build, as GitHub's hosted
 runners have it (the only ``aws`` on the jobs' PATH, ahead of Debian's
 Python); the plugin is installed by the workflow's own step, from a wheel
-of this checkout (STS_AUDIT_PLUGIN). The N shard
+of this checkout, pinned by its sha256 (STS_AUDIT_PLUGIN). The N shard
 jobs run in parallel, then the merge job. Two scheduled runs: the first
 finds no baseline and succeeds (its report becomes the baseline), the
 second, after a region is deactivated, fails with the change in its step
-summary. Cost: one wheel build per worker, then about 10 client processes
-per run (4 per shard job, in parallel), two runs.
+summary, though a newer successful run of a fork's pull request on a
+branch named main offers a baseline that would hide it. Cost: one wheel
+build per worker, then about 10 client processes per run (4 per shard
+job, in parallel), three runs.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -136,7 +139,9 @@ def runner(
             },
             "vars": {
                 "STS_AUDIT_ROLE_ARN": caller_arn,
-                "STS_AUDIT_PLUGIN": str(wheel),
+                # A pinned form the workflow accepts: a wheel with its hash.
+                "STS_AUDIT_PLUGIN": f"{wheel} --hash=sha256:"
+                + hashlib.sha256(wheel.read_bytes()).hexdigest(),
                 "STS_AUDIT_ARGS": " ".join(REGIONS),
             },
             "inputs": {},
@@ -226,6 +231,28 @@ def test_the_workflow_runs_its_shards_merges_and_fails_on_drift(
     # A day later a region was deactivated in "prod": the merge job fails
     # with status 5 and its step summary shows the change.
     aws_env.simulator.set_region("eu-west-1", state="deactivated", account_id=PROD)
+    # Meanwhile a fork's pull request ran on its branch named main and
+    # succeeded, leaving a baseline that already has the change: never
+    # taken (issue 31, finding 9).
+    poisoned = json.loads(
+        (
+            artifacts.root / "1001" / "sts-audit-baseline" / "organization.json"
+        ).read_text()
+    )
+    for account in poisoned["Accounts"]:
+        for region in account["Regions"] if account["AccountId"] == PROD else []:
+            if region["Region"] == "eu-west-1":
+                region["Status"] = "inactive"
+    assert '"inactive"' in json.dumps(poisoned) != json.dumps(report)
+    planted = artifacts.root / "1500" / "sts-audit-baseline"
+    planted.mkdir(parents=True)
+    (planted / "organization.json").write_text(json.dumps(poisoned))
+    artifacts.conclusions[1500] = "success"
+    artifacts.runs[1500] = {
+        "event": "pull_request",
+        "head_branch": "main",
+        "head_repository": {"full_name": "attacker/sts-audit"},
+    }
     _, second = run_workflow(runner(aws_env, wheel, 1002, artifacts, caller))
     assert second.status == 5, second.log
     assert second.failed_step == "Fail on a change (5) or an account not checked (4)"

@@ -18,9 +18,9 @@ class Action(Word):
     LIST_ACCOUNTS = "organizations:ListAccounts"
     GET_CALLER_IDENTITY = "sts:GetCallerIdentity"
     ASSUME_ROLE = "sts:AssumeRole"
-    GET_SESSION_TOKEN = "sts:GetSessionToken"
+    GET_SESSION_TOKEN = "sts:GetSessionToken"  # nosec B105  # a name (IAM action, API or report field), not a password
     GET_ACCOUNT_SUMMARY = "iam:GetAccountSummary"
-    SET_TOKEN_PREFERENCES = "iam:SetSecurityTokenServicePreferences"
+    SET_TOKEN_PREFERENCES = "iam:SetSecurityTokenServicePreferences"  # nosec B105  # a name (IAM action, API or report field), not a password
     LIST_REGIONS = "account:ListRegions"
 
 

@@ -465,7 +465,7 @@ def _observation(
     value, error = outcome
     if error is not None:
         return Observation(probe_error=CallError.from_exception(error))
-    assert isinstance(value, Observation)
+    assert isinstance(value, Observation)  # nosec B101  # type narrowing for mypy, guaranteed by the code above
     return value
 
 

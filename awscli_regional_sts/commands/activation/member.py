@@ -71,7 +71,7 @@ from awscli_regional_sts.commands.activation.probe import (
 from awscli_regional_sts.commands.activation.report import Report
 
 #: Names of the facts' calls among the regions' in one account's outcomes.
-TOKEN_VERSION = "@token-version"
+TOKEN_VERSION = "@token-version"  # nosec B105  # a name (IAM action, API or report field), not a password
 OPT_IN = "@opt-in"
 ASSUME = "@assume-role"
 #: An account's phases, one after the other at worst: the probes, the

@@ -29,7 +29,7 @@ PROBE_DURATION_SECONDS = 900
 class ProbeOperation(Word):
     """The call a probe makes in each region."""
 
-    GET_SESSION_TOKEN = "GetSessionToken"
+    GET_SESSION_TOKEN = "GetSessionToken"  # nosec B105  # a name (IAM action, API or report field), not a password
     ASSUME_ROLE = "AssumeRole"
     #: Only when no credential-issuing call is possible: it cannot tell
     #: active from deactivated.

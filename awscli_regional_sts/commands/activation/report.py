@@ -200,7 +200,7 @@ def recommend(
         (r for name in preferred if name for r in tied if r.region == name),
         fastest,
     )
-    assert chosen.latency_ms is not None
+    assert chosen.latency_ms is not None  # nosec B101  # type narrowing for mypy, guaranteed by the code above
     global_ms = next(
         (
             r.latency_ms

@@ -82,7 +82,7 @@ class ResolveEndpointCommand(BasicCommand):  # type: ignore[misc]
             endpoint_url=parsed_globals.endpoint_url,
             verify=parsed_globals.verify_ssl,
             aws_access_key_id="resolve-endpoint",
-            aws_secret_access_key="nothing-is-signed",
+            aws_secret_access_key="nothing-is-signed",  # nosec B106  # a dummy key: resolve-endpoint signs nothing and sends nothing
         )
         report = describe_route(session, client_builtins(client))
         output = parsed_globals.output or session.get_config_variable("output")

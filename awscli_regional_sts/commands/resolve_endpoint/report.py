@@ -306,7 +306,7 @@ def _hops(
             continue
         try:
             url, signing_region = entry_endpoint(routed, entry)
-        except Exception:  # failover skips an entry botocore cannot resolve
+        except Exception:  # nosec B112  # failover skips an entry botocore cannot resolve
             continue
         hops.append(Hop(entry, url, signing_region))
     return tuple(hops)
@@ -323,7 +323,7 @@ def _timeout_source(session: Session, settings: StsSettings) -> str:
     try:
         if TIMEOUT_KEY in session.get_scoped_config():
             return f"{TIMEOUT_KEY} in profile {session.profile or 'default'!r}"
-    except Exception:
+    except Exception:  # nosec B110  # a profile botocore cannot read has no timeout to report
         pass
     return (
         f"default with sts_fallback or sts_region = auto "

@@ -239,7 +239,7 @@ class TokenVersionRun:
             )
         credentials = response.pop("Credentials")
         del response
-        assert self._signers is not None  # run() made them for member roles
+        assert self._signers is not None  # nosec B101  # run() made them for member roles
         signing = self._signers.signing_as(credentials)
         with secrets_known(self._redactor, credentials), signing:
             return self._set(account_id, iam)

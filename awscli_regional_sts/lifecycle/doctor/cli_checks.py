@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
-import subprocess
+import subprocess  # nosec B404  # runs only argv lists (no shell) of an aws/python the user named
 from collections.abc import Callable
 from typing import Any
 
@@ -28,7 +28,7 @@ def _run_aws(context: Context, *args: str) -> subprocess.CompletedProcess[str]:
     env.update(
         PAGER="cat", MANPAGER="cat", AWS_PAGER="", AWS_EC2_METADATA_DISABLED="true"
     )
-    return subprocess.run(
+    return subprocess.run(  # nosec B603  # argv list, no shell; an executable the user named
         [context.cli.path, *args],
         env=env,
         capture_output=True,

@@ -125,7 +125,7 @@ def shared_config_checks(context: Context) -> list[Finding]:
 
 def import_check(context: Context, directory: str | None) -> Finding:
     python = context.cli.python
-    assert python is not None
+    assert python is not None  # nosec B101  # type narrowing for mypy, guaranteed by the code above
     try:
         check_import(python, context.cli.major, directory)
     except (CliError, trust.Untrusted) as error:

@@ -71,7 +71,7 @@ def run_merge(
 ) -> int:
     """``--merge``: print the merged report as a run would print it."""
     document = fleet.merged
-    assert document is not None
+    assert document is not None  # nosec B101  # type narrowing for mypy, guaranteed by the code above
     status = apply_fleet(command_name, ReportKind.ORGANIZATION, document, fleet)
     output = parsed_globals.output or session.get_config_variable("output")
     get_formatter(output or "json", parsed_globals)(command_name, document)

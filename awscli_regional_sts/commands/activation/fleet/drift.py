@@ -39,7 +39,7 @@ class ChangeField(Word):
 
     ACCOUNT = "Account"
     STATUS = "Status"
-    TOKEN_VERSION = "GlobalEndpointTokenVersion"
+    TOKEN_VERSION = "GlobalEndpointTokenVersion"  # nosec B105  # a name (IAM action, API or report field), not a password
 
 
 class AccountPresence(Word):
