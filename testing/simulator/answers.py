@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from . import policy
 from .endpoints import HostInfo
 from .world import KeyRecord, Principal, World
 
@@ -219,3 +220,21 @@ def authorize_then_activate(
     else:
         authorize()
         check_active(world, info, account_id)
+
+
+def enforce_policies(
+    world: World, principal: Principal, action: str, resource: str
+) -> None:
+    """A template role's session may do only what its policies allow
+    (policy.py); other principals are not limited here."""
+    with world.lock:
+        policies = world.role_policies.get(principal.base_arn)
+    if policies is None or principal.kind != "assumed-role":
+        return
+    decision = policy.decide(policies.identity, action, resource)
+    if decision != "allow":
+        raise ApiError(
+            403,
+            "AccessDenied",
+            policy.denial_message(principal, action, resource, decision),
+        )

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from . import policy, sigv4, sigv4a
+from . import policy, sigv4, sigv4a, sts_regional
 from .answers import (
     EXPIRED_TOKEN,
     IAM_NS,
@@ -31,6 +31,7 @@ from .answers import (
     authorize_then_activate,
     credentials_xml,
     duration_seconds,
+    enforce_policies,
     new_request_id,
     query_error,
     query_success,
@@ -43,7 +44,14 @@ from .organization import ORGANIZATION_ID
 from .world import KeyRecord, LoggedRequest, Principal, Role, World
 
 CREDENTIAL_ISSUING = frozenset(
-    {"AssumeRole", "AssumeRoleWithWebIdentity", "GetSessionToken", "GetFederationToken"}
+    {
+        "AssumeRole",
+        "AssumeRoleWithWebIdentity",
+        "GetSessionToken",
+        "GetFederationToken",
+        "AssumeRoot",
+        "GetDelegatedAccessToken",
+    }
 )
 _SESSION_NAME_RE = re.compile(r"^[\w+=,.@-]{2,64}$")
 _FEDERATED_NAME_RE = re.compile(r"^[\w+=,.@-]{2,32}$")
@@ -166,24 +174,6 @@ def _check_region_knows(
         and info.region in OPT_IN_REGIONS
     ):
         raise ApiError(403, "InvalidClientTokenId", INVALID_TOKEN)
-
-
-def _enforce_policies(
-    world: World, principal: Principal, action: str, resource: str
-) -> None:
-    """A template role's session may do only what its policies allow
-    (policy.py); other principals are not limited here."""
-    with world.lock:
-        policies = world.role_policies.get(principal.base_arn)
-    if policies is None or principal.kind != "assumed-role":
-        return
-    decision = policy.decide(policies.identity, action, resource)
-    if decision != "allow":
-        raise ApiError(
-            403,
-            "AccessDenied",
-            policy.denial_message(principal, action, resource, decision),
-        )
 
 
 # -- STS ---------------------------------------------------------------------
@@ -389,7 +379,7 @@ def _assume_role(
         raise denied
 
     def authorize() -> None:
-        _enforce_policies(world, caller, "sts:AssumeRole", role_arn)
+        enforce_policies(world, caller, "sts:AssumeRole", role_arn)
         if (
             world.is_denied("sts", "AssumeRole")
             or not _trusts(world, role, caller)
@@ -462,6 +452,8 @@ _STS_ACTIONS: dict[str, _StsHandler | None] = {
     "GetFederationToken": _get_federation_token,
     "AssumeRole": _assume_role,
     "AssumeRoleWithWebIdentity": None,  # unsigned; dispatched separately
+    # AssumeRoot, GetDelegatedAccessToken, GetWebIdentityToken.
+    **sts_regional.ACTIONS,
 }
 
 
@@ -483,7 +475,7 @@ def _iam(
     denial = world.denial("iam", action, account)
     if denial is not None:
         raise access_denied(record.principal, f"iam:{action}", scp=denial == "scp")
-    _enforce_policies(world, record.principal, f"iam:{action}", "*")
+    enforce_policies(world, record.principal, f"iam:{action}", "*")
     if action == "SetSecurityTokenServicePreferences":
         wanted = params.get("GlobalEndpointTokenVersion")
         versions = {"v1Token": 1, "v2Token": 2}
@@ -552,7 +544,7 @@ def _account(world: World, ctx: _Context, request: sigv4.HttpRequest) -> Respons
         # REST-JSON services name the error with the Exception suffix.
         raise ApiError(403, "AccessDeniedException", denied.message)
     try:
-        _enforce_policies(
+        enforce_policies(
             world,
             principal,
             f"account:{ctx.action}",
@@ -674,7 +666,7 @@ def _organizations(world: World, ctx: _Context, request: sigv4.HttpRequest) -> R
             "You don't have permissions to access this resource.",
         )
     try:
-        _enforce_policies(world, record.principal, "organizations:ListAccounts", "*")
+        enforce_policies(world, record.principal, "organizations:ListAccounts", "*")
     except ApiError as error:
         raise ApiError(400, "AccessDeniedException", error.message) from None
     try:
@@ -776,6 +768,8 @@ def handle(
     if ctx.action.startswith("AssumeRole"):
         role = _ROLE_ACCOUNT.match(params.get("RoleArn", ""))
         about = role.group(1) if role else None
+    elif info.service == "sts" and ctx.action in sts_regional.ACTIONS:
+        about = sts_regional.target_account(world, ctx.action, params) or about
     entry = LoggedRequest(
         host=info.host,
         service=info.service,
