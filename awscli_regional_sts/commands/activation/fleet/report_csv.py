@@ -48,6 +48,7 @@ INNER_SEPARATORS = frozenset(",;\t\r\n")
 #: After such a separator a quote starts a quoted cell, which may be a
 #: formula; a tab or line break there is the next separator, checked in turn.
 _INNER_STARTS = frozenset('=+-@"')
+_NOTHING: frozenset[str] = frozenset()
 
 
 def defuse(text: str) -> str:
@@ -56,10 +57,10 @@ def defuse(text: str) -> str:
     out: list[str] = []
     starts = FORMULA_STARTS
     for char in text:
-        if starts is not None and char in starts:
+        if char in starts:
             out.append("'")
         out.append(char)
-        starts = _INNER_STARTS if char in INNER_SEPARATORS else None
+        starts = _INNER_STARTS if char in INNER_SEPARATORS else _NOTHING
     return "".join(out)
 
 
