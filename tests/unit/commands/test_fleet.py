@@ -359,7 +359,7 @@ HOSTILE_NAMES = {
     "\r=1": "'\r'=1",
     "\t\t-1": "'\t\t'-1",
     'say "hi"\n=2\r\n@x': "say \"hi\"\n'=2\r\n'@x",
-    'a;"=1+1"': "a;'\"=1+1\"",
+    'a;"=1+1"': 'a;\'"=1+1"',
     "Prod, EU; tab\there": "Prod, EU; tab\there",
 }
 
