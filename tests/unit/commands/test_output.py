@@ -12,6 +12,7 @@ from awscli_regional_sts.commands.accounts.output import (
     output_format,
     print_document,
 )
+from awscli_regional_sts.commands.accounts.progress import Progress
 
 NAME = "ops\x1b]8;;https://x/\x1b\\click\x9b2J"
 DOCUMENT = {"Accounts": [{"AccountId": "666666666666", "Name": NAME}]}
@@ -46,3 +47,10 @@ def test_json_keeps_the_text_exact(capsys: pytest.CaptureFixture[str]) -> None:
     assert json.loads(capsys.readouterr().out) == DOCUMENT
     assert output_format(Session("table"), arguments(None)) == "table"
     assert output_format(Session("table"), arguments("text")) == "text"
+
+
+def test_the_progress_line_is_escaped(capsys: pytest.CaptureFixture[str]) -> None:
+    Progress(lambda done, total: f"{done}/{total} \x1b[2J{NAME}")(1, 2)
+    line = capsys.readouterr().err
+    assert line.startswith("\rChecking STS activation: 1/2 \\x1b[2J")
+    assert "\x1b" not in line and "\x9b" not in line
