@@ -22,9 +22,9 @@ PYTEST := $(VENV)/bin/python -m pytest
 E2E_WORKERS ?= 4
 E2E_ARGS := -n $(E2E_WORKERS) --dist loadgroup
 
-.PHONY: setup demo test unit e2e upstream lint dist clean cli-v2 frozen-cli chromium py39 pythons js mutation
+.PHONY: setup demo test unit e2e upstream lint dist clean cli-v2 frozen-cli chromium libreoffice py39 pythons js mutation
 
-setup: $(VENV)/.installed $(LEGACY)/.installed cli-v2 frozen-cli chromium py39 pythons js
+setup: $(VENV)/.installed $(LEGACY)/.installed cli-v2 frozen-cli chromium libreoffice py39 pythons js
 
 # $(call venv_support,PYTHON): Debian's own Pythons (/usr/bin/python3) come
 # without ensurepip, so `-m venv` fails, until python3.X-venv is installed;
@@ -101,6 +101,19 @@ chromium:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
 	else \
 		echo "Debian's chromium is not installed and apt-get is not usable here: the HTML report's browser test will be skipped"; \
+	fi
+
+# Debian's LibreOffice Calc (headless, no GUI) opens the CSV report with
+# `,` and with `;` as separator (tests/e2e/test_fleet_csv_spreadsheet_e2e.py):
+# no cell may become a formula; installed only where apt-get can run (root).
+SOFFICE := $(shell $(PYTHON) -m testing.spreadsheet path)
+libreoffice:
+	@if [ -x $(SOFFICE) ]; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		echo "==> Installing Debian's LibreOffice Calc (the CSV report's spreadsheet test)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null; \
+	else \
+		echo "Debian's LibreOffice Calc is not installed and apt-get is not usable here: the CSV report's spreadsheet test will be skipped"; \
 	fi
 
 # The AWS SDK for JavaScript v3, a real non-Python client of the

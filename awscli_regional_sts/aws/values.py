@@ -4,7 +4,10 @@ Every message that repeats something the user typed (a profile value, an
 environment variable, a command-line argument) quotes it through
 ``quote``: a short prefix, its length when cut, control and non-ASCII
 characters escaped, so that a 100 KB value or a terminal escape sequence
-cannot flood or rewrite the user's terminal. Numbers are ASCII digits only:
+cannot flood or rewrite the user's terminal. Text that came from AWS (an
+account's name is its admin's to choose) goes to a terminal through
+``printable``: every control character escaped, nothing cut. Numbers are
+ASCII digits only:
 Python's ``int()`` and ``float()`` also take ``²``, ``١``, ``1_0``, ``inf``
 and ``1e-300``, none of which anybody means as a timeout or a count.
 """
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 #: Characters of a bad value repeated in an error line.
 QUOTE_LIMIT = 40
@@ -35,6 +39,36 @@ def quote(value: object, limit: int = QUOTE_LIMIT) -> str:
     if len(text) <= limit:
         return f"'{shown}'"
     return f"'{shown}...' ({len(text)} characters)"
+
+
+#: What a terminal may act on rather than show: C0 controls (ESC, and tab,
+#: CR and LF too, which would forge a line of a table), DEL, C1 controls
+#: (U+009B is a one-character CSI), and the bidirectional overrides and
+#: isolates that reorder what is shown ("Trojan Source").
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character shown escaped (``\\x1b``,
+    ``\\u009b``); anything else, non-ASCII letters included, as is."""
+    return _CONTROLS.sub(_escape_control, text)
+
+
+def _escape_control(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x80 else f"\\u{code:04x}"
+
+
+def printable_data(value: Any) -> Any:
+    """A copy of a JSON-like document (dicts, lists, strings, numbers) with
+    every string, key or value, passed through ``printable``."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {printable_data(k): printable_data(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [printable_data(item) for item in value]
+    return value
 
 
 def _text_of(value: object) -> str:

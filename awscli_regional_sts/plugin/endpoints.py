@@ -20,9 +20,12 @@ from botocore.config import Config
 from awscli_regional_sts.aws.partitions import (
     GLOBAL,
     NO_REGION_DEFAULT,
+    Partitions,
     default_partitions,
 )
+from awscli_regional_sts.aws.values import quote
 from awscli_regional_sts.plugin.registry import LOGGER_NAME
+from awscli_regional_sts.plugin.settings import AUTO, InvalidStsRegionError
 
 if TYPE_CHECKING:
     from botocore.endpoint_provider import EndpointProvider
@@ -95,6 +98,47 @@ def partition_mismatch(
         target_partition.name,
     )
     return True
+
+
+def check_client_partition(
+    settings: StsSettings, client_region: object, partitions: Partitions
+) -> None:
+    """Refuse, before anything is sent, an STS region or ``sts_fallback``
+    entry outside partition aws when the client has no region of its own.
+
+    botocore gives such a client ``aws-global``: it is an aws client with
+    aws credentials. Sent to another partition's host (``cn-north-1``, an
+    ISO region), its request would carry the aws key's id there, signed
+    with a key that partition does not know. With a region configured,
+    ``validate_sts_region`` refuses the mix when the settings are read; a
+    client created for a region (boto3's ``region_name``) is in that
+    region's partition, and ``partition_mismatch`` leaves it alone when
+    that is not the STS region's.
+    """
+    if isinstance(client_region, str) and client_region != NO_REGION_DEFAULT:
+        return
+    targets = [(entry, settings.fallback_source) for entry in settings.fallback]
+    if settings.region not in (None, AUTO):
+        targets.insert(0, (settings.region, settings.source))
+    own = partitions.of_region_or_aws(None)
+    for region, source in targets:
+        partition = partitions.region_partition(region) if region != GLOBAL else own
+        if partition is None or partition.name == own.name:
+            continue
+        raise InvalidStsRegionError(
+            source=source,
+            value=quote(region),
+            problem=(
+                f"is in partition {partition.name}, but no region is configured, "
+                f"so the client is in partition {own.name} and its credentials "
+                f"are {own.name}'s"
+            ),
+            expected=(
+                f"a region of partition {own.name}, or a region of partition "
+                f"{partition.name} set as the region (region in the profile, "
+                "AWS_DEFAULT_REGION or --region)"
+            ),
+        )
 
 
 def resolve_sts_endpoint(

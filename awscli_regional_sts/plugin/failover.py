@@ -45,6 +45,7 @@ from botocore.exceptions import EndpointConnectionError
 
 from awscli_regional_sts.aws.errors import NO_ANSWER_ERRORS, CallError
 from awscli_regional_sts.aws.partitions import GLOBAL
+from awscli_regional_sts.aws.values import printable
 from awscli_regional_sts.plugin.endpoints import (
     SDK_ENDPOINT,
     entry_endpoint,
@@ -408,7 +409,8 @@ def notify(line: str, label: str) -> None:
             MEMORY.path,
         )
         return
-    sys.stderr.write(line + "\n")
+    # The codes and messages in it are what an endpoint answered.
+    sys.stderr.write(printable(line) + "\n")
     sys.stderr.flush()
     problem = MEMORY.remember_notice(label)
     if problem:

@@ -19,6 +19,7 @@ from awscli_regional_sts.plugin.endpoints import (
     AWS_STS_USE_GLOBAL_ENDPOINT,
     AWS_USE_FIPS,
     SDK_ENDPOINT,
+    check_client_partition,
     operation_name,
     partition_mismatch,
     pin_signing_region,
@@ -48,7 +49,10 @@ def route_sts_request(
     ``settings`` is bound per session at registration. The request is left
     alone when the user configured an endpoint (it wins), when no STS region
     is set, and when the client belongs to another partition than the STS
-    region (e.g. a boto3 client created for cn-north-1). Otherwise the rule
+    region (e.g. a boto3 client created for cn-north-1). A client with no
+    region of its own (partition aws) and an STS region or failover entry
+    of another partition is refused (``check_client_partition``): nothing
+    is sent. Otherwise the rule
     set is asked for the regional endpoint of the STS region, and the signing
     region is pinned to it: the regional rules set none, so the signer would
     fall back to the client's region and STS would reject the signature.
@@ -57,10 +61,14 @@ def route_sts_request(
         return
     current = settings()
     region = current.region
-    if region is None:
+    if region is None and not current.fallback:
         _say_unchanged(current, builtins)
         return
     partitions = default_partitions()
+    check_client_partition(current, builtins.get(AWS_REGION), partitions)
+    if region is None:
+        _say_unchanged(current, builtins)
+        return
     if partition_mismatch(builtins, region, current.source, model):
         return
     if builtins.get(AWS_USE_FIPS):

@@ -136,6 +136,12 @@ BAD_SETTINGS = {
         f"sts_region = {TOKYO}\nsts_fallback = eu-west-1\nsts_timeout = ²\n",
         "'\\xb2' is not a usable number of seconds",
     ),
+    # Issue 31, finding 10b: an ISO region with no region configured.
+    "fallback-iso-no-region": (
+        "sts_fallback = us-iso-east-1\n",
+        "sts_fallback in profile 'p': 'us-iso-east-1' is in partition aws-iso, but "
+        "no region is configured",
+    ),
     "pseudo-region-profile": (
         "region = aws-cn-global\nsts_region = eu-west-1\n",
         "'eu-west-1' is in partition aws, but the configured region "

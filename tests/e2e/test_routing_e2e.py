@@ -193,8 +193,13 @@ def test_web_identity_is_routed(world: AwsEnv, kind: str) -> None:
     [
         ("use_fips_endpoint = true\n", "us-west-2", "sts-fips.us-west-2.amazonaws.com"),
         ("use_dualstack_endpoint = true\n", TOKYO, "sts.ap-northeast-1.api.aws"),
-        ("", "cn-north-1", "sts.cn-north-1.amazonaws.com.cn"),
-        ("", "us-gov-west-1", "sts.us-gov-west-1.amazonaws.com"),
+        # Another partition's STS region needs a region of that partition.
+        ("region = cn-northwest-1\n", "cn-north-1", "sts.cn-north-1.amazonaws.com.cn"),
+        (
+            "region = us-gov-east-1\n",
+            "us-gov-west-1",
+            "sts.us-gov-west-1.amazonaws.com",
+        ),
     ],
     ids=["fips", "dualstack", "cn-north-1", "us-gov-west-1"],
 )
@@ -306,6 +311,14 @@ BAD_VALUES = {
         {},
         "'cn-north-1' is in partition aws-cn, but the configured region "
         "'us-east-1' is in partition aws",
+    ),
+    # Issue 31, finding 10b: no region configured, so the client is an aws
+    # client: its aws-signed request must not reach aws-cn's host.
+    "other-partition-no-region": (
+        "",
+        {"AWS_STS_REGION": "cn-north-1"},
+        "'cn-north-1' is in partition aws-cn, but no region is configured, so "
+        "the client is in partition aws and its credentials are aws's",
     ),
     "empty": ("sts_region =\n", {}, "'' is empty"),
     "whitespace": (

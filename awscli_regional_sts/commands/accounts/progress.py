@@ -1,11 +1,13 @@
 """The progress line of a long command (activation-check, an organization's
 token versions): one self-overwriting line on stderr, only when stderr is a
-terminal (a script's log gets none)."""
+terminal (a script's log gets none), its control characters escaped."""
 
 from __future__ import annotations
 
 import sys
 from typing import Callable
+
+from awscli_regional_sts.aws.values import printable
 
 #: What activation-check's line starts with.
 TITLE = "Checking STS activation"
@@ -26,7 +28,8 @@ class Progress:
         return cls(describe, title) if sys.stderr.isatty() else None
 
     def __call__(self, first: int, second: int) -> None:
-        sys.stderr.write(f"\r{self._title}: {self._describe(first, second)} ")
+        line = printable(f"{self._title}: {self._describe(first, second)}")
+        sys.stderr.write(f"\r{line} ")
         sys.stderr.flush()
 
     def clear(self) -> None:

@@ -226,9 +226,13 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
             return invalid_arguments_status()
 
     def _run_check(self, parsed_args: Any, parsed_globals: Any, run: _Run) -> int:
-        from awscli.formatter import get_formatter
-
         from awscli_regional_sts.aws.status import CheckExit
+        from awscli_regional_sts.aws.values import printable
+        from awscli_regional_sts.commands.accounts.output import (
+            TERMINAL_FORMATS,
+            output_format,
+            print_document,
+        )
         from awscli_regional_sts.commands.accounts.progress import Progress
         from awscli_regional_sts.commands.accounts.redaction import (
             credentials_redacted_in_logs,
@@ -296,20 +300,21 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
                 if progress is not None:
                     progress.clear()
 
-        output = parsed_globals.output or session.get_config_variable("output")
-        formatter = get_formatter(output or "json", parsed_globals)
+        output = output_format(session, parsed_globals)
         document = report.to_dict()
         fleet_status = apply_fleet(self.NAME, ReportKind.ACCOUNT, document, fleet)
-        if output in ("table", "text") and parsed_globals.query is None:
+        if output in TERMINAL_FORMATS and parsed_globals.query is None:
             # A warning is a sentence: as a table row it would make every
-            # column as wide as itself.
+            # column as wide as itself. It may quote AWS's words.
             for warning in document.pop("Warnings"):
-                sys.stderr.write(f"aws sts {self.NAME}: warning: {warning}\n")
+                sys.stderr.write(
+                    f"aws sts {self.NAME}: warning: {printable(warning)}\n"
+                )
         if output == "table" and parsed_globals.query is None:
             for row in document["Regions"]:
                 for name in _WIDE_FIELDS:
                     row.pop(name, None)
-        formatter(self.NAME, document)
+        print_document(self.NAME, document, session, parsed_globals)
 
         if getattr(parsed_args, "save", False):
             not_saved = save_for_auto(

@@ -17,9 +17,8 @@ import json
 import sys
 from typing import Any, Callable
 
-from awscli.formatter import get_formatter
-
 from awscli_regional_sts.aws.status import CheckExit
+from awscli_regional_sts.commands.accounts.output import print_document
 from awscli_regional_sts.commands.accounts.progress import Progress
 from awscli_regional_sts.commands.accounts.redaction import (
     credentials_redacted_in_logs,
@@ -109,9 +108,7 @@ def run_organization_check(
     document["Accounts"] = [fields for _, fields in kept]
     document["Summary"] = summary.to_dict()
     fleet_status = apply_fleet(command_name, ReportKind.ORGANIZATION, document, fleet)
-    output = parsed_globals.output or session.get_config_variable("output")
-    formatter = get_formatter(output or "json", parsed_globals)
-    formatter(command_name, document)
+    print_document(command_name, document, session, parsed_globals)
     return exit_status(fleet_status, _status(summary.failed))
 
 

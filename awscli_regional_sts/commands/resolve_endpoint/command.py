@@ -63,8 +63,7 @@ class ResolveEndpointCommand(BasicCommand):  # type: ignore[misc]
     def _run_main(self, parsed_args: Any, parsed_globals: Any) -> int:
         # Loaded only when the command runs: this module is imported by
         # every `aws sts ...` command.
-        from awscli.formatter import get_formatter
-
+        from awscli_regional_sts.commands.accounts.output import print_document
         from awscli_regional_sts.commands.resolve_endpoint.report import (
             client_builtins,
             describe_route,
@@ -85,9 +84,7 @@ class ResolveEndpointCommand(BasicCommand):  # type: ignore[misc]
             aws_secret_access_key="nothing-is-signed",  # nosec B106  # a dummy key: resolve-endpoint signs nothing and sends nothing
         )
         report = describe_route(session, client_builtins(client))
-        output = parsed_globals.output or session.get_config_variable("output")
-        formatter = get_formatter(output or "json", parsed_globals)
-        formatter(self.NAME, report.to_dict())
+        print_document(self.NAME, report.to_dict(), session, parsed_globals)
         return 0
 
 

@@ -28,6 +28,7 @@ from awscli_regional_sts.plugin.endpoints import (
     AWS_USE_DUALSTACK,
     AWS_USE_FIPS,
     SDK_ENDPOINT,
+    check_client_partition,
     entry_endpoint,
     first_entry,
     partition_mismatch,
@@ -192,6 +193,14 @@ def describe_route(
         auto = auto_from_cache(session, partitions, now=now)
         region = auto.region
         source = f"{settings.source} (auto): {auto.note}"
+
+    if not configured_endpoint:
+        # The first STS call would stop with this very error.
+        check_client_partition(
+            settings.with_region(region, source),
+            builtins.get(AWS_REGION),
+            partitions,
+        )
 
     url, signing_region = botocore_url, botocore_signing
     rerouted = False

@@ -8,14 +8,13 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from awscli.formatter import get_formatter
-
 from awscli_regional_sts.aws.partitions import default_partitions
 from awscli_regional_sts.aws.status import CheckExit
 from awscli_regional_sts.commands.accounts.arguments import (
     ArgumentProblem,
     invalid_arguments_status,
 )
+from awscli_regional_sts.commands.accounts.output import print_document
 from awscli_regional_sts.commands.accounts.progress import Progress
 from awscli_regional_sts.commands.accounts.redaction import (
     credentials_redacted_in_logs,
@@ -78,7 +77,5 @@ def run_command(
         "Accounts": [outcome.to_dict() for outcome in kept],
         "Summary": summary.to_dict(),
     }
-    output = parsed_globals.output or session.get_config_variable("output")
-    formatter = get_formatter(output or "json", parsed_globals)
-    formatter(command_name, document)
+    print_document(command_name, document, session, parsed_globals)
     return CheckExit.ACCOUNTS_FAILED if summary.failed else CheckExit.OK

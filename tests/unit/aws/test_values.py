@@ -11,6 +11,8 @@ from awscli_regional_sts.aws.values import (
     did_you_mean,
     parse_decimal,
     parse_whole,
+    printable,
+    printable_data,
     quote,
 )
 
@@ -141,3 +143,28 @@ def test_names_longer_than_the_limit_get_no_suggestion() -> None:
     at_limit = "a" * SUGGEST_LIMIT
     assert did_you_mean(at_limit, [at_limit + "b"]) == (f"; did you mean {at_limit}b?")
     assert did_you_mean(at_limit + "a", [at_limit + "ab"]) == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("prod", "prod"),
+        ("Produção ✓", "Produção ✓"),
+        ("a\x1b]8;;http://x\x1b\\b", "a\\x1b]8;;http://x\\x1b\\b"),
+        ("\x9b2J", "\\u009b2J"),
+        ("tab\tline\ncr\r", "tab\\x09line\\x0acr\\x0d"),
+        ("\x00\x7f\x80\x9f", "\\x00\\x7f\\u0080\\u009f"),
+        ("\u202eevil\u2066", "\\u202eevil\\u2066"),
+    ],
+)
+def test_printable_escapes_what_a_terminal_acts_on(text: str, shown: str) -> None:
+    assert printable(text) == shown
+
+
+def test_printable_data_escapes_every_string_of_a_document() -> None:
+    document = {"A\x1b": ["x\x07", 1, None, True, {"Name": "\x9b"}], "N": 2.5}
+    assert printable_data(document) == {
+        "A\\x1b": ["x\\x07", 1, None, True, {"Name": "\\u009b"}],
+        "N": 2.5,
+    }
+    assert document["A\x1b"][0] == "x\x07"  # a copy: the original is kept

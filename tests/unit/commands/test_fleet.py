@@ -26,7 +26,10 @@ from awscli_regional_sts.commands.activation.fleet.drift import (
     compare,
 )
 from awscli_regional_sts.commands.activation.fleet.merge import merge_shards, summarize
-from awscli_regional_sts.commands.activation.fleet.report_csv import render_csv
+from awscli_regional_sts.commands.activation.fleet.report_csv import (
+    defuse,
+    render_csv,
+)
 from awscli_regional_sts.commands.activation.fleet.report_file import (
     ReportFormat,
     report_target,
@@ -344,6 +347,41 @@ def test_csv_has_a_row_per_account_and_region_and_defuses_formulas() -> None:
     ]
     assert len(rows) == 4
     assert rows[3] == [IDS[1], "'@sum", "", "error", "", "", "'-AssumeRole denied", ""]
+
+
+HOSTILE_NAMES = {
+    "x;=1+1;@SUM(1+1)": "x;'=1+1;'@SUM(1+1)",
+    '=HYPERLINK("http://x","y")': '\'=HYPERLINK("http://x",\'"y")',
+    "+1": "'+1",
+    "-1": "'-1",
+    "@A1": "'@A1",
+    "\tq": "'\tq",
+    "\r=1": "'\r'=1",
+    "\t\t-1": "'\t\t'-1",
+    'say "hi"\n=2\r\n@x': "say \"hi\"\n'=2\r\n'@x",
+    'a;"=1+1"': 'a;\'"=1+1"',
+    "Prod, EU; tab\there": "Prod, EU; tab\there",
+}
+
+
+def test_csv_defuses_every_part_a_spreadsheet_could_split_off() -> None:
+    """Issue 31, finding 3: a ``;`` or a tab inside a name starts a cell in a
+    spreadsheet that splits on it, so each such part is defused too, and
+    every cell is quoted; only the ``'`` marks are added."""
+    accounts = [
+        account(f"{index:012d}", ACTIVE, name=name)
+        for index, name in enumerate(HOSTILE_NAMES, start=100)
+    ]
+    text = render_csv(ReportKind.ORGANIZATION, organization(accounts))
+    rows = list(csv.reader(io.StringIO(text)))
+    assert [row[1] for row in rows[1:]] == [
+        shown for shown in HOSTILE_NAMES.values() for _ in ACTIVE
+    ]
+    for name, shown in HOSTILE_NAMES.items():
+        assert defuse(name) == shown
+    # Every cell quoted, numbers too: a record starts and ends with a quote.
+    for line in text.split("\r\n")[:2]:
+        assert line.startswith('"') and line.endswith('"'), line
 
 
 def test_html_is_self_contained_escaped_and_counts() -> None:

@@ -139,6 +139,12 @@ def test_bad_values_raise_the_routers_error(aws_files: Path) -> None:
     )
     with pytest.raises(InvalidStsRegionError, match="has no FIPS STS endpoint"):
         report()
+    # No region: the client is in partition aws (issue 31, finding 10b).
+    aws_files.write_text("[profile p]\nsts_fallback = us-iso-east-1\n")
+    with pytest.raises(InvalidStsRegionError, match="no region is configured"):
+        report()
+    aws_files.write_text("[profile p]\nregion = cn-north-1\nsts_region = cn-north-1\n")
+    assert report()["Url"] == "https://sts.cn-north-1.amazonaws.com.cn"
 
 
 def write_cache(home: Path, *, age: float, profiles: list[str]) -> Path:

@@ -411,3 +411,16 @@ def test_a_connection_error_message_is_kept_when_the_list_is_added() -> None:
         " (awscli-regional-sts tried: ap-northeast-1 (RegionDisabledException), "
         "eu-west-1 (EndpointConnectionError))"
     )
+
+
+def test_the_notice_reaches_the_terminal_with_control_characters_escaped(
+    stderr: Stderr,
+) -> None:
+    """An error code is what an endpoint answered (issue 31, finding 10a)."""
+    hostile = CallError("Disabled\x1b]8;;http://x\x1b\\\x9b2J", "")
+    failover.notify(
+        failover_warning(state([("ap-northeast-1", hostile)], "global")), SOURCE
+    )
+    printed = stderr.getvalue()
+    assert "\x1b" not in printed and "\x9b" not in printed
+    assert "answered Disabled\\x1b]8;;http://x\\x1b\\\\u009b2J;" in printed

@@ -123,13 +123,64 @@ def test_configured_endpoint_wins_before_settings_are_read() -> None:
 
 def test_no_region_client_goes_to_sts_region() -> None:
     """aws-global is what botocore gives an STS client when no region is
-    configured: the main use case, routed whatever the sts_region."""
-    for settings in (TOKYO, StsSettings("cn-north-1", "s")):
+    configured: the main use case, routed to any STS region of partition
+    aws."""
+    for settings in (TOKYO, StsSettings("us-east-1", "s", ("global", "eu-west-1"))):
         builtins = builtins_for("aws-global", **{AWS_STS_USE_GLOBAL_ENDPOINT: True})
         context = route(builtins, settings=settings)
         assert builtins[AWS_REGION] == settings.region
         assert builtins[AWS_STS_USE_GLOBAL_ENDPOINT] is False
         assert context["signing"] == {"region": settings.region}
+
+
+@pytest.mark.parametrize("client_region", ["aws-global", None])
+@pytest.mark.parametrize(
+    ("settings", "source", "value", "partition"),
+    [
+        (StsSettings("cn-north-1", "s"), "s", "cn-north-1", "aws-cn"),
+        (StsSettings("us-iso-east-1", "s"), "s", "us-iso-east-1", "aws-iso"),
+        (StsSettings("us-gov-west-1", "s"), "s", "us-gov-west-1", "aws-us-gov"),
+        # sts_fallback alone, and an entry after an aws one.
+        (StsSettings(None, "s", ("cn-north-1",), "f"), "f", "cn-north-1", "aws-cn"),
+        (
+            StsSettings(TOKYO.region, "s", ("eu-west-1", "cn-northwest-1"), "f"),
+            "f",
+            "cn-northwest-1",
+            "aws-cn",
+        ),
+    ],
+    ids=["china", "iso", "govcloud", "fallback-only", "fallback-entry"],
+)
+def test_no_region_client_is_refused_another_partition(
+    client_region: str | None,
+    settings: StsSettings,
+    source: str,
+    value: str,
+    partition: str,
+) -> None:
+    """Issue 31, finding 10b: a client with no region is an aws client; its
+    request, signed with the aws key, must not go to another partition's
+    host (the key's id disclosed there). Refused, nothing changed."""
+    builtins = builtins_for(client_region)
+    before = dict(builtins)
+    context: dict[str, Any] = {}
+    with pytest.raises(InvalidStsRegionError) as raised:
+        route(builtins, context, settings=settings)
+    assert str(raised.value).startswith(
+        f"Invalid STS region in {source}: '{value}' is in partition {partition}, "
+        "but no region is configured, so the client is in partition aws"
+    )
+    assert "\n" not in str(raised.value)
+    assert builtins == before and context == {}
+
+
+def test_a_client_of_the_sts_regions_partition_is_routed() -> None:
+    """The exception: a client created for a region of that partition
+    (boto3's region_name) has that partition's credentials."""
+    for region in ("cn-north-1", "aws-cn-global"):
+        builtins = builtins_for(region)
+        route(builtins, settings=StsSettings("cn-northwest-1", "s", ("cn-north-1",)))
+        assert builtins[AWS_REGION] == "cn-northwest-1"
 
 
 def test_pseudo_region_of_the_same_partition_is_routed() -> None:
@@ -260,7 +311,8 @@ def call(client: Any) -> tuple[str, str]:
             "ap-northeast-1",
         ),
         (
-            "sts_region = cn-north-1\n",
+            # Another partition needs a region there (issue 31, finding 10b).
+            "region = cn-northwest-1\nsts_region = cn-north-1\n",
             "https://sts.cn-north-1.amazonaws.com.cn/",
             "cn-north-1",
         ),

@@ -14,10 +14,9 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from awscli.formatter import get_formatter
-
 from awscli_regional_sts.aws.status import CheckExit
 from awscli_regional_sts.aws.values import quote
+from awscli_regional_sts.commands.accounts.output import print_document
 from awscli_regional_sts.commands.activation.fleet.arguments import FleetArguments
 from awscli_regional_sts.commands.activation.fleet.documents import ReportKind
 from awscli_regional_sts.commands.activation.fleet.drift import compare
@@ -73,7 +72,6 @@ def run_merge(
     document = fleet.merged
     assert document is not None  # nosec B101  # type narrowing for mypy, guaranteed by the code above
     status = apply_fleet(command_name, ReportKind.ORGANIZATION, document, fleet)
-    output = parsed_globals.output or session.get_config_variable("output")
-    get_formatter(output or "json", parsed_globals)(command_name, document)
+    print_document(command_name, document, session, parsed_globals)
     failed = document["Summary"]["AccountsWithError"]
     return exit_status(status, CheckExit.ACCOUNTS_FAILED if failed else CheckExit.OK)
