@@ -72,30 +72,19 @@ Modelled, following AWS documentation (see docs/sts-facts.md of the project):
   as Organizations creates it; a test can make one not assumable.
 
 - Throttling (``throttle.py``, knobs in ``throttle_api.py``): token buckets
-  per (service, calling account, region, API), with rates and bursts a test
-  sets (``set_throttle``); STS's region is the endpoint's (``"global"`` for
-  sts.amazonaws.com), IAM, Organizations and Account Management count as
-  ``"global"``; ``throttle_region`` makes a region's STS throttle every
-  request for a while. The answers are each service's own: STS and IAM
-  ``Throttling`` "Rate exceeded" (HTTP 400, Type Sender), Organizations
-  ``TooManyRequestsException`` (HTTP 400, JSON 1.1 ``__type``), Account
-  Management ``TooManyRequestsException`` (HTTP 429, as its model says).
-  Buckets read a clock a test can drive (``use_manual_clock``) or real time
-  (the default). Logged requests say ``throttled``. EVERY RATE AND BURST IS
-  THE SIMULATOR'S (the test's), NOT AWS'S: AWS publishes no STS rate.
+  per (service, calling account, region, API) and a switch that throttles a
+  region's STS for a while; each service's own answer (STS and IAM
+  ``Throttling`` "Rate exceeded" HTTP 400, Organizations
+  ``TooManyRequestsException`` HTTP 400, Account Management's HTTP 429);
+  ``LoggedRequest.throttled``. EVERY RATE AND BURST IS THE SIMULATOR'S (the
+  test's), NOT AWS'S: AWS publishes no STS rate.
 
 UNCONFIRMED against real AWS (the simulator picks one answer; the knobs let a
 test check that the product does not depend on it):
 
-- Throttling: whether AWS decides a rate limit before or after checking
-  the signature (before here, from the access key id as sent, so a
-  throttled request costs no signature work), whether a throttled request
-  takes a token (no here), the keys AWS's limits count by, Organizations'
-  message (users report two; the simulator sends "AWS Organizations can't
-  complete your request because another request is already in progress.
-  Try again later.") and Account Management's ("Too Many Requests", API
-  Gateway's default).
-
+- Throttling: the keys AWS's limits count by, whether it throttles before
+  checking the signature (before here: cheap), whether a throttled request
+  takes a token (no here), Organizations' and Account Management's messages.
 - GetCallerIdentity succeeding in a deactivated region (users report it; AWS
   does not document it). Knob: ``caller_identity_in_deactivated_region``.
 - SigV4a: the answer to a region set without the endpoint's region (SigV4's
