@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl
 from xml.sax.saxutils import escape
 
-from . import policy, sigv4
+from . import policy, sigv4, sigv4a
 from .endpoints import OPT_IN_REGIONS, HostInfo
 from .organization import ORGANIZATION_ID
 from .world import KeyRecord, LoggedRequest, Principal, Role, World
@@ -72,6 +72,8 @@ class _Context:
     presigned: bool = False
     #: The signer's account, once its key is known.
     account_id: str | None = None
+    algorithm: str | None = None
+    region_set: str | None = None
 
 
 #: The account in a role ARN.
@@ -172,9 +174,12 @@ def _authenticate(world: World, ctx: _Context, request: sigv4.HttpRequest) -> Ke
         raise ApiError(
             403, "MissingAuthenticationToken", "Request is missing Authentication Token"
         )
-    ctx.signing_region = auth.region
+    # SigV4a has no region in its scope: its region set is logged instead.
+    ctx.signing_region = auth.region_set if auth.asymmetric else auth.region
     ctx.access_key_id = auth.access_key_id
     ctx.presigned = auth.presigned
+    ctx.algorithm = auth.algorithm
+    ctx.region_set = auth.region_set
     info = ctx.info
     # The scope is checked against the host before the key is looked up: a
     # request signed for another region is rejected whoever sent it.
@@ -184,7 +189,13 @@ def _authenticate(world: World, ctx: _Context, request: sigv4.HttpRequest) -> Ke
             "SignatureDoesNotMatch",
             f"Credential should be scoped to correct service: '{info.service}'. ",
         )
-    if auth.region != info.region:
+    in_scope = (
+        sigv4a.region_set_covers(auth.region_set or "", info.region)
+        if auth.asymmetric
+        else auth.region == info.region
+    )
+    if not in_scope:
+        # SigV4a: the same answer as SigV4's wrong region (UNCONFIRMED).
         raise ApiError(
             403,
             "SignatureDoesNotMatch",
@@ -201,8 +212,12 @@ def _authenticate(world: World, ctx: _Context, request: sigv4.HttpRequest) -> Ke
         raise ApiError(403, "InvalidClientTokenId", INVALID_TOKEN)
     if record.expires_at is not None and time.time() > record.expires_at:
         raise ApiError(403, "ExpiredToken", EXPIRED_TOKEN)
+    secret = record.credentials.secret_access_key
     try:
-        sigv4.verify(request, auth, record.credentials.secret_access_key)
+        if auth.asymmetric:
+            sigv4a.verify(request, auth, auth.access_key_id, secret)
+        else:
+            sigv4.verify(request, auth, secret)
     except sigv4.SigV4Error as exc:
         raise ApiError(exc.status, exc.code, exc.message) from None
     return record
@@ -959,5 +974,7 @@ def handle(
         error_code=error_code,
         presigned=ctx.presigned,
         account_id=about,
+        algorithm=ctx.algorithm,
+        region_set=ctx.region_set,
     )
     return response, entry

@@ -3,7 +3,8 @@
 Deliberately independent of botocore's signer: the simulator exists to catch
 requests that botocore signs wrongly (for instance for the wrong region), so it
 must not share botocore's code. It covers header auth (``Authorization:
-AWS4-HMAC-SHA256 ...``) and query-string auth (presigned URLs).
+AWS4-HMAC-SHA256 ...``) and query-string auth (presigned URLs), and parses
+SigV4a's (``AWS4-ECDSA-P256-SHA256``, verified in ``sigv4a``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
 ALGORITHM = "AWS4-HMAC-SHA256"
+#: SigV4a's algorithm name (its scope has no region; see ``sigv4a``).
+ECDSA_ALGORITHM = "AWS4-ECDSA-P256-SHA256"
+ALGORITHMS = (ALGORITHM, ECDSA_ALGORITHM)
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 #: Header-signed requests must carry a time this close to the server's clock.
 MAX_CLOCK_SKEW = _dt.timedelta(minutes=15)
@@ -24,7 +28,7 @@ MAX_CLOCK_SKEW = _dt.timedelta(minutes=15)
 MAX_PRESIGN_EXPIRES = 604800
 
 _AUTH_RE = re.compile(
-    r"^AWS4-HMAC-SHA256\s+"
+    r"^(?P<algorithm>AWS4-HMAC-SHA256|AWS4-ECDSA-P256-SHA256)\s+"
     r"Credential=(?P<credential>[^,\s]+)\s*,\s*"
     r"SignedHeaders=(?P<signed>[^,\s]+)\s*,\s*"
     r"Signature=(?P<signature>[0-9a-fA-F]+)\s*$"
@@ -48,7 +52,7 @@ class ParsedAuth:
 
     access_key_id: str
     date: str  # YYYYMMDD from the credential scope
-    region: str
+    region: str  # "" for SigV4a, whose scope has no region
     service: str
     signed_headers: tuple[str, ...]
     signature: str
@@ -56,6 +60,14 @@ class ParsedAuth:
     presigned: bool
     expires: int | None
     security_token: str | None
+    algorithm: str = ALGORITHM
+    #: SigV4a's X-Amz-Region-Set as sent (header, or query when presigned).
+    region_set: str | None = None
+
+    @property
+    def asymmetric(self) -> bool:
+        """Whether this is SigV4a (ECDSA) rather than SigV4 (HMAC)."""
+        return self.algorithm == ECDSA_ALGORITHM
 
 
 @dataclass(frozen=True)
@@ -98,7 +110,7 @@ def parse_auth(request: HttpRequest) -> ParsedAuth | None:
     if authorization is not None:
         match = _AUTH_RE.match(authorization.strip())
         if not match:
-            if not authorization.startswith(ALGORITHM):
+            if not authorization.startswith(ALGORITHMS):
                 raise SigV4Error(
                     "IncompleteSignature",
                     "Unsupported AWS 'algorithm' in Authorization header.",
@@ -110,6 +122,8 @@ def parse_auth(request: HttpRequest) -> ParsedAuth | None:
                 "'SignedHeaders' parameters.",
                 400,
             )
+        algorithm = match.group("algorithm")
+        region_set = request.header("X-Amz-Region-Set")
         credential = match.group("credential")
         signed = match.group("signed")
         signature = match.group("signature")
@@ -125,7 +139,8 @@ def parse_auth(request: HttpRequest) -> ParsedAuth | None:
         expires = None
         token = request.header("X-Amz-Security-Token")
     elif "X-Amz-Algorithm" in query or "X-Amz-Signature" in query:
-        if query.get("X-Amz-Algorithm") != ALGORITHM:
+        algorithm = query.get("X-Amz-Algorithm", "")
+        if algorithm not in ALGORITHMS:
             raise SigV4Error("IncompleteSignature", "Unsupported AWS 'algorithm'.", 400)
         missing = [
             name
@@ -143,6 +158,7 @@ def parse_auth(request: HttpRequest) -> ParsedAuth | None:
                 "AWS query-string parameters must include " + ", ".join(missing),
                 400,
             )
+        region_set = query.get("X-Amz-Region-Set")
         credential = query["X-Amz-Credential"]
         signed = query["X-Amz-SignedHeaders"]
         signature = query["X-Amz-Signature"]
@@ -158,10 +174,21 @@ def parse_auth(request: HttpRequest) -> ParsedAuth | None:
     else:
         return None
     parts = credential.split("/")
+    if algorithm == ECDSA_ALGORITHM:
+        # SigV4a's scope has no region: the region set stands for it.
+        parts.insert(2, "")
+        if region_set is None:
+            raise SigV4Error(
+                "IncompleteSignature",
+                f"{ECDSA_ALGORITHM} requires the 'X-Amz-Region-Set' "
+                + ("parameter." if presigned else "header."),
+                400,
+            )
     if len(parts) != 5 or parts[4] != "aws4_request":
+        wanted = 4 if algorithm == ECDSA_ALGORITHM else 5
         raise SigV4Error(
             "IncompleteSignature",
-            f"Credential should have 5 parts separated by '/': {credential}",
+            f"Credential should have {wanted} parts separated by '/': {credential}",
             400,
         )
     access_key_id, date, region, service, _ = parts
@@ -176,6 +203,8 @@ def parse_auth(request: HttpRequest) -> ParsedAuth | None:
         presigned=presigned,
         expires=expires,
         security_token=token,
+        algorithm=algorithm,
+        region_set=region_set if algorithm == ECDSA_ALGORITHM else None,
     )
 
 
@@ -274,16 +303,12 @@ def _parse_amz_date(value: str) -> _dt.datetime:
         ) from None
 
 
-def verify(
-    request: HttpRequest,
-    auth: ParsedAuth,
-    secret: str,
-    *,
-    now: _dt.datetime | None = None,
-) -> None:
-    """Raise SigV4Error unless ``auth`` is a valid signature of ``request``
-    made with ``secret`` at an acceptable time. Region and service of the
-    scope are the caller's business (they depend on the host)."""
+def check_time(
+    request: HttpRequest, auth: ParsedAuth, now: _dt.datetime | None
+) -> list[str]:
+    """Raise SigV4Error unless the request was signed at an acceptable time
+    (and signs its host); return the payload hashes it may have signed.
+    Shared by SigV4 and SigV4a, which differ only after this point."""
     now = now or _dt.datetime.now(_dt.timezone.utc)
     signed_at = _parse_amz_date(auth.amz_date)
     if auth.amz_date[:8] != auth.date:
@@ -318,9 +343,30 @@ def verify(
                 f"Signature expired: {auth.amz_date} is now earlier than "
                 f"{(now - MAX_CLOCK_SKEW).strftime('%Y%m%dT%H%M%SZ')}",
             )
+        body_hash = hashlib.sha256(request.body).hexdigest()
         content_sha = request.header("X-Amz-Content-SHA256")
-        candidates = [content_sha or hashlib.sha256(request.body).hexdigest()]
-    for payload_hash in candidates:
+        if content_sha not in (None, UNSIGNED_PAYLOAD, body_hash):
+            # The signed hash is not the body's: the body was changed on
+            # the way (S3 names this XAmzContentSHA256Mismatch; STS's
+            # answer is UNCONFIRMED, a signature mismatch here).
+            raise SigV4Error("SignatureDoesNotMatch", SIGNATURE_MISMATCH)
+        candidates = [content_sha or body_hash]
+    return candidates
+
+
+def verify(
+    request: HttpRequest,
+    auth: ParsedAuth,
+    secret: str,
+    *,
+    now: _dt.datetime | None = None,
+) -> None:
+    """Raise SigV4Error unless ``auth`` is a valid signature of ``request``
+    made with ``secret`` at an acceptable time. Region and service of the
+    scope are the caller's business (they depend on the host)."""
+    if auth.asymmetric:
+        raise SigV4Error("SignatureDoesNotMatch", SIGNATURE_MISMATCH)
+    for payload_hash in check_time(request, auth, now):
         expected = compute_signature(request, auth, secret, payload_hash)
         if hmac.compare_digest(expected, auth.signature):
             return

@@ -48,7 +48,8 @@ class LoggedRequest:
     host: str
     service: str  # "sts" | "iam" | "account" | "organizations"
     action: str
-    signing_region: str | None  # region of the credential scope; None unsigned
+    #: Region of the SigV4 credential scope; SigV4a's region set; None unsigned.
+    signing_region: str | None
     access_key_id: str | None
     status: int
     error_code: str | None  # None on success
@@ -56,6 +57,12 @@ class LoggedRequest:
     #: The account the request is about: the role's for AssumeRole*, else
     #: the signer's (None when the signer is unknown).
     account_id: str | None = None
+    #: "AWS4-HMAC-SHA256" (SigV4) or "AWS4-ECDSA-P256-SHA256" (SigV4a);
+    #: None unsigned. For SigV4a ``signing_region`` holds the region set.
+    algorithm: str | None = None
+    #: SigV4a's X-Amz-Region-Set as sent ("*", "eu-west-1,eu-central-1");
+    #: None for SigV4 and unsigned requests.
+    region_set: str | None = None
 
 
 @dataclass(frozen=True)
