@@ -13,13 +13,12 @@ import logging
 from collections.abc import MutableMapping
 from typing import Any, Callable
 
-from awscli_regional_sts.aws.partitions import GLOBAL, default_partitions
+from awscli_regional_sts.aws.partitions import default_partitions
 from awscli_regional_sts.plugin.endpoints import (
     AWS_REGION,
     AWS_STS_USE_GLOBAL_ENDPOINT,
     AWS_USE_FIPS,
     SDK_ENDPOINT,
-    entry_endpoint,
     operation_name,
     partition_mismatch,
     pin_signing_region,
@@ -29,8 +28,7 @@ from awscli_regional_sts.plugin.registry import LOGGER_NAME
 from awscli_regional_sts.plugin.settings import StsSettings, check_fips_endpoints
 from awscli_regional_sts.plugin.signing import (
     ROUTED_ENTRY,
-    RegionSetError,
-    no_entry_inside,
+    first_entry_inside,
     outside_line,
     request_signing,
     say_once,
@@ -77,8 +75,13 @@ def route_sts_request(
 
     before = dict(builtins) if logger.isEnabledFor(logging.DEBUG) else None
     signing_region = region
-    if not request_signing(context).allows(region):
-        region, signing_region = _entry_inside_region_set(builtins, context, current)
+    signing = request_signing(context)
+    if not signing.allows(region):
+        # STS in the region would refuse a request signed for the user's set.
+        wanted = region
+        entry, region, signing_region = first_entry_inside(builtins, current, signing)
+        say_once(outside_line(wanted, wanted, signing, "sts_region"))
+        context[ROUTED_ENTRY] = entry
     builtins[AWS_REGION] = region
     builtins[AWS_STS_USE_GLOBAL_ENDPOINT] = False
     pin_signing_region(context, signing_region)
@@ -92,37 +95,6 @@ def route_sts_request(
             current.source,
             current.region,
         )
-
-
-def _entry_inside_region_set(
-    builtins: MutableMapping[str, Any],
-    context: MutableMapping[str, Any],
-    current: StsSettings,
-) -> tuple[str, str]:
-    """(rule set region, signing region) of the first ``sts_fallback``
-    entry inside the user's SigV4a region set, when ``sts_region`` is
-    outside it: STS there would refuse the request. One line says so; with
-    no entry inside, RegionSetError and nothing is sent."""
-    assert current.region is not None
-    signing = request_signing(context)
-    say_once(outside_line(current.region, current.region, signing, "sts_region"))
-    for entry in current.fallback:
-        try:
-            _, signing_region = entry_endpoint(builtins, entry)
-        except Exception:  # failover skips an entry botocore cannot resolve
-            continue
-        if signing.allows(signing_region):
-            context[ROUTED_ENTRY] = entry
-            if entry == GLOBAL:
-                partition = default_partitions().region_partition(signing_region)
-                rule_region = partition.sts_global_region if partition else None
-                if rule_region:
-                    return rule_region, signing_region
-                continue
-            return entry, signing_region
-    raise RegionSetError(
-        message=no_entry_inside(current.region, current.source, signing)
-    )
 
 
 def _say_unchanged(current: StsSettings, builtins: MutableMapping[str, Any]) -> None:

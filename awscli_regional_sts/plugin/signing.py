@@ -18,20 +18,23 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
 from botocore import auth as botocore_auth
 from botocore.exceptions import BotoCoreError
 
+from awscli_regional_sts.aws.partitions import GLOBAL, default_partitions
 from awscli_regional_sts.aws.sigv4a import (
     ANY_REGION,
     REGION_SET_KEY,
     parse_region_set,
     region_in_set,
 )
+from awscli_regional_sts.plugin.endpoints import entry_endpoint
 from awscli_regional_sts.plugin.registry import LOGGER_NAME
+from awscli_regional_sts.plugin.settings import StsSettings
 
 logger = logging.getLogger(LOGGER_NAME)
 
@@ -168,6 +171,28 @@ def signing_accepts(signing: Signing, entry: str, signing_region: str) -> bool:
         return True
     say_once(outside_line(entry, signing_region, signing, "sts_fallback entry"))
     return False
+
+
+def first_entry_inside(
+    builtins: MutableMapping[str, Any], settings: StsSettings, signing: Signing
+) -> tuple[str, str, str]:
+    """(entry, rule set region, signing region) of the first
+    ``sts_fallback`` entry inside the user's SigV4a region set: where calls
+    go when ``sts_region`` is outside it. RegionSetError when none is."""
+    region = str(settings.region)
+    for entry in settings.fallback:
+        try:
+            _, signing_region = entry_endpoint(builtins, entry)
+        except Exception:  # failover skips an entry botocore cannot resolve
+            continue
+        if not signing.allows(signing_region):
+            continue
+        if entry != GLOBAL:
+            return entry, entry, signing_region
+        partition = default_partitions().region_partition(signing_region)
+        if partition is not None and partition.sts_global_region:
+            return entry, partition.sts_global_region, signing_region
+    raise RegionSetError(message=no_entry_inside(region, settings.source, signing))
 
 
 def no_entry_inside(region: str, source: str, signing: Signing) -> str:
