@@ -11,11 +11,16 @@ Modelled, following AWS documentation (see docs/sts-facts.md of the project):
 
 - STS query protocol (POST form and presigned GET) for GetCallerIdentity,
   AssumeRole, AssumeRoleWithWebIdentity, GetSessionToken, GetFederationToken,
+  and the regional-only AssumeRoot, GetDelegatedAccessToken and
+  GetWebIdentityToken (``sts_regional.py``, knobs in ``regional_api.py``),
   with response and error XML shaped like AWS's; DurationSeconds limits
   (900..43200 for roles, 900..129600 for GetSessionToken/GetFederationToken,
   one hour when role chaining).
 - SigV4 verification (header and query auth, written independently of
-  botocore): unknown key -> InvalidClientTokenId; scope region or service not
+  botocore) and SigV4a (``AWS4-ECDSA-P256-SHA256``, ``sigv4a.py``: the
+  endpoint's region must be in the signed ``X-Amz-Region-Set``; the log's
+  ``algorithm`` and ``region_set`` say what each request used): unknown key
+  -> InvalidClientTokenId; scope region or service not
   those of the host -> SignatureDoesNotMatch ("Credential should be scoped to a
   valid region."); wrong signature -> SignatureDoesNotMatch; temporary keys
   need their session token; expired temporary keys -> ExpiredToken.
@@ -71,6 +76,12 @@ test check that the product does not depend on it):
 
 - GetCallerIdentity succeeding in a deactivated region (users report it; AWS
   does not document it). Knob: ``caller_identity_in_deactivated_region``.
+- SigV4a: the answer to a region set without the endpoint's region (SigV4's
+  wrong-region SignatureDoesNotMatch here), sets with partial wildcards
+  (``us-*``, accepted here), the global endpoint counting as us-east-1.
+- The regional-only operations' choices listed in ``sts_regional.py``
+  (global endpoint answers, whose activation counts, GetWebIdentityToken in
+  a deactivated region: knob ``web_identity_token_in_deactivated_region``).
 - Whether activation is checked before authorization (if it were, an
   AccessDenied from AssumeRole would prove the region active). Knob:
   ``activation_checked_first`` (default True).
@@ -102,6 +113,7 @@ from types import TracebackType
 from typing import Any
 
 from .endpoints import OPT_IN_REGIONS, host_catalog
+from .regional_api import RegionalOperations
 from .world import ACCOUNT_ID, Credentials, LoggedRequest, World
 
 #: The role AWS Organizations creates in each account it creates.
@@ -117,7 +129,7 @@ __all__ = [
 ]
 
 
-class Simulator:
+class Simulator(RegionalOperations):
     """One simulated AWS world behind one local proxy.
 
     Use as a context manager or call ``start``/``stop``; point clients at it

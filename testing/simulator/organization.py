@@ -31,3 +31,6 @@ class Organization:
     management_account: str
     accounts: dict[str, OrgAccount] = field(default_factory=dict)
     delegated_admins: set[str] = field(default_factory=set)
+    #: Centralized root access's privileged root sessions (AssumeRoot):
+    #: on unless a test turns them off.
+    root_sessions: bool = True

@@ -9,55 +9,52 @@ response plus the log entry; the proxy only moves bytes.
 from __future__ import annotations
 
 import base64
-import datetime as _dt
 import json
 import re
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
-from xml.sax.saxutils import escape
 
-from . import policy, sigv4, sigv4a
+from . import policy, sigv4, sigv4a, sts_regional
+from .answers import (
+    EXPIRED_TOKEN,
+    IAM_NS,
+    IAM_VERSION,
+    INVALID_TOKEN,
+    STS_NS,
+    STS_VERSION,
+    ApiError,
+    Response,
+    XmlTree,
+    access_denied,
+    authorize_then_activate,
+    credentials_xml,
+    duration_seconds,
+    enforce_policies,
+    new_request_id,
+    query_error,
+    query_success,
+    region_disabled,
+    require,
+    token_version,
+)
 from .endpoints import OPT_IN_REGIONS, HostInfo
 from .organization import ORGANIZATION_ID
 from .world import KeyRecord, LoggedRequest, Principal, Role, World
 
-STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
-IAM_NS = "https://iam.amazonaws.com/doc/2010-05-08/"
-STS_VERSION = "2011-06-15"
-IAM_VERSION = "2010-05-08"
-
-INVALID_TOKEN = "The security token included in the request is invalid."
-EXPIRED_TOKEN = "The security token included in the request is expired"
 CREDENTIAL_ISSUING = frozenset(
-    {"AssumeRole", "AssumeRoleWithWebIdentity", "GetSessionToken", "GetFederationToken"}
+    {
+        "AssumeRole",
+        "AssumeRoleWithWebIdentity",
+        "GetSessionToken",
+        "GetFederationToken",
+        "AssumeRoot",
+        "GetDelegatedAccessToken",
+    }
 )
 _SESSION_NAME_RE = re.compile(r"^[\w+=,.@-]{2,64}$")
 _FEDERATED_NAME_RE = re.compile(r"^[\w+=,.@-]{2,32}$")
-
-
-@dataclass
-class Response:
-    """An HTTP response to send back through the tunnel."""
-
-    status: int
-    headers: list[tuple[str, str]]
-    body: bytes
-
-
-class ApiError(Exception):
-    """An error the service answers with."""
-
-    def __init__(
-        self, status: int, code: str, message: str, *, sender: bool = True
-    ) -> None:
-        super().__init__(f"{code}: {message}")
-        self.status = status
-        self.code = code
-        self.message = message
-        self.sender = sender
 
 
 @dataclass
@@ -81,65 +78,12 @@ _ROLE_ACCOUNT = re.compile(r"^arn:[^:]+:iam::([0-9]{12}):role/")
 
 
 # -- XML ---------------------------------------------------------------------
-XmlTree = list[tuple[str, "str | XmlTree"]]
-
-
-def _xml(tree: XmlTree) -> str:
-    parts = []
-    for tag, value in tree:
-        inner = escape(value) if isinstance(value, str) else _xml(value)
-        parts.append(f"<{tag}>{inner}</{tag}>")
-    return "".join(parts)
-
-
-def _request_id() -> str:
-    return str(uuid.uuid4())
-
-
-def _query_success(namespace: str, action: str, result: XmlTree | None) -> Response:
-    request_id = _request_id()
-    body = f'<{action}Response xmlns="{namespace}">'
-    if result is not None:
-        body += f"<{action}Result>{_xml(result)}</{action}Result>"
-    body += _xml([("ResponseMetadata", [("RequestId", request_id)])])
-    body += f"</{action}Response>\n"
-    return Response(
-        200,
-        [("Content-Type", "text/xml"), ("x-amzn-RequestId", request_id)],
-        body.encode(),
-    )
-
-
-def _query_error(namespace: str, error: ApiError) -> Response:
-    request_id = _request_id()
-    body = (
-        f'<ErrorResponse xmlns="{namespace}">'
-        + _xml(
-            [
-                (
-                    "Error",
-                    [
-                        ("Type", "Sender" if error.sender else "Receiver"),
-                        ("Code", error.code),
-                        ("Message", error.message),
-                    ],
-                ),
-                ("RequestId", request_id),
-            ]
-        )
-        + "</ErrorResponse>\n"
-    )
-    return Response(
-        error.status,
-        [("Content-Type", "text/xml"), ("x-amzn-RequestId", request_id)],
-        body.encode(),
-    )
 
 
 def _json_response(
     status: int, payload: object, extra: list[tuple[str, str]]
 ) -> Response:
-    request_id = _request_id()
+    request_id = new_request_id()
     return Response(
         status,
         [
@@ -154,12 +98,6 @@ def _json_response(
 def _json_error(error: ApiError) -> Response:
     return _json_response(
         error.status, {"message": error.message}, [("x-amzn-ErrorType", error.code)]
-    )
-
-
-def _iso(epoch: float) -> str:
-    return _dt.datetime.fromtimestamp(epoch, _dt.timezone.utc).strftime(
-        "%Y-%m-%dT%H:%M:%SZ"
     )
 
 
@@ -238,127 +176,7 @@ def _check_region_knows(
         raise ApiError(403, "InvalidClientTokenId", INVALID_TOKEN)
 
 
-def _enforce_policies(
-    world: World, principal: Principal, action: str, resource: str
-) -> None:
-    """A template role's session may do only what its policies allow
-    (policy.py); other principals are not limited here."""
-    with world.lock:
-        policies = world.role_policies.get(principal.base_arn)
-    if policies is None or principal.kind != "assumed-role":
-        return
-    decision = policy.decide(policies.identity, action, resource)
-    if decision != "allow":
-        raise ApiError(
-            403,
-            "AccessDenied",
-            policy.denial_message(principal, action, resource, decision),
-        )
-
-
-def _access_denied(
-    principal: Principal, action: str, resource: str = "*", *, scp: bool = False
-) -> ApiError:
-    """IAM's wording: no policy allows the action, or an SCP denies it."""
-    reason = (
-        "with an explicit deny in a service control policy"
-        if scp
-        else f"because no identity-based policy allows the {action} action"
-    )
-    return ApiError(
-        403,
-        "AccessDenied",
-        f"User: {principal.arn} is not authorized to perform: {action} on "
-        f"resource: {resource} {reason}",
-    )
-
-
 # -- STS ---------------------------------------------------------------------
-def _duration(params: dict[str, str], default: int, maximum: int) -> int:
-    raw = params.get("DurationSeconds")
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ApiError(
-            400,
-            "ValidationError",
-            f"Value '{raw}' at 'durationSeconds' is not an integer",
-        ) from None
-    if value < 900:
-        raise ApiError(
-            400,
-            "ValidationError",
-            f"1 validation error detected: Value '{value}' at 'durationSeconds' "
-            "failed to satisfy constraint: Member must have value greater than "
-            "or equal to 900",
-        )
-    if value > maximum:
-        raise ApiError(
-            400,
-            "ValidationError",
-            f"1 validation error detected: Value '{value}' at 'durationSeconds' "
-            "failed to satisfy constraint: Member must have value less than or "
-            f"equal to {maximum}",
-        )
-    return value
-
-
-def _require(params: dict[str, str], name: str) -> str:
-    value = params.get(name)
-    if not value:
-        member = name[:1].lower() + name[1:]
-        raise ApiError(
-            400,
-            "ValidationError",
-            f"1 validation error detected: Value null at '{member}' "
-            "failed to satisfy constraint: Member must not be null",
-        )
-    return value
-
-
-def _region_disabled(account_id: str) -> ApiError:
-    return ApiError(
-        403,
-        "RegionDisabledException",
-        f"STS is not activated in this region for account:{account_id}. Your "
-        "account administrator can activate STS in this region using the IAM "
-        "Console.",
-    )
-
-
-def _check_active(world: World, info: HostInfo, account_id: str) -> None:
-    """Credential-issuing calls fail where STS is off for the issuing account."""
-    if info.is_global:
-        return  # the global endpoint cannot be deactivated
-    if world.account_state(account_id, info.region) in ("deactivated", "not-enabled"):
-        raise _region_disabled(account_id)
-
-
-def _credentials_xml(record: KeyRecord) -> XmlTree:
-    creds = record.credentials
-    assert creds.session_token is not None and record.expires_at is not None
-    return [
-        (
-            "Credentials",
-            [
-                ("AccessKeyId", creds.access_key_id),
-                ("SecretAccessKey", creds.secret_access_key),
-                ("SessionToken", creds.session_token),
-                ("Expiration", _iso(record.expires_at)),
-            ],
-        )
-    ]
-
-
-def _token_version(world: World, info: HostInfo, account_id: str) -> int:
-    """Regional endpoints issue v2 tokens; the global endpoint issues what
-    the issuing account's GlobalEndpointTokenVersion says (for AssumeRole
-    the role's account: UNCONFIRMED which account's setting AWS applies)."""
-    return world.token_version(account_id) if info.is_global else 2
-
-
 def _trusts(world: World, role: Role, principal: Principal) -> bool:
     with world.lock:
         policies = world.role_policies.get(role.arn)
@@ -425,8 +243,8 @@ def _get_caller_identity(
         and not info.is_global
         and world.account_state(principal.account_id, info.region) == "deactivated"
     ):
-        raise _region_disabled(principal.account_id)
-    return _query_success(
+        raise region_disabled(principal.account_id)
+    return query_success(
         STS_NS,
         "GetCallerIdentity",
         [
@@ -437,26 +255,10 @@ def _get_caller_identity(
     )
 
 
-def _authorize_then_activate(
-    world: World,
-    info: HostInfo,
-    account_id: str,
-    authorize: Callable[[], None],
-) -> None:
-    """Run the authorization check and the activation check in the order the
-    world is configured for (AWS does not document which comes first)."""
-    if world.activation_checked_first:
-        _check_active(world, info, account_id)
-        authorize()
-    else:
-        authorize()
-        _check_active(world, info, account_id)
-
-
 def _get_session_token(
     world: World, info: HostInfo, params: dict[str, str], record: KeyRecord
 ) -> Response:
-    duration = _duration(params, 43200, 129600)
+    duration = duration_seconds(params, 43200, 129600)
     principal = record.principal
 
     def authorize() -> None:
@@ -467,21 +269,21 @@ def _get_session_token(
                 "Cannot call GetSessionToken with session credentials",
             )
         if world.is_denied("sts", "GetSessionToken"):
-            raise _access_denied(principal, "sts:GetSessionToken")
+            raise access_denied(principal, "sts:GetSessionToken")
 
-    _authorize_then_activate(world, info, principal.account_id, authorize)
+    authorize_then_activate(world, info, principal.account_id, authorize)
     issued = world.issue_temporary(
         principal,
         duration,
-        token_version=_token_version(world, info, principal.account_id),
+        token_version=token_version(world, info, principal.account_id),
     )
-    return _query_success(STS_NS, "GetSessionToken", _credentials_xml(issued))
+    return query_success(STS_NS, "GetSessionToken", credentials_xml(issued))
 
 
 def _get_federation_token(
     world: World, info: HostInfo, params: dict[str, str], record: KeyRecord
 ) -> Response:
-    name = _require(params, "Name")
+    name = require(params, "Name")
     if not _FEDERATED_NAME_RE.match(name):
         raise ApiError(
             400,
@@ -490,7 +292,7 @@ def _get_federation_token(
             "satisfy constraint: Member must satisfy regular expression pattern: "
             "[\\w+=,.@-]*",
         )
-    duration = _duration(params, 43200, 129600)
+    duration = duration_seconds(params, 43200, 129600)
     caller = record.principal
 
     def authorize() -> None:
@@ -501,25 +303,25 @@ def _get_federation_token(
                 "Cannot call GetFederationToken with session credentials",
             )
         if world.is_denied("sts", "GetFederationToken"):
-            raise _access_denied(caller, "sts:GetFederationToken")
+            raise access_denied(caller, "sts:GetFederationToken")
 
-    _authorize_then_activate(world, info, caller.account_id, authorize)
+    authorize_then_activate(world, info, caller.account_id, authorize)
     account = caller.account_id
     arn = f"arn:aws:sts::{account}:federated-user/{name}"
     federated = Principal("federated-user", account, arn, f"{account}:{name}", arn)
     issued = world.issue_temporary(
-        federated, duration, token_version=_token_version(world, info, account)
+        federated, duration, token_version=token_version(world, info, account)
     )
-    return _query_success(
+    return query_success(
         STS_NS,
         "GetFederationToken",
-        _credentials_xml(issued)
+        credentials_xml(issued)
         + [("FederatedUser", [("FederatedUserId", federated.user_id), ("Arn", arn)])],
     )
 
 
 def _session_name(params: dict[str, str]) -> str:
-    name = _require(params, "RoleSessionName")
+    name = require(params, "RoleSessionName")
     if not _SESSION_NAME_RE.match(name):
         raise ApiError(
             400,
@@ -540,10 +342,10 @@ def _assumed_role_result(
     issued = world.issue_temporary(
         principal,
         duration,
-        token_version=_token_version(world, info, role.account_id),
+        token_version=token_version(world, info, role.account_id),
         role_chained=chained,
     )
-    result = _credentials_xml(issued) + [
+    result = credentials_xml(issued) + [
         ("AssumedRoleUser", [("AssumedRoleId", user_id), ("Arn", arn)])
     ]
     return issued, result
@@ -552,11 +354,11 @@ def _assumed_role_result(
 def _assume_role(
     world: World, info: HostInfo, params: dict[str, str], record: KeyRecord
 ) -> Response:
-    role_arn = _require(params, "RoleArn")
+    role_arn = require(params, "RoleArn")
     session = _session_name(params)
     caller = record.principal
     chained = caller.kind == "assumed-role"
-    duration = _duration(params, 3600, 43200)
+    duration = duration_seconds(params, 3600, 43200)
     if chained and duration > 3600:
         raise ApiError(
             400,
@@ -577,7 +379,7 @@ def _assume_role(
         raise denied
 
     def authorize() -> None:
-        _enforce_policies(world, caller, "sts:AssumeRole", role_arn)
+        enforce_policies(world, caller, "sts:AssumeRole", role_arn)
         if (
             world.is_denied("sts", "AssumeRole")
             or not _trusts(world, role, caller)
@@ -586,18 +388,18 @@ def _assume_role(
         ):
             raise denied
 
-    _authorize_then_activate(world, info, role.account_id, authorize)
+    authorize_then_activate(world, info, role.account_id, authorize)
     _, result = _assumed_role_result(world, info, role, session, duration, chained)
-    return _query_success(STS_NS, "AssumeRole", result)
+    return query_success(STS_NS, "AssumeRole", result)
 
 
 def _assume_role_with_web_identity(
     world: World, info: HostInfo, params: dict[str, str]
 ) -> Response:
-    role_arn = _require(params, "RoleArn")
+    role_arn = require(params, "RoleArn")
     session = _session_name(params)
-    token = _require(params, "WebIdentityToken")
-    duration = _duration(params, 3600, 43200)
+    token = require(params, "WebIdentityToken")
+    duration = duration_seconds(params, 3600, 43200)
     with world.lock:
         role = world.roles.get(role_arn)
     denied = ApiError(
@@ -623,7 +425,7 @@ def _assume_role_with_web_identity(
             if not policy.trust_allows_web_identity(policies.trust, providers, claims):
                 raise denied
 
-    _authorize_then_activate(world, info, role.account_id, authorize)
+    authorize_then_activate(world, info, role.account_id, authorize)
     _, result = _assumed_role_result(world, info, role, session, duration, False)
     subject = _jwt_claim(token, "sub") or "web-identity-subject"
     audience = _jwt_claim(token, "aud") or "sts.amazonaws.com"
@@ -633,7 +435,7 @@ def _assume_role_with_web_identity(
         ("Provider", provider),
         ("Audience", audience),
     ]
-    return _query_success(STS_NS, "AssumeRoleWithWebIdentity", result)
+    return query_success(STS_NS, "AssumeRoleWithWebIdentity", result)
 
 
 def _suspended(world: World, account_id: str) -> bool:
@@ -650,6 +452,8 @@ _STS_ACTIONS: dict[str, _StsHandler | None] = {
     "GetFederationToken": _get_federation_token,
     "AssumeRole": _assume_role,
     "AssumeRoleWithWebIdentity": None,  # unsigned; dispatched separately
+    # AssumeRoot, GetDelegatedAccessToken, GetWebIdentityToken.
+    **sts_regional.ACTIONS,
 }
 
 
@@ -670,8 +474,8 @@ def _iam(
     account = record.principal.account_id
     denial = world.denial("iam", action, account)
     if denial is not None:
-        raise _access_denied(record.principal, f"iam:{action}", scp=denial == "scp")
-    _enforce_policies(world, record.principal, f"iam:{action}", "*")
+        raise access_denied(record.principal, f"iam:{action}", scp=denial == "scp")
+    enforce_policies(world, record.principal, f"iam:{action}", "*")
     if action == "SetSecurityTokenServicePreferences":
         wanted = params.get("GlobalEndpointTokenVersion")
         versions = {"v1Token": 1, "v2Token": 2}
@@ -690,7 +494,7 @@ def _iam(
                 f"{constraint}",
             )
         world.set_token_version(account, versions[wanted])
-        return _query_success(IAM_NS, action, None)
+        return query_success(IAM_NS, action, None)
     with world.lock:
         users = sum(1 for (acct, _) in world.users if acct == account)
         roles = sum(1 for role in world.roles.values() if role.account_id == account)
@@ -714,7 +518,7 @@ def _iam(
         ("entry", [("key", key), ("value", str(value))])
         for key, value in summary.items()
     ]
-    return _query_success(IAM_NS, action, [("SummaryMap", entries)])
+    return query_success(IAM_NS, action, [("SummaryMap", entries)])
 
 
 # -- Account Management --------------------------------------------------------
@@ -736,11 +540,11 @@ def _account(world: World, ctx: _Context, request: sigv4.HttpRequest) -> Respons
     principal = record.principal
     denial = world.denial("account", ctx.action, principal.account_id)
     if denial is not None:
-        denied = _access_denied(principal, f"account:{ctx.action}", scp=denial == "scp")
+        denied = access_denied(principal, f"account:{ctx.action}", scp=denial == "scp")
         # REST-JSON services name the error with the Exception suffix.
         raise ApiError(403, "AccessDeniedException", denied.message)
     try:
-        _enforce_policies(
+        enforce_policies(
             world,
             principal,
             f"account:{ctx.action}",
@@ -806,7 +610,7 @@ _ORG_PAGE_LIMIT = 20  # ListAccounts' MaxResults range is 1..20
 
 
 def _json11_response(payload: object) -> Response:
-    request_id = _request_id()
+    request_id = new_request_id()
     return Response(
         200,
         [
@@ -819,7 +623,7 @@ def _json11_response(payload: object) -> Response:
 
 def _json11_error(error: ApiError) -> Response:
     """JSON 1.1 errors name themselves in the body's ``__type``."""
-    request_id = _request_id()
+    request_id = new_request_id()
     return Response(
         error.status,
         [
@@ -862,7 +666,7 @@ def _organizations(world: World, ctx: _Context, request: sigv4.HttpRequest) -> R
             "You don't have permissions to access this resource.",
         )
     try:
-        _enforce_policies(world, record.principal, "organizations:ListAccounts", "*")
+        enforce_policies(world, record.principal, "organizations:ListAccounts", "*")
     except ApiError as error:
         raise ApiError(400, "AccessDeniedException", error.message) from None
     try:
@@ -954,7 +758,7 @@ def handle(
         error_code = None
     except ApiError as error:
         if query_protocol:
-            response = _query_error(namespace, error)
+            response = query_error(namespace, error)
         elif info.service == "organizations":
             response = _json11_error(error)
         else:
@@ -964,6 +768,8 @@ def handle(
     if ctx.action.startswith("AssumeRole"):
         role = _ROLE_ACCOUNT.match(params.get("RoleArn", ""))
         about = role.group(1) if role else None
+    elif info.service == "sts" and ctx.action in sts_regional.ACTIONS:
+        about = sts_regional.target_account(world, ctx.action, params) or about
     entry = LoggedRequest(
         host=info.host,
         service=info.service,

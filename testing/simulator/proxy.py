@@ -18,7 +18,7 @@ import ssl
 import threading
 from typing import Any
 
-from . import protocol, sigv4
+from . import answers, protocol, sigv4
 from .certs import tls_material
 from .endpoints import HostInfo, host_catalog
 from .world import World
@@ -186,7 +186,7 @@ class _ApiHandler(http.server.BaseHTTPRequestHandler):
             response, entry = protocol.handle(tunnel.world, tunnel.info, request)
         except Exception:
             log.exception("simulator failed on %s %s", self.command, self.path)
-            response = protocol.Response(
+            response = answers.Response(
                 500, [("Content-Type", "text/plain")], b"simulator error"
             )
             entry = None

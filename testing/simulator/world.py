@@ -72,7 +72,7 @@ class Principal:
     ``base_arn`` is the ARN a role trust policy names: the user ARN for users
     and their session keys, the role ARN for assumed-role sessions."""
 
-    kind: str  # "user" | "assumed-role" | "federated-user"
+    kind: str  # "user" | "assumed-role" | "federated-user" | "root" (AssumeRoot)
     account_id: str
     arn: str
     user_id: str
@@ -120,6 +120,16 @@ class KeyRecord:
     role_chained: bool = False  # issued by AssumeRole called with a role session
 
 
+@dataclass(frozen=True)
+class TradeInToken:
+    """A trade-in token GetDelegatedAccessToken exchanges for a session of
+    ``role_arn`` (how a customer approves a partner's delegation request is
+    not simulated: the test issues the token)."""
+
+    role_arn: str
+    expires_at: float  # epoch seconds
+
+
 @dataclass
 class WorldState:
     """The part of the world that ``reset`` restores."""
@@ -143,6 +153,11 @@ class WorldState:
     #: Requests to these regions' STS hosts wait for each other, then are
     #: answered at once (``answer_together``): (regions, barrier, timeout).
     together: tuple[frozenset[str], threading.Barrier, float] | None = None
+    #: Accounts that enabled outbound identity federation
+    #: (iam:EnableOutboundWebIdentityFederation): GetWebIdentityToken works.
+    outbound_federation: set[str] = field(default_factory=set)
+    #: GetDelegatedAccessToken's trade-in tokens, by token.
+    trade_in_tokens: dict[str, TradeInToken] = field(default_factory=dict)
 
 
 class World:
@@ -161,6 +176,9 @@ class World:
         # the product does not depend on either answer.
         self.activation_checked_first = True
         self.caller_identity_in_deactivated_region = True
+        # GetWebIdentityToken models no RegionDisabledException: it answers
+        # where STS is deactivated unless a test says otherwise.
+        self.web_identity_token_in_deactivated_region = True
         self.requests: list[LoggedRequest] = []
         self.connects: list[str] = []
         self.issued: set[str] = set()

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from testing.simulator import sigv4, sigv4a
 
-from .crt_signing import AKID, SECRET, crt_signed
+from .signing import AKID, SECRET, crt_signed
 
 # -- aws-c-auth's vectors ---------------------------------------------------------
 FIXED_AKID = "AKISORANDOMAASORANDOM"
@@ -104,7 +104,7 @@ def _coordinates(key: ec.EllipticCurvePublicKey) -> tuple[str, str]:
     return f"{numbers.x:064x}", f"{numbers.y:064x}"
 
 
-# -- key derivation ----------------------------------------------------------------
+# -- key derivation -----------------------------------------------------------
 def test_derived_key_pair_is_aws_c_auths() -> None:
     assert f"{sigv4a.derive_private_value(FIXED_AKID, FIXED_SECRET):064x}" == (
         FIXED_PRIVATE

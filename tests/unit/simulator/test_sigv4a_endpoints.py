@@ -16,7 +16,7 @@ from testing.simulator.endpoints import host_catalog
 from testing.simulator.sigv4 import HttpRequest
 from testing.simulator.world import Credentials, LoggedRequest, World
 
-from .crt_signing import crt_signed
+from .signing import crt_signed
 
 ECDSA = "AWS4-ECDSA-P256-SHA256"
 

@@ -1,17 +1,18 @@
-"""Requests signed by botocore's own SigV4a signer (awscrt), as the
-simulator receives them (``sigv4.HttpRequest``)."""
+"""Requests signed by botocore's own signers (SigV4, and SigV4a through
+awscrt), as the simulator receives them (``sigv4.HttpRequest``)."""
 
 from __future__ import annotations
 
 from urllib.parse import urlencode, urlsplit
 
 import awscli  # noqa: F401  (CLI v1 bundles botocore: import it first)
-import botocore.auth  # noqa: F401  (before botocore.crt.auth: import cycle)
+from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from botocore.crt.auth import CrtSigV4AsymAuth, CrtSigV4AsymQueryAuth
 
 from testing.simulator import sigv4
+from testing.simulator.world import Credentials as Keys
 
 AKID = "AKIAIOSFODNN7EXAMPLE"
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
@@ -47,6 +48,28 @@ def crt_signed(
             },
         )
         CrtSigV4AsymAuth(credentials, "sts", region_set).add_auth(request)
+    return _received(request, host)
+
+
+def sigv4_signed(
+    keys: Keys, host: str, region: str, params: dict[str, str]
+) -> sigv4.HttpRequest:
+    """An STS query-protocol POST signed with SigV4 for ``region``."""
+    request = AWSRequest(
+        method="POST",
+        url=f"https://{host}/",
+        data=urlencode(params),
+        headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
+    )
+    credentials = Credentials(
+        keys.access_key_id, keys.secret_access_key, keys.session_token
+    )
+    SigV4Auth(credentials, "sts", region).add_auth(request)
+    return _received(request, host)
+
+
+def _received(request: AWSRequest, host: str) -> sigv4.HttpRequest:
+    """The request as the simulator's proxy hands it over."""
     url = urlsplit(str(request.url))
     headers = [(k, str(v)) for k, v in request.headers.items()]
     if not any(k.lower() == "host" for k, _ in headers):
