@@ -7,13 +7,13 @@ only words it for the report."""
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from awscli_regional_sts.aws.operations import REGIONAL_ONLY_OPERATIONS
 from awscli_regional_sts.aws.partitions import GLOBAL
-from awscli_regional_sts.aws.values import quote
 from awscli_regional_sts.plugin.endpoints import entry_endpoint
 from awscli_regional_sts.plugin.signing import SIGV4, Signing, predict_signing
 
@@ -69,5 +69,5 @@ def regional_only_warning(
     return (
         f"{names} and {REGIONAL_ONLY_OPERATIONS[-1]} would go to the global "
         f"endpoint {url}, which does not serve them; send them to a region: "
-        f"aws configure set sts_region REGION --profile {quote(profile)}"
+        f"aws configure set sts_region REGION --profile {shlex.quote(profile)}"
     )

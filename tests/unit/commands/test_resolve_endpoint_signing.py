@@ -24,7 +24,7 @@ REGIONAL_ONLY = (
     "AssumeRoot, GetDelegatedAccessToken and GetWebIdentityToken would go to "
     "the global endpoint https://sts.amazonaws.com, which does not serve "
     "them; send them to a region: aws configure set sts_region REGION "
-    "--profile 'p'"
+    "--profile p"
 )
 
 
