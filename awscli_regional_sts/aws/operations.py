@@ -16,12 +16,12 @@ from __future__ import annotations
 #:   endpoint is not supported for AssumeRoot"; users report
 #:   ``InvalidAction: Unknown Operation`` from sts.amazonaws.com
 #:   (boto/boto3#4461). Confirmed.
-#: - GetDelegatedAccessToken (botocore 1.40.70, 2025-11): regional like
-#:   AssumeRoot, may answer RegionDisabledException (its model).
-#:   Unconfirmed for the global endpoint.
+#: - GetDelegatedAccessToken (botocore 1.40.70, 2025-11): no document says
+#:   whether the global endpoint serves it; listed so that a warning never
+#:   misses it. Unconfirmed.
 #: - GetWebIdentityToken (botocore 1.41.0, 2025-11, outbound identity
-#:   federation): whether the global endpoint serves it is not documented.
-#:   Unconfirmed; listed so that a call is never sent where it may fail.
+#:   federation): its model says it "is not available on the STS Global
+#:   endpoint". Confirmed by the model.
 REGIONAL_ONLY_OPERATIONS: tuple[str, ...] = (
     "AssumeRoot",
     "GetDelegatedAccessToken",
