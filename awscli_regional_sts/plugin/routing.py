@@ -26,13 +26,6 @@ from awscli_regional_sts.plugin.endpoints import (
 )
 from awscli_regional_sts.plugin.registry import LOGGER_NAME
 from awscli_regional_sts.plugin.settings import StsSettings, check_fips_endpoints
-from awscli_regional_sts.plugin.signing import (
-    ROUTED_ENTRY,
-    first_entry_inside,
-    outside_line,
-    request_signing,
-    say_once,
-)
 
 logger = logging.getLogger(LOGGER_NAME)
 
@@ -74,26 +67,18 @@ def route_sts_request(
         check_fips_endpoints(current, partitions, setting="use_fips_endpoint")
 
     before = dict(builtins) if logger.isEnabledFor(logging.DEBUG) else None
-    signing_region = region
-    signing = request_signing(context)
-    if not signing.allows(region):
-        # STS in the region would refuse a request signed for the user's set.
-        wanted = region
-        entry, region, signing_region = first_entry_inside(builtins, current, signing)
-        say_once(outside_line(wanted, wanted, signing, "sts_region"))
-        context[ROUTED_ENTRY] = entry
     builtins[AWS_REGION] = region
     builtins[AWS_STS_USE_GLOBAL_ENDPOINT] = False
-    pin_signing_region(context, signing_region)
+    pin_signing_region(context, region)
     if before is not None:
         logger.debug(
             "Routing STS %s to %s instead of %s, signed for %s: %s is %r",
             operation_name(model),
             resolve_sts_url(builtins),
             resolve_sts_url(before),
-            signing_region,
+            region,
             current.source,
-            current.region,
+            region,
         )
 
 

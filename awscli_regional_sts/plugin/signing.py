@@ -20,7 +20,7 @@ import logging
 import sys
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from botocore import auth as botocore_auth
 from botocore.exceptions import BotoCoreError
@@ -32,7 +32,12 @@ from awscli_regional_sts.aws.sigv4a import (
     parse_region_set,
     region_in_set,
 )
-from awscli_regional_sts.plugin.endpoints import entry_endpoint
+from awscli_regional_sts.plugin.endpoints import (
+    AWS_REGION,
+    SDK_ENDPOINT,
+    entry_endpoint,
+    pin_signing_region,
+)
 from awscli_regional_sts.plugin.registry import LOGGER_NAME
 from awscli_regional_sts.plugin.settings import StsSettings
 
@@ -161,6 +166,35 @@ def say_once(line: str) -> None:
     _said.add(line)
     sys.stderr.write(line + "\n")
     sys.stderr.flush()
+
+
+def keep_inside_region_set(
+    builtins: MutableMapping[str, Any],
+    model: Any,
+    context: MutableMapping[str, Any],
+    *,
+    settings: Callable[[], StsSettings],
+    **kwargs: Any,
+) -> None:
+    """Handle ``before-endpoint-resolution.sts`` after the router, for
+    sessions with a ``sigv4a_signing_region_set``: a call routed to an
+    ``sts_region`` outside the set (STS there would refuse it) goes to the
+    first ``sts_fallback`` entry inside it, with one line that says why;
+    with none inside, RegionSetError and nothing is sent."""
+    current = settings()
+    region = current.region
+    if builtins.get(SDK_ENDPOINT) or region is None:
+        return
+    if builtins.get(AWS_REGION) != region:  # the router left the call alone
+        return
+    signing = request_signing(context)
+    if signing.allows(region):
+        return
+    entry, rule_region, signing_region = first_entry_inside(builtins, current, signing)
+    say_once(outside_line(region, region, signing, "sts_region"))
+    builtins[AWS_REGION] = rule_region
+    pin_signing_region(context, signing_region)
+    context[ROUTED_ENTRY] = entry
 
 
 def signing_accepts(signing: Signing, entry: str, signing_region: str) -> bool:
