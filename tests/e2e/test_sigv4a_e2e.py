@@ -26,9 +26,11 @@ from testing.clients import (
     CLI_V2_FROZEN,
     AwsEnv,
     Result,
+    aws_command,
 )
 from testing.simulator import LoggedRequest
 from tests.e2e.test_bridge_e2e import bridge_command
+from tests.e2e.test_installer import helper
 from tests.e2e.test_organization_cli import (
     ORG,
     REGIONS,
@@ -277,3 +279,38 @@ def test_the_bridge_signs_sigv4a_for_the_sts_region_and_fails_over(
         host(OREGON),
         "GetCallerIdentity",
     )
+
+
+@pytest.mark.parametrize("kind", [CLI_V2_FROZEN, CLI_V1])
+def test_resolve_endpoint_and_doctor_show_the_scheme_and_skipped_entries(
+    world: AwsEnv, kind: str
+) -> None:
+    """Each CLI's own client configuration decides the scheme: what
+    resolve-endpoint reports is what the hops above sent; doctor names the
+    entry outside the set, with the set that covers it. Nothing is sent."""
+    configure(
+        world,
+        f"sts_region = {TOKYO}\nsts_fallback = {EU} {OREGON}\n"
+        f"sigv4a_signing_region_set = {TOKYO},{OREGON}\n",
+    )
+    world.simulator.clear_log()
+    report = world.run(kind, "sts", "resolve-endpoint", "--profile", "base").check()
+    got = report.json()
+    pair = f"{TOKYO},{OREGON}"
+    assert (got["Scheme"], got["RegionSet"]) == ("sigv4a", pair)
+    hops = {hop["Entry"]: hop for hop in got["Fallback"]}
+    assert (hops[OREGON]["Scheme"], hops[OREGON]["Skipped"]) == ("sigv4a", None)
+    assert hops[EU]["Skipped"].startswith(
+        f"awscli-regional-sts: sts_fallback entry {EU} skipped"
+    )
+    assert got["Warnings"] == [hops[EU]["Skipped"]]
+
+    (aws,) = aws_command(kind)
+    doctor = helper(world, "doctor", "--aws", aws, "--profile", "base")
+    (line,) = [x for x in doctor.stdout.splitlines() if "region set:" in x]
+    assert line.startswith(f"PROBLEM  region set: sts_fallback entry {EU} is outside")
+    assert line.endswith(
+        f"fix: aws configure set sigv4a_signing_region_set {pair},{EU} --profile base"
+    )
+    assert world.simulator.requests == []
+    assert world.simulator.connects == []
