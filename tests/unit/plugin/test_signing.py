@@ -16,6 +16,8 @@ import pytest
 from botocore.config import Config
 
 import awscli_regional_sts
+from awscli_regional_sts.aws import sigv4a as sigv4a_module
+from awscli_regional_sts.plugin import settings as settings_module
 from awscli_regional_sts.plugin import signing as signing_module
 from awscli_regional_sts.plugin.signing import (
     OTHER,
@@ -217,3 +219,10 @@ def test_a_set_without_sigv4a_changes_nothing(tmp_path: Path) -> None:
     )
     assert answer["Account"]
     assert recorder.sent == [("sts.ap-northeast-1.amazonaws.com", None)]
+
+
+def test_settings_read_the_region_set_under_botocores_names() -> None:
+    """settings.py spells them out (importing aws/sigv4a.py would load one
+    more module for every STS command: test_startup.py)."""
+    assert settings_module.REGION_SET_KEY == sigv4a_module.REGION_SET_KEY
+    assert settings_module.REGION_SET_ENV_VAR == sigv4a_module.REGION_SET_ENV_VAR
