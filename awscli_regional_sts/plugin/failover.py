@@ -45,7 +45,7 @@ from botocore.exceptions import EndpointConnectionError
 
 from awscli_regional_sts.aws.errors import NO_ANSWER_ERRORS, CallError
 from awscli_regional_sts.aws.partitions import GLOBAL
-from awscli_regional_sts.aws.values import printable
+from awscli_regional_sts.aws.untrusted import printable
 from awscli_regional_sts.plugin.endpoints import (
     SDK_ENDPOINT,
     entry_endpoint,

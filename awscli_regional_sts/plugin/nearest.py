@@ -29,7 +29,6 @@ botocore's own endpoint; each with a ``--debug`` note.
 from __future__ import annotations
 
 import logging
-import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +37,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from botocore import UNSIGNED
 from botocore.config import Config
 
+from awscli_regional_sts.aws.identifiers import IdentifierError, parse_role_arn
 from awscli_regional_sts.aws.partitions import Partition, Partitions, default_partitions
 from awscli_regional_sts.aws.runner import run_parallel
 from awscli_regional_sts.aws.status import MeasurementMethod, RegionStatus
@@ -60,8 +60,6 @@ FIRST_USE_TIMEOUT = 2.0
 FIRST_USE_BUDGET = 3.0
 FIRST_USE_CONCURRENCY = 20
 
-_ROLE_ARN = re.compile(r"arn:([a-z-]+):iam::(\d{12}):role/.+")
-
 
 @dataclass(frozen=True)
 class Choice:
@@ -74,10 +72,11 @@ class Choice:
 def role_account(profile_config: Any, partition: str) -> str | None:
     """The account of the profile's ``role_arn``, if it is in ``partition``."""
     arn = profile_config.get("role_arn") if hasattr(profile_config, "get") else None
-    match = _ROLE_ARN.fullmatch(str(arn or ""))
-    if match and match.group(1) == partition:
-        return match.group(2)
-    return None
+    try:
+        role = parse_role_arn(arn)
+    except IdentifierError:
+        return None
+    return role.account.value if role.in_partition(partition) else None
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,7 @@ def test_the_checker_sees_an_upward_import(tmp_path: Path) -> None:
     """A module of aws/ that imports plugin/ is reported."""
     path = tmp_path / "values.py"
     path.write_text("def f():\n    from awscli_regional_sts.plugin import settings\n")
-    seen = imports_of(f"{PACKAGE}.aws.values", path)
+    seen = imports_of(f"{PACKAGE}.aws.untrusted", path)
     assert seen == {f"{PACKAGE}.plugin", f"{PACKAGE}.plugin.settings"}
     assert RANK[room(f"{PACKAGE}.plugin.settings")] > RANK["aws"]
 
