@@ -22,7 +22,7 @@ PYTEST := $(VENV)/bin/python -m pytest
 E2E_WORKERS ?= 4
 E2E_ARGS := -n $(E2E_WORKERS) --dist loadgroup
 
-.PHONY: setup demo test unit e2e upstream lint dist clean cli-v2 frozen-cli chromium py39 pythons js mutation
+.PHONY: setup demo test unit e2e upstream lint dist clean cli-v2 frozen-cli chromium py39 pythons js mutation bridge-fuzz
 
 setup: $(VENV)/.installed $(LEGACY)/.installed cli-v2 frozen-cli chromium py39 pythons js
 
@@ -162,9 +162,18 @@ $(VENV)/.mutation-installed: $(VENV)/.installed requirements/mutation.txt
 mutation: $(VENV)/.mutation-installed
 	$(VENV)/bin/python -m scripts.mutation $(MUTANTS)
 
+# The bridge's reading of the config files against botocore's, on files
+# Hypothesis generates (tests/property/): make test runs 10,000 of them,
+# the same every run; bridge-fuzz runs BRIDGE_FUZZ_EXAMPLES (default
+# 200,000) from a new random seed, printed with any difference found.
+BRIDGE_FUZZ_EXAMPLES ?= 200000
+bridge-fuzz: $(VENV)/.installed
+	BRIDGE_FUZZ_EXAMPLES=$(BRIDGE_FUZZ_EXAMPLES) $(PYTEST) tests/property
+
 # Unit tests first: they fail fast, before the long end-to-end run.
 test: setup lint
 	$(PYTEST) tests/unit
+	$(PYTEST) tests/property
 	$(PYTEST) $(E2E_ARGS) tests/e2e
 	$(VENV)/bin/python -m scripts.upstream
 

@@ -347,3 +347,36 @@ def test_the_fetch_time_is_before_the_request(
     assert run("--profile", "role") == 0
     (path,) = cached_files()
     assert started <= json.loads(path.read_text())["FetchedAt"] <= sts.times[0]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("role_arn = ", "role_session_name = other\nrole_arn = "),
+        ("[profile keys]", "[profile keys]\n[profile keys]"),  # no longer parses
+    ],
+)
+def test_files_changed_during_the_fetch_print_but_do_not_cache(
+    sts: FakeSts,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    plugin_log: None,
+    old: str,
+    new: str,
+) -> None:
+    """botocore reads the files again on a miss: what it fetched belongs to
+    the key of the files as they are after the fetch, not before."""
+    fetch = resolver.fetch
+    config = Path(os.environ["AWS_CONFIG_FILE"])
+
+    def fetch_then_edit(profile: str) -> Any:
+        credentials = fetch(profile)
+        config.write_text(config.read_text().replace(old, new, 1))
+        return credentials
+
+    monkeypatch.setattr(resolver, "fetch", fetch_then_edit)
+    assert run("--profile", "role", "--debug") == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["AccessKeyId"] == "ASIAROLEKEY"
+    assert "config files changed while fetching: credentials not cached" in err
+    assert cached_files() == []
