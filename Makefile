@@ -165,7 +165,8 @@ mutation: $(VENV)/.mutation-installed
 # The bridge's reading of the config files against botocore's, on files
 # Hypothesis generates (tests/property/): make test runs 10,000 of them,
 # the same every run; bridge-fuzz runs BRIDGE_FUZZ_EXAMPLES (default
-# 200,000) from a new random seed, printed with any difference found.
+# 200,000) from a new random seed; a difference is printed with the
+# @reproduce_failure line that replays it.
 BRIDGE_FUZZ_EXAMPLES ?= 200000
 bridge-fuzz: $(VENV)/.installed
 	BRIDGE_FUZZ_EXAMPLES=$(BRIDGE_FUZZ_EXAMPLES) $(PYTEST) tests/property

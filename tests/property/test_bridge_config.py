@@ -13,7 +13,8 @@ sections, or an error from both.
 
 ``make test`` runs 10,000 files, derandomized (the same files every run);
 ``make bridge-fuzz`` runs BRIDGE_FUZZ_EXAMPLES of them (default 200,000)
-from a random seed, which Hypothesis prints with any difference it finds.
+from a random seed; Hypothesis prints a difference with the
+``@reproduce_failure`` line that replays it.
 """
 
 from __future__ import annotations
