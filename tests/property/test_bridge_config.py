@@ -172,7 +172,8 @@ def ini_file(draw: Any) -> bytes:
 
 
 #: How a variable names a file: as it is, through $VAR or ${VAR}, empty
-#: (no file for botocore), a missing file, a folder, an unset variable.
+#: (no file for botocore), a missing file, a folder, an unset variable
+#: (kept as text), through ~.
 PATH_FORMS = [
     "{folder}/{name}",
     "${var}/{name}",
@@ -181,6 +182,7 @@ PATH_FORMS = [
     "{folder}/missing",
     "{folder}",
     "$BRIDGE_CONFIG_UNSET_VARIABLE/{name}",
+    "~/../{name}",
     None,  # the variable unset: ~/.aws/... under HOME
 ]
 
@@ -190,7 +192,8 @@ def folder() -> Iterator[Path]:
     path = Path(tempfile.mkdtemp(prefix="bridge-config-"))
     home = path / "home"
     (home / ".aws").mkdir(parents=True)
-    saved = {k: os.environ.get(k) for k in ("HOME", FOLDER_VARIABLE)}
+    names = ("HOME", FOLDER_VARIABLE, "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE")
+    saved = {k: os.environ.get(k) for k in names}
     os.environ["HOME"] = str(home)
     os.environ[FOLDER_VARIABLE] = str(path)
     try:
