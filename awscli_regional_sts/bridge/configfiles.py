@@ -50,7 +50,8 @@ DEFAULT_CREDENTIALS = "~/.aws/credentials"
 
 
 class ConfigView:
-    """What botocore's ``Session.full_config`` holds, and where it came from.
+    """What botocore's ``Session.full_config`` holds that the bridge uses,
+    and where it came from.
 
     ``profiles`` is botocore's merged map (credentials file over config
     file); ``config_profiles`` and ``credentials_profiles`` are the two
@@ -60,13 +61,11 @@ class ConfigView:
     __slots__ = (
         "config_path",
         "credentials_path",
-        "config_found",
         "profiles",
         "config_profiles",
         "credentials_profiles",
         "sso_sessions",
         "services",
-        "others",
     )
 
     def __init__(
@@ -74,26 +73,19 @@ class ConfigView:
         *,
         config_path: str,
         credentials_path: str,
-        config_found: bool,
         profiles: dict[str, Section],
         config_profiles: dict[str, Section],
         credentials_profiles: dict[str, Section],
         sso_sessions: dict[str, Section],
         services: dict[str, Section],
-        others: dict[str, Section],
     ) -> None:
         self.config_path = config_path
         self.credentials_path = credentials_path
-        #: False when the config path is no regular file: botocore's
-        #: ``full_config`` is then ``{"profiles": ...}`` alone.
-        self.config_found = config_found
         self.profiles = profiles
         self.config_profiles = config_profiles
         self.credentials_profiles = credentials_profiles
         self.sso_sessions = sso_sessions
         self.services = services
-        #: Every other config-file section by its raw name (``plugins``...).
-        self.others = others
 
 
 def file_path(environ: Mapping[str, str], variable: str, default: str) -> str:
@@ -122,7 +114,6 @@ def read_config(environ: Mapping[str, str]) -> ConfigView:
     profiles: dict[str, Section] = {}
     sso_sessions: dict[str, Section] = {}
     services: dict[str, Section] = {}
-    others: dict[str, Section] = {}
     for section, values in (config or {}).items():
         # The order of botocore's build_profile_map: "profile" first, so
         # [profile-x y] is a profile and [profiles x] too.
@@ -134,8 +125,7 @@ def read_config(environ: Mapping[str, str]) -> ConfigView:
             _add_named(services, section, values)
         elif section == "default":
             profiles[section] = values
-        else:
-            others[section] = values
+        # Any other section ([plugins], [preview] ...) is no profile.
     config_profiles = {name: dict(values) for name, values in profiles.items()}
     credentials_profiles = credentials or {}
     for name, values in credentials_profiles.items():
@@ -143,13 +133,11 @@ def read_config(environ: Mapping[str, str]) -> ConfigView:
     return ConfigView(
         config_path=config_path,
         credentials_path=credentials_path,
-        config_found=config is not None,
         profiles=profiles,
         config_profiles=config_profiles,
         credentials_profiles=credentials_profiles,
         sso_sessions=sso_sessions,
         services=services,
-        others=others,
     )
 
 
@@ -213,5 +201,5 @@ def _add_named(found: dict[str, Section], section: str, values: Section) -> None
 
 
 def _unparsable(path: str, error: Exception) -> Refusal:
-    reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+    reason = str(error).partition("\n")[0]
     return Refusal(f"cannot read {path}: {reason}")

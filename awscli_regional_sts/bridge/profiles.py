@@ -95,7 +95,7 @@ class ProfileChain:
         environment variables that change where STS is called."""
         names = list(KEY_ENVIRONMENT)
         if any(
-            _text(p.settings.get("credential_source")).lower() == "environment"
+            str(p.settings.get("credential_source")).lower() == "environment"
             for p in self.profiles
         ):
             names += SOURCE_ENVIRONMENT
@@ -109,7 +109,7 @@ class ProfileChain:
             "environment": {name: environ[name] for name in names if name in environ},
         }
         text = json.dumps(inputs, sort_keys=True, separators=(",", ":"))
-        return sha256(text.encode("utf-8")).hexdigest()
+        return sha256(text.encode()).hexdigest()
 
     def _sections(self, profile: Profile) -> dict[str, object]:
         view = self.view
@@ -186,8 +186,3 @@ def _public(section: Section | None) -> Section | None:
     if section is None:
         return None
     return {k: v for k, v in section.items() if k not in SECRET_SETTINGS}
-
-
-def _text(value: object) -> str:
-    """A setting as text ("" for an indented block or none)."""
-    return value if isinstance(value, str) else ""

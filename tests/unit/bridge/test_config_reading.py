@@ -251,3 +251,20 @@ def test_the_same_content_in_another_file_is_another_key(
     write(environ, ROLE)
     (tmp_path / "copy").write_text(ROLE)
     assert key({**environ, "AWS_CONFIG_FILE": str(tmp_path / "copy")}) != key(environ)
+
+
+def test_an_indented_block_where_a_section_name_belongs_names_no_section(
+    environ: dict[str, str],
+) -> None:
+    """sso_session and services are looked up only when they are text; an
+    indented block there is kept in the profile's section (botocore keeps
+    it too) and names no section."""
+    text = (
+        f"[profile prod]\nrole_arn = {READ_ONLY}\nsource_profile = keys\n"
+        "sso_session =\n  a = b\nservices =\n  c = d\n"
+    )
+    write(environ, text)
+    before = key(environ)
+    assert load_chain("prod", environ).profile.settings["services"] == {"c": "d"}
+    write(environ, text.replace("c = d", "c = e"))
+    assert key(environ) != before
