@@ -378,5 +378,9 @@ def test_files_changed_during_the_fetch_print_but_do_not_cache(
     assert run("--profile", "role", "--debug") == 0
     out, err = capsys.readouterr()
     assert json.loads(out)["AccessKeyId"] == "ASIAROLEKEY"
-    assert "config files changed while fetching: credentials not cached" in err
+    lines = [line.split(" - ", 2)[1:] for line in err.splitlines()]
+    assert [
+        "awscli_regional_sts.bridge",
+        "config files changed while fetching: credentials not cached",
+    ] in lines
     assert cached_files() == []
