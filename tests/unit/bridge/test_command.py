@@ -384,3 +384,22 @@ def test_files_changed_during_the_fetch_print_but_do_not_cache(
         "config files changed while fetching: credentials not cached",
     ] in lines
     assert cached_files() == []
+
+
+def test_a_file_botocore_cannot_parse_is_refused_even_with_a_cached_answer(
+    sts: FakeSts, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("--profile", "role") == 0
+    del os.environ[CHAIN_VARIABLE]  # the next call is another process
+    assert len(cached_files()) == 1
+    capsys.readouterr()
+    config = Path(os.environ["AWS_CONFIG_FILE"])
+    config.write_text(config.read_text() + "[profile empty]\n")
+    assert run("--profile", "role") == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        f"{LABEL}: profile 'role': cannot read {config}: While reading from "
+        f"{str(config)!r} [line 29]: section 'profile empty' already exists\n"
+    )
+    assert len(sts.sent) == 1
