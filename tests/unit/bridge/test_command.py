@@ -386,20 +386,35 @@ def test_files_changed_during_the_fetch_print_but_do_not_cache(
     assert cached_files() == []
 
 
+@pytest.mark.parametrize(
+    ("added", "reason"),
+    [
+        (
+            "[profile empty]\n",
+            "While reading from {path!r} [line 29]: section "
+            "'profile empty' already exists",
+        ),
+        # botocore's indented block: the bridge did not parse it before.
+        (
+            "[services s]\nsts =\n  no equals sign\n",
+            "not enough values to unpack (expected 2, got 1)",
+        ),
+    ],
+)
 def test_a_file_botocore_cannot_parse_is_refused_even_with_a_cached_answer(
-    sts: FakeSts, capsys: pytest.CaptureFixture[str]
+    sts: FakeSts, capsys: pytest.CaptureFixture[str], added: str, reason: str
 ) -> None:
     assert run("--profile", "role") == 0
     del os.environ[CHAIN_VARIABLE]  # the next call is another process
     assert len(cached_files()) == 1
     capsys.readouterr()
     config = Path(os.environ["AWS_CONFIG_FILE"])
-    config.write_text(config.read_text() + "[profile empty]\n")
+    config.write_text(config.read_text() + added)
     assert run("--profile", "role") == 1
     out, err = capsys.readouterr()
     assert out == ""
     assert err == (
-        f"{LABEL}: profile 'role': cannot read {config}: While reading from "
-        f"{str(config)!r} [line 29]: section 'profile empty' already exists\n"
+        f"{LABEL}: profile 'role': cannot read {config}: "
+        f"{reason.format(path=str(config))}\n"
     )
     assert len(sts.sent) == 1
