@@ -1,6 +1,7 @@
 """AWS identifiers read from text: one parser each, ASCII only.
 
-A role ARN, an account id and a region name come from profiles, command
+A role ARN or name, an account id, an Organizations account ARN and a
+region name come from profiles, command
 lines and cache files; each is parsed here and nowhere else (the region
 name's shape by ``partitions.is_region_name``), into a frozen
 value or an ``IdentifierError`` whose message is one line naming what was
@@ -31,9 +32,17 @@ _ACCOUNT = re.compile(r"[0-9]{12}", re.ASCII)
 #: An IAM role ARN: arn:PARTITION:iam::ACCOUNT:role/PATH/NAME. IAM allows
 #: a path of printable ASCII between slashes (at most 512 characters) and
 #: a name of ASCII letters, digits and ``+=,.@_-`` (at most 64).
+_ROLE_NAME = r"[A-Za-z0-9+=,.@_-]{1,64}"
 _ROLE_ARN = re.compile(
     r"arn:(?P<partition>[^:]*):iam::(?P<account>[^:]*):role"
-    r"(?P<path>/(?:[!-~]*/)?)(?P<name>[A-Za-z0-9+=,.@_-]{1,64})",
+    rf"(?P<path>/(?:[!-~]*/)?)(?P<name>{_ROLE_NAME})",
+    re.ASCII,
+)
+#: An account's ARN in an Organizations listing (ListAccounts' ``Arn``):
+#: arn:PARTITION:organizations::MANAGEMENT:account/o-ID/ACCOUNT.
+_ACCOUNT_ARN = re.compile(
+    r"arn:(?P<partition>[^:]*):organizations::(?P<management>[0-9]{12}):account/"
+    r"(?P<organization>o-[a-z0-9]{10,32})/(?P<account>[0-9]{12})",
     re.ASCII,
 )
 MAX_PARTITION = 32
@@ -44,14 +53,18 @@ ROLE_ARN_EXAMPLE = "arn:aws:iam::123456789012:role/NAME"
 __all__ = [
     "AccountId",
     "IdentifierError",
+    "OrganizationAccountArn",
     "Region",
     "RoleArn",
     "is_account_id",
     "is_partition_name",
     "is_region_name",
+    "is_role_name",
     "parse_account_id",
+    "parse_organization_account_arn",
     "parse_region",
     "parse_role_arn",
+    "parse_role_name",
 ]
 
 
@@ -98,6 +111,23 @@ class RoleArn:
         return self.partition == partition
 
 
+@dataclass(frozen=True)
+class OrganizationAccountArn:
+    """An account's ARN as Organizations lists it."""
+
+    partition: str
+    management: AccountId
+    #: The organization's id, ``o-`` and 10 to 32 letters and digits.
+    organization: str
+    account: AccountId
+
+    def __str__(self) -> str:
+        return (
+            f"arn:{self.partition}:organizations::{self.management}:account/"
+            f"{self.organization}/{self.account}"
+        )
+
+
 def is_partition_name(text: object) -> bool:
     """True for text shaped as a partition name (safe in a file name)."""
     return (
@@ -125,6 +155,37 @@ def parse_region(text: object) -> Region:
     raise IdentifierError(
         f"{quote(text)} is not a region name; expected lower-case letters, "
         "digits and dashes, such as eu-west-1"
+    )
+
+
+def is_role_name(text: object) -> bool:
+    """True for an IAM role name: 1 to 64 ASCII letters, digits, +=,.@_-."""
+    return (
+        isinstance(text, str) and re.fullmatch(_ROLE_NAME, text, re.ASCII) is not None
+    )
+
+
+def parse_role_name(text: object) -> str:
+    if isinstance(text, str) and is_role_name(text):
+        return text
+    raise IdentifierError(
+        f"{quote(text)} is not an IAM role name; expected 1 to 64 letters, "
+        "digits and +=,.@_- (ASCII)"
+    )
+
+
+def parse_organization_account_arn(text: object) -> OrganizationAccountArn:
+    match = _ACCOUNT_ARN.fullmatch(text) if isinstance(text, str) else None
+    if match is None or not is_partition_name(match["partition"]):
+        raise IdentifierError(
+            f"{quote(text)} is not an Organizations account ARN; expected "
+            "arn:aws:organizations::111122223333:account/o-exampleorgid/444455556666"
+        )
+    return OrganizationAccountArn(
+        partition=match["partition"],
+        management=AccountId(value=match["management"]),
+        organization=match["organization"],
+        account=AccountId(value=match["account"]),
     )
 
 

@@ -9,14 +9,18 @@ from hypothesis import strategies as st
 from awscli_regional_sts.aws.identifiers import (
     AccountId,
     IdentifierError,
+    OrganizationAccountArn,
     Region,
     RoleArn,
     is_account_id,
     is_partition_name,
     is_region_name,
+    is_role_name,
     parse_account_id,
+    parse_organization_account_arn,
     parse_region,
     parse_role_arn,
+    parse_role_name,
 )
 
 PARTITIONS = (
@@ -162,3 +166,48 @@ def test_a_region_name_is_ascii_only(text: str) -> None:
     if is_region_name(text):
         assert text.isascii()
         assert text == text.lower()
+
+
+@given(role_names)
+def test_role_names(name: str) -> None:
+    assert parse_role_name(name) == name
+
+
+@pytest.mark.parametrize("text", ["", "a/b", "Réle", "R" * 65, "a b", None, "١"])
+def test_what_is_not_a_role_name_is_refused(text: object) -> None:
+    assert not is_role_name(text)
+    with pytest.raises(IdentifierError, match="is not an IAM role name"):
+        parse_role_name(text)
+
+
+@given(
+    st.sampled_from(PARTITIONS),
+    ascii_digits,
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=10, max_size=32),
+    ascii_digits,
+)
+def test_an_organizations_account_arn_round_trips(
+    partition: str, management: str, organization: str, account: str
+) -> None:
+    arn = OrganizationAccountArn(
+        partition=partition,
+        management=AccountId(value=management),
+        organization="o-" + organization,
+        account=AccountId(value=account),
+    )
+    assert parse_organization_account_arn(str(arn)) == arn
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "arn:aws:organizations::111122223333:account/o-short/444455556666",
+        "arn:aws:organizations::111122223333:account/o-exampleorgid/44445555666",
+        "arn:aws:organizations::11112222333\u0663:account/o-exampleorgid/444455556666",
+        "arn:aws:iam::111122223333:account/o-exampleorgid/444455556666",
+        None,
+    ],
+)
+def test_what_is_not_an_organizations_account_arn_is_refused(text: object) -> None:
+    with pytest.raises(IdentifierError, match="not an Organizations account ARN"):
+        parse_organization_account_arn(text)
