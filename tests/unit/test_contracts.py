@@ -45,8 +45,10 @@ LONG_MODULES = {
     # in order (issue 32 follow-up: split the report's text from the walk).
     "commands/resolve_endpoint/report.py": 429,
     # The failover handler and its notices: one event's handling; the
-    # notice text could move to its own module (issue 32 follow-up).
-    "plugin/failover.py": 450,
+    # notice text could move to its own module (issue 32 follow-up). 450
+    # before plugin/state.py became failover_memory.py, whose longer name
+    # wraps the import over 5 lines.
+    "plugin/failover.py": 454,
     # Every profile key and environment variable, read and checked in one
     # place on purpose (docs/architecture.md: "one place decides").
     "plugin/settings.py": 427,

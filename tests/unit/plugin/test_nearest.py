@@ -13,8 +13,8 @@ import pytest
 
 from awscli_regional_sts.aws.partitions import default_partitions
 from awscli_regional_sts.aws.status import RegionStatus
-from awscli_regional_sts.plugin import cache
-from awscli_regional_sts.plugin.cache import (
+from awscli_regional_sts.plugin import auto_measurements
+from awscli_regional_sts.plugin.auto_measurements import (
     CacheProblem,
     Measurements,
     RegionMeasurement,
@@ -53,7 +53,9 @@ def test_round_trip_and_fastest_active(tmp_path: Path) -> None:
     loaded = load(path, PARTITIONS)
     assert loaded.fastest() == RegionMeasurement("ca-central-1", "active", False, 5.0)
     assert loaded.is_fresh()
-    assert not loaded.is_fresh(now=loaded.measured_at + cache.TTL_SECONDS + 1)
+    assert not loaded.is_fresh(
+        now=loaded.measured_at + auto_measurements.TTL_SECONDS + 1
+    )
     assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temp files
 
 

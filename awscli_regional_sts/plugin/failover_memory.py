@@ -44,7 +44,7 @@ from awscli_regional_sts.aws.files import (
     read_json,
     write_json,
 )
-from awscli_regional_sts.plugin.cache import cache_directory
+from awscli_regional_sts.plugin.auto_measurements import cache_directory
 
 #: How long an endpoint that refused, hung or answered
 #: RegionDisabledException is tried last: long enough to spare a script or
