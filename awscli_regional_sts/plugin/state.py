@@ -41,7 +41,7 @@ from typing import Any
 from awscli_regional_sts.aws.files import (
     FileProblem,
     exclusive_lock,
-    read_json,
+    read_own_json,
     write_json,
 )
 from awscli_regional_sts.plugin.cache import cache_directory
@@ -157,7 +157,7 @@ class Memory:
 
     def _read(self) -> _State:
         try:
-            return parse(read_json(self.path, MAX_BYTES))
+            return parse(read_own_json(self.path, MAX_BYTES))
         except (FileProblem, ValueError):
             return _State({}, {})
 
