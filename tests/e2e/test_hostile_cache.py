@@ -75,6 +75,8 @@ def prepare(env: AwsEnv, name: str) -> Path:
 
 def assert_good(path: Path) -> dict[str, Any]:
     assert path.is_file() and not path.is_symlink()
+    # Replaced, not used: another user's file gives way to this user's.
+    assert path.stat().st_uid == os.geteuid()
     data = json.loads(path.read_text())
     assert data["Account"] == ACCOUNT and data["Version"] == 1
     return data  # type: ignore[no-any-return]
