@@ -148,9 +148,9 @@ def _load(descriptor: int, size: int, path: Path, max_bytes: int) -> Any:
         raise FileProblem(f"{path} is not usable JSON: {reason}") from None
 
 
-def _trusted(uid: int) -> bool:
+def _trusted(uid: int, euid: int) -> bool:
     """You, or root (who can do anything anyway)."""
-    return uid in (os.geteuid(), 0)
+    return uid in (euid, 0)
 
 
 def _file_problem(info: os.stat_result, secret: bool) -> str | None:
@@ -159,7 +159,7 @@ def _file_problem(info: os.stat_result, secret: bool) -> str | None:
         return "is not a regular file"
     if not _WALKS:  # no owners to compare; Windows reports any file 0666
         return None
-    if not _trusted(info.st_uid):
+    if not _trusted(info.st_uid, os.geteuid()):
         return f"belongs to user id {info.st_uid}, not to you or root"
     if stat.S_IMODE(info.st_mode) & (_OTHERS_ANY if secret else _OTHERS_WRITE):
         who = "readable or writable" if secret else "writable"
@@ -167,16 +167,20 @@ def _file_problem(info: os.stat_result, secret: bool) -> str | None:
     return None
 
 
-def _folder_problem(info: os.stat_result) -> str | None:
+def _folder_problem(info: os.stat_result, euid: int) -> str | None:
     """Why the opened folder is not to be trusted, or None."""
     if not stat.S_ISDIR(info.st_mode):
         return "is not a folder"
-    if not _trusted(info.st_uid):
+    if not _trusted(info.st_uid, euid):
         return f"belongs to user id {info.st_uid}, not to you or root"
     mode = stat.S_IMODE(info.st_mode)
     if mode & _OTHERS_WRITE and not (mode & stat.S_ISVTX and info.st_uid == 0):
         return f"is writable by group or others (mode {mode:04o})"
     return None
+
+
+class _Link(Exception):
+    """A folder on the way is a symlink: walk the path it resolves to."""
 
 
 def _open_folder(path: Path, *, create: bool) -> int | None:
@@ -188,31 +192,53 @@ def _open_folder(path: Path, *, create: bool) -> int | None:
         if create:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         return None
-    descriptor = os.open("/", _FOLDER_FLAGS)
-    shown = "/"
+    # The path as given first (no symlink on the way: the usual case, and
+    # realpath's lstat of each folder saved); through a symlink, the
+    # folders it leads to. A link that appears between the two is refused.
+    folder = os.path.abspath(path.parent)
     try:
-        _check_folder(descriptor, shown)
-        for name in os.path.realpath(path.parent).split("/"):
-            if not name:
-                continue
-            shown = os.path.join(shown, name)
-            child = _open_child(descriptor, name, shown, path, create)
-            os.close(descriptor)
-            descriptor = child
-            _check_folder(descriptor, shown)
+        return _walk(folder, path, create, resolved=False)
+    except _Link:
+        return _walk(os.path.realpath(folder), path, create, resolved=True)
+
+
+def _walk(folder: str, path: Path, create: bool, *, resolved: bool) -> int:
+    names = folder.split("/")  # absolute: names[0] is ""
+    euid = os.geteuid()
+    descriptor = os.open("/", _FOLDER_FLAGS)
+    try:
+        for index in range(len(names)):
+            if index:
+                if not names[index]:  # folder is "/"
+                    continue
+                child = _open_child(descriptor, names, index, path, create, resolved)
+                os.close(descriptor)
+                descriptor = child
+            problem = _folder_problem(os.fstat(descriptor), euid)
+            if problem:
+                shown = "/".join(names[: index + 1]) or "/"
+                raise FileProblem(f"{shown} {problem}; not used")
     except BaseException:
         os.close(descriptor)
         raise
     return descriptor
 
 
-def _open_child(parent: int, name: str, shown: str, path: Path, create: bool) -> int:
+def _open_child(
+    parent: int, names: list[str], index: int, path: Path, create: bool, resolved: bool
+) -> int:
+    name = names[index]
     try:
         return os.open(name, _FOLDER_FLAGS, dir_fd=parent)
     except FileNotFoundError:
         if not create:
             raise FileMissing(f"no file {path}") from None
     except OSError as error:
+        shown = "/".join(names[: index + 1])
+        # A symlink is ELOOP, or ENOTDIR where O_DIRECTORY is checked first
+        # (Linux); a file in the way is ENOTDIR again once resolved.
+        if error.errno in (errno.ELOOP, errno.ENOTDIR) and not resolved:
+            raise _Link from None
         if error.errno == errno.ELOOP:
             raise FileProblem(f"{shown} is a symbolic link; not used") from None
         raise FileProblem(f"cannot open {shown}: {error.strerror}") from None
@@ -222,12 +248,6 @@ def _open_child(parent: int, name: str, shown: str, path: Path, create: bool) ->
     if os.fstat(child).st_uid == os.geteuid():
         os.fchmod(child, 0o700)  # mkdir's mode went through the umask
     return child
-
-
-def _check_folder(descriptor: int, shown: str) -> None:
-    problem = _folder_problem(os.fstat(descriptor))
-    if problem:
-        raise FileProblem(f"{shown} {problem}; not used")
 
 
 def _writable_folder(path: Path) -> int | None:
