@@ -168,9 +168,8 @@ def _file_problem(info: os.stat_result, secret: bool) -> str | None:
 
 
 def _folder_problem(info: os.stat_result, euid: int) -> str | None:
-    """Why the opened folder is not to be trusted, or None."""
-    if not stat.S_ISDIR(info.st_mode):
-        return "is not a folder"
+    """Why the opened folder (a folder: O_DIRECTORY) is not to be trusted,
+    or None."""
     if not _trusted(info.st_uid, euid):
         return f"belongs to user id {info.st_uid}, not to you or root"
     mode = stat.S_IMODE(info.st_mode)
@@ -282,16 +281,17 @@ def write_json(path: Path, data: Any) -> None:
     temporary = f"{prefix}.{path.name}.{os.urandom(6).hex()}.tmp"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC
     try:
+        # 0600 from the start: no moment when another user could open it.
         handle = os.open(temporary, flags, 0o600, dir_fd=folder)
         try:
-            os.fchmod(handle, 0o600)
+            os.fchmod(handle, 0o600)  # whatever the umask
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 json.dump(data, stream, indent=1)
                 stream.flush()
                 os.fsync(stream.fileno())
             os.replace(temporary, target, src_dir_fd=folder, dst_dir_fd=folder)
         except BaseException:
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError):  # only this writer's file
                 os.unlink(temporary, dir_fd=folder)
             raise
     finally:
