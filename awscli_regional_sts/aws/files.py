@@ -241,11 +241,16 @@ def _open_child(
         if error.errno == errno.ELOOP:
             raise FileProblem(f"{shown} is a symbolic link; not used") from None
         raise FileProblem(f"cannot open {shown}: {error.strerror}") from None
-    with contextlib.suppress(FileExistsError):  # another writer made it
+    try:
         os.mkdir(name, 0o700, dir_fd=parent)
+        made = True
+    except FileExistsError:  # another writer made it
+        made = False
     child = os.open(name, _FOLDER_FLAGS, dir_fd=parent)
-    if os.fstat(child).st_uid == os.geteuid():
-        os.fchmod(child, 0o700)  # mkdir's mode went through the umask
+    # Only a folder this call made (mkdir's mode went through the umask):
+    # a fault that reached here for an existing one must not chmod it.
+    if made:
+        os.fchmod(child, 0o700)
     return child
 
 
@@ -256,12 +261,17 @@ def _writable_folder(path: Path) -> int | None:
         folder = _open_folder(path, create=True)
     except FileProblem as problem:
         raise UnsafePath(str(problem)) from None
-    if folder is not None and os.fstat(folder).st_uid == os.geteuid():
-        try:
+    if folder is None:
+        return None
+    try:
+        info = os.fstat(folder)
+        # Yours, and the file's own folder by its path too: a fault in the
+        # walk must not tighten another folder (as root, "/").
+        if info.st_uid == os.geteuid() and os.path.samestat(info, os.stat(path.parent)):
             os.fchmod(folder, 0o700)
-        except BaseException:
-            os.close(folder)
-            raise
+    except BaseException:
+        os.close(folder)
+        raise
     return folder
 
 
