@@ -106,7 +106,8 @@ def read_own_json(
     above (``secret``: nor may group or others read the file)."""
     folder = _open_folder(path, create=False)
     try:
-        descriptor = _open_file(folder, path.name, path)
+        name = path.name if folder is not None else str(path)
+        descriptor = _open_file(folder, name, path)
     finally:
         if folder is not None:
             os.close(folder)
@@ -235,11 +236,9 @@ def _open_child(
     except OSError as error:
         shown = "/".join(names[: index + 1])
         # A symlink is ELOOP, or ENOTDIR where O_DIRECTORY is checked first
-        # (Linux); a file in the way is ENOTDIR again once resolved.
+        # (Linux); once resolved, a link or a file in the way is refused.
         if error.errno in (errno.ELOOP, errno.ENOTDIR) and not resolved:
             raise _Link from None
-        if error.errno == errno.ELOOP:
-            raise FileProblem(f"{shown} is a symbolic link; not used") from None
         raise FileProblem(f"cannot open {shown}: {error.strerror}") from None
     try:
         os.mkdir(name, 0o700, dir_fd=parent)

@@ -184,3 +184,81 @@ def test_a_link_planted_at_the_temporary_name_is_not_written_through(
         write_json(folder / "f.json", {"A": 1})
     assert victim.read_text() == "keep me"
     assert not (folder / "f.json").exists()
+
+
+def test_where_folders_cannot_be_walked_the_file_is_still_written_and_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Windows has no openat: the paths are used whole, folders made 0700.
+    monkeypatch.setattr(files, "_WALKS", False)
+    old = os.umask(0o022)
+    try:
+        path = tmp_path / "a" / "b" / "f.json"
+        write_json(path, {"A": 1})
+        write_json(path, {"A": 2})
+        with exclusive_lock(path.with_name("f.json.lock"), 0.05) as held:
+            assert held is True
+    finally:
+        os.umask(old)
+    assert read_own_json(path) == {"A": 2}
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert sorted(p.name for p in path.parent.iterdir()) == ["f.json", "f.json.lock"]
+
+
+@needs_root
+def test_a_folder_of_a_user_other_than_root_is_theirs_to_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "cache"
+    path = folder / "f.json"
+    write_json(path, {"A": 1})
+    os.chown(folder, OTHER_UID, OTHER_UID)
+    os.chown(path, OTHER_UID, OTHER_UID)
+    monkeypatch.setattr(files.os, "geteuid", lambda: OTHER_UID)
+    assert read_own_json(path) == {"A": 1}
+
+
+def test_a_link_that_appears_after_the_path_was_resolved_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Between the walk as given and the walk of the resolved path, a folder
+    # became a link: refused, not followed.
+    real = tmp_path / "real"
+    write_json(real / "f.json", {"A": 1})
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    monkeypatch.setattr(files.os.path, "realpath", lambda path: path)
+    with pytest.raises(FileProblem) as caught:
+        read_own_json(link / "f.json")
+    # ENOTDIR on Linux (O_DIRECTORY is checked before O_NOFOLLOW).
+    assert str(caught.value) in (
+        f"cannot open {link}: Not a directory",
+        f"cannot open {link}: Too many levels of symbolic links",
+    )
+
+
+def test_through_a_linked_folder_missing_folders_are_missing_or_made(
+    tmp_path: Path,
+) -> None:
+    real = tmp_path / "real"
+    real.mkdir(mode=0o700)
+    (tmp_path / "link").symlink_to(real)
+    path = tmp_path / "link" / "new" / "f.json"
+    with pytest.raises(FileProblem) as caught:
+        read_own_json(path)
+    assert str(caught.value) == f"no file {path}"
+    write_json(path, {"A": 1})
+    assert json.loads((real / "new" / "f.json").read_text()) == {"A": 1}
+
+
+def test_folders_are_0700_from_the_moment_they_exist(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(files.os, "fchmod", lambda descriptor, mode: None)
+    old = os.umask(0o022)
+    try:
+        write_json(tmp_path / "a" / "b" / "f.json", {"A": 1})
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "a").stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "a" / "b").stat().st_mode) == 0o700

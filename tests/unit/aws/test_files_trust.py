@@ -200,10 +200,11 @@ def test_folders_are_made_0700_and_files_0600_whatever_the_umask(
     assert mode(path) == 0o600
     for made in list(path.parents)[:5]:
         assert mode(made) == 0o700, made
-    os.umask(0o277)  # a umask that would leave the folder unwritable
-    write_json(tmp_path / "other" / "f.json", {"A": 1})
+    os.umask(0o277)  # a umask that would leave the folders unwritable
+    write_json(tmp_path / "other" / "deeper" / "f.json", {"A": 1})
     assert mode(tmp_path / "other") == 0o700
-    assert mode(tmp_path / "other" / "f.json") == 0o600
+    assert mode(tmp_path / "other" / "deeper") == 0o700
+    assert mode(tmp_path / "other" / "deeper" / "f.json") == 0o600
 
 
 def test_a_writer_tightens_its_own_folder_made_by_an_older_version(
