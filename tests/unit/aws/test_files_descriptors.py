@@ -190,6 +190,9 @@ def test_where_folders_cannot_be_walked_the_file_is_still_written_and_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Windows has no openat: the paths are used whole, folders made 0700.
+    # From an empty working folder: nothing there may be read instead.
+    (tmp_path / "cwd").mkdir()
+    monkeypatch.chdir(tmp_path / "cwd")
     monkeypatch.setattr(files, "_WALKS", False)
     old = os.umask(0o022)
     try:
