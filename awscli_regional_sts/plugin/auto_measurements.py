@@ -26,7 +26,7 @@ from typing import Any, Callable
 from awscli_regional_sts.aws.files import (
     FileMissing,
     FileProblem,
-    read_json,
+    read_own_json,
     write_json,
 )
 from awscli_regional_sts.aws.identifiers import is_account_id, is_partition_name
@@ -117,7 +117,7 @@ def cache_file(directory: Path, partition: str, account: str) -> Path:
 def load(path: Path, partitions: Partitions) -> Measurements:
     """Read and check one cache file; raise CacheProblem if unusable."""
     try:
-        data = read_json(path)
+        data = read_own_json(path)
     except FileMissing as problem:
         raise CacheProblem(str(problem)) from None
     except FileProblem as problem:

@@ -1,6 +1,6 @@
 """The ``auto`` cache: why a file is not used (the ``--debug`` note names
 the reason), the limits of what a file may hold, and which of several
-files a profile uses (the checks themselves: test_cache.py)."""
+files a profile uses (the checks themselves: test_auto_measurements.py)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Failover's state file, entry by entry: which files are used, what the
 later of two writers' times is, and what a write that kept losing says
-(the memory across processes: test_state.py)."""
+(the memory across processes: test_failover_memory.py)."""
 
 from __future__ import annotations
 
