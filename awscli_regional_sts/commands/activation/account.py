@@ -21,7 +21,7 @@ from botocore.config import Config
 
 from awscli_regional_sts.aws.errors import CallError
 from awscli_regional_sts.aws.runner import run_parallel, start_in_background
-from awscli_regional_sts.aws.values import quote
+from awscli_regional_sts.aws.untrusted import quote
 from awscli_regional_sts.commands.accounts.credentials import (
     caller_credentials,
     client_keys,

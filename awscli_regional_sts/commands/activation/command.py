@@ -227,7 +227,7 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
 
     def _run_check(self, parsed_args: Any, parsed_globals: Any, run: _Run) -> int:
         from awscli_regional_sts.aws.status import CheckExit
-        from awscli_regional_sts.aws.values import printable
+        from awscli_regional_sts.aws.untrusted import printable
         from awscli_regional_sts.commands.accounts.output import (
             TERMINAL_FORMATS,
             output_format,

@@ -18,14 +18,14 @@ import pytest
 
 from awscli_regional_sts.aws.partitions import default_partitions
 from awscli_regional_sts.aws.status import MeasurementMethod, RegionStatus
-from awscli_regional_sts.plugin import cache
-from awscli_regional_sts.plugin.cache import (
+from awscli_regional_sts.plugin import auto_measurements
+from awscli_regional_sts.plugin.auto_measurements import (
     CacheProblem,
     Measurements,
     RegionMeasurement,
 )
+from awscli_regional_sts.plugin.failover_memory import Memory
 from awscli_regional_sts.plugin.registry import LOGGER_NAME
-from awscli_regional_sts.plugin.state import Memory
 
 #: "nobody" on Debian: a real user that is not this one.
 OTHER_UID = 65534
@@ -107,15 +107,18 @@ def measurements() -> Measurements:
 @pytest.mark.parametrize("kind", KINDS)
 def test_an_untrusted_auto_cache_is_no_cache(tmp_path: Path, kind: str) -> None:
     folder = tmp_path / "regional-sts"
-    path = cache.save(folder, measurements())
+    path = auto_measurements.save(folder, measurements())
     partitions = default_partitions()
-    assert cache.find_for_profile(folder, "aws", "p", partitions)[0] is not None
+    assert (
+        auto_measurements.find_for_profile(folder, "aws", "p", partitions)[0]
+        is not None
+    )
     planted(kind, folder, path)
     with pytest.raises(CacheProblem) as caught:
-        cache.load(path, partitions)
+        auto_measurements.load(path, partitions)
     assert str(caught.value).startswith("ignoring unusable cache file: ")
     assert str(caught.value).endswith("; not used")
-    found, notes = cache.find_for_profile(folder, "aws", "p", partitions)
+    found, notes = auto_measurements.find_for_profile(folder, "aws", "p", partitions)
     assert found is None
     assert notes == [str(caught.value)]
 
@@ -127,5 +130,5 @@ def test_no_auto_cache_is_written_into_a_folder_others_can_write(
     folder.mkdir()
     folder.chmod(0o777)
     with pytest.raises(OSError, match="writable by group or others"):
-        cache.save(folder, measurements())
+        auto_measurements.save(folder, measurements())
     assert list(folder.iterdir()) == []

@@ -15,7 +15,7 @@ import sys
 from typing import Any
 
 from awscli_regional_sts.aws.status import CheckExit
-from awscli_regional_sts.aws.values import quote
+from awscli_regional_sts.aws.untrusted import quote
 from awscli_regional_sts.commands.accounts.output import print_document
 from awscli_regional_sts.commands.activation.fleet.arguments import FleetArguments
 from awscli_regional_sts.commands.activation.fleet.documents import ReportKind

@@ -15,7 +15,7 @@ from typing import Any
 
 from awscli_regional_sts.aws.files import FileMissing, FileProblem, read_json
 from awscli_regional_sts.aws.status import Word
-from awscli_regional_sts.aws.values import quote
+from awscli_regional_sts.aws.untrusted import quote
 
 #: The largest report read back. The CLI's indented JSON takes some 400
 #: bytes per region row (measured: 71 KB for 5 accounts x 35 rows, all the
