@@ -24,6 +24,7 @@ anything. mutmut's own output (a spinner per line) goes to
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import json
 import re
@@ -241,7 +242,10 @@ def run_mutmut(selected: list[str]) -> int:
         while process.poll() is None:
             time.sleep(2)
             if time.monotonic() >= next_line:
-                say(progress(time.monotonic() - started))
+                # A .meta file mutmut is rewriting now is not JSON yet: the
+                # next minute's line reads it whole.
+                with contextlib.suppress(ValueError):
+                    say(progress(time.monotonic() - started))
                 next_line += 60
     say(f"==> mutmut ended with status {process.returncode} after {elapsed(started)}")
     return process.returncode
