@@ -86,7 +86,7 @@ def test_an_sts_command_does_not_load_the_activation_check(aws_env: AwsEnv) -> N
         "awscli_regional_sts.commands.activation.options",
         "awscli_regional_sts.commands.resolve_endpoint.report",
         "awscli_regional_sts.aws.status",
-        "awscli_regional_sts.commands.activation.account",
+        "awscli_regional_sts.commands.activation.run.caller_account",
         "awscli_regional_sts.commands.activation.arguments",
         "awscli_regional_sts.commands.activation.probe",
         "awscli_regional_sts.commands.activation.organization",

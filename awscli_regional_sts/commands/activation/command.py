@@ -237,7 +237,6 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
         from awscli_regional_sts.commands.accounts.redaction import (
             credentials_redacted_in_logs,
         )
-        from awscli_regional_sts.commands.activation.account import ActivationCheck
         from awscli_regional_sts.commands.activation.arguments import regions_to_probe
         from awscli_regional_sts.commands.activation.fleet.command import (
             apply_fleet,
@@ -248,6 +247,11 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
         from awscli_regional_sts.commands.activation.options import CheckOptions
         from awscli_regional_sts.commands.activation.organization_command import (
             run_organization_check,
+        )
+        from awscli_regional_sts.commands.activation.run.caller_account import (
+            CallerAccount,
+            ask_identity,
+            run_account_check,
         )
         from awscli_regional_sts.commands.activation.save import save_for_auto
         from awscli_regional_sts.plugin.registry import session_handler_ids
@@ -289,13 +293,16 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
         progress = Progress.on_terminal(lambda done, total: f"{done}/{total}")
         with credentials_redacted_in_logs() as redactor:
             try:
-                report = ActivationCheck(
-                    session,
-                    options,
+                report = run_account_check(
+                    CallerAccount(
+                        session=session,
+                        options=options,
+                        redactor=redactor,
+                        ask_identity=lambda: ask_identity(session, options),
+                        on_identity=on_identity,
+                    ),
                     progress or (lambda done, total: None),
-                    redactor,
-                    on_identity,
-                ).run()
+                )
             finally:
                 if progress is not None:
                     progress.clear()

@@ -47,7 +47,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import itertools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from botocore.config import Config
@@ -71,18 +72,14 @@ from awscli_regional_sts.commands.accounts.members import (
     select_accounts,
 )
 from awscli_regional_sts.commands.accounts.redaction import CredentialRedactor
-from awscli_regional_sts.commands.activation.account import (
-    ActivationCheck,
-    LentClients,
-    backstop_seconds,
-)
 from awscli_regional_sts.commands.activation.denials import denied_line
-from awscli_regional_sts.commands.activation.facts import (
-    has_opt_in_regions,
+from awscli_regional_sts.commands.activation.fleet.shards import ShardCut
+from awscli_regional_sts.commands.activation.model.account_facts import (
+    FACTS,
+    OPT_IN,
+    asked,
     lists_regions,
 )
-from awscli_regional_sts.commands.activation.fleet.shards import ShardCut
-from awscli_regional_sts.commands.activation.member import MemberRun, check_member
 from awscli_regional_sts.commands.activation.options import (
     ROLE_SESSION_NAME,
     CheckOptions,
@@ -92,9 +89,28 @@ from awscli_regional_sts.commands.activation.organization import (
     AccountResult,
     OrganizationSummary,
 )
+from awscli_regional_sts.commands.activation.plan import CredentialSource, ProbePlan
 from awscli_regional_sts.commands.activation.probe import (
     PROBE_DURATION_SECONDS,
     RegionLatencies,
+)
+from awscli_regional_sts.commands.activation.run.account_check import (
+    AccountNotChecked,
+    backstop_seconds,
+)
+from awscli_regional_sts.commands.activation.run.caller_account import (
+    CallerAccount,
+    SessionClients,
+    check_caller_account,
+)
+from awscli_regional_sts.commands.activation.run.member_account import (
+    MemberRun,
+    check_member,
+)
+from awscli_regional_sts.commands.activation.run.probes import (
+    ConnectionProbes,
+    RegionProbes,
+    SharedProbes,
 )
 from awscli_regional_sts.plugin.endpoints import aim_client, client_region, probe_config
 
@@ -122,7 +138,7 @@ class OrganizationCheck:
         self._progress = progress
         self._redactor = redactor or CredentialRedactor()
         self._caller_account: str | None = None
-        self._lent: LentClients | None = None
+        self._caller: tuple[CallerAccount, SharedCallerClients] | None = None
         #: Called with the organization's id once the first page of
         #: ListAccounts names it, before any other request; may raise to end
         #: the run (--baseline of another organization).
@@ -182,8 +198,15 @@ class OrganizationCheck:
         caller = start_in_background(sts.get_caller_identity, name="org-identity")()
         self._caller_account = str(caller["Account"])
         pool = RequestPool(options.max_concurrency, name="org-request")
-        run = self._member_run(
-            sts, pool, signers, {"Account": self._caller_account, "Arn": caller["Arn"]}
+        run = self._member_run(sts, pool, signers)
+        self._caller = (
+            CallerAccount(
+                session=self._session,
+                options=options,
+                redactor=self._redactor,
+                ask_identity=lambda: functools.partial(dict, caller),
+            ),
+            SharedCallerClients(SessionClients(self._session, options), run),
         )
 
         def tasks() -> Iterator[tuple[str, Callable[[], AccountResult]]]:
@@ -210,13 +233,9 @@ class OrganizationCheck:
         sts: Any,
         pool: RequestPool,
         signers: Signers,
-        caller_identity: Mapping[str, str],
     ) -> MemberRun:
         """The clients and limits every member's check shares."""
         options = self._options
-
-        def create(service: str, region: str, config: Any) -> Any:
-            return signers.caller_client(service, region, options.verify, config)
 
         probes = {}
         for name in options.regions:
@@ -225,18 +244,18 @@ class OrganizationCheck:
             )
             probes[name] = (client, aim_client(client, name, options.router_handlers))
         latencies = RegionLatencies(options.samples)
-        wait = self._wait()
-        self._lent = LentClients(caller_identity, create, probes, latencies, wait)
         region = options.profile_region or "us-east-1"
         facts_config = self._client_args()["config"].merge(
             Config(max_pool_connections=options.max_concurrency)
         )
-        iam = signers.member_client("iam", region, options.verify, facts_config)
-        account = None
-        if has_opt_in_regions(options.partition):
-            account = signers.member_client(
-                "account", region, options.verify, facts_config
+        fact_clients = {
+            fact.service: signers.member_client(
+                fact.service, region, options.verify, facts_config
             )
+            for fact in FACTS
+            if asked(fact, options.partition)
+        }
+        account = fact_clients.get(OPT_IN.service)
 
         def assume_role(role_arn: str) -> Any:
             return assume_member_role(
@@ -244,17 +263,16 @@ class OrganizationCheck:
             )
 
         return MemberRun(
-            options,
-            pool,
-            probes,
-            latencies,
-            signers,
-            iam,
-            account,
-            account is not None and lists_regions(account),
-            assume_role,
-            self._redactor,
-            wait,
+            options=options,
+            pool=pool,
+            probes=probes,
+            latencies=latencies,
+            signers=signers,
+            fact_clients=fact_clients,
+            lists_regions=account is not None and lists_regions(account),
+            assume_role=assume_role,
+            redactor=self._redactor,
+            wait=self._wait(),
         )
 
     def _identified(self, listed: Iterator[MemberAccount]) -> Iterator[MemberAccount]:
@@ -284,14 +302,14 @@ class OrganizationCheck:
             if account.account_id == self._caller_account:
                 why = self._without_member_role(run, role_arn)
                 if why is not None:
-                    return self._check_caller_account(account, why)
+                    return self._check_caller_account(account, why, run)
             found = check_member(run, account.account_id, role_arn)
+        except AccountNotChecked as error:
+            return AccountResult(account, error=str(error))
         except Exception as error:  # one account's failure never stops the rest
             return AccountResult(
                 account, error=CallError.from_exception(error).describe()
             )
-        if isinstance(found, str):
-            return AccountResult(account, error=found)
         if found.denials:
             # The audit's role lacks a permission: the account is not checked.
             return AccountResult(
@@ -310,16 +328,18 @@ class OrganizationCheck:
             return f"AssumeRole of {role_arn}: {reason}"
         return None
 
-    def _check_caller_account(self, account: MemberAccount, why: str) -> AccountResult:
+    def _check_caller_account(
+        self, account: MemberAccount, why: str, run: MemberRun
+    ) -> AccountResult:
         """The caller's own account (the management or delegated
         administrator account) where it has no member role that the caller
         may assume (Organizations creates none there): checked as ``aws sts
         activation-check`` without --organization would, with the caller's
         credentials and that command's choice of probe. ``why`` (the
         AssumeRole error) goes into its warnings."""
-        report = ActivationCheck(
-            self._session, self._options, redactor=self._redactor, lent=self._lent
-        ).run()
+        assert self._caller is not None  # nosec B101  # set by run() before any account
+        caller, clients = self._caller
+        report = check_caller_account(caller, clients, run.schedule)
         if report.denials:
             # Neither its member role nor the caller may read its facts.
             line = denied_line(report.denials, report.facts.arn)
@@ -373,3 +393,34 @@ def _checked_only(
             on_skip()
         else:
             yield item
+
+
+@dataclass(frozen=True)
+class SharedCallerClients:
+    """The clients an organization run lends the check of the caller's own
+    account (its management account without a member role), so that it
+    costs no more requests, clients or connections than a member: the
+    run's probe clients and per-region latencies where the probes sign as
+    the caller, clients from the CLI's session where they sign with the
+    profile's source credentials."""
+
+    session_clients: SessionClients
+    run: MemberRun
+
+    def probes(self, plan: ProbePlan, keys: Any) -> RegionProbes:
+        run = self.run
+        if plan.credentials != CredentialSource.CALLER:
+            return self.session_clients.probes(plan, keys)
+        if plan.method.verifies:
+            return SharedProbes(run.probes, plan.method, run.latencies, run.wait)
+        # GetCallerIdentity only: its first sample is the probe.
+        return ConnectionProbes(run.probes, plan.method, run.options.samples)
+
+    def fact_client(self, service: str) -> Any:
+        options = self.run.options
+        return self.run.signers.caller_client(
+            service,
+            options.profile_region or "us-east-1",
+            options.verify,
+            probe_config(options.timeout),
+        )

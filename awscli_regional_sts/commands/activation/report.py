@@ -11,6 +11,10 @@ from awscli_regional_sts.aws.partitions import GLOBAL, is_opt_in_region
 from awscli_regional_sts.aws.status import RegionStatus
 from awscli_regional_sts.commands.activation.classify import OPT_IN_ENABLED
 from awscli_regional_sts.commands.activation.denials import FactDenial
+from awscli_regional_sts.commands.activation.model.account_facts import (
+    DETAIL,
+    FACTS,
+)
 
 
 @dataclass(frozen=True)
@@ -40,9 +44,22 @@ class RegionResult:
 class AccountFacts:
     account: str
     arn: str
-    #: IAM GetAccountSummary's GlobalEndpointTokenVersion, None if unknown.
-    token_version: int | None = None
-    token_version_reason: str | None = None
+    #: Each fact's value, or None and why (``account_facts.fact_values``),
+    #: by ``AccountFact.key``.
+    values: Mapping[str, tuple[Any, str | None]] = field(default_factory=dict)
+
+    def fields(self) -> dict[str, Any]:
+        """The report's fields of the facts that have one, in FACTS' order:
+        the value, and ``...Detail`` saying why it is null."""
+        out: dict[str, Any] = {}
+        for fact in FACTS:
+            if fact.field is None:
+                continue
+            value, reason = self.values.get(fact.key, (None, None))
+            out[fact.field] = value
+            if reason:
+                out[fact.field + DETAIL] = reason
+        return out
 
 
 @dataclass(frozen=True)
@@ -127,10 +144,8 @@ class Report:
             "Account": self.facts.account,
             "Arn": self.facts.arn,
             "Partition": self.partition,
-            "GlobalEndpointTokenVersion": self.facts.token_version,
+            **self.facts.fields(),
         }
-        if self.facts.token_version_reason:
-            out["GlobalEndpointTokenVersionDetail"] = self.facts.token_version_reason
         out["Probe"] = self.probe
         out["Fastest"] = self.fastest
         out["Recommendation"] = (

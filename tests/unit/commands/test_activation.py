@@ -495,7 +495,7 @@ def test_require_active_checks_the_regions_given_else_the_sts_region() -> None:
 
 def test_require_active_verdict_tells_unknown_from_inactive() -> None:
     report = Report(
-        AccountFacts("111122223333", "arn:aws:iam::111122223333:user/a"),
+        AccountFacts(account="111122223333", arn="arn:aws:iam::111122223333:user/a"),
         "aws",
         "GetCallerIdentity only",
         [row("us-east-1"), row("eu-west-1", INACTIVE), row("eu-west-2", UNKNOWN)],

@@ -122,7 +122,11 @@ def test_named_accounts_are_never_lost_silently() -> None:
 
 def report(statuses: dict[str, str]) -> Report:
     return Report(
-        AccountFacts("111111111111", "arn:aws:sts::111111111111:assumed-role/R/s", 2),
+        AccountFacts(
+            account="111111111111",
+            arn="arn:aws:sts::111111111111:assumed-role/R/s",
+            values={"token-version": (2, None)},
+        ),
         "aws",
         "AssumeRole of R",
         [RegionResult(r, None, s, True, 1.0, "d") for r, s in statuses.items()],
