@@ -16,11 +16,6 @@ from awscli_regional_sts.commands.accounts.members import (
 )
 from awscli_regional_sts.plugin.settings import MAX_TIMEOUT
 
-# Not imported at run time: this module is loaded by every activation-check.
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from awscli_regional_sts.commands.activation.fleet.shards import Shard
-
 #: Per request, to connect and to read (``--timeout``).
 DEFAULT_TIMEOUT = 5.0
 #: The longest ``--timeout``: the same bound as ``sts_timeout``.
@@ -36,12 +31,19 @@ DEFAULT_MAX_CONCURRENCY = MAX_CONCURRENCY_LIMIT
 DEFAULT_SAMPLES = 3
 MAX_SAMPLES = 20
 
-#: In an organization check one semaphore bounds the requests of all
-#: accounts together, so the default is larger than the single account's.
+#: In an organization check one pool bounds the requests of all accounts
+#: together, so the default is larger than the single account's.
 ORGANIZATION_MAX_CONCURRENCY = 16
 #: A region's latency is the same for every account (one endpoint, one
 #: caller), so more samples per account would only multiply requests.
 ORGANIZATION_SAMPLES = 1
+#: ``--max-concurrency``'s and ``--samples``' defaults, without and with
+#: ``--organization``: each option is parsed once, with its mode's default.
+MAX_CONCURRENCY_DEFAULTS = {
+    False: DEFAULT_MAX_CONCURRENCY,
+    True: ORGANIZATION_MAX_CONCURRENCY,
+}
+SAMPLES_DEFAULTS = {False: DEFAULT_SAMPLES, True: ORGANIZATION_SAMPLES}
 
 #: RoleSessionName of every AssumeRole the check makes.
 ROLE_SESSION_NAME = "sts-activation-check"
@@ -83,5 +85,4 @@ class OrganizationOptions:
     accounts: tuple[str, ...] | None = None
     include_suspended: bool = False
     max_accounts_in_flight: int = DEFAULT_MAX_ACCOUNTS_IN_FLIGHT
-    #: ``--shard K/N``: only the accounts of that shard.
-    shard: Shard | None = None
+    output_format: OutputFormat = OutputFormat.DOCUMENT

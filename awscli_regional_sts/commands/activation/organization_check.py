@@ -44,7 +44,6 @@ Organization, each reached through its member role.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import itertools
 from collections.abc import Iterator
@@ -73,7 +72,7 @@ from awscli_regional_sts.commands.accounts.members import (
 )
 from awscli_regional_sts.commands.accounts.redaction import CredentialRedactor
 from awscli_regional_sts.commands.activation.denials import denied_line
-from awscli_regional_sts.commands.activation.fleet.shards import ShardCut
+from awscli_regional_sts.commands.activation.fleet.shards import Shard, ShardCut
 from awscli_regional_sts.commands.activation.model.account_facts import (
     FACTS,
     OPT_IN,
@@ -124,15 +123,14 @@ class OrganizationCheck:
         session: Any,
         options: CheckOptions,
         organization: OrganizationOptions,
+        shard: Shard | None,
         on_result: Callable[[AccountResult], None],
         progress: Callable[[int, int], None] = lambda checked, failed: None,
         redactor: CredentialRedactor | None = None,
         on_organization: Callable[[str | None], None] = lambda organization_id: None,
     ) -> None:
         self._session = session
-        # The profile's sts_region concerns the caller's own calls, not the
-        # member accounts: no per-account warning about it.
-        self._options = dataclasses.replace(options, sts_region=None)
+        self._options = options
         self._organization = organization
         self._on_result = on_result
         self._progress = progress
@@ -145,9 +143,7 @@ class OrganizationCheck:
         self._on_organization = on_organization
         self.organization_id: str | None = None
         self.management_account_id: str | None = None
-        self.shard_cut = (
-            ShardCut(organization.shard) if organization.shard is not None else None
-        )
+        self.shard_cut = ShardCut(shard) if shard is not None else None
 
     @property
     def probe_description(self) -> str:

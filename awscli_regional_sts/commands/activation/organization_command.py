@@ -12,60 +12,50 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
 from typing import Any, Callable
 
-from awscli_regional_sts.aws.status import CheckExit
+from awscli_regional_sts.commands.accounts.exit_status import Exit
 from awscli_regional_sts.commands.accounts.output import print_document
 from awscli_regional_sts.commands.accounts.progress import Progress
 from awscli_regional_sts.commands.accounts.redaction import (
     credentials_redacted_in_logs,
 )
-from awscli_regional_sts.commands.activation.arguments import OrganizationArguments
-from awscli_regional_sts.commands.activation.fleet.arguments import FleetArguments
-from awscli_regional_sts.commands.activation.fleet.command import (
-    apply_fleet,
-    exit_status,
-)
+from awscli_regional_sts.commands.activation.fleet.command import apply_fleet
 from awscli_regional_sts.commands.activation.fleet.documents import ReportKind
 from awscli_regional_sts.commands.activation.fleet.drift import check_identity
-from awscli_regional_sts.commands.activation.options import CheckOptions, OutputFormat
+from awscli_regional_sts.commands.activation.options import OutputFormat
 from awscli_regional_sts.commands.activation.organization import AccountResult
 from awscli_regional_sts.commands.activation.organization_check import OrganizationCheck
+from awscli_regional_sts.commands.activation.spec import RunSpec
 
 
 def run_organization_check(
-    command_name: str,
-    session: Any,
-    options: CheckOptions,
-    arguments: OrganizationArguments,
-    parsed_globals: Any,
-    fleet: FleetArguments,
-) -> int:
-    """Run the check and print it; the exit status: 0 when every selected
-    account was checked, ACCOUNTS_FAILED when any has an ``Error`` (the
-    others are printed all the same), CHANGED with ``--baseline`` when
-    something changed (fleet_command.exit_status says which wins).
+    command_name: str, session: Any, spec: RunSpec, parsed_globals: Any
+) -> tuple[Exit, ...]:
+    """Run the check and print it; what it ended with: OK when every
+    selected account was checked, ACCOUNTS_FAILED when any has an
+    ``Error`` (the others are printed all the same), CHANGED with
+    ``--baseline`` when something changed (``exit_status`` says which
+    wins).
 
     A ``--baseline`` of another organization raises ReportProblem after the
     first ListAccounts page, before any other request."""
+    options, organization, fleet = spec.check, spec.organization, spec.fleet
+    assert organization is not None  # nosec B101  # main.py runs this only then
     baseline = fleet.baseline
 
     def on_organization(organization_id: str | None) -> None:
         if baseline is not None:
             check_identity(ReportKind.ORGANIZATION, baseline[1], organization_id)
 
-    options = dataclasses.replace(
-        options, max_concurrency=arguments.max_concurrency, samples=arguments.samples
-    )
     progress = Progress.on_terminal(
         lambda checked, failed: f"{checked} accounts checked, {failed} with an error"
     )
     kept: list[tuple[int, dict[str, Any]]] = []
     on_result: Callable[[AccountResult], None]
-    if arguments.output_format == OutputFormat.JSONL:
+    if organization.output_format == OutputFormat.JSONL:
         on_result = _write_line
     else:
         # A document holds every account: keep only the printed fields.
@@ -76,7 +66,8 @@ def run_organization_check(
         check = OrganizationCheck(
             session,
             options,
-            arguments.organization,
+            organization,
+            spec.shard,
             on_result,
             progress or (lambda checked, failed: None),
             redactor,
@@ -89,18 +80,18 @@ def run_organization_check(
                 progress.clear()
 
     shard = check.shard_cut.to_dict() if check.shard_cut is not None else None
-    if arguments.output_format == OutputFormat.JSONL:
+    if organization.output_format == OutputFormat.JSONL:
         last: dict[str, Any] = {"Summary": summary.to_dict()}
         if shard is not None:
             last["Shard"] = shard
         _write_line_dict(last)
-        return _status(summary.failed)
+        return (_status(summary.failed),)
     kept.sort(key=lambda item: item[0])
     document: dict[str, Any] = {
         "Partition": options.partition,
         "OrganizationId": check.organization_id,
         "ManagementAccountId": check.management_account_id,
-        "MemberRoleName": arguments.organization.member_role_name,
+        "MemberRoleName": organization.member_role_name,
         "Probe": check.probe_description,
     }
     if shard is not None:
@@ -109,11 +100,11 @@ def run_organization_check(
     document["Summary"] = summary.to_dict()
     fleet_status = apply_fleet(command_name, ReportKind.ORGANIZATION, document, fleet)
     print_document(command_name, document, session, parsed_globals)
-    return exit_status(fleet_status, _status(summary.failed))
+    return fleet_status, _status(summary.failed)
 
 
-def _status(failed: int) -> int:
-    return CheckExit.ACCOUNTS_FAILED if failed else CheckExit.OK
+def _status(failed: int) -> Exit:
+    return Exit.ACCOUNTS_FAILED if failed else Exit.OK
 
 
 def _write_line(result: AccountResult) -> None:

@@ -18,7 +18,11 @@ from awscli_regional_sts.commands.accounts.members import (
     list_accounts,
     select_accounts,
 )
-from awscli_regional_sts.commands.activation.arguments import organization_arguments
+from awscli_regional_sts.aws.partitions import default_partitions
+from awscli_regional_sts.commands.activation.arguments import (
+    organization_arguments,
+    validate_arguments,
+)
 from awscli_regional_sts.commands.activation.classify import classify
 from awscli_regional_sts.commands.activation.options import (
     ORGANIZATION_MAX_CONCURRENCY as DEFAULT_MAX_CONCURRENCY,
@@ -211,11 +215,17 @@ GLOBALS = argparse.Namespace(query=None, output=None)
 def test_organization_defaults() -> None:
     arguments = organization_arguments(parsed(), GLOBALS)
     assert arguments is not None
-    assert arguments.organization.member_role_name == "OrganizationAccountAccessRole"
-    assert arguments.organization.accounts is None
-    assert arguments.max_concurrency == DEFAULT_MAX_CONCURRENCY
-    assert arguments.samples == DEFAULT_SAMPLES
+    assert arguments.member_role_name == "OrganizationAccountAccessRole"
+    assert arguments.accounts is None
     assert arguments.output_format == "document"
+    # --max-concurrency and --samples: parsed once, with the mode's default.
+    aws = default_partitions().by_name("aws")
+    assert aws is not None
+    limits = validate_arguments(
+        parsed(regions=None, timeout=None), aws, default_partitions(), None
+    )
+    assert limits.max_concurrency == DEFAULT_MAX_CONCURRENCY
+    assert limits.samples == DEFAULT_SAMPLES
     assert organization_arguments(parsed(organization=False), GLOBALS) is None
 
 
@@ -224,7 +234,7 @@ def test_accounts_are_validated_and_deduplicated() -> None:
         parsed(accounts=["111111111111,222222222222", "111111111111"]), GLOBALS
     )
     assert arguments is not None
-    assert arguments.organization.accounts == ("111111111111", "222222222222")
+    assert arguments.accounts == ("111111111111", "222222222222")
 
 
 @pytest.mark.parametrize(
