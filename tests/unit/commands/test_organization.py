@@ -11,6 +11,7 @@ import awscli  # noqa: F401 - first, so that botocore is the CLI's bundled one
 import pytest
 
 from awscli_regional_sts.aws.errors import CallError
+from awscli_regional_sts.aws.partitions import default_partitions
 from awscli_regional_sts.aws.status import RegionStatus
 from awscli_regional_sts.commands.accounts.arguments import ArgumentProblem
 from awscli_regional_sts.commands.accounts.members import (
@@ -18,7 +19,6 @@ from awscli_regional_sts.commands.accounts.members import (
     list_accounts,
     select_accounts,
 )
-from awscli_regional_sts.aws.partitions import default_partitions
 from awscli_regional_sts.commands.activation.arguments import (
     organization_arguments,
     validate_arguments,
