@@ -56,6 +56,11 @@ from awscli_regional_sts.plugin.endpoints import (
 )
 from awscli_regional_sts.plugin.registry import LOGGER_NAME
 from awscli_regional_sts.plugin.settings import StsSettings
+from awscli_regional_sts.plugin.signing import (
+    ROUTED_ENTRY,
+    request_signing,
+    signing_accepts,
+)
 from awscli_regional_sts.plugin.state import FAILURE_MEMORY_SECONDS, MEMORY, Failure
 
 logger = logging.getLogger(LOGGER_NAME)
@@ -207,7 +212,7 @@ def remember_failover_inputs(
         and partition_mismatch(builtins, anchor, current.profile_label, model)
     ):
         return
-    first = first_entry(builtins, region)
+    first = context.get(ROUTED_ENTRY) or first_entry(builtins, region)
     state = FailoverState(
         builtins=dict(builtins),
         remaining=[entry for entry in current.fallback if entry != first],
@@ -313,6 +318,8 @@ def fail_over_sts_request(
     state.tried.append((state.current, failure))
     # Entries that failed lately go last, in their order.
     state.remaining.sort(key=lambda name: MEMORY.recent_failure(name) is not None)
+    assert isinstance(context, MutableMapping)  # nosec B101  # type narrowing for mypy, guaranteed by the code above
+    signing = request_signing(context)
     while state.remaining:
         entry = state.remaining.pop(0)
         try:
@@ -320,8 +327,9 @@ def fail_over_sts_request(
         except Exception as error:  # an entry botocore cannot resolve is skipped
             logger.debug("STS failover: skipping %s: %s", entry, error)
             continue
+        if not signing_accepts(signing, entry, signing_region):
+            continue
         request_dict["url"] = _with_host_of(url, str(request_dict["url"]))
-        assert isinstance(context, MutableMapping)  # nosec B101  # type narrowing for mypy, guaranteed by the code above
         pin_signing_region(context, signing_region)
         logger.debug(
             "STS %s failing over: %s %s; sending it to %s, signed for %s (%s)",

@@ -49,6 +49,13 @@ SESSION_HANDLERS: tuple[tuple[str, str, str], ...] = (
         "awscli_regional_sts.plugin.routing:route_sts_request",
         "",
     ),
+    # A SigV4a region set the user chose is never widened: an sts_region
+    # outside it hands the call to the first failover entry inside it.
+    (
+        "before-endpoint-resolution.sts",
+        "awscli_regional_sts.plugin.signing:keep_inside_region_set",
+        "region_set",
+    ),
     (
         "before-endpoint-resolution.sts",
         "awscli_regional_sts.plugin.failover:remember_failover_inputs",

@@ -90,6 +90,10 @@ class StsSettings:
     fallback_source: str = ""
     #: Connect and read timeout for STS clients, or None to leave botocore's.
     timeout: float | None = None
+    #: botocore's ``sigv4a_signing_region_set`` as the profile or
+    #: AWS_SIGV4A_SIGNING_REGION_SET gives it, unparsed: where set, the
+    #: handler that keeps SigV4a calls inside it loads (signing.py).
+    region_set: str = ""
 
     @property
     def profile_label(self) -> str:
@@ -304,6 +308,11 @@ def _check_fips(
     )
 
 
+#: botocore's own setting of a SigV4a region set, and its variable.
+REGION_SET_KEY = "sigv4a_signing_region_set"
+REGION_SET_ENV_VAR = "AWS_SIGV4A_SIGNING_REGION_SET"
+
+
 def read_sts_settings(session: Session, *, override: str | None = None) -> StsSettings:
     """Read and validate the STS settings of a botocore session.
 
@@ -373,7 +382,15 @@ def read_sts_settings(session: Session, *, override: str | None = None) -> StsSe
         timeout = validate_sts_timeout(raw_timeout[0], source=raw_timeout[1])
     elif fallback or region == AUTO:
         timeout = DEFAULT_FAILOVER_TIMEOUT
-    return StsSettings(region, source, fallback, fallback_source, timeout)
+    region_set = os.environ.get(REGION_SET_ENV_VAR) or scoped.get(REGION_SET_KEY)
+    return StsSettings(
+        region,
+        source,
+        fallback,
+        fallback_source,
+        timeout,
+        region_set=region_set if isinstance(region_set, str) else "",
+    )
 
 
 def _fips_configured(session: Session) -> bool:

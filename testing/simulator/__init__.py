@@ -71,9 +71,20 @@ Modelled, following AWS documentation (see docs/sts-facts.md of the project):
   role ``OrganizationAccountAccessRole`` trusted by the management account,
   as Organizations creates it; a test can make one not assumable.
 
+- Throttling (``throttle.py``, knobs in ``throttle_api.py``): token buckets
+  per (service, calling account, region, API) and a switch that throttles a
+  region's STS for a while; each service's own answer (STS and IAM
+  ``Throttling`` "Rate exceeded" HTTP 400, Organizations
+  ``TooManyRequestsException`` HTTP 400, Account Management's HTTP 429);
+  ``LoggedRequest.throttled``. EVERY RATE AND BURST IS THE SIMULATOR'S (the
+  test's), NOT AWS'S: AWS publishes no STS rate.
+
 UNCONFIRMED against real AWS (the simulator picks one answer; the knobs let a
 test check that the product does not depend on it):
 
+- Throttling: the keys AWS's limits count by, whether it throttles before
+  checking the signature (before here: cheap), whether a throttled request
+  takes a token (no here), Organizations' and Account Management's messages.
 - GetCallerIdentity succeeding in a deactivated region (users report it; AWS
   does not document it). Knob: ``caller_identity_in_deactivated_region``.
 - SigV4a: the answer to a region set without the endpoint's region (SigV4's
@@ -114,6 +125,8 @@ from typing import Any
 
 from .endpoints import OPT_IN_REGIONS, host_catalog
 from .regional_api import RegionalOperations
+from .throttle import ManualClock
+from .throttle_api import ThrottleKnobs
 from .world import ACCOUNT_ID, Credentials, LoggedRequest, World
 
 #: The role AWS Organizations creates in each account it creates.
@@ -125,11 +138,12 @@ __all__ = [
     "Credentials",
     "LoggedRequest",
     "MEMBER_ROLE_NAME",
+    "ManualClock",
     "Simulator",
 ]
 
 
-class Simulator(RegionalOperations):
+class Simulator(RegionalOperations, ThrottleKnobs):
     """One simulated AWS world behind one local proxy.
 
     Use as a context manager or call ``start``/``stop``; point clients at it

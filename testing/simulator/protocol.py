@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from . import policy, sigv4, sigv4a, sts_regional
+from . import policy, sigv4, sigv4a, sts_regional, throttle
 from .answers import (
     EXPIRED_TOKEN,
     IAM_NS,
@@ -71,6 +71,9 @@ class _Context:
     account_id: str | None = None
     algorithm: str | None = None
     region_set: str | None = None
+    #: The signer's account as its key names it, read before any check.
+    caller_account_id: str | None = None
+    throttled: bool = False
 
 
 #: The account in a role ARN.
@@ -736,6 +739,67 @@ def _organizations(world: World, ctx: _Context, request: sigv4.HttpRequest) -> R
     return _json11_response(result)
 
 
+# -- throttling ----------------------------------------------------------------
+def _limit_region(info: HostInfo) -> str:
+    """The region a request's rate limit counts in (see ``throttle.py``)."""
+    if info.service == "sts" and not info.is_global:
+        return info.region
+    return throttle.GLOBAL
+
+
+def _throttle(
+    world: World,
+    ctx: _Context,
+    request: sigv4.HttpRequest,
+    params: dict[str, str],
+    region: str,
+) -> None:
+    """Raise the service's throttling error if the request's bucket is empty.
+
+    The simulator's choice (AWS's order is unconfirmed): the rate limit is
+    decided before authentication, from the access key id as sent, so a
+    throttled request costs no signature verification; an unknown key
+    counts in the bucket of account None."""
+    try:
+        auth = sigv4.parse_auth(request)
+    except sigv4.SigV4Error:
+        auth = None
+    if auth is not None:
+        ctx.access_key_id = auth.access_key_id
+        ctx.signing_region = auth.region_set if auth.asymmetric else auth.region
+        ctx.presigned = auth.presigned
+        ctx.algorithm = auth.algorithm
+        ctx.region_set = auth.region_set
+        with world.lock:
+            record = world.keys.get(auth.access_key_id)
+        if record is not None:
+            ctx.caller_account_id = record.principal.account_id
+    elif ctx.action == "AssumeRoleWithWebIdentity":
+        role = _ROLE_ACCOUNT.match(params.get("RoleArn", ""))
+        ctx.caller_account_id = role.group(1) if role else None
+    if world.throttles.admit(
+        ctx.info.service, ctx.caller_account_id, region, ctx.action
+    ):
+        return
+    ctx.throttled = True
+    if ctx.info.service == "organizations":
+        # Users report this text for ListAccounts (boto/boto3#1588) and
+        # another, "You have sent too many requests in too short a period of
+        # time. Try again later." (awslabs/aws-deployment-framework#781):
+        # which AWS sends when is unconfirmed.
+        raise ApiError(
+            400,
+            "TooManyRequestsException",
+            "AWS Organizations can't complete your request because another "
+            "request is already in progress. Try again later.",
+        )
+    if ctx.info.service == "account":
+        # HTTP 429 as botocore's model says; the text is API Gateway's
+        # default (unconfirmed for Account Management).
+        raise ApiError(429, "TooManyRequestsException", "Too Many Requests")
+    raise ApiError(400, "Throttling", "Rate exceeded")
+
+
 # -- entry point ---------------------------------------------------------------
 def handle(
     world: World, info: HostInfo, request: sigv4.HttpRequest
@@ -763,7 +827,9 @@ def handle(
         target = request.header("X-Amz-Target") or ""
         ctx.action = target.rpartition(".")[2]
     namespace = IAM_NS if info.service == "iam" else STS_NS
+    region = _limit_region(info)
     try:
+        _throttle(world, ctx, request, params, region)
         if info.service == "sts":
             response = _sts(world, ctx, request, params)
         elif info.service == "iam":
@@ -785,7 +851,8 @@ def handle(
         else:
             response = _json_error(error)
         error_code = error.code
-    about = ctx.account_id
+    # A throttled request was not authenticated: its key names the signer.
+    about = ctx.caller_account_id if ctx.throttled else ctx.account_id
     if ctx.action.startswith("AssumeRole"):
         role = _ROLE_ACCOUNT.match(params.get("RoleArn", ""))
         about = role.group(1) if role else None
@@ -803,5 +870,8 @@ def handle(
         account_id=about,
         algorithm=ctx.algorithm,
         region_set=ctx.region_set,
+        throttled=ctx.throttled,
+        caller_account_id=ctx.caller_account_id,
+        region=region,
     )
     return response, entry

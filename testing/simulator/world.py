@@ -18,6 +18,7 @@ from .endpoints import (
 )
 from .keys import new_access_key_id, new_secret, new_session_token, new_unique_id
 from .organization import ORG_ACCOUNT_STATUSES, OrgAccount, Organization
+from .throttle import Throttles
 
 ACCOUNT_ID = "111122223333"
 
@@ -63,6 +64,16 @@ class LoggedRequest:
     #: SigV4a's X-Amz-Region-Set as sent ("*", "eu-west-1,eu-central-1");
     #: None for SigV4 and unsigned requests.
     region_set: str | None = None
+    #: True when the simulator answered with the service's throttling error
+    #: (``throttle.py``): nothing else was checked or done for it.
+    throttled: bool = False
+    #: The signer's account as its access key names it (not verified for a
+    #: throttled request); for unsigned AssumeRoleWithWebIdentity the role's.
+    caller_account_id: str | None = None
+    #: The region the request's rate limit counts in: the STS endpoint's
+    #: region, "global" for sts.amazonaws.com and for IAM, Organizations
+    #: and Account Management.
+    region: str | None = None
 
 
 @dataclass(frozen=True)
@@ -180,6 +191,10 @@ class World:
         # where STS is deactivated unless a test says otherwise.
         self.web_identity_token_in_deactivated_region = True
         self.requests: list[LoggedRequest] = []
+        #: Notified at each logged request (``Simulator.wait_for_request``).
+        self.logged = threading.Condition(self.lock)
+        #: Rate limits; ``reset`` clears them but keeps the clock.
+        self.throttles = Throttles()
         self.connects: list[str] = []
         self.issued: set[str] = set()
         #: Policies of the roles deployed from templates, by role ARN
@@ -498,6 +513,7 @@ class World:
     def log_request(self, entry: LoggedRequest) -> None:
         with self.lock:
             self.requests.append(entry)
+            self.logged.notify_all()
 
     def log_connect(self, host: str) -> None:
         with self.lock:
@@ -513,4 +529,5 @@ class World:
         with self.lock:
             self.state = WorldState()
             self.global_endpoint_token_version = 1
+            self.throttles.clear()
             self.clear_log()

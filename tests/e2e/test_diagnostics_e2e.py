@@ -169,11 +169,17 @@ def test_fallback_hops_and_timeout(world: AwsEnv, kind: str) -> None:
             "Entry": "eu-central-1",
             "Url": "https://sts.eu-central-1.amazonaws.com",
             "SigningRegion": "eu-central-1",
+            "Scheme": "sigv4",
+            "RegionSet": None,
+            "Skipped": None,
         },
         {
             "Entry": "global",
             "Url": "https://sts.amazonaws.com",
             "SigningRegion": "us-east-1",
+            "Scheme": "sigv4",
+            "RegionSet": None,
+            "Skipped": None,
         },
     ]
     assert report["FallbackSource"] == "sts_fallback in profile 'fallback'"

@@ -2,7 +2,10 @@
 
 No AWS API lists STS activation per region, and GetCallerIdentity answers in
 deactivated regions too (reported by users, unconfirmed by AWS), so only a
-credential-issuing call can tell active from deactivated. A probe therefore
+credential-issuing call can tell active from deactivated: one whose model
+lists RegionDisabledException (``aws/operations.py`` keeps that list, and
+the operations that answer in a deactivated region, GetWebIdentityToken
+among them). A probe therefore
 makes one such call (GetSessionToken or AssumeRole, shortest duration, the
 credentials thrown away unread) and then times GetCallerIdentity for the
 latency. What it saw is an ``Observation``; ``classify.py`` interprets it.
@@ -19,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from awscli_regional_sts.aws.errors import CallError
+from awscli_regional_sts.aws.operations import proves_activation
 from awscli_regional_sts.aws.status import Word
 from awscli_regional_sts.commands.activation.options import ROLE_SESSION_NAME
 
@@ -53,8 +57,9 @@ class ProbeMethod:
 
     @property
     def verifies(self) -> bool:
-        """True if the probe call can prove a region active or inactive."""
-        return self.operation != ProbeOperation.GET_CALLER_IDENTITY
+        """True if the probe call can prove a region active or inactive:
+        never for an operation that answers in a deactivated region."""
+        return proves_activation(self.operation.value)
 
     def call(self, client: Any) -> Any:
         """Make the probe call and return its answer; whoever made the

@@ -40,11 +40,19 @@ class ResolveEndpointCommand(BasicCommand):  # type: ignore[misc]
         "(``auto`` included); ``Auto``: for ``sts_region = auto``, what its "
         "cache says (``Region``, ``Note``, ``CacheFile``, ``AgeSeconds``, "
         "``Method``, ``Account``); ``Fallback``: each failover hop "
-        "(``Entry``, ``Url``, ``SigningRegion``) in order; "
+        "(``Entry``, ``Url``, ``SigningRegion``, ``Scheme``, ``RegionSet``, "
+        "``Skipped``: why failover skips it) in order; "
         "``FallbackSource``; ``TimeoutSeconds`` and ``TimeoutSource``: the "
         "connect and read timeout of STS clients; ``Partition``; ``Fips`` "
         "and ``DualStack``; ``ConfiguredEndpoint``: an endpoint URL you "
-        "configured, which wins over the plugin; ``PluginVersion``.\n\n"
+        "configured, which wins over the plugin; ``Scheme`` (``sigv4`` or "
+        "``sigv4a``, from ``auth_scheme_preference``) and ``RegionSet``: how "
+        "the first request is signed and the ``X-Amz-Region-Set`` it carries; "
+        "``Warnings``: what the profile's calls cannot do as configured, "
+        "each with its fix (a failover entry outside "
+        "``sigv4a_signing_region_set``; AssumeRoot, GetDelegatedAccessToken "
+        "and GetWebIdentityToken sent to the global endpoint, which does "
+        "not serve them); ``PluginVersion``.\n\n"
         "A bad setting stops the command with the same one line that the "
         "first STS call would print (exit status 255)."
     )
@@ -68,6 +76,9 @@ class ResolveEndpointCommand(BasicCommand):  # type: ignore[misc]
             client_builtins,
             describe_route,
         )
+        from awscli_regional_sts.commands.resolve_endpoint.signing_view import (
+            client_signing,
+        )
 
         session = self._session
         # The class's own create_client: the plugin's wrapper on the session
@@ -83,7 +94,9 @@ class ResolveEndpointCommand(BasicCommand):  # type: ignore[misc]
             aws_access_key_id="resolve-endpoint",
             aws_secret_access_key="nothing-is-signed",  # nosec B106  # a dummy key: resolve-endpoint signs nothing and sends nothing
         )
-        report = describe_route(session, client_builtins(client))
+        report = describe_route(
+            session, client_builtins(client), signing=client_signing(client)
+        )
         print_document(self.NAME, report.to_dict(), session, parsed_globals)
         return 0
 

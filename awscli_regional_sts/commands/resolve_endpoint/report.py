@@ -21,6 +21,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from awscli_regional_sts.aws.partitions import Partitions, default_partitions
+from awscli_regional_sts.aws.sigv4a import REGION_SET_KEY
+from awscli_regional_sts.commands.resolve_endpoint.signing_view import (
+    EndpointSigning,
+    first_call_signing,
+    hop_signing,
+    regional_only_warning,
+)
 from awscli_regional_sts.plugin import cache
 from awscli_regional_sts.plugin.endpoints import (
     AWS_REGION,
@@ -45,6 +52,12 @@ from awscli_regional_sts.plugin.settings import (
     check_fips_endpoints,
     read_sts_settings,
 )
+from awscli_regional_sts.plugin.signing import (
+    SIGV4,
+    Signing,
+    first_entry_inside,
+    outside_line,
+)
 from awscli_regional_sts.plugin.version import __version__
 
 if TYPE_CHECKING:
@@ -53,6 +66,8 @@ if TYPE_CHECKING:
 #: The operation whose endpoint is resolved: every STS operation gets the
 #: same one (the STS rule set has no operation-specific inputs).
 PROBE_OPERATION = "GetCallerIdentity"
+#: How a client without ``auth_scheme_preference`` signs.
+SIGNED_SIGV4 = Signing(SIGV4)
 #: What a report says when ``auto`` has nothing fresh in its cache.
 NOT_MEASURED = "auto: not measured yet; the first STS call will measure"
 
@@ -64,12 +79,18 @@ class Hop:
     entry: str
     url: str
     signing_region: str
+    signing: EndpointSigning = EndpointSigning(SIGV4, None)
+    #: Why failover skips the entry (outside the user's region set).
+    skipped: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "Entry": self.entry,
             "Url": self.url,
             "SigningRegion": self.signing_region,
+            "Scheme": self.signing.scheme,
+            "RegionSet": self.signing.region_set,
+            "Skipped": self.skipped,
         }
 
 
@@ -117,6 +138,9 @@ class RouteReport:
     fips: bool
     dual_stack: bool
     configured_endpoint: str | None
+    signing: EndpointSigning = EndpointSigning(SIGV4, None)
+    #: What the profile's calls cannot do as configured, each with its fix.
+    warnings: tuple[str, ...] = ()
     plugin_version: str = __version__
 
     def to_dict(self) -> dict[str, Any]:
@@ -139,6 +163,9 @@ class RouteReport:
             "Fips": self.fips,
             "DualStack": self.dual_stack,
             "ConfiguredEndpoint": self.configured_endpoint,
+            "Scheme": self.signing.scheme,
+            "RegionSet": self.signing.region_set,
+            "Warnings": list(self.warnings),
             "PluginVersion": self.plugin_version,
         }
 
@@ -173,16 +200,20 @@ def describe_route(
     *,
     sts_region: str | None = None,
     now: float | None = None,
+    signing: Signing = SIGNED_SIGV4,
 ) -> RouteReport:
     """Where the STS calls of ``session``'s profile go, given the built-ins
     of its STS client (``client_builtins``); ``sts_region`` is what a boto3
     caller passed to ``register(session, sts_region=...)``. Raises the
     plugin's own ``InvalidStsRegionError`` / ``InvalidStsTimeoutError`` for
-    a bad setting, as the first real STS call would."""
+    a bad setting, as the first real STS call would; ``signing`` is how
+    the profile's STS client signs (``signing_view.client_signing``)."""
     settings = read_sts_settings(session, override=sts_region)
     partitions = default_partitions(session.get_component("data_loader"))
     profile = session.profile or "default"
     botocore_url, botocore_signing = resolve_sts_endpoint(dict(builtins))
+    # The rule set names a signing scheme only for the global endpoint.
+    rule_set_signs = botocore_signing is not None
     botocore_signing = botocore_signing or str(builtins.get(AWS_REGION))
     configured_endpoint = builtins.get(SDK_ENDPOINT) or None
 
@@ -205,6 +236,8 @@ def describe_route(
     url, signing_region = botocore_url, botocore_signing
     rerouted = False
     routed: dict[str, Any] = dict(builtins)
+    first = region
+    warnings: list[str] = []
     if configured_endpoint:
         reason = (
             f"the plugin changes nothing here: the configured endpoint "
@@ -230,9 +263,6 @@ def describe_route(
                 partitions,
                 setting="use_fips_endpoint",
             )
-        routed[AWS_REGION] = region
-        routed[AWS_STS_USE_GLOBAL_ENDPOINT] = False
-        url = resolve_sts_endpoint(routed)[0]
         signing_region = region
         rerouted = True
         reason = (
@@ -240,8 +270,26 @@ def describe_route(
             if auto is not None
             else f"{source} is {region!r}"
         )
+        rule_region = region
+        if not signing.allows(region):
+            # As the router: the first failover entry inside the user's
+            # SigV4a region set (RegionSetError when none is).
+            first, rule_region, signing_region = first_entry_inside(
+                routed, settings.with_region(region, source), signing
+            )
+            warnings.append(outside_line(region, region, signing, "sts_region"))
+            reason += f"; outside {REGION_SET_KEY}, so calls go to {first}"
+        routed[AWS_REGION] = rule_region
+        routed[AWS_STS_USE_GLOBAL_ENDPOINT] = False
+        url, rule_signing = resolve_sts_endpoint(routed)
+        rule_set_signs = rule_signing is not None
 
     partition = partitions.region_partition(signing_region)
+    hops = _hops(settings, routed, first, configured_endpoint, signing)
+    warnings += [hop.skipped for hop in hops if hop.skipped]
+    regional_only = regional_only_warning(builtins, url, profile)
+    if regional_only:
+        warnings.append(regional_only)
     return RouteReport(
         profile=profile,
         url=url,
@@ -252,7 +300,7 @@ def describe_route(
         botocore_signing_region=botocore_signing,
         sts_region=settings.region,
         auto=auto,
-        fallback=_hops(settings, routed, region, configured_endpoint),
+        fallback=hops,
         fallback_source=settings.fallback_source or None,
         timeout_seconds=settings.timeout,
         timeout_source=_timeout_source(session, settings),
@@ -260,6 +308,11 @@ def describe_route(
         fips=bool(builtins.get(AWS_USE_FIPS)),
         dual_stack=bool(builtins.get(AWS_USE_DUALSTACK)),
         configured_endpoint=configured_endpoint,
+        # Without routing, nothing pins a signing region: botocore's "*".
+        signing=first_call_signing(
+            signing, signing_region if rerouted else None, rule_set_signs
+        ),
+        warnings=tuple(warnings),
     )
 
 
@@ -303,9 +356,11 @@ def _hops(
     routed: MutableMapping[str, Any],
     region: str | None,
     configured_endpoint: Any,
+    signing: Signing,
 ) -> tuple[Hop, ...]:
     """The failover entries after the first endpoint, as ``failover.py``
-    resolves them (a configured endpoint never fails over)."""
+    resolves them (a configured endpoint never fails over), each with how
+    it is signed, or why failover skips it."""
     if configured_endpoint or not settings.fallback:
         return ()
     first = first_entry(routed, region)
@@ -317,7 +372,20 @@ def _hops(
             url, signing_region = entry_endpoint(routed, entry)
         except Exception:  # nosec B112  # failover skips an entry botocore cannot resolve
             continue
-        hops.append(Hop(entry, url, signing_region))
+        skipped = (
+            None
+            if signing.allows(signing_region)
+            else outside_line(entry, signing_region, signing, "sts_fallback entry")
+        )
+        hops.append(
+            Hop(
+                entry,
+                url,
+                signing_region,
+                hop_signing(signing, signing_region),
+                skipped,
+            )
+        )
     return tuple(hops)
 
 

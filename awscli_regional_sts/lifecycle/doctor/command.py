@@ -33,6 +33,7 @@ from awscli_regional_sts.lifecycle.doctor.profile_checks import (
     key_checks,
     region_checks,
 )
+from awscli_regional_sts.lifecycle.doctor.signing_checks import signing_checks
 from awscli_regional_sts.lifecycle.installer import (
     PathBreaksCliV1,
     describe,
@@ -130,6 +131,7 @@ def diagnose(context: Context, *, explicit_profile: bool) -> list[Finding]:
     findings += plugin_checks(context)
     findings += key_checks(context)
     findings += region_checks(context)
+    findings += signing_checks(context)
     ready = all(
         f.status is Status.OK for f in findings if f.check in _LOAD_PREREQUISITES
     )
