@@ -135,15 +135,17 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
     def ARG_TABLE(self) -> list[dict[str, Any]]:  # noqa: N802 (BasicCommand's name)
         # Loaded on use: the table and the defaults it names are needed
         # only when the command runs or shows help, not by every aws sts.
-        from awscli_regional_sts.commands.activation.arg_table import ARG_TABLE
+        from awscli_regional_sts.commands.activation.cli.option_table import ARG_TABLE
 
         return ARG_TABLE
 
     def _should_allow_plugins_override(self, param: Any, value: Any) -> bool:
         # The CLI would convert the numbers (typed in ARG_TABLE for the help
         # page) with int()/float() and fail with a bare Python message;
-        # arguments.py checks the text instead, one clear line each.
-        from awscli_regional_sts.commands.activation.arg_table import NUMBER_OPTIONS
+        # cli/argument_checks.py checks the text instead, one clear line each.
+        from awscli_regional_sts.commands.activation.cli.option_table import (
+            NUMBER_OPTIONS,
+        )
 
         if getattr(param, "name", None) in NUMBER_OPTIONS:
             return False
@@ -153,6 +155,6 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
     def _run_main(self, parsed_args: Any, parsed_globals: Any) -> int:
         # The check loads only when it runs: the sts command table, and so
         # this module, is built for every `aws sts ...` command.
-        from awscli_regional_sts.commands.activation.main import run_command
+        from awscli_regional_sts.commands.activation.cli.main import run_command
 
         return run_command(self.NAME, self._session, parsed_args, parsed_globals)

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from awscli_regional_sts.commands.activation.denials import fact_denials
 from awscli_regional_sts.commands.activation.model.account_facts import (
     FACTS,
     MEMBER_ROLE_ACTIONS,
     REPORT_FIELDS,
     fact_value,
 )
-from awscli_regional_sts.commands.activation.report import AccountFacts
+from awscli_regional_sts.commands.activation.model.denials import fact_denials
+from awscli_regional_sts.commands.activation.model.report import AccountFacts
 from testing.cloudformation import MEMBER_ROLE_TEMPLATE, policy_actions
 
 

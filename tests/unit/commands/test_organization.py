@@ -19,28 +19,28 @@ from awscli_regional_sts.commands.accounts.members import (
     list_accounts,
     select_accounts,
 )
-from awscli_regional_sts.commands.activation.arguments import (
+from awscli_regional_sts.commands.activation.cli.argument_checks import (
     organization_arguments,
     validate_arguments,
 )
-from awscli_regional_sts.commands.activation.classify import classify
-from awscli_regional_sts.commands.activation.options import (
-    ORGANIZATION_MAX_CONCURRENCY as DEFAULT_MAX_CONCURRENCY,
-)
-from awscli_regional_sts.commands.activation.options import (
-    ORGANIZATION_SAMPLES as DEFAULT_SAMPLES,
-)
-from awscli_regional_sts.commands.activation.options import OutputFormat
-from awscli_regional_sts.commands.activation.organization import (
-    AccountResult,
-    OrganizationSummary,
-)
-from awscli_regional_sts.commands.activation.probe import (
+from awscli_regional_sts.commands.activation.model.classify import classify
+from awscli_regional_sts.commands.activation.model.observation import (
     Observation,
     ProbeMethod,
     ProbeOperation,
 )
-from awscli_regional_sts.commands.activation.report import (
+from awscli_regional_sts.commands.activation.model.options import (
+    ORGANIZATION_MAX_CONCURRENCY as DEFAULT_MAX_CONCURRENCY,
+)
+from awscli_regional_sts.commands.activation.model.options import (
+    ORGANIZATION_SAMPLES as DEFAULT_SAMPLES,
+)
+from awscli_regional_sts.commands.activation.model.options import OutputFormat
+from awscli_regional_sts.commands.activation.model.organization_report import (
+    AccountResult,
+    OrganizationSummary,
+)
+from awscli_regional_sts.commands.activation.model.report import (
     AccountFacts,
     Recommendation,
     RegionResult,

@@ -9,7 +9,7 @@ why it is null), and what its refusal is called. The requests
 (``run/account_check.py``), the member role's permissions
 (``MEMBER_ROLE_ACTIONS``, checked against ``deploy/member-role.yaml`` by
 a unit test), the denials (``denials.py``) and the report
-(``report.py``, ``organization.py``) are all read from ``FACTS``.
+(``report.py``, ``organization_report.py``) are all read from ``FACTS``.
 Readers call only the client they are given.
 """
 

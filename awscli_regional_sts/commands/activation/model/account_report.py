@@ -8,17 +8,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from awscli_regional_sts.commands.activation.classify import Classification, classify
-from awscli_regional_sts.commands.activation.denials import FactDenial
 from awscli_regional_sts.commands.activation.model.account_facts import (
     OPT_IN,
     TOKEN_VERSION,
     fact_values,
 )
-from awscli_regional_sts.commands.activation.options import CheckOptions
-from awscli_regional_sts.commands.activation.plan import ProbePlan
-from awscli_regional_sts.commands.activation.probe import Observation
-from awscli_regional_sts.commands.activation.report import (
+from awscli_regional_sts.commands.activation.model.classify import (
+    Classification,
+    classify,
+)
+from awscli_regional_sts.commands.activation.model.denials import FactDenial
+from awscli_regional_sts.commands.activation.model.observation import Observation
+from awscli_regional_sts.commands.activation.model.options import CheckOptions
+from awscli_regional_sts.commands.activation.model.probe_plan import ProbePlan
+from awscli_regional_sts.commands.activation.model.report import (
     AccountFacts,
     RegionResult,
     Report,
@@ -46,7 +49,7 @@ class AccountFindings:
     #: says is not enabled), with their classification.
     decided: Mapping[str, Classification] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
-    #: The account's facts that a policy refused (denials.py).
+    #: The account's facts that a policy refused (``model/denials.py``).
     denials: tuple[FactDenial, ...] = ()
 
 

@@ -30,12 +30,6 @@ from typing import Any, Callable
 from awscli_regional_sts.aws.errors import CallError
 from awscli_regional_sts.aws.partitions import is_opt_in_region
 from awscli_regional_sts.aws.runner import Outcome, RequestPool
-from awscli_regional_sts.commands.activation.classify import (
-    OPT_IN_NOT_ENABLED,
-    Classification,
-    not_probed,
-)
-from awscli_regional_sts.commands.activation.denials import fact_denials
 from awscli_regional_sts.commands.activation.model.account_facts import (
     FACTS,
     OPT_IN,
@@ -45,10 +39,19 @@ from awscli_regional_sts.commands.activation.model.account_report import (
     AccountFindings,
     account_report,
 )
-from awscli_regional_sts.commands.activation.options import CheckOptions
-from awscli_regional_sts.commands.activation.plan import ProbePlan
-from awscli_regional_sts.commands.activation.probe import Observation, answered
-from awscli_regional_sts.commands.activation.report import Report
+from awscli_regional_sts.commands.activation.model.classify import (
+    OPT_IN_NOT_ENABLED,
+    Classification,
+    not_probed,
+)
+from awscli_regional_sts.commands.activation.model.denials import fact_denials
+from awscli_regional_sts.commands.activation.model.observation import (
+    Observation,
+    answered,
+)
+from awscli_regional_sts.commands.activation.model.options import CheckOptions
+from awscli_regional_sts.commands.activation.model.probe_plan import ProbePlan
+from awscli_regional_sts.commands.activation.model.report import Report
 from awscli_regional_sts.commands.activation.run.probes import RegionProbes
 from awscli_regional_sts.commands.activation.run.signing import Issued, Signer
 

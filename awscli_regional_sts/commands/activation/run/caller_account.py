@@ -6,7 +6,7 @@ Where the clients come from is the only difference between the
 single-account command and an organization run that checks its
 management account without a member role: ``SessionClients`` creates them
 from the CLI's session; the organization hands over its shared clients
-(``organization_check.SharedCallerClients``), so that this account costs
+(``member_account.SharedCallerClients``), so that this account costs
 no more requests, clients or connections than a member.
 """
 
@@ -27,14 +27,14 @@ from awscli_regional_sts.commands.accounts.credentials import (
 )
 from awscli_regional_sts.commands.accounts.redaction import CredentialRedactor
 from awscli_regional_sts.commands.activation.model.account_facts import FACTS, asked
-from awscli_regional_sts.commands.activation.options import CheckOptions
-from awscli_regional_sts.commands.activation.plan import (
+from awscli_regional_sts.commands.activation.model.options import CheckOptions
+from awscli_regional_sts.commands.activation.model.probe_plan import (
     CredentialSource,
     ProbePlan,
     choose_probe,
     identity_only,
 )
-from awscli_regional_sts.commands.activation.report import Report
+from awscli_regional_sts.commands.activation.model.report import Report
 from awscli_regional_sts.commands.activation.run.account_check import (
     AccountCheck,
     AccountTarget,

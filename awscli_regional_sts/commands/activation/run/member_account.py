@@ -4,7 +4,7 @@ one per region and one per account fact.
 
 * Each region is probed by AssumeRole of the member role at the region's
   endpoint, with the caller's credentials (clients shared by every
-  account, ``organization_check.py``). The member account issues those
+  account, ``organization_run.py``). The member account issues those
   credentials, so its activation is what the answer tells.
 * The first probe that succeeds also brings the member credentials that
   sign the account's own facts (``signing.MemberSigner``): no AssumeRole
@@ -30,27 +30,36 @@ from typing import Any, Callable
 from awscli_regional_sts.aws.runner import RequestPool
 from awscli_regional_sts.commands.accounts.clients import Signers
 from awscli_regional_sts.commands.accounts.redaction import CredentialRedactor
-from awscli_regional_sts.commands.activation.options import (
+from awscli_regional_sts.commands.activation.model.observation import (
+    ProbeMethod,
+    ProbeOperation,
+)
+from awscli_regional_sts.commands.activation.model.options import (
     ROLE_SESSION_NAME,
     CheckOptions,
 )
-from awscli_regional_sts.commands.activation.plan import CredentialSource, ProbePlan
-from awscli_regional_sts.commands.activation.probe import (
-    ProbeMethod,
-    ProbeOperation,
-    RegionLatencies,
+from awscli_regional_sts.commands.activation.model.probe_plan import (
+    CredentialSource,
+    ProbePlan,
 )
-from awscli_regional_sts.commands.activation.report import Report
+from awscli_regional_sts.commands.activation.model.report import Report
 from awscli_regional_sts.commands.activation.run.account_check import (
     AccountCheck,
     AccountTarget,
     Schedule,
 )
+from awscli_regional_sts.commands.activation.run.caller_account import (
+    SessionClients,
+)
+from awscli_regional_sts.commands.activation.run.probe import RegionLatencies
 from awscli_regional_sts.commands.activation.run.probes import (
     AimedClient,
+    ConnectionProbes,
+    RegionProbes,
     SharedProbes,
 )
 from awscli_regional_sts.commands.activation.run.signing import MemberSigner
+from awscli_regional_sts.plugin.endpoints import probe_config
 
 #: An account's phases, one after the other at worst: the probes, the
 #: facts (after the role is assumed once more when no probe succeeded), the
@@ -97,7 +106,7 @@ def check_member(run: MemberRun, account_id: str, role_arn: str) -> Report:
     """One member's report; raises ``AccountNotChecked`` when its role
     could not be assumed at all."""
     method = ProbeMethod(
-        ProbeOperation.ASSUME_ROLE,
+        operation=ProbeOperation.ASSUME_ROLE,
         role_arn=role_arn,
         role_session_name=ROLE_SESSION_NAME,
     )
@@ -108,8 +117,51 @@ def check_member(run: MemberRun, account_id: str, role_arn: str) -> Report:
             CredentialSource.CALLER,
             f"AssumeRole of {role_arn} as the caller",
         ),
-        probes=SharedProbes(run.probes, method, run.latencies, run.wait),
-        signer=MemberSigner(role_arn, run.signers, run.redactor, run.assume_role),
+        probes=SharedProbes(
+            clients=run.probes, method=method, figures=run.latencies, wait=run.wait
+        ),
+        signer=MemberSigner(
+            role_arn=role_arn,
+            signers=run.signers,
+            redactor=run.redactor,
+            assume_role=run.assume_role,
+        ),
         fact_clients=run.fact_clients,
     )
     return AccountCheck(run.options, target, run.schedule).run()
+
+
+@dataclass(frozen=True)
+class SharedCallerClients:
+    """The clients an organization run lends the check of the caller's own
+    account (its management account without a member role), so that it
+    costs no more requests, clients or connections than a member: the
+    run's probe clients and per-region latencies where the probes sign as
+    the caller, clients from the CLI's session where they sign with the
+    profile's source credentials."""
+
+    session_clients: SessionClients
+    run: MemberRun
+
+    def probes(self, plan: ProbePlan, keys: Any) -> RegionProbes:
+        run = self.run
+        if plan.credentials != CredentialSource.CALLER:
+            return self.session_clients.probes(plan, keys)
+        if plan.method.verifies:
+            return SharedProbes(
+                clients=run.probes,
+                method=plan.method,
+                figures=run.latencies,
+                wait=run.wait,
+            )
+        # GetCallerIdentity only: its first sample is the probe.
+        return ConnectionProbes(run.probes, plan.method, run.options.samples)
+
+    def fact_client(self, service: str) -> Any:
+        options = self.run.options
+        return self.run.signers.caller_client(
+            service,
+            options.profile_region or "us-east-1",
+            options.verify,
+            probe_config(options.timeout),
+        )

@@ -13,9 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Callable, Protocol
 
-from awscli_regional_sts.commands.activation.probe import (
+from awscli_regional_sts.commands.activation.model.observation import (
     Observation,
     ProbeMethod,
+)
+from awscli_regional_sts.commands.activation.run.probe import (
     RegionLatencies,
     ask_region,
     sample_latency,

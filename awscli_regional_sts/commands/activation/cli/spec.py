@@ -2,7 +2,7 @@
 frozen ``RunSpec`` built here, from the checked arguments and what the
 profile says, and read (never changed) by everything below it.
 
-Every option is parsed once, with one default (``options.py``; for
+Every option is parsed once, with one default (``model/options.py``; for
 ``--max-concurrency`` and ``--samples``, the default of the mode).
 """
 
@@ -12,17 +12,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from awscli_regional_sts.aws.partitions import Partition, Partitions
-from awscli_regional_sts.commands.activation.arguments import (
+from awscli_regional_sts.commands.activation.cli.argument_checks import (
     organization_arguments,
     regions_to_probe,
     validate_arguments,
 )
-from awscli_regional_sts.commands.activation.fleet.arguments import (
+from awscli_regional_sts.commands.activation.cli.fleet_arguments import (
     FleetArguments,
     fleet_arguments,
 )
 from awscli_regional_sts.commands.activation.fleet.shards import Shard
-from awscli_regional_sts.commands.activation.options import (
+from awscli_regional_sts.commands.activation.model.options import (
     CheckOptions,
     OrganizationOptions,
 )

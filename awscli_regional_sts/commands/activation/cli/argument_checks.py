@@ -25,7 +25,7 @@ from awscli_regional_sts.commands.accounts.members import (
     DEFAULT_MAX_ACCOUNTS_IN_FLIGHT,
     MAX_ACCOUNTS_IN_FLIGHT,
 )
-from awscli_regional_sts.commands.activation.options import (
+from awscli_regional_sts.commands.activation.model.options import (
     DEFAULT_TIMEOUT,
     MAX_CHECK_TIMEOUT,
     MAX_CONCURRENCY_DEFAULTS,

@@ -9,12 +9,12 @@ from typing import Any
 
 from awscli_regional_sts.aws.partitions import GLOBAL, is_opt_in_region
 from awscli_regional_sts.aws.status import RegionStatus
-from awscli_regional_sts.commands.activation.classify import OPT_IN_ENABLED
-from awscli_regional_sts.commands.activation.denials import FactDenial
 from awscli_regional_sts.commands.activation.model.account_facts import (
     DETAIL,
     FACTS,
 )
+from awscli_regional_sts.commands.activation.model.classify import OPT_IN_ENABLED
+from awscli_regional_sts.commands.activation.model.denials import FactDenial
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ class Report:
     fastest: str | None = None
     recommendation: Recommendation | None = None
     warnings: list[str] = field(default_factory=list)
-    #: The account's facts that a policy refused (denials.py).
+    #: The account's facts that a policy refused (``model/denials.py``).
     denials: tuple[FactDenial, ...] = ()
 
     def status_of(self, region: str) -> RegionStatus | None:
@@ -227,10 +227,10 @@ def recommend(
     others = tuple(r.region for r in tied if r is not chosen)
     command = f"aws configure set sts_region {chosen.region} --profile {profile}"
     return fastest.region, Recommendation(
-        chosen.region,
-        chosen.latency_ms,
-        global_ms,
-        command,
+        region=chosen.region,
+        latency_ms=chosen.latency_ms,
+        global_latency_ms=global_ms,
+        command=command,
         tied_with=others,
         reason=_reason(chosen, fastest, tied, preferred),
     )

@@ -19,17 +19,17 @@ from awscli_regional_sts.commands.accounts.progress import Progress
 from awscli_regional_sts.commands.accounts.redaction import (
     credentials_redacted_in_logs,
 )
-from awscli_regional_sts.commands.activation.fleet.command import apply_fleet
+from awscli_regional_sts.commands.activation.cli.fleet_output import apply_fleet
+from awscli_regional_sts.commands.activation.cli.spec import RunSpec
 from awscli_regional_sts.commands.activation.fleet.documents import ReportKind
 from awscli_regional_sts.commands.activation.fleet.drift import check_identity
-from awscli_regional_sts.commands.activation.report import Report
+from awscli_regional_sts.commands.activation.model.report import Report
 from awscli_regional_sts.commands.activation.run.caller_account import (
     CallerAccount,
     ask_identity,
     run_account_check,
 )
-from awscli_regional_sts.commands.activation.save import save_for_auto
-from awscli_regional_sts.commands.activation.spec import RunSpec
+from awscli_regional_sts.commands.activation.run.save import save_for_auto
 
 #: Fields the default table leaves out (each region's own endpoint URL, as
 #: wide as two other columns; JSON and text keep it), so that it stays

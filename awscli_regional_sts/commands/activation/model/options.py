@@ -1,7 +1,8 @@
 """What one activation check runs with: options and their defaults, once.
 
-Plain dataclasses, shared by the argument parser (``arguments.py``), the
-checks (``account.py``, ``organization_check.py``) and the commands' help.
+Plain dataclasses and constants, shared by the argument checks
+(``cli/argument_checks.py``), the run description (``cli/spec.py``), the
+checks (``run/``) and the command's help (``cli/option_table.py``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ MAX_CONCURRENCY_LIMIT = 64
 #: has fewer STS regions than the limit): probes of different regions go to
 #: different endpoints and share no rate limit, so a hung region costs one
 #: --timeout, not one per wave. A region's own samples stay sequential
-#: (probe.py), on one connection.
+#: (``run/probe.py``), on one connection.
 DEFAULT_MAX_CONCURRENCY = MAX_CONCURRENCY_LIMIT
 DEFAULT_SAMPLES = 3
 MAX_SAMPLES = 20

@@ -1,5 +1,5 @@
 """``aws sts activation-check --organization``: the CLI glue around
-``organization_check.OrganizationCheck``, and its two outputs:
+``run/organization_run.OrganizationCheck``, and its two outputs:
 
 * ``--output-format document`` (default): one document through the CLI's
   formatter, so ``--output`` json/text/table/yaml and ``--query`` apply. A
@@ -22,16 +22,20 @@ from awscli_regional_sts.commands.accounts.progress import Progress
 from awscli_regional_sts.commands.accounts.redaction import (
     credentials_redacted_in_logs,
 )
-from awscli_regional_sts.commands.activation.fleet.command import apply_fleet
+from awscli_regional_sts.commands.activation.cli.fleet_output import apply_fleet
+from awscli_regional_sts.commands.activation.cli.spec import RunSpec
 from awscli_regional_sts.commands.activation.fleet.documents import ReportKind
 from awscli_regional_sts.commands.activation.fleet.drift import check_identity
-from awscli_regional_sts.commands.activation.options import OutputFormat
-from awscli_regional_sts.commands.activation.organization import AccountResult
-from awscli_regional_sts.commands.activation.organization_check import OrganizationCheck
-from awscli_regional_sts.commands.activation.spec import RunSpec
+from awscli_regional_sts.commands.activation.model.options import OutputFormat
+from awscli_regional_sts.commands.activation.model.organization_report import (
+    AccountResult,
+)
+from awscli_regional_sts.commands.activation.run.organization_run import (
+    OrganizationCheck,
+)
 
 
-def run_organization_check(
+def run_organization(
     command_name: str, session: Any, spec: RunSpec, parsed_globals: Any
 ) -> tuple[Exit, ...]:
     """Run the check and print it; what it ended with: OK when every
@@ -64,14 +68,14 @@ def run_organization_check(
 
     with credentials_redacted_in_logs() as redactor:
         check = OrganizationCheck(
-            session,
-            options,
-            organization,
-            spec.shard,
-            on_result,
-            progress or (lambda checked, failed: None),
-            redactor,
-            on_organization,
+            session=session,
+            options=options,
+            organization=organization,
+            shard=spec.shard,
+            on_result=on_result,
+            progress=progress or (lambda checked, failed: None),
+            redactor=redactor,
+            on_organization=on_organization,
         )
         try:
             summary = check.run()

@@ -3,7 +3,7 @@ Organization, each reached through its member role.
 
 * Organizations ListAccounts lists the accounts, a page at a time, only as
   account workers ask for the next one: the listing is never held whole.
-* A member account is checked by ``member.check_member``: each region
+* A member account is checked by ``member_account.check_member``: each region
   probed by AssumeRole of the member role (``OrganizationAccountAccessRole``
   unless told otherwise) at the region's endpoint, with the caller's
   credentials; the credentials of the first probe that succeeds sign the
@@ -23,7 +23,7 @@ Organization, each reached through its member role.
   per region and its two facts, as a member does.
 * A member role that may not read the account's own facts (a policy
   refuses GetAccountSummary or ListRegions) leaves the account not
-  checked, its ``Error`` naming the permission (denials.py).
+  checked, its ``Error`` naming the permission (``model/denials.py``).
 * Every client that lists the accounts, sends the probes and the facts is
   created once per run and shared by all accounts (botocore clients are
   thread-safe), from sessions that keep the CLI's handlers off those
@@ -47,7 +47,6 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from botocore.config import Config
@@ -71,7 +70,6 @@ from awscli_regional_sts.commands.accounts.members import (
     select_accounts,
 )
 from awscli_regional_sts.commands.accounts.redaction import CredentialRedactor
-from awscli_regional_sts.commands.activation.denials import denied_line
 from awscli_regional_sts.commands.activation.fleet.shards import Shard, ShardCut
 from awscli_regional_sts.commands.activation.model.account_facts import (
     FACTS,
@@ -79,19 +77,18 @@ from awscli_regional_sts.commands.activation.model.account_facts import (
     asked,
     lists_regions,
 )
-from awscli_regional_sts.commands.activation.options import (
+from awscli_regional_sts.commands.activation.model.denials import denied_line
+from awscli_regional_sts.commands.activation.model.observation import (
+    PROBE_DURATION_SECONDS,
+)
+from awscli_regional_sts.commands.activation.model.options import (
     ROLE_SESSION_NAME,
     CheckOptions,
     OrganizationOptions,
 )
-from awscli_regional_sts.commands.activation.organization import (
+from awscli_regional_sts.commands.activation.model.organization_report import (
     AccountResult,
     OrganizationSummary,
-)
-from awscli_regional_sts.commands.activation.plan import CredentialSource, ProbePlan
-from awscli_regional_sts.commands.activation.probe import (
-    PROBE_DURATION_SECONDS,
-    RegionLatencies,
 )
 from awscli_regional_sts.commands.activation.run.account_check import (
     AccountNotChecked,
@@ -104,13 +101,10 @@ from awscli_regional_sts.commands.activation.run.caller_account import (
 )
 from awscli_regional_sts.commands.activation.run.member_account import (
     MemberRun,
+    SharedCallerClients,
     check_member,
 )
-from awscli_regional_sts.commands.activation.run.probes import (
-    ConnectionProbes,
-    RegionProbes,
-    SharedProbes,
-)
+from awscli_regional_sts.commands.activation.run.probe import RegionLatencies
 from awscli_regional_sts.plugin.endpoints import aim_client, client_region, probe_config
 
 
@@ -255,7 +249,7 @@ class OrganizationCheck:
 
         def assume_role(role_arn: str) -> Any:
             return assume_member_role(
-                sts, role_arn, ROLE_SESSION_NAME, None, PROBE_DURATION_SECONDS
+                sts, role_arn, ROLE_SESSION_NAME, duration=PROBE_DURATION_SECONDS
             )
 
         return MemberRun(
@@ -288,7 +282,7 @@ class OrganizationCheck:
     def _check(self, selected: Selected, run: MemberRun) -> AccountResult:
         account = selected.account
         if selected.error is not None:
-            return AccountResult(account, error=selected.error)
+            return AccountResult(account=account, error=selected.error)
         try:
             role_arn = member_role_arn(
                 self._options.partition,
@@ -301,17 +295,17 @@ class OrganizationCheck:
                     return self._check_caller_account(account, why, run)
             found = check_member(run, account.account_id, role_arn)
         except AccountNotChecked as error:
-            return AccountResult(account, error=str(error))
+            return AccountResult(account=account, error=str(error))
         except Exception as error:  # one account's failure never stops the rest
             return AccountResult(
-                account, error=CallError.from_exception(error).describe()
+                account=account, error=CallError.from_exception(error).describe()
             )
         if found.denials:
             # The audit's role lacks a permission: the account is not checked.
             return AccountResult(
-                account, error=denied_line(found.denials, found.facts.arn)
+                account=account, error=denied_line(found.denials, found.facts.arn)
             )
-        return AccountResult(account, report=found)
+        return AccountResult(account=account, report=found)
 
     @staticmethod
     def _without_member_role(run: MemberRun, role_arn: str) -> str | None:
@@ -340,10 +334,11 @@ class OrganizationCheck:
             # Neither its member role nor the caller may read its facts.
             line = denied_line(report.denials, report.facts.arn)
             return AccountResult(
-                account, error=f"{why}; with the caller's own credentials: {line}"
+                account=account,
+                error=f"{why}; with the caller's own credentials: {line}",
             )
         report.warnings.append(f"checked with the caller's own credentials: {why}")
-        return AccountResult(account, report=report)
+        return AccountResult(account=account, report=report)
 
     # -- helpers --
 
@@ -389,34 +384,3 @@ def _checked_only(
             on_skip()
         else:
             yield item
-
-
-@dataclass(frozen=True)
-class SharedCallerClients:
-    """The clients an organization run lends the check of the caller's own
-    account (its management account without a member role), so that it
-    costs no more requests, clients or connections than a member: the
-    run's probe clients and per-region latencies where the probes sign as
-    the caller, clients from the CLI's session where they sign with the
-    profile's source credentials."""
-
-    session_clients: SessionClients
-    run: MemberRun
-
-    def probes(self, plan: ProbePlan, keys: Any) -> RegionProbes:
-        run = self.run
-        if plan.credentials != CredentialSource.CALLER:
-            return self.session_clients.probes(plan, keys)
-        if plan.method.verifies:
-            return SharedProbes(run.probes, plan.method, run.latencies, run.wait)
-        # GetCallerIdentity only: its first sample is the probe.
-        return ConnectionProbes(run.probes, plan.method, run.options.samples)
-
-    def fact_client(self, service: str) -> Any:
-        options = self.run.options
-        return self.run.signers.caller_client(
-            service,
-            options.profile_region or "us-east-1",
-            options.verify,
-            probe_config(options.timeout),
-        )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from awscli_regional_sts.aws.partitions import GLOBAL, is_opt_in_region
 from awscli_regional_sts.aws.status import RegionStatus
-from awscli_regional_sts.commands.activation.probe import (
+from awscli_regional_sts.commands.activation.model.observation import (
     Observation,
     ProbeMethod,
     ProbeOperation,

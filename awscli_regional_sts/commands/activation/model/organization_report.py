@@ -1,5 +1,5 @@
 """The organization-wide activation check's data: one line per account, and
-the summary. Plain data and pure functions; ``organization_check.py`` runs
+the summary. Plain data and pure functions; ``run/organization_run.py`` runs
 the check (the accounts themselves come from ``commands/accounts``).
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 from awscli_regional_sts.aws.status import CHECK_STATUSES, RegionStatus
 from awscli_regional_sts.commands.accounts.members import MemberAccount
 from awscli_regional_sts.commands.activation.model.account_facts import REPORT_FIELDS
-from awscli_regional_sts.commands.activation.report import Report
+from awscli_regional_sts.commands.activation.model.report import Report
 
 #: Summary column of each status, in the CLI's PascalCase.
 SUMMARY_COLUMNS: dict[RegionStatus, str] = {

@@ -16,12 +16,12 @@ from awscli_regional_sts.commands.accounts.exit_status import (
     Exit,
     exit_status,
 )
-from awscli_regional_sts.commands.activation.account_command import run_account
-from awscli_regional_sts.commands.activation.fleet.command import run_merge
-from awscli_regional_sts.commands.activation.organization_command import (
-    run_organization_check,
+from awscli_regional_sts.commands.activation.cli.fleet_output import run_merge
+from awscli_regional_sts.commands.activation.cli.one_account import run_account
+from awscli_regional_sts.commands.activation.cli.organization_output import (
+    run_organization,
 )
-from awscli_regional_sts.commands.activation.spec import Profile, build_spec
+from awscli_regional_sts.commands.activation.cli.spec import Profile, build_spec
 from awscli_regional_sts.plugin.registry import session_handler_ids
 from awscli_regional_sts.plugin.settings import read_sts_settings
 
@@ -49,7 +49,7 @@ def _run(
     if spec.fleet.merged is not None:
         return run_merge(command_name, session, spec.fleet, parsed_globals)
     if spec.organization is not None:
-        return run_organization_check(command_name, session, spec, parsed_globals)
+        return run_organization(command_name, session, spec, parsed_globals)
     return run_account(command_name, session, spec, parsed_globals)
 
 

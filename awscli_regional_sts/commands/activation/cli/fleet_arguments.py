@@ -31,7 +31,7 @@ from awscli_regional_sts.commands.activation.fleet.shards import (
     ShardProblem,
     parse_shard,
 )
-from awscli_regional_sts.commands.activation.options import OutputFormat
+from awscli_regional_sts.commands.activation.model.options import OutputFormat
 
 #: What --merge cannot be given: it runs no check.
 _NOT_WITH_MERGE = (
@@ -140,7 +140,9 @@ def _fleet_arguments(
             # A merge knows its organization: all is checked before output.
             check_identity(kind, document, merged.get("OrganizationId"))
         baseline = (baseline_kind, document)
-    return FleetArguments(baseline, tuple(reports), shard, merged)
+    return FleetArguments(
+        baseline=baseline, reports=tuple(reports), shard=shard, merged=merged
+    )
 
 
 def _as_list(value: Any) -> list[str]:
