@@ -6,7 +6,6 @@ kind told) before anything is sent. Each problem is one
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from awscli_regional_sts.aws.values import quote
@@ -21,13 +20,13 @@ from awscli_regional_sts.commands.activation.fleet.drift import (
     check_identity,
 )
 from awscli_regional_sts.commands.activation.fleet.merge import merge_shards
+from awscli_regional_sts.commands.activation.fleet.options import FleetArguments
 from awscli_regional_sts.commands.activation.fleet.report_file import (
     ReportTarget,
     report_target,
 )
 from awscli_regional_sts.commands.activation.fleet.shards import (
     MAX_SHARDS,
-    Shard,
     ShardProblem,
     parse_shard,
 )
@@ -45,17 +44,6 @@ _NOT_WITH_MERGE = (
     ("max_concurrency", "--max-concurrency"),
     ("samples", "--samples"),
 )
-
-
-@dataclass(frozen=True)
-class FleetArguments:
-    #: The baseline report and its kind, or None.
-    baseline: tuple[ReportKind, dict[str, Any]] | None = None
-    #: The files of ``--report``, in the order named (none: empty).
-    reports: tuple[ReportTarget, ...] = ()
-    shard: Shard | None = None
-    #: The merged report of ``--merge``, or None (a check runs).
-    merged: dict[str, Any] | None = None
 
 
 def fleet_arguments(

@@ -10,9 +10,9 @@ from typing import Any
 from awscli_regional_sts.aws.values import quote
 from awscli_regional_sts.commands.accounts.exit_status import Exit
 from awscli_regional_sts.commands.accounts.output import print_document
-from awscli_regional_sts.commands.activation.cli.fleet_arguments import FleetArguments
 from awscli_regional_sts.commands.activation.fleet.documents import ReportKind
 from awscli_regional_sts.commands.activation.fleet.drift import compare
+from awscli_regional_sts.commands.activation.fleet.options import FleetArguments
 from awscli_regional_sts.commands.activation.fleet.report_file import write_report
 
 

@@ -17,10 +17,8 @@ from awscli_regional_sts.commands.activation.cli.argument_checks import (
     regions_to_probe,
     validate_arguments,
 )
-from awscli_regional_sts.commands.activation.cli.fleet_arguments import (
-    FleetArguments,
-    fleet_arguments,
-)
+from awscli_regional_sts.commands.activation.cli.fleet_arguments import fleet_arguments
+from awscli_regional_sts.commands.activation.fleet.options import FleetArguments
 from awscli_regional_sts.commands.activation.fleet.shards import Shard
 from awscli_regional_sts.commands.activation.model.options import (
     CheckOptions,

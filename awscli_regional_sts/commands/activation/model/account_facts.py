@@ -28,6 +28,14 @@ from awscli_regional_sts.commands.accounts.permissions import Action
 OTHER_ACCOUNT = "ListRegions not asked: the role is in another account"
 
 
+#: Account Management's opt-in statuses (ListRegions' RegionOptStatus).
+OPT_IN_ENABLED = frozenset({"ENABLED", "ENABLED_BY_DEFAULT"})
+OPT_IN_DISABLED = frozenset({"DISABLED", "DISABLING"})
+#: The opt-in status that settles a region without a probe: the account has
+#: not enabled it (while DISABLING, STS may still answer: probed).
+OPT_IN_NOT_ENABLED = "DISABLED"
+
+
 class _Unavailable(Exception):
     """The call cannot be made with this botocore (nothing was sent). Its
     name is in the reason a report gives, as it always was."""

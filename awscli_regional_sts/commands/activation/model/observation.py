@@ -22,8 +22,9 @@ from typing import Any
 from awscli_regional_sts.aws.errors import CallError
 from awscli_regional_sts.aws.operations import proves_activation
 from awscli_regional_sts.aws.status import Word
-from awscli_regional_sts.commands.activation.model.options import ROLE_SESSION_NAME
 
+#: RoleSessionName of every AssumeRole the check makes.
+ROLE_SESSION_NAME = "sts-activation-check"
 #: Shortest duration STS allows; the credentials are discarded anyway.
 PROBE_DURATION_SECONDS = 900
 

@@ -46,9 +46,6 @@ MAX_CONCURRENCY_DEFAULTS = {
 }
 SAMPLES_DEFAULTS = {False: DEFAULT_SAMPLES, True: ORGANIZATION_SAMPLES}
 
-#: RoleSessionName of every AssumeRole the check makes.
-ROLE_SESSION_NAME = "sts-activation-check"
-
 
 class OutputFormat(str, Enum):
     """How ``--organization`` prints its results. (Not a status.Word: this

@@ -12,8 +12,8 @@ from awscli_regional_sts.aws.status import RegionStatus
 from awscli_regional_sts.commands.activation.model.account_facts import (
     DETAIL,
     FACTS,
+    OPT_IN_ENABLED,
 )
-from awscli_regional_sts.commands.activation.model.classify import OPT_IN_ENABLED
 from awscli_regional_sts.commands.activation.model.denials import FactDenial
 
 

@@ -33,6 +33,7 @@ from awscli_regional_sts.aws.runner import Outcome, RequestPool
 from awscli_regional_sts.commands.activation.model.account_facts import (
     FACTS,
     OPT_IN,
+    OPT_IN_NOT_ENABLED,
     AccountFact,
 )
 from awscli_regional_sts.commands.activation.model.account_report import (
@@ -40,7 +41,6 @@ from awscli_regional_sts.commands.activation.model.account_report import (
     account_report,
 )
 from awscli_regional_sts.commands.activation.model.classify import (
-    OPT_IN_NOT_ENABLED,
     Classification,
     not_probed,
 )

@@ -31,11 +31,11 @@ from awscli_regional_sts.aws.runner import RequestPool
 from awscli_regional_sts.commands.accounts.clients import Signers
 from awscli_regional_sts.commands.accounts.redaction import CredentialRedactor
 from awscli_regional_sts.commands.activation.model.observation import (
+    ROLE_SESSION_NAME,
     ProbeMethod,
     ProbeOperation,
 )
 from awscli_regional_sts.commands.activation.model.options import (
-    ROLE_SESSION_NAME,
     CheckOptions,
 )
 from awscli_regional_sts.commands.activation.model.probe_plan import (
@@ -47,9 +47,6 @@ from awscli_regional_sts.commands.activation.run.account_check import (
     AccountCheck,
     AccountTarget,
     Schedule,
-)
-from awscli_regional_sts.commands.activation.run.caller_account import (
-    SessionClients,
 )
 from awscli_regional_sts.commands.activation.run.probe import RegionLatencies
 from awscli_regional_sts.commands.activation.run.probes import (
@@ -140,13 +137,15 @@ class SharedCallerClients:
     the caller, clients from the CLI's session where they sign with the
     profile's source credentials."""
 
-    session_clients: SessionClients
+    #: The probes of clients from the CLI's session
+    #: (``caller_account.SessionClients.probes``).
+    session_probes: Callable[[ProbePlan, Any], RegionProbes]
     run: MemberRun
 
     def probes(self, plan: ProbePlan, keys: Any) -> RegionProbes:
         run = self.run
         if plan.credentials != CredentialSource.CALLER:
-            return self.session_clients.probes(plan, keys)
+            return self.session_probes(plan, keys)
         if plan.method.verifies:
             return SharedProbes(
                 clients=run.probes,

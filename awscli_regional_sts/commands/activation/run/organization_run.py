@@ -80,9 +80,9 @@ from awscli_regional_sts.commands.activation.model.account_facts import (
 from awscli_regional_sts.commands.activation.model.denials import denied_line
 from awscli_regional_sts.commands.activation.model.observation import (
     PROBE_DURATION_SECONDS,
+    ROLE_SESSION_NAME,
 )
 from awscli_regional_sts.commands.activation.model.options import (
-    ROLE_SESSION_NAME,
     CheckOptions,
     OrganizationOptions,
 )
@@ -196,7 +196,7 @@ class OrganizationCheck:
                 redactor=self._redactor,
                 ask_identity=lambda: functools.partial(dict, caller),
             ),
-            SharedCallerClients(SessionClients(self._session, options), run),
+            SharedCallerClients(SessionClients(self._session, options).probes, run),
         )
 
         def tasks() -> Iterator[tuple[str, Callable[[], AccountResult]]]:
