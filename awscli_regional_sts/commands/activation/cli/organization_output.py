@@ -58,13 +58,10 @@ def run_organization(
         lambda checked, failed: f"{checked} accounts checked, {failed} with an error"
     )
     kept: list[tuple[int, dict[str, Any]]] = []
-    on_result: Callable[[AccountResult], None]
-    if organization.output_format == OutputFormat.JSONL:
-        on_result = _write_line
-    else:
+    on_result: Callable[[AccountResult], None] = _write_line
+    if organization.output_format != OutputFormat.JSONL:
         # A document holds every account: keep only the printed fields.
-        def on_result(result: AccountResult) -> None:
-            kept.append((result.index, result.to_dict()))
+        on_result = lambda result: kept.append((result.index, result.to_dict()))  # noqa: E731
 
     with credentials_redacted_in_logs() as redactor:
         check = OrganizationCheck(
@@ -90,21 +87,31 @@ def run_organization(
             last["Shard"] = shard
         _write_line_dict(last)
         return (_status(summary.failed),)
-    kept.sort(key=lambda item: item[0])
-    document: dict[str, Any] = {
-        "Partition": options.partition,
-        "OrganizationId": check.organization_id,
-        "ManagementAccountId": check.management_account_id,
-        "MemberRoleName": organization.member_role_name,
-        "Probe": check.probe_description,
-    }
-    if shard is not None:
-        document["Shard"] = shard
-    document["Accounts"] = [fields for _, fields in kept]
+    document = _document(
+        check, spec, [fields for _, fields in sorted(kept, key=lambda item: item[0])]
+    )
     document["Summary"] = summary.to_dict()
     fleet_status = apply_fleet(command_name, ReportKind.ORGANIZATION, document, fleet)
     print_document(command_name, document, session, parsed_globals)
     return fleet_status, _status(summary.failed)
+
+
+def _document(
+    check: OrganizationCheck, spec: RunSpec, accounts: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The document's fields before its ``Summary``, in the order printed."""
+    assert spec.organization is not None  # nosec B101  # main.py runs this only then
+    document: dict[str, Any] = {
+        "Partition": spec.check.partition,
+        "OrganizationId": check.organization_id,
+        "ManagementAccountId": check.management_account_id,
+        "MemberRoleName": spec.organization.member_role_name,
+        "Probe": check.probe_description,
+    }
+    if check.shard_cut is not None:
+        document["Shard"] = check.shard_cut.to_dict()
+    document["Accounts"] = accounts
+    return document
 
 
 def _status(failed: int) -> Exit:

@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, Callable
 
 from botocore.config import Config
@@ -152,20 +152,7 @@ class OrganizationCheck:
         region = options.profile_region or "us-east-1"
         summary = OrganizationSummary(options.regions)
         signers = Signers(self._session)
-        organizations = signers.caller_client(
-            "organizations", region, options.verify, self._client_args()["config"]
-        )
-        selected = select_accounts(
-            self._identified(list_accounts(organizations)),
-            self._organization.accounts,
-            self._organization.include_suspended,
-        )
-        if self.shard_cut is not None:
-            # Cut before skipped accounts are counted, so that each shard
-            # counts its own and the shards' counts add up.
-            selected = self.shard_cut.cut(
-                selected, lambda item: item.account.account_id
-            )
+        selected = self._selected(signers, region)
 
         def count_skip() -> None:
             summary.skipped += 1
@@ -189,15 +176,7 @@ class OrganizationCheck:
         self._caller_account = str(caller["Account"])
         pool = RequestPool(options.max_concurrency, name="org-request")
         run = self._member_run(sts, pool, signers)
-        self._caller = (
-            CallerAccount(
-                session=self._session,
-                options=options,
-                redactor=self._redactor,
-                ask_identity=lambda: functools.partial(dict, caller),
-            ),
-            SharedCallerClients(SessionClients(self._session, options).probes, run),
-        )
+        self._caller = self._caller_on(run, caller)
 
         def tasks() -> Iterator[tuple[str, Callable[[], AccountResult]]]:
             items = accounts if first is None else itertools.chain([first], accounts)
@@ -264,6 +243,39 @@ class OrganizationCheck:
             redactor=self._redactor,
             wait=self._wait(),
         )
+
+    def _selected(self, signers: Signers, region: str) -> Iterator[Selected]:
+        """The accounts listed, selected and (with --shard) cut, lazily."""
+        organizations = signers.caller_client(
+            "organizations",
+            region,
+            self._options.verify,
+            self._client_args()["config"],
+        )
+        selected = select_accounts(
+            self._identified(list_accounts(organizations)),
+            self._organization.accounts,
+            self._organization.include_suspended,
+        )
+        if self.shard_cut is None:
+            return selected
+        # Cut before skipped accounts are counted, so that each shard
+        # counts its own and the shards' counts add up.
+        return self.shard_cut.cut(selected, lambda item: item.account.account_id)
+
+    def _caller_on(
+        self, run: MemberRun, identity: Mapping[str, Any]
+    ) -> tuple[CallerAccount, SharedCallerClients]:
+        """How the caller's own account is checked when it has no member
+        role: on the run's clients, with the identity the run asked."""
+        caller = CallerAccount(
+            session=self._session,
+            options=self._options,
+            redactor=self._redactor,
+            ask_identity=lambda: functools.partial(dict, identity),
+        )
+        probes = SessionClients(self._session, self._options).probes
+        return caller, SharedCallerClients(probes, run)
 
     def _identified(self, listed: Iterator[MemberAccount]) -> Iterator[MemberAccount]:
         """The listing, telling ``on_organization`` who the organization is
