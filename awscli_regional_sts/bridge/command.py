@@ -119,14 +119,28 @@ def _credentials(profile: str, environ: Any, note: store.Note) -> IssuedCredenti
     # errs long, and the refresh margin drawn from it errs early.
     fetched_at = time.time()
     credentials = resolver.fetch(profile)
-    store.save(key, credentials, note=note, now=fetched_at)
+    # botocore read the files again: if they changed since the key was
+    # made, the credentials belong to another key; printed, not cached.
+    if _key_now(profile, environ) == key:
+        store.save(key, credentials, note=note, now=fetched_at)
+    else:
+        note("config files changed while fetching: credentials not cached")
     return credentials
+
+
+def _key_now(profile: str, environ: Any) -> str | None:
+    """The profile's cache key from the files as they are now; None if
+    they no longer give one."""
+    try:
+        return load_chain(profile, environ).cache_key(environ)
+    except Refusal:
+        return None
 
 
 def _refuse_unusable(chain: ProfileChain) -> None:
     """Refusal for profiles the bridge must not or cannot serve."""
-    own_process = chain.profile.settings.get("credential_process", "")
-    if own_process and calls_bridge(own_process):
+    own_process = chain.profile.settings.get("credential_process")
+    if isinstance(own_process, str) and calls_bridge(own_process):
         raise Refusal(
             "loop: its own credential_process runs aws-regional-sts credentials; "
             "point the bridge at the profile that has role_arn or keys, and "

@@ -1,29 +1,28 @@
-"""Profile P as the config files say it, read with the standard library
-only, so that a cached ``credentials`` call never loads botocore.
+"""Profile P as botocore reads it (``configfiles.py``), with the standard
+library only, so that a cached ``credentials`` call never loads botocore.
 
-From the files (``AWS_CONFIG_FILE``, ``AWS_SHARED_CREDENTIALS_FILE``, or
-their ``~/.aws`` defaults; the credentials file's values win, as in
-botocore) this module finds: whether P exists, the chain of profiles its
-credentials come from (``source_profile`` links), whether P's own
+From the files this module finds: whether P exists, the chain of profiles
+its credentials come from (``source_profile`` links), whether P's own
 ``credential_process`` calls the bridge (a loop), whether the chain needs an
-MFA code, and the cache key: a hash of everything that changes the
-credentials, with no secret in it.
+MFA code, and the cache key: a hash of everything botocore reads to make
+P's credentials, with no secret in it.
 """
 
 from __future__ import annotations
 
-import configparser
 import json
 import os
 import shlex
-from collections.abc import Mapping
-from pathlib import Path
 
+from awscli_regional_sts.bridge.configfiles import ConfigView, read_config
 from awscli_regional_sts.bridge.model import Refusal
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from hashlib import sha256
+
+    from awscli_regional_sts.bridge.configfiles import Section
 else:
     # The interpreter's own SHA-256 spares a cached call loading OpenSSL
     # (hashlib); hashlib where the builtin module is absent or renamed.
@@ -35,37 +34,15 @@ else:
         except ImportError:
             from hashlib import sha256
 
-#: Profile keys whose value changes which credentials P gets, or from where.
-#: Secrets (``aws_secret_access_key``, ``aws_session_token``) are left out:
-#: the access key id identifies the keys, and the key must not be derived
-#: from a secret.
-KEY_SETTINGS = (
-    "role_arn",
-    "source_profile",
-    "credential_source",
-    "role_session_name",
-    "external_id",
-    "duration_seconds",
-    "mfa_serial",
-    "web_identity_token_file",
-    "credential_process",
-    "aws_access_key_id",
-    "sso_session",
-    "sso_start_url",
-    "sso_region",
-    "sso_account_id",
-    "sso_role_name",
-    "region",
-    "sts_region",
-    "sts_fallback",
-    "sts_regional_endpoints",
-    "use_fips_endpoint",
-    "use_dualstack_endpoint",
-    "endpoint_url",
-    "services",
+#: Settings left out of the key: secrets. The access key id identifies the
+#: keys, and the key must not be derived from a secret. botocore reads a
+#: session token as ``aws_session_token`` or ``aws_security_token``.
+SECRET_SETTINGS = frozenset(
+    ("aws_secret_access_key", "aws_session_token", "aws_security_token")
 )
 #: Environment variables that change where STS is called for P (a profile
 #: named with ``--profile`` ignores the credential variables, as in botocore).
+#: The config files' variables count through the paths they resolve to.
 KEY_ENVIRONMENT = (
     "AWS_STS_REGION",
     "AWS_STS_FALLBACK",
@@ -79,52 +56,79 @@ KEY_ENVIRONMENT = (
 SOURCE_ENVIRONMENT = ("AWS_ACCESS_KEY_ID",)
 
 #: Changing the key's inputs or their meaning: bump, and old files are
-#: simply never found again.
-KEY_VERSION = 1
+#: simply never found again. 2: every setting of the sections botocore
+#: reads (not a list of known keys), the sso-session and services sections
+#: they name, and the files' paths.
+KEY_VERSION = 2
 
 
 class Profile:
-    """One profile's settings (config file, then credentials file)."""
+    """One profile's settings as botocore merges them (the credentials
+    file's section over the config file's)."""
 
     __slots__ = ("name", "settings")
 
-    def __init__(self, name: str, settings: Mapping[str, str]) -> None:
+    def __init__(self, name: str, settings: Section) -> None:
         self.name = name
         self.settings = settings
 
 
 class ProfileChain:
-    """P first, then each ``source_profile`` it leads to."""
+    """P first, then each ``source_profile`` it leads to, and the files
+    they were read from."""
 
-    __slots__ = ("profiles",)
+    __slots__ = ("profiles", "view")
 
-    def __init__(self, profiles: tuple[Profile, ...]) -> None:
+    def __init__(self, profiles: tuple[Profile, ...], view: ConfigView) -> None:
         self.profiles = profiles
+        self.view = view
 
     @property
     def profile(self) -> Profile:
         return self.profiles[0]
 
     def cache_key(self, environ: Mapping[str, str]) -> str:
-        """A hex SHA-256 of every input that changes P's credentials."""
-        chain = [
-            {"name": profile.name}
-            | {k: profile.settings[k] for k in KEY_SETTINGS if k in profile.settings}
-            for profile in self.profiles
-        ]
+        """A hex SHA-256 of every input botocore reads to make P's
+        credentials: the files' paths; for each profile of the chain, its
+        config-file and credentials-file sections and the ``sso-session``
+        and ``services`` sections it names (secrets left out); and the
+        environment variables that change where STS is called."""
         names = list(KEY_ENVIRONMENT)
         if any(
-            p.settings.get("credential_source", "").lower() == "environment"
+            str(p.settings.get("credential_source")).lower() == "environment"
             for p in self.profiles
         ):
             names += SOURCE_ENVIRONMENT
         inputs = {
             "version": KEY_VERSION,
-            "chain": chain,
+            "files": [
+                os.path.abspath(self.view.config_path),
+                os.path.abspath(self.view.credentials_path),
+            ],
+            "chain": [self._sections(profile) for profile in self.profiles],
             "environment": {name: environ[name] for name in names if name in environ},
         }
         text = json.dumps(inputs, sort_keys=True, separators=(",", ":"))
-        return sha256(text.encode("utf-8")).hexdigest()
+        return sha256(text.encode()).hexdigest()
+
+    def _sections(self, profile: Profile) -> dict[str, object]:
+        view = self.view
+        sso_session = profile.settings.get("sso_session")
+        services = profile.settings.get("services")
+        return {
+            "name": profile.name,
+            "config": _public(view.config_profiles.get(profile.name)),
+            "credentials": _public(view.credentials_profiles.get(profile.name)),
+            # A name that is no section counts as None: adding it is a miss.
+            "sso-session": _public(
+                view.sso_sessions.get(sso_session)
+                if isinstance(sso_session, str)
+                else None
+            ),
+            "services": _public(
+                view.services.get(services) if isinstance(services, str) else None
+            ),
+        }
 
     def mfa_profile(self) -> Profile | None:
         """The first role profile of the chain that asks for an MFA code
@@ -139,41 +143,27 @@ class ProfileChain:
         )
 
 
-def config_paths(environ: Mapping[str, str]) -> tuple[Path, Path]:
-    """The config and credentials files, as botocore finds them."""
-    config = environ.get("AWS_CONFIG_FILE") or "~/.aws/config"
-    credentials = environ.get("AWS_SHARED_CREDENTIALS_FILE") or "~/.aws/credentials"
-    return Path(os.path.expanduser(config)), Path(os.path.expanduser(credentials))
-
-
 def load_chain(name: str, environ: Mapping[str, str]) -> ProfileChain:
     """Profile ``name`` and its ``source_profile`` chain; Refusal if the
     profile is in neither file or a file cannot be parsed."""
-    config_file, credentials_file = config_paths(environ)
-    config = _profiles(config_file, config_file=True)
-    credentials = _profiles(credentials_file, config_file=False)
-
-    def merged(profile: str) -> Profile | None:
-        if profile not in config and profile not in credentials:
-            return None
-        values = dict(config.get(profile, {}))
-        values.update(credentials.get(profile, {}))
-        return Profile(profile, values)
-
-    first = merged(name)
+    view = read_config(environ)
+    first = view.profiles.get(name)
     if first is None:
-        raise Refusal(f"no such profile in {config_file} or {credentials_file}")
-    chain = [first]
-    current = first
-    # A source_profile loop or a missing source is left to botocore, which
-    # names it on the uncached path; here the walk just stops.
-    while "role_arn" in current.settings and "source_profile" in current.settings:
-        following = merged(current.settings["source_profile"])
-        if following is None or any(p.name == following.name for p in chain):
+        raise Refusal(
+            f"no such profile in {view.config_path} or {view.credentials_path}"
+        )
+    chain = [Profile(name, first)]
+    # Every source_profile link is followed (botocore follows it only from a
+    # role profile; more profiles in the key is only more misses). A loop
+    # or a missing source is left to botocore, which names it on the
+    # uncached path; here the walk just stops.
+    source = first.get("source_profile")
+    while isinstance(source, str) and source in view.profiles:
+        if any(p.name == source for p in chain):
             break
-        chain.append(following)
-        current = following
-    return ProfileChain(tuple(chain))
+        chain.append(Profile(source, view.profiles[source]))
+        source = view.profiles[source].get("source_profile")
+    return ProfileChain(tuple(chain), view)
 
 
 def calls_bridge(command: str) -> bool:
@@ -191,32 +181,8 @@ def calls_bridge(command: str) -> bool:
     return runs_us and "credentials" in words
 
 
-def _profiles(path: Path, *, config_file: bool) -> dict[str, dict[str, str]]:
-    """Sections of one file by profile name; a missing file has none.
-
-    Parsed as botocore parses them (``configloader.raw_config_parse``): a
-    ``[DEFAULT]`` section's values count for every profile, and a repeated
-    section or key is an error, as it is for botocore on the uncached path.
-    """
-    parser = configparser.RawConfigParser()
-    try:
-        with open(path, encoding="utf-8") as stream:
-            parser.read_file(stream)
-    except FileNotFoundError:
-        return {}
-    except (OSError, UnicodeDecodeError, configparser.Error) as error:
-        reason = getattr(error, "strerror", None) or str(error).splitlines()[0]
-        raise Refusal(f"cannot read {path}: {reason}") from None
-    found: dict[str, dict[str, str]] = {}
-    for section in parser.sections():
-        words = section.split()
-        if not config_file:
-            name = section.strip()
-        elif len(words) == 2 and words[0] == "profile":
-            name = words[1]
-        elif section.strip() == "default":
-            name = "default"
-        else:  # sso-session, services, plugins ...
-            continue
-        found[name] = dict(parser.items(section))
-    return found
+def _public(section: Section | None) -> Section | None:
+    """A section without its secrets."""
+    if section is None:
+        return None
+    return {k: v for k, v in section.items() if k not in SECRET_SETTINGS}

@@ -3,21 +3,23 @@
 assumed-role cache (``~/.aws/cli/cache``), and like it holding secrets.
 
 No botocore here: a cached call must start as fast as Python can. Reads and
-writes go through ``files.py`` (regular files only, size capped; 0600 in a
-0700 directory, atomic replace), so two bridges at once leave one complete
-file. A file that is missing, corrupt, of another shape, for another key,
-not owned by this user, readable by others, or within its refresh margin
+writes go through ``files.py``, which opens a file once and checks it on
+that descriptor (a regular file, no symlink, owned by this user or root,
+not readable or writable by group or others) and every folder above it
+(owned by this user or root, not writable by others unless root's and
+sticky); files 0600 in a 0700 directory, atomic replace, so two bridges at
+once leave one complete file. A file that fails a check, is missing,
+corrupt, of another shape, for another key, or within its refresh margin
 (``refresh_margin``) of expiring is a miss: fetch again, never an error.
 """
 
 from __future__ import annotations
 
 import os
-import stat
 import time
 from pathlib import Path
 
-from awscli_regional_sts.aws.files import FileProblem, read_json, write_json
+from awscli_regional_sts.aws.files import FileProblem, read_own_json, write_json
 from awscli_regional_sts.bridge.model import IssuedCredentials
 
 #: Written into every file; anything else is not ours.
@@ -86,8 +88,7 @@ def load(
     is left; None otherwise (the reason goes to --debug)."""
     path = cache_path(key)
     try:
-        _check_owner(path)
-        data = read_json(path)
+        data = read_own_json(path, secret=True)
         credentials, fetched_at = _parse(data, key)
     except FileProblem as problem:
         note(f"bridge cache miss: {problem}")
@@ -136,21 +137,6 @@ def save(
         note(f"bridge cache not written ({path}): {error.strerror or error}")
         return
     note(f"bridge cache written: {path}")
-
-
-def _check_owner(path: Path) -> None:
-    """FileProblem unless ``path`` is this user's and nobody else's to read:
-    a file someone else could have written is not trusted."""
-    try:
-        info = os.lstat(path)
-    except FileNotFoundError:
-        raise FileProblem(f"no file {path}") from None
-    except OSError as error:
-        raise FileProblem(f"cannot stat {path}: {error.strerror}") from None
-    if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
-        raise FileProblem(f"{path} belongs to another user; not used")
-    if stat.S_IMODE(info.st_mode) & 0o077:
-        raise FileProblem(f"{path} is readable or writable by others; not used")
 
 
 def _parse(data: Any, key: str) -> tuple[IssuedCredentials, float]:

@@ -27,7 +27,7 @@ from typing import Any
 from awscli_regional_sts.aws.files import (
     FileMissing,
     FileProblem,
-    read_json,
+    read_own_json,
     write_json,
 )
 from awscli_regional_sts.aws.partitions import Partitions, default_partitions
@@ -120,7 +120,7 @@ def cache_file(directory: Path, partition: str, account: str) -> Path:
 def load(path: Path, partitions: Partitions) -> Measurements:
     """Read and check one cache file; raise CacheProblem if unusable."""
     try:
-        data = read_json(path)
+        data = read_own_json(path)
     except FileMissing as problem:
         raise CacheProblem(str(problem)) from None
     except FileProblem as problem:

@@ -9,8 +9,11 @@ It holds endpoint names (a region or ``global``), error codes, the labels
 of the settings that printed a notice (``sts_fallback in profile 'tokyo'``)
 and times: nothing secret.
 
-Every read checks each field; anything unexpected is "nothing remembered",
-and the next write replaces the file.
+Every read checks the file and its folders as ``files.read_own_json``
+does (owned by this user or root, writable by nobody else, no symlink) and
+then each field; anything unexpected is "nothing remembered" (said once in
+--debug), and the next write replaces the file, or, in a folder someone
+else can change, writes nothing.
 
 Every write is a merge that loses nothing: under an exclusive lock on
 ``state.json.lock`` (``files.exclusive_lock``: ``flock``, Linux and macOS),
@@ -30,6 +33,7 @@ one more notice, never a wrong answer.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import threading
@@ -39,12 +43,16 @@ from pathlib import Path
 from typing import Any
 
 from awscli_regional_sts.aws.files import (
+    FileMissing,
     FileProblem,
     exclusive_lock,
-    read_json,
+    read_own_json,
     write_json,
 )
 from awscli_regional_sts.plugin.cache import cache_directory
+from awscli_regional_sts.plugin.registry import LOGGER_NAME
+
+logger = logging.getLogger(LOGGER_NAME)
 
 #: How long an endpoint that refused, hung or answered
 #: RegionDisabledException is tried last: long enough to spare a script or
@@ -102,11 +110,14 @@ class Memory:
         self._path = path
         self._lock = threading.Lock()
         self._mine = _State({}, {})
+        #: Why the file was not used, each said once in --debug.
+        self._said: set[str] = set()
 
     def clear(self) -> None:
         """Forget what this process learned (the file stays)."""
         with self._lock:
             self._mine = _State({}, {})
+            self._said.clear()
 
     @property
     def path(self) -> Path:
@@ -157,9 +168,14 @@ class Memory:
 
     def _read(self) -> _State:
         try:
-            return parse(read_json(self.path, MAX_BYTES))
-        except (FileProblem, ValueError):
-            return _State({}, {})
+            return parse(read_own_json(self.path, MAX_BYTES))
+        except FileMissing:
+            pass
+        except (FileProblem, ValueError) as problem:
+            if str(problem) not in self._said:
+                self._said.add(str(problem))
+                logger.debug("failover memory %s not used: %s", self.path, problem)
+        return _State({}, {})
 
     def _write(self) -> str | None:
         """Merge what this process learned into the file (under the lock

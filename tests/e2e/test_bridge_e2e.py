@@ -316,6 +316,16 @@ def test_a_900_second_role_is_fetched_once_per_5_minutes(bridged: AwsEnv) -> Non
     )
 
 
+def _linked(path: Path) -> None:
+    """The good file moved aside, a symlink to it in its place."""
+    path.rename(path.with_name("elsewhere"))
+    path.symlink_to(path.with_name("elsewhere"))
+
+
+#: "nobody" on Debian: a real user that is not this one (the suite runs as
+#: root, which may give it a file).
+OTHER_UID = 65534
+
 DAMAGE = {
     "expiring": _expiring,
     "corrupt": lambda path: path.write_text("{not json"),
@@ -323,7 +333,13 @@ DAMAGE = {
     "other-key": _other_key,
     "readable-by-others": lambda path: path.chmod(0o644),
     "directory": lambda path: (path.unlink(), path.mkdir()),
+    # Issue 31, finding 4: still good credentials, but not to be trusted.
+    "another-users-file": lambda path: os.chown(path, OTHER_UID, OTHER_UID),
+    "symlink": _linked,
+    "folder-writable-by-all": lambda path: path.parent.chmod(0o777),
 }
+#: Where nothing is written again: the cache stays unused.
+UNUSED = ("directory", "folder-writable-by-all")
 
 
 @pytest.mark.parametrize("damage", list(DAMAGE))
@@ -337,11 +353,15 @@ def test_unusable_cache_is_fetched_again(bridged: AwsEnv, damage: str) -> None:
         json.loads(again.stdout)["AccessKeyId"]
         != (json.loads(first.stdout)["AccessKeyId"])
     )
-    if damage != "directory":  # a directory in the way stays; nothing cached
-        assert stat.S_IMODE(path.stat().st_mode) == 0o600
-        third = bridge(bridged, "credentials", "--profile", "tokyo-role").check()
-        assert seen(bridged) == []
-        assert third.stdout == again.stdout
+    third = bridge(bridged, "credentials", "--profile", "tokyo-role").check()
+    if damage in UNUSED:  # nothing read, nothing written: fetched each time
+        assert seen(bridged) == [(TOKYO_HOST, "AssumeRole", 200)]
+        return
+    # Replaced (a link replaced, never written through): the next is cached.
+    assert not path.is_symlink() and path.stat().st_uid == os.geteuid()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert seen(bridged) == []
+    assert third.stdout == again.stdout
 
 
 def test_two_bridges_at_once_leave_one_valid_file(bridged: AwsEnv) -> None:

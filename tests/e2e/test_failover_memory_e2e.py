@@ -10,6 +10,7 @@ requests to one that answers); no wall-clock assertion.
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -112,6 +113,42 @@ def test_debug_says_a_region_is_skipped_and_why(
     # sending HTTP request." with a traceback (#16).
     assert "Traceback" not in debug.stderr
     assert "SkippedEndpoint" not in debug.stderr
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0, reason="giving a file to another user needs root"
+)
+@pytest.mark.parametrize("planted", ["another-users-file", "folder-writable-by-all"])
+@pytest.mark.parametrize("kind", CLI_KINDS)
+def test_a_memory_another_user_could_have_written_is_not_used(
+    world: AwsEnv,  # noqa: F811
+    kind: str,
+    planted: str,
+) -> None:
+    """Issue 31, finding 4: the failover memory had no owner check, so
+    another user could make every process skip a region. A file of another
+    user (``nobody``), or one in a folder anyone can write, is not used, and
+    --debug says why."""
+    configure(world, FAILOVER)
+    world.simulator.set_region(TOKYO, state="refused")
+    run(world, kind, "base", keep_cache=True).result.check()
+    path = state_file(world)
+    assert set(json.loads(path.read_text())["Failures"]) == {TOKYO}
+    if planted == "another-users-file":
+        os.chown(path, 65534, 65534)
+        why = "belongs to user id 65534, not to you or root"
+    else:
+        path.parent.chmod(0o777)
+        why = f"{path.parent} is writable by group or others (mode 0777)"
+    world.simulator.clear_log()
+    debug = world.run(
+        kind, "sts", "get-caller-identity", "--profile", "base", "--debug"
+    )
+    debug.check()
+    assert TOKYO_HOST in world.simulator.connects  # not skipped: not remembered
+    assert DEBUG_SKIP not in debug.stderr
+    (line,) = [x for x in debug.stderr.splitlines() if "failover memory" in x]
+    assert f"failover memory {path} not used: " in line and why in line
 
 
 BOTO3_LOOP = """

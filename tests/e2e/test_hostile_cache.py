@@ -47,6 +47,13 @@ def link_to_zero(path: Path) -> None:
     path.symlink_to("/dev/zero")
 
 
+def another_users_file(path: Path) -> None:
+    """A good file, but of ``nobody`` (65534 on Debian): not to be trusted
+    (issue 31, finding 4). The suite runs as root, which may give it away."""
+    path.write_text(good_file())
+    os.chown(path, 65534, 65534)
+
+
 HOSTILE: dict[str, Callable[[Path], None]] = {
     "profiles-5": text(good_file(Profiles=5)),
     "latency-401-digits": text(
@@ -55,6 +62,7 @@ HOSTILE: dict[str, Callable[[Path], None]] = {
     "nested-100k": text("[" * 100_000 + "]" * 100_000),
     "fifo": fifo,
     "symlink-dev-zero": link_to_zero,
+    "another-users-file": another_users_file,
 }
 
 
@@ -67,6 +75,8 @@ def prepare(env: AwsEnv, name: str) -> Path:
 
 def assert_good(path: Path) -> dict[str, Any]:
     assert path.is_file() and not path.is_symlink()
+    # Replaced, not used: another user's file gives way to this user's.
+    assert path.stat().st_uid == os.geteuid()
     data = json.loads(path.read_text())
     assert data["Account"] == ACCOUNT and data["Version"] == 1
     return data  # type: ignore[no-any-return]

@@ -3,6 +3,9 @@ cache, failover's state file) must never reach the developer's own."""
 
 from __future__ import annotations
 
+import os
+import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,3 +29,24 @@ def fresh_memory() -> None:
     from awscli_regional_sts.plugin.state import MEMORY
 
     MEMORY.clear()
+
+
+#: Folders every user of the machine needs, on the way to every test's
+#: files. The suite runs as root, and aws/files.py walks these folders and
+#: sets modes: a fault there (a mutant of ``make mutation`` did) could make
+#: ``/`` 0700 for the whole machine.
+SYSTEM_FOLDERS = ("/", "/tmp")
+
+
+@pytest.fixture(autouse=True)
+def system_folders_kept() -> Iterator[None]:
+    """Fail a test that changed a system folder's mode, and put it back."""
+    before = {path: os.stat(path).st_mode for path in SYSTEM_FOLDERS}
+    yield
+    changed = {}
+    for path, mode in before.items():
+        now = os.stat(path).st_mode
+        if now != mode:
+            os.chmod(path, stat.S_IMODE(mode))
+            changed[path] = f"{stat.S_IMODE(mode):04o} -> {stat.S_IMODE(now):04o}"
+    assert not changed, f"a test changed the mode of {changed} (put back)"

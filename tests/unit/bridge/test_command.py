@@ -347,3 +347,74 @@ def test_the_fetch_time_is_before_the_request(
     assert run("--profile", "role") == 0
     (path,) = cached_files()
     assert started <= json.loads(path.read_text())["FetchedAt"] <= sts.times[0]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("role_arn = ", "role_session_name = other\nrole_arn = "),
+        ("[profile keys]", "[profile keys]\n[profile keys]"),  # no longer parses
+    ],
+)
+def test_files_changed_during_the_fetch_print_but_do_not_cache(
+    sts: FakeSts,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    plugin_log: None,
+    old: str,
+    new: str,
+) -> None:
+    """botocore reads the files again on a miss: what it fetched belongs to
+    the key of the files as they are after the fetch, not before."""
+    fetch = resolver.fetch
+    config = Path(os.environ["AWS_CONFIG_FILE"])
+
+    def fetch_then_edit(profile: str) -> Any:
+        credentials = fetch(profile)
+        config.write_text(config.read_text().replace(old, new, 1))
+        return credentials
+
+    monkeypatch.setattr(resolver, "fetch", fetch_then_edit)
+    assert run("--profile", "role", "--debug") == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["AccessKeyId"] == "ASIAROLEKEY"
+    lines = [line.split(" - ", 2)[1:] for line in err.splitlines()]
+    assert [
+        "awscli_regional_sts.bridge",
+        "config files changed while fetching: credentials not cached",
+    ] in lines
+    assert cached_files() == []
+
+
+@pytest.mark.parametrize(
+    ("added", "reason"),
+    [
+        (
+            "[profile empty]\n",
+            "While reading from {path!r} [line 29]: section "
+            "'profile empty' already exists",
+        ),
+        # botocore's indented block: the bridge did not parse it before.
+        (
+            "[services s]\nsts =\n  no equals sign\n",
+            "not enough values to unpack (expected 2, got 1)",
+        ),
+    ],
+)
+def test_a_file_botocore_cannot_parse_is_refused_even_with_a_cached_answer(
+    sts: FakeSts, capsys: pytest.CaptureFixture[str], added: str, reason: str
+) -> None:
+    assert run("--profile", "role") == 0
+    del os.environ[CHAIN_VARIABLE]  # the next call is another process
+    assert len(cached_files()) == 1
+    capsys.readouterr()
+    config = Path(os.environ["AWS_CONFIG_FILE"])
+    config.write_text(config.read_text() + added)
+    assert run("--profile", "role") == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        f"{LABEL}: profile 'role': cannot read {config}: "
+        f"{reason.format(path=str(config))}\n"
+    )
+    assert len(sts.sent) == 1

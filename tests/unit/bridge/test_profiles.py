@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from awscli_regional_sts.bridge.configfiles import config_paths
 from awscli_regional_sts.bridge.model import Refusal
 from awscli_regional_sts.bridge.profiles import (
     KEY_ENVIRONMENT,
     calls_bridge,
-    config_paths,
     load_chain,
 )
 
@@ -99,34 +99,67 @@ def test_an_unreadable_file_is_refused_with_the_first_line_of_why(
     assert "\n" not in str(caught.value)
 
 
-def test_a_file_that_cannot_be_opened_is_refused_with_the_systems_reason(
+def test_a_path_that_is_no_file_is_read_as_no_file_as_in_botocore(
     files: dict[str, str], tmp_path: Path
 ) -> None:
+    """botocore's raw_config_parse: not os.path.isfile, ConfigNotFound,
+    and the file is skipped; so is an empty variable (no file at all)."""
     folder = tmp_path / "folder"
     folder.mkdir()
-    with pytest.raises(Refusal) as caught:
-        load_chain("role", {**files, "AWS_SHARED_CREDENTIALS_FILE": str(folder)})
-    assert str(caught.value) == f"cannot read {folder}: Is a directory"
+    for path in (str(folder), "", str(tmp_path / "missing")):
+        environ = {**files, "AWS_SHARED_CREDENTIALS_FILE": path}
+        assert settings(environ, "role") == [
+            {
+                "role_arn": "arn:aws:iam::111122223333:role/r",
+                "source_profile": "keys",
+                "sts_region": "ap-northeast-1",
+            }
+        ]
+        with pytest.raises(Refusal, match="^no such profile"):
+            load_chain("keys", environ)
 
 
 def test_the_files_default_to_the_home_folders(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
-    expected = (tmp_path / ".aws" / "config", tmp_path / ".aws" / "credentials")
+    expected = (f"{tmp_path}/.aws/config", f"{tmp_path}/.aws/credentials")
     assert config_paths({}) == expected
+    # Set but empty is set, for botocore: no file, not the default.
     assert config_paths({"AWS_CONFIG_FILE": "", "AWS_SHARED_CREDENTIALS_FILE": ""}) == (
-        expected
+        "",
+        "",
     )
     assert config_paths(
         {"AWS_CONFIG_FILE": "~/c", "AWS_SHARED_CREDENTIALS_FILE": "/k"}
-    ) == (
-        tmp_path / "c",
-        Path("/k"),
-    )
+    ) == (f"{tmp_path}/c", "/k")
     with pytest.raises(Refusal) as caught:
         load_chain("p", {})
     assert str(caught.value) == (f"no such profile in {expected[0]} or {expected[1]}")
+
+
+def test_variables_in_the_file_variables_are_expanded_as_in_botocore(
+    files: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """botocore expands $VAR, ${VAR} and ~ in AWS_CONFIG_FILE and
+    AWS_SHARED_CREDENTIALS_FILE; the bridge read the literal path."""
+    monkeypatch.setenv("BRIDGE_TEST_DIR", str(tmp_path))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    environ = {
+        "AWS_CONFIG_FILE": "$BRIDGE_TEST_DIR/config",
+        "AWS_SHARED_CREDENTIALS_FILE": "~/credentials",
+    }
+    assert [p.name for p in load_chain("role", environ).profiles] == ["role", "keys"]
+    assert load_chain("role", environ).cache_key(environ) == (
+        load_chain("role", files).cache_key(files)
+    )
+    braces = {**environ, "AWS_CONFIG_FILE": "${BRIDGE_TEST_DIR}/config"}
+    assert settings(braces, "role") == settings(files, "role")
+    # An unset variable stays as it is, as in os.path.expandvars.
+    unset = {**environ, "AWS_CONFIG_FILE": "$BRIDGE_TEST_UNSET/config"}
+    assert config_paths(unset)[0] == "$BRIDGE_TEST_UNSET/config"
+    with pytest.raises(Refusal, match="^no such profile in .BRIDGE_TEST_UNSET/"):
+        load_chain("role", unset)
 
 
 def key_of(inputs: object) -> str:
@@ -139,15 +172,33 @@ def test_the_cache_key_of_given_inputs_never_changes(files: dict[str, str]) -> N
     """Files cached by an earlier release are found again: the key is the
     same for the same inputs (else KEY_VERSION must be bumped)."""
     environ = {**files, "AWS_STS_REGION": "eu-west-1", "AWS_PROFILE": "x"}
-    text = (
-        '{"chain":[{"name":"role","role_arn":"arn:aws:iam::111122223333:role/r",'
-        '"source_profile":"keys","sts_region":"ap-northeast-1"},'
-        '{"aws_access_key_id":"AKIAKEYS","name":"keys"}],'
-        '"environment":{"AWS_STS_REGION":"eu-west-1"},"version":1}'
-    )
-    expected = sha256(text.encode()).hexdigest()
-    assert load_chain("role", environ).cache_key(environ) == expected
-    assert expected == key_of(json.loads(text))
+    inputs = {
+        "version": 2,
+        "files": [files["AWS_CONFIG_FILE"], files["AWS_SHARED_CREDENTIALS_FILE"]],
+        "chain": [
+            {
+                "name": "role",
+                "config": {
+                    "role_arn": "arn:aws:iam::111122223333:role/r",
+                    "source_profile": "keys",
+                    "sts_region": "ap-northeast-1",
+                },
+                "credentials": None,
+                "sso-session": None,
+                "services": None,
+            },
+            {
+                "name": "keys",
+                "config": None,
+                # The secret is left out; the key's id stays.
+                "credentials": {"aws_access_key_id": "AKIAKEYS"},
+                "sso-session": None,
+                "services": None,
+            },
+        ],
+        "environment": {"AWS_STS_REGION": "eu-west-1"},
+    }
+    assert load_chain("role", environ).cache_key(environ) == key_of(inputs)
 
 
 def test_with_credential_source_environment_all_variables_still_count(

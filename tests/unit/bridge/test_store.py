@@ -18,6 +18,8 @@ from awscli_regional_sts.bridge.model import IssuedCredentials
 KEY = "a" * 64
 NOW = time.time()
 CREDENTIALS = IssuedCredentials("ASIAKEY", "s3cret", "t0ken", NOW + 3600)
+#: "nobody" on Debian: a real user that is not this one.
+OTHER_UID = 65534
 
 
 def test_the_cache_is_beside_the_clis_own(own_home: Path) -> None:
@@ -75,7 +77,8 @@ def test_an_unwritable_cache_is_a_note(own_home: Path) -> None:
     notes: list[str] = []
     store.save(KEY, CREDENTIALS, note=notes.append)
     assert notes == [
-        f"bridge cache not written ({store.cache_path(KEY)}): Not a directory"
+        f"bridge cache not written ({store.cache_path(KEY)}): "
+        f"cannot open {own_home / '.aws'}: Not a directory"
     ]
 
 
@@ -168,20 +171,23 @@ def test_keys_without_a_token_are_served() -> None:
     assert found is not None and found.session_token is None
 
 
-def test_a_file_others_can_read_or_another_user_owns_is_not_used(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a file away needs root")
+def test_a_file_others_can_read_or_another_user_owns_is_not_used() -> None:
     store.save(KEY, CREDENTIALS, now=NOW)
     path = store.cache_path(KEY)
     notes: list[str] = []
-    with monkeypatch.context() as patched:
-        patched.setattr(os, "geteuid", lambda: os.getuid() + 1)
-        assert store.load(KEY, now=NOW, note=notes.append) is None
-    path.chmod(0o604)
+    os.chown(path, OTHER_UID, OTHER_UID)
     assert store.load(KEY, now=NOW, note=notes.append) is None
-    assert notes == [
-        f"bridge cache miss: {path} belongs to another user; not used",
-        f"bridge cache miss: {path} is readable or writable by others; not used",
+    os.chown(path, 0, 0)
+    path.chmod(0o640)  # readable by the group: secrets someone else saw
+    assert store.load(KEY, now=NOW, note=notes.append) is None
+    path.chmod(0o600)
+    assert store.load(KEY, now=NOW, note=notes.append) == CREDENTIALS
+    assert notes[:2] == [
+        f"bridge cache miss: {path} belongs to user id {OTHER_UID}, "
+        "not to you or root; not used",
+        f"bridge cache miss: {path} is readable or writable by group or others "
+        "(mode 0640); not used",
     ]
 
 
@@ -193,5 +199,5 @@ def test_a_missing_or_unreachable_file_is_a_miss(own_home: Path) -> None:
     path = store.cache_path(KEY)
     assert notes == [
         f"bridge cache miss: no file {path}",
-        f"bridge cache miss: cannot stat {path}: Not a directory",
+        f"bridge cache miss: cannot open {own_home / '.aws'}: Not a directory",
     ]

@@ -236,8 +236,13 @@ def test_a_failure_that_cannot_be_remembered_on_disk_says_so(
     fail_over_sts_request(
         request_dict(), error_response("RegionDisabledException"), settings=settings()
     )
-    first = lines(caplog)[0]
-    assert first.startswith(
+    # After the line that says the file was not read (the same folder).
+    read, written = lines(caplog)[:2]
+    assert read == (
+        f"failover memory {MEMORY.path} not used: "
+        f"cannot open {own_home / '.aws'}: Not a directory"
+    )
+    assert written.startswith(
         "STS: ap-northeast-1 will be tried last for 300 s (in this process only: "
         f"{MEMORY.path} not written: "
     )

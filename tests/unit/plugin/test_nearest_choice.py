@@ -299,8 +299,8 @@ def test_a_cache_that_cannot_be_written_changes_no_choice(
     assert choose(session).region == "us-west-1"
     (line,) = [x for x in debug_lines(caplog) if "measurements not saved" in x]
     assert line == (
-        "sts_region = auto: measurements not saved: [Errno 17] File exists: "
-        f"{str(directory())!r}"
+        "sts_region = auto: measurements not saved: "
+        f"cannot open {directory()}: Not a directory"
     )
 
 
