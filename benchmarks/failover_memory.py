@@ -1,5 +1,5 @@
 """Figure 5: what a hung sts_region costs a script and a service, without
-and with failover's memory of failing endpoints (state.py).
+and with failover's memory of failing endpoints (failover_memory.py).
 
 A profile with `sts_region = ap-northeast-1` (hung: the simulator never
 answers its CONNECT), `sts_fallback = eu-west-1` and `sts_timeout = 2`:
@@ -19,7 +19,7 @@ its total minus the baseline's.
   (`~/.aws/cli/cache/regional-sts/state.json`) before every command, which
   leaves a new process knowing nothing, as before the change.
 * boto3: one process per column; "before" sets
-  `awscli_regional_sts.plugin.state.FAILURE_MEMORY_SECONDS = 0`, so every
+  `awscli_regional_sts.plugin.failover_memory.FAILURE_MEMORY_SECONDS = 0`, so every
   remembered failure has already expired.
 
 "Before" makes only `--before-calls` calls (default 10) and its total is
@@ -50,9 +50,9 @@ PROFILE = (
 BOTO3_LOOP = """
 import sys, time
 import boto3, awscli_regional_sts
-from awscli_regional_sts.plugin import state
+from awscli_regional_sts.plugin import failover_memory
 if sys.argv[2] == "off":
-    state.FAILURE_MEMORY_SECONDS = 0.0
+    failover_memory.FAILURE_MEMORY_SECONDS = 0.0
 session = boto3.Session(profile_name="bench")
 awscli_regional_sts.register(session)
 client = session.client("sts")

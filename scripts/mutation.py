@@ -1,4 +1,4 @@
-"""`make mutation`: mutmut over the core (plugin/, aws/, bridge/), unit tests.
+"""`make mutation`: mutmut over plugin/, aws/, bridge/ and commands/, unit tests.
 
     .venv/bin/python -m scripts.mutation [--report-only] [MUTANT_GLOB ...]
 
@@ -8,12 +8,12 @@ keeps a mutant's old verdict otherwise, so a new test would not count),
 ``[tool.mutmut]``, and the report follows: killed/total per module, per
 folder and overall, then every mutant not killed with the line it
 changes, marked ``equivalent`` where docs/development.md lists it. Exits 1
-when a folder is under 90 %, a module under 80 %, or a mutant that was
+when a folder is under its floor (FOLDER_MIN), a module under 80 %, or a mutant that was
 not killed is not listed as equivalent (a listed one that was killed is
 named, not an error).
 
 With mutant names or globs (mutmut's names, ``awscli_regional_sts.aws.
-values.*``): ``mutants/`` is kept and only those mutants are run again,
+untrusted.*``): ``mutants/`` is kept and only those mutants are run again,
 then the modules they belong to are reported. That is for iterating on one
 module's tests, not a measurement.
 
@@ -42,8 +42,19 @@ ROOT = Path(__file__).resolve().parent.parent
 MUTANTS = ROOT / "mutants"
 LOG = MUTANTS / "mutmut.log"
 PACKAGE = "awscli_regional_sts"
-FOLDERS = ("plugin", "aws", "bridge")
-FOLDER_MIN = 90.0
+#: The least share of mutants caught per folder; a module counts towards
+#: every folder it lies in. commands/ (issue 32) at 80 %, its pure model
+#: tier at 90 % like the core (commands/activation/model/ comes with issue
+#: 32's tiers; a folder with no mutant is not reported).
+FOLDER_MIN = {
+    "plugin": 90.0,
+    "aws": 90.0,
+    "bridge": 90.0,
+    "commands": 80.0,
+    "commands/activation/model": 90.0,
+}
+#: The top folders mutated (pyproject.toml's only_mutate).
+FOLDERS = tuple(folder for folder in FOLDER_MIN if "/" not in folder)
 MODULE_MIN = 80.0
 CORES = 2
 #: Where the equivalent mutants are listed, each name in backquotes.
@@ -150,14 +161,16 @@ def report(selected: list[str]) -> bool:
         }
     listed = equivalents()
     scores: dict[str, Score] = {}
-    folders = {folder: Score() for folder in FOLDERS}
+    folders = {folder: Score() for folder in FOLDER_MIN}
     overall = Score()
     for module, mutants in sorted(by_module.items()):
         if not mutants:
             continue
         score = Score(Counter(mutants.values()))
         scores[module] = score
-        folders[module.split("/")[0]].add(score)
+        for folder, score_of_folder in folders.items():
+            if module.startswith(folder + "/"):
+                score_of_folder.add(score)
         overall.add(score)
     good = True
     say("Per module (killed includes timed out):")
@@ -167,8 +180,8 @@ def report(selected: list[str]) -> bool:
     say("Per folder:")
     for folder, score in folders.items():
         if score.total:
-            say("  " + score.line(folder + "/", FOLDER_MIN))
-            good &= score.percent >= FOLDER_MIN
+            say("  " + score.line(folder + "/", FOLDER_MIN[folder]))
+            good &= score.percent >= FOLDER_MIN[folder]
     say("  " + overall.line("overall", None))
     say()
     unlisted = 0

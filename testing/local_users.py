@@ -9,6 +9,7 @@ password; created once per machine, again harmlessly by a parallel worker.
 
 from __future__ import annotations
 
+import grp
 import os
 import pwd
 import shutil
@@ -44,3 +45,38 @@ def other_uid() -> int:
         return pwd.getpwnam(OTHER_USER).pw_uid
     except KeyError:
         raise RuntimeError(f"useradd {OTHER_USER} failed: {done.stderr}") from None
+
+
+#: A group that holds ``OTHER_USER`` as a listed member (not its primary
+#: group): writable by that group means writable by another user.
+SHARED_GROUP = "regional-sts-shared"
+
+
+def shared_gid() -> int:
+    """The gid of ``SHARED_GROUP`` with ``OTHER_USER`` listed in it, both
+    created if missing (``groupadd --system``, ``gpasswd -a``); as
+    ``other_uid``, ``ClientMissing`` when that cannot be done here."""
+    other_uid()
+    try:
+        group = grp.getgrnam(SHARED_GROUP)
+        if OTHER_USER in group.gr_mem:
+            return group.gr_gid
+    except KeyError:
+        _run_tool("groupadd", "--system", SHARED_GROUP)
+    _run_tool("gpasswd", "-a", OTHER_USER, SHARED_GROUP)
+    group = grp.getgrnam(SHARED_GROUP)
+    if OTHER_USER not in group.gr_mem:
+        raise RuntimeError(f"{OTHER_USER} is not in {SHARED_GROUP} after gpasswd -a")
+    return group.gr_gid
+
+
+def _run_tool(name: str, *arguments: str) -> None:
+    """Run a shadow tool; its failure is fine when a parallel worker did
+    the same first (the caller looks again)."""
+    tool = shutil.which(name) or shutil.which(f"/usr/sbin/{name}")
+    if os.geteuid() != 0 or tool is None:
+        raise ClientMissing(
+            f"a shared group ({SHARED_GROUP})",
+            f"run the tests as root (as make test does), with {name} (Debian's passwd)",
+        )
+    subprocess.run([tool, *arguments], capture_output=True, text=True)

@@ -10,12 +10,16 @@ as ssh's ``StrictModes`` decides for ``authorized_keys``:
 - every folder from ``/`` down to the file's own (after ``realpath``: a
   symlink in a folder you trust is your choice) is opened one by one, each
   relative to the one above it (``openat``) and never through a symlink,
-  and checked on its descriptor: a folder, owned by you or root, not
-  writable by group or others unless it is root's and sticky (``/tmp``);
+  and checked on its descriptor: a folder, owned by you or root, that
+  nobody else may write unless it is sticky (``/tmp``);
 - the file is opened once, in that checked folder, never through a symlink
   and without blocking, and checked on the same descriptor it is read
-  from: a regular file, owned by you or root, not writable by group or
-  others (for secrets: not readable by them either).
+  from: a regular file, owned by you or root, that nobody else may write
+  (for secrets: not readable nor writable by group or others at all).
+
+Who is a trusted owner and who else may write is decided in
+``aws/ownership.py``, the one rule of the package (a group that holds
+only you may write).
 
 So no path component can be swapped between the check and the read. A file
 or folder that fails is ``FileProblem``, which readers treat as "no file"
@@ -43,6 +47,8 @@ import stat
 import time
 from pathlib import Path
 
+from awscli_regional_sts.aws import ownership
+
 # Not `from typing import ...` at run time: a cached call would pay for it.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -66,8 +72,6 @@ _WALKS = (
     and hasattr(os, "geteuid")
     and os.open in os.supports_dir_fd
 )
-#: Group or others may write: a folder or file someone else can change.
-_OTHERS_WRITE = 0o022
 #: Group or others may read or write: secrets someone else has seen.
 _OTHERS_ANY = 0o077
 
@@ -149,33 +153,30 @@ def _load(descriptor: int, size: int, path: Path, max_bytes: int) -> Any:
         raise FileProblem(f"{path} is not usable JSON: {reason}") from None
 
 
-def _trusted(uid: int, euid: int) -> bool:
-    """You, or root (who can do anything anyway)."""
-    return uid in (euid, 0)
-
-
 def _file_problem(info: os.stat_result, secret: bool) -> str | None:
     """Why the opened file is not to be trusted, or None."""
     if not stat.S_ISREG(info.st_mode):
         return "is not a regular file"
     if not _WALKS:  # no owners to compare; Windows reports any file 0666
         return None
-    if not _trusted(info.st_uid, os.geteuid()):
+    if not ownership.trusted_owner(info.st_uid):
         return f"belongs to user id {info.st_uid}, not to you or root"
-    if stat.S_IMODE(info.st_mode) & (_OTHERS_ANY if secret else _OTHERS_WRITE):
+    # Secrets: nobody else may even read them (secrecy, not ownership).
+    if (secret and stat.S_IMODE(info.st_mode) & _OTHERS_ANY) or (
+        not secret and ownership.others_may_write(info)
+    ):
         who = "readable or writable" if secret else "writable"
         return f"is {who} by group or others (mode {stat.S_IMODE(info.st_mode):04o})"
     return None
 
 
-def _folder_problem(info: os.stat_result, euid: int) -> str | None:
-    """Why the opened folder (a folder: O_DIRECTORY) is not to be trusted,
-    or None."""
-    if not _trusted(info.st_uid, euid):
+def _folder_problem(info: os.stat_result) -> str | None:
+    """Why the opened folder (a folder: O_DIRECTORY, always one above the
+    file) is not to be trusted, or None."""
+    if not ownership.trusted_owner(info.st_uid):
         return f"belongs to user id {info.st_uid}, not to you or root"
-    mode = stat.S_IMODE(info.st_mode)
-    if mode & _OTHERS_WRITE and not (mode & stat.S_ISVTX and info.st_uid == 0):
-        return f"is writable by group or others (mode {mode:04o})"
+    if ownership.others_may_write(info) and not ownership.shelters(info):
+        return f"is writable by group or others (mode {stat.S_IMODE(info.st_mode):04o})"
     return None
 
 
@@ -204,7 +205,6 @@ def _open_folder(path: Path, *, create: bool) -> int | None:
 
 def _walk(folder: str, path: Path, create: bool, *, resolved: bool) -> int:
     names = folder.split("/")  # absolute: names[0] is ""
-    euid = os.geteuid()
     descriptor = os.open("/", _FOLDER_FLAGS)
     try:
         for index in range(len(names)):
@@ -214,7 +214,7 @@ def _walk(folder: str, path: Path, create: bool, *, resolved: bool) -> int:
                 child = _open_child(descriptor, names, index, path, create, resolved)
                 os.close(descriptor)
                 descriptor = child
-            problem = _folder_problem(os.fstat(descriptor), euid)
+            problem = _folder_problem(os.fstat(descriptor))
             if problem:
                 shown = "/".join(names[: index + 1]) or "/"
                 raise FileProblem(f"{shown} {problem}; not used")

@@ -59,10 +59,21 @@ DEFAULT_ENABLED_REGIONS: Mapping[str, frozenset[str]] = {
 #: should pick: they are left out of every list shown to users.
 _PSEUDO_REGION = re.compile(r"(-global$)|(-fips$)|(^fips-)")
 
-#: Region names are lower-case letters, digits and dashes. The partitions'
-#: own ``regionRegex`` uses ``\w``, which also lets through upper case and
-#: ``_``; botocore would then build a host name from them.
-_REGION_CHARACTERS = re.compile(r"[a-z0-9]+(-[a-z0-9]+)+")
+#: A region name: lower-case ASCII letters and digits in at least two dashed
+#: parts. The partitions' own ``regionRegex`` uses ``\w``, which also lets
+#: through upper case, ``_`` and other scripts' letters and digits; botocore
+#: would build a host name from them. aws/identifiers.py parses with it.
+_REGION = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+", re.ASCII)
+MAX_REGION = 50
+
+
+def is_region_name(text: object) -> bool:
+    """True for text shaped as a region name (safe in a host name)."""
+    return (
+        isinstance(text, str)
+        and len(text) <= MAX_REGION
+        and _REGION.fullmatch(text) is not None
+    )
 
 
 @dataclass(frozen=True)
@@ -91,10 +102,7 @@ class Partition:
     def fits_pattern(self, region: str) -> bool:
         """True if ``region`` has the shape of this partition's region
         names: a region newer than the running botocore would."""
-        return bool(
-            _REGION_CHARACTERS.fullmatch(region)
-            and re.fullmatch(self.region_regex, region)
-        )
+        return bool(is_region_name(region) and re.fullmatch(self.region_regex, region))
 
     @property
     def has_global_endpoint(self) -> bool:

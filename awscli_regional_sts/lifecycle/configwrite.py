@@ -34,12 +34,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from awscli_regional_sts.aws import ownership
+
 try:
     import fcntl
-    import pwd
-except ImportError:  # Windows: no flock, no owners to compare
+except ImportError:  # Windows: no flock
     fcntl = None  # type: ignore[assignment]
-    pwd = None  # type: ignore[assignment]
 
 #: Far above any real config file; a larger one is not read.
 MAX_BYTES = 4 * 1024 * 1024
@@ -133,16 +133,6 @@ def _resolve(path: Path) -> Path:
     return Path(os.path.realpath(os.path.abspath(path)))
 
 
-def _euid() -> int | None:
-    return os.geteuid() if hasattr(os, "geteuid") else None
-
-
-def _user(uid: int) -> str:
-    """A user, for messages: name and number."""
-    name = _name(uid)
-    return f"{name} (uid {uid})" if name else f"uid {uid}"
-
-
 def _check_regular(path: Path, status: os.stat_result) -> None:
     if not stat.S_ISREG(status.st_mode):
         raise ConfigFileError(f"{path} is not a regular file; name a file")
@@ -151,41 +141,35 @@ def _check_regular(path: Path, status: os.stat_result) -> None:
 def _check_link_target(path: Path, target: Path, status: os.stat_result) -> None:
     """Refuse a link into a file owned by someone other than the user or
     root."""
-    euid = _euid()
-    if euid is not None and status.st_uid not in (euid, 0):
+    euid = ownership.current_user()
+    if euid is not None and not ownership.trusted_owner(status.st_uid):
+        owner, user = ownership.owner_name(status.st_uid), ownership.owner_name(euid)
         raise ConfigFileError(
-            f"{path} links to {target}, which belongs to {_user(status.st_uid)}, "
-            f"not to {_user(euid)}; make the link point at a file of your own"
+            f"{path} links to {target}, which belongs to {owner}, "
+            f"not to {user}; make the link point at a file of your own"
         )
 
 
 def _check_owner(path: Path, what: Path, status: os.stat_result) -> None:
     """Refuse to write a file (or into a folder) that the user running the
     command does not own, naming the owner and the way out."""
-    euid = _euid()
+    euid = ownership.current_user()
     if euid is None or status.st_uid == euid:
         return
-    name = _name(status.st_uid)
+    name = ownership.user_name(status.st_uid)
     if status.st_uid == 0:
         # Root's file in a user's place, e.g. made by `sudo aws configure`.
-        fix = f"if it is yours, take it back (sudo chown {_name(euid) or euid} {what})"
+        you = ownership.user_name(euid) or euid
+        fix = f"if it is yours, take it back (sudo chown {you} {what})"
     else:
         how = f"sudo -u {name}" if name else f"sudo -u '#{status.st_uid}'"
         fix = f"run the command as its owner ({how} ...)"
     linked = "" if what == Path(os.path.abspath(path)) else f" ({path} leads there)"
+    owner, user = ownership.owner_name(status.st_uid), ownership.owner_name(euid)
     raise ConfigFileError(
-        f"{what} belongs to {_user(status.st_uid)}, not to {_user(euid)} who "
+        f"{what} belongs to {owner}, not to {user} who "
         f"runs this{linked}; left as it is: {fix}"
     )
-
-
-def _name(uid: int) -> str | None:
-    if pwd is None:
-        return None
-    try:
-        return pwd.getpwuid(uid).pw_name
-    except KeyError:
-        return None
 
 
 def _folder(path: Path, target: Path) -> Path:

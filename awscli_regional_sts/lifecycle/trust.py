@@ -7,7 +7,8 @@ import. If another local user could write the tree, or the Python, or any
 folder above them, that user's code would run as this one. So each is
 checked on the descriptor that is then used (``O_NOFOLLOW``, ``fstat``),
 never on a path that is opened again afterwards, and the folders above it
-are checked the same way, from ``/`` down:
+are checked the same way, from ``/`` down, by the package's one rule
+(``aws/ownership.py``):
 
 - owned by the user or by root;
 - not writable by others, nor by a group with anyone else in it (a group
@@ -26,14 +27,13 @@ can be changed by anyone else, so nobody can swap it in between.
 from __future__ import annotations
 
 import errno
-import functools
-import grp
 import os
-import pwd
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from awscli_regional_sts.aws import ownership
 
 #: Folders 0755 and files 0644 in the copy, whatever the source and umask.
 FOLDER_MODE = 0o755
@@ -55,39 +55,16 @@ class Untrusted(Exception):
     owner and mode, and the fix."""
 
 
-def owner_name(uid: int) -> str:
-    try:
-        return f"{pwd.getpwuid(uid).pw_name} (uid {uid})"
-    except KeyError:
-        return f"uid {uid}"
-
-
 def problem(info: os.stat_result, *, above: bool) -> str | None:
-    """Why a file or folder with this ``fstat`` is not safe, or None."""
-    if info.st_uid not in (os.geteuid(), 0):
-        return f"is owned by {owner_name(info.st_uid)}, not by you or root"
-    writable = info.st_mode & stat.S_IWOTH or (
-        info.st_mode & stat.S_IWGRP and not _only_trusted_members(info.st_gid)
-    )
-    sticky_folder = stat.S_ISDIR(info.st_mode) and info.st_mode & stat.S_ISVTX
-    if writable and not (above and sticky_folder):
+    """Why a file or folder with this ``fstat`` is not safe, or None; the
+    rule is ``aws/ownership.py``'s."""
+    if not ownership.trusted_owner(info.st_uid):
+        return f"is owned by {ownership.owner_name(info.st_uid)}, not by you or root"
+    if ownership.others_may_write(info) and not (above and ownership.shelters(info)):
         mode = stat.S_IMODE(info.st_mode)
-        owner = owner_name(info.st_uid)
+        owner = ownership.owner_name(info.st_uid)
         return f"is writable by group or others (mode {mode:04o}, owner {owner})"
     return None
-
-
-@functools.cache  # one look at the user list per group
-def _only_trusted_members(gid: int) -> bool:
-    """Whether everyone in group ``gid`` (as their primary group or listed
-    in it) is the user or root."""
-    try:
-        listed = grp.getgrgid(gid).gr_mem
-        names = {pwd.getpwuid(uid).pw_name for uid in {os.geteuid(), 0}}
-    except KeyError:
-        return False
-    primary = (p.pw_uid for p in pwd.getpwall() if p.pw_gid == gid)
-    return set(listed) <= names and all(uid in (os.geteuid(), 0) for uid in primary)
 
 
 def _refuse(path: str, why: str, doing: str, fix: str) -> Untrusted:

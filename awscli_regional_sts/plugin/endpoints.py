@@ -23,7 +23,7 @@ from awscli_regional_sts.aws.partitions import (
     Partitions,
     default_partitions,
 )
-from awscli_regional_sts.aws.values import quote
+from awscli_regional_sts.aws.untrusted import quote
 from awscli_regional_sts.plugin.registry import LOGGER_NAME
 from awscli_regional_sts.plugin.settings import AUTO, InvalidStsRegionError
 

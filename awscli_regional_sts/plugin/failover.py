@@ -12,7 +12,7 @@ so its attempt limit never stops a hop. Each hop does use one of botocore's
 attempts, which leaves fewer for throttling at the entry that answers.
 
 An endpoint that failed so is remembered for a few minutes, in the process
-and across processes (``state.py``): later calls try it last. Every STS
+and across processes (``failover_memory.py``): later calls try it last. Every STS
 request consults that memory just before it is sent (``before-send.sts``),
 after signing: a ``role_arn`` profile's call resolves its endpoint before
 signing loads the role's credentials, whose AssumeRole may be what finds
@@ -45,7 +45,7 @@ from botocore.exceptions import EndpointConnectionError
 
 from awscli_regional_sts.aws.errors import NO_ANSWER_ERRORS, CallError
 from awscli_regional_sts.aws.partitions import GLOBAL
-from awscli_regional_sts.aws.values import printable
+from awscli_regional_sts.aws.untrusted import printable
 from awscli_regional_sts.plugin.endpoints import (
     SDK_ENDPOINT,
     entry_endpoint,
@@ -54,6 +54,11 @@ from awscli_regional_sts.plugin.endpoints import (
     partition_mismatch,
     pin_signing_region,
 )
+from awscli_regional_sts.plugin.failover_memory import (
+    FAILURE_MEMORY_SECONDS,
+    MEMORY,
+    Failure,
+)
 from awscli_regional_sts.plugin.registry import LOGGER_NAME
 from awscli_regional_sts.plugin.settings import StsSettings
 from awscli_regional_sts.plugin.signing import (
@@ -61,7 +66,6 @@ from awscli_regional_sts.plugin.signing import (
     request_signing,
     signing_accepts,
 )
-from awscli_regional_sts.plugin.state import FAILURE_MEMORY_SECONDS, MEMORY, Failure
 
 logger = logging.getLogger(LOGGER_NAME)
 
@@ -69,7 +73,7 @@ logger = logging.getLogger(LOGGER_NAME)
 CONTEXT_KEY = "awscli_regional_sts.plugin.failover"
 
 #: One warning per process, whatever the number of calls that failed over
-#: (and at most one per profile per hour across processes: state.py).
+#: (and at most one per profile per hour across processes: failover_memory.py).
 _warned = False
 
 #: The code a skipped endpoint has in the list of what a call tried.

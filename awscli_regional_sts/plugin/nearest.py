@@ -29,7 +29,6 @@ botocore's own endpoint; each with a ``--debug`` note.
 from __future__ import annotations
 
 import logging
-import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,10 +37,11 @@ from typing import TYPE_CHECKING, Any, Callable
 from botocore import UNSIGNED
 from botocore.config import Config
 
+from awscli_regional_sts.aws.identifiers import IdentifierError, parse_role_arn
 from awscli_regional_sts.aws.partitions import Partition, Partitions, default_partitions
 from awscli_regional_sts.aws.runner import run_parallel
 from awscli_regional_sts.aws.status import MeasurementMethod, RegionStatus
-from awscli_regional_sts.plugin import cache
+from awscli_regional_sts.plugin import auto_measurements
 from awscli_regional_sts.plugin.endpoints import aim_client, probe_config
 from awscli_regional_sts.plugin.registry import LOGGER_NAME, session_handler_ids
 from awscli_regional_sts.plugin.settings import StsSettings
@@ -60,8 +60,6 @@ FIRST_USE_TIMEOUT = 2.0
 FIRST_USE_BUDGET = 3.0
 FIRST_USE_CONCURRENCY = 20
 
-_ROLE_ARN = re.compile(r"arn:([a-z-]+):iam::(\d{12}):role/.+")
-
 
 @dataclass(frozen=True)
 class Choice:
@@ -74,10 +72,11 @@ class Choice:
 def role_account(profile_config: Any, partition: str) -> str | None:
     """The account of the profile's ``role_arn``, if it is in ``partition``."""
     arn = profile_config.get("role_arn") if hasattr(profile_config, "get") else None
-    match = _ROLE_ARN.fullmatch(str(arn or ""))
-    if match and match.group(1) == partition:
-        return match.group(2)
-    return None
+    try:
+        role = parse_role_arn(arn)
+    except IdentifierError:
+        return None
+    return role.account.value if role.in_partition(partition) else None
 
 
 @dataclass(frozen=True)
@@ -113,18 +112,18 @@ def auto_lookup(session: Session, partitions: Partitions) -> AutoLookup:
 
 def saved_measurements(
     directory: Path, lookup: AutoLookup, partitions: Partitions
-) -> cache.Measurements | None:
+) -> auto_measurements.Measurements | None:
     """The saved measurements for ``lookup`` (fresh or not), or None; why
     none were usable goes to the debug log."""
     partition = lookup.partition.name
     if lookup.account is not None:
         try:
-            path = cache.cache_file(directory, partition, lookup.account)
-            return cache.load(path, partitions)
-        except cache.CacheProblem as problem:
+            path = auto_measurements.cache_file(directory, partition, lookup.account)
+            return auto_measurements.load(path, partitions)
+        except auto_measurements.CacheProblem as problem:
             logger.debug("sts_region = auto: %s", problem)
             return None
-    found, notes = cache.find_for_profile(
+    found, notes = auto_measurements.find_for_profile(
         directory, partition, lookup.profile, partitions
     )
     for note in notes:
@@ -149,7 +148,7 @@ def choose_nearest_region(
     partitions = default_partitions()
     lookup = auto_lookup(session, partitions)
     profile, partition, account = lookup.profile, lookup.partition, lookup.account
-    directory = cache.cache_directory()
+    directory = auto_measurements.cache_directory()
 
     saved = saved_measurements(directory, lookup, partitions)
     if saved is not None and saved.is_fresh():
@@ -175,9 +174,9 @@ def choose_nearest_region(
         account = _account_of_caller(create_client, best.region)
     if account is not None:
         try:
-            path = cache.save(
+            path = auto_measurements.save(
                 directory,
-                cache.Measurements(
+                auto_measurements.Measurements(
                     partition.name,
                     account,
                     time.time(),
@@ -187,7 +186,7 @@ def choose_nearest_region(
                 ),
             )
             logger.debug("sts_region = auto: measurements saved to %s", path)
-        except (OSError, cache.CacheProblem) as error:
+        except (OSError, auto_measurements.CacheProblem) as error:
             logger.debug("sts_region = auto: measurements not saved: %s", error)
     return Choice(best.region, f"{label}: fastest of a first-use measurement")
 
@@ -203,7 +202,7 @@ def candidate_regions(partition: Partition, configured: str | None) -> list[str]
 
 def measure_first_use(
     create_client: CreateClient, partition: Partition, configured: str | None
-) -> cache.Measurements:
+) -> auto_measurements.Measurements:
     """One unsigned GetCallerIdentity per candidate region, in parallel."""
     router = session_handler_ids()
     config = probe_config(FIRST_USE_TIMEOUT).merge(Config(signature_version=UNSIGNED))
@@ -219,7 +218,7 @@ def measure_first_use(
     for region in tasks:
         latency, _ = outcomes.get(region, (None, None))
         regions.append(
-            cache.RegionMeasurement(
+            auto_measurements.RegionMeasurement(
                 region,
                 RegionStatus.REACHABLE
                 if latency is not None
@@ -235,7 +234,7 @@ def measure_first_use(
         time.monotonic() - started,
         ", ".join(f"{r.region}={r.latency_ms}" for r in regions),
     )
-    return cache.Measurements(
+    return auto_measurements.Measurements(
         partition.name, "", time.time(), MeasurementMethod.FIRST_USE, tuple(regions)
     )
 

@@ -25,7 +25,7 @@ from awscli_regional_sts.aws.partitions import (
     Partitions,
     default_partitions,
 )
-from awscli_regional_sts.aws.values import did_you_mean, parse_decimal, quote
+from awscli_regional_sts.aws.untrusted import did_you_mean, parse_decimal, quote
 
 if TYPE_CHECKING:
     from botocore.session import Session

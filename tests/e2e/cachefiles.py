@@ -2,7 +2,7 @@
 read: where they live, and a valid document to start from (or to spoil).
 
 One place, so that a change of the cache's format or folder changes the
-tests once (see awscli_regional_sts/plugin/cache.py for the format)."""
+tests once (see awscli_regional_sts/plugin/auto_measurements.py for the format)."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import awscli  # noqa: F401  (CLI v1 bundles botocore: import it first)
 
 from awscli_regional_sts.aws.partitions import default_partitions
-from awscli_regional_sts.plugin.cache import load
+from awscli_regional_sts.plugin.auto_measurements import load
 
 PARTITIONS = default_partitions()
 ACCOUNT = "111122223333"
@@ -19,7 +19,8 @@ WRITER = """
 import sys, time
 import awscli
 from pathlib import Path
-from awscli_regional_sts.plugin.cache import Measurements, RegionMeasurement, save
+from awscli_regional_sts.plugin.auto_measurements import (
+    Measurements, RegionMeasurement, save)
 profile = sys.argv[2]
 for i in range(150):
     save(Path(sys.argv[1]), Measurements("aws", "111122223333", time.time(),

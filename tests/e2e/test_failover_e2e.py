@@ -376,7 +376,7 @@ CORRUPT = {
 }
 
 
-# What a damaged cache file is the plugin's code alone (plugin/cache.py).
+# What a damaged cache file is the plugin's code alone (plugin/auto_measurements.py).
 @pytest.mark.parametrize(
     ("kind", "corrupt"),
     rows_by_client([CLI_V1, CLI_V2, CLI_V2_FROZEN, BOTO3], list(CORRUPT)),
@@ -472,7 +472,7 @@ def test_two_processes_at_once_leave_one_good_cache(world: AwsEnv) -> None:
 
 def load_cache(env: AwsEnv) -> Any:
     from awscli_regional_sts.aws.partitions import default_partitions
-    from awscli_regional_sts.plugin.cache import load
+    from awscli_regional_sts.plugin.auto_measurements import load
 
     return load(cache_path(env), default_partitions())
 

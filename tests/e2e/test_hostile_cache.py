@@ -2,7 +2,7 @@
 breaks a command (#12 item 1), with the real CLIs and boto3: the command
 succeeds, and the file is replaced by a good one when a measurement is
 saved (by ``auto``'s first use or by ``activation-check --save``).
-Field-by-field checks: tests/unit/test_cache.py."""
+Field-by-field checks: tests/unit/plugin/test_auto_measurements.py."""
 
 from __future__ import annotations
 

@@ -74,7 +74,12 @@ def test_the_claimed_versions_are_the_tested_ones() -> None:
 def test_unit_tests_pass(version: str) -> None:
     python = python_of(version)
     done = subprocess.run(
-        [python, "-m", "pytest", "tests/unit", "-q", "-p", "no:cacheprovider"],
+        # The import contracts read the source, whatever Python runs them:
+        # make lint and the main virtualenv's unit step check them, with the
+        # import-linter requirements/test.txt pins (older Pythons get older
+        # releases of it, which lack contract types the project uses).
+        [python, "-m", "pytest", "tests/unit", "-q", "-p", "no:cacheprovider"]
+        + ["--ignore=tests/unit/test_contracts.py"],
         cwd=REPO_ROOT,
         env={
             "PATH": "/usr/bin:/bin",

@@ -97,7 +97,7 @@ def test_an_sts_command_does_not_load_the_activation_check(aws_env: AwsEnv) -> N
         # No sts_fallback: failover has nothing to do and is not loaded,
         # nor its memory (which would read a file).
         "awscli_regional_sts.plugin.failover",
-        "awscli_regional_sts.plugin.state",
+        "awscli_regional_sts.plugin.failover_memory",
     }, sorted(loaded)
     # No more modules than before the package was cut into one job per
     # module: the entry points, registration, registry, settings,

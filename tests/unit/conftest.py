@@ -26,7 +26,7 @@ def fresh_memory() -> None:
     """Nothing failover learned in one test leaks into the next."""
     import awscli  # noqa: F401  (CLI v1 bundles botocore: import it first)
 
-    from awscli_regional_sts.plugin.state import MEMORY
+    from awscli_regional_sts.plugin.failover_memory import MEMORY
 
     MEMORY.clear()
 

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 import awscli
 
-from awscli_regional_sts.aws.values import parse_whole, quote
+from awscli_regional_sts.aws.untrusted import parse_whole, quote
 from awscli_regional_sts.commands.accounts.exit_status import CommandProblem
 from awscli_regional_sts.commands.accounts.members import DEFAULT_MEMBER_ROLE_NAME
 

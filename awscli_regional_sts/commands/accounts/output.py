@@ -5,7 +5,7 @@ With ``--output text`` or ``table`` the document goes to a terminal as it
 is, and part of it came from AWS: a member account's name is its admin's to
 choose, and an escape sequence in it (an OSC-8 hyperlink, a CSI that moves
 the cursor or rewrites a line) would be acted on by the terminal. Those two
-formats get every control character escaped (``aws/values.py``'s
+formats get every control character escaped (``aws/untrusted.py``'s
 ``printable``); ``json`` and ``yaml`` escape them in their own syntax and
 keep every value exact.
 """
@@ -16,7 +16,7 @@ from typing import Any
 
 from awscli.formatter import get_formatter
 
-from awscli_regional_sts.aws.values import printable_data
+from awscli_regional_sts.aws.untrusted import printable_data
 
 #: The CLI's output formats that print text as it is.
 TERMINAL_FORMATS = frozenset({"text", "table"})

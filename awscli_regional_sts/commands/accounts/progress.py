@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from typing import Callable
 
-from awscli_regional_sts.aws.values import printable
+from awscli_regional_sts.aws.untrusted import printable
 
 #: What activation-check's line starts with.
 TITLE = "Checking STS activation"

@@ -28,7 +28,7 @@ from awscli_regional_sts.commands.resolve_endpoint.signing_view import (
     hop_signing,
     regional_only_warning,
 )
-from awscli_regional_sts.plugin import cache
+from awscli_regional_sts.plugin import auto_measurements as cache
 from awscli_regional_sts.plugin.endpoints import (
     AWS_REGION,
     AWS_STS_USE_GLOBAL_ENDPOINT,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from awscli_regional_sts.aws.values import did_you_mean, quote
+from awscli_regional_sts.aws.untrusted import did_you_mean, quote
 from awscli_regional_sts.commands.accounts.arguments import (
     ArgumentProblem,
     account_ids,

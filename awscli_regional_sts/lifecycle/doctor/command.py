@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from awscli_regional_sts.aws.values import quote
+from awscli_regional_sts.aws.untrusted import quote
 from awscli_regional_sts.lifecycle import detection
 from awscli_regional_sts.lifecycle.configfile import (
     ConfigFileError,

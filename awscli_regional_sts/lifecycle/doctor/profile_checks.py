@@ -9,7 +9,7 @@ import re
 import shlex
 
 from awscli_regional_sts.aws.partitions import GLOBAL, default_partitions
-from awscli_regional_sts.aws.values import quote
+from awscli_regional_sts.aws.untrusted import quote
 from awscli_regional_sts.lifecycle.doctor.findings import (
     Context,
     Finding,

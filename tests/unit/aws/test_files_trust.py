@@ -31,6 +31,10 @@ from awscli_regional_sts.aws.files import (
 
 #: "nobody" on Debian: a real user that is not this one.
 OTHER_UID = 65534
+#: "nogroup" on Debian, nobody's own group: a group that holds another
+#: user, so that a group-write bit lets someone else write (a group of this
+#: user alone may: aws/ownership.py).
+OTHER_GID = 65534
 
 needs_root = pytest.mark.skipif(
     not hasattr(os, "geteuid") or os.geteuid() != 0,
@@ -87,9 +91,11 @@ def test_a_file_of_another_user_is_not_used(folder: Path) -> None:
     )
 
 
+@needs_root
 @pytest.mark.parametrize("bits", [0o620, 0o602, 0o666])
 def test_a_file_others_can_write_is_not_used(folder: Path, bits: int) -> None:
     path = good_file(folder)
+    os.chown(path, -1, OTHER_GID)
     path.chmod(bits)
     assert refusal(path) == (
         f"{path} is writable by group or others (mode {bits:04o}); not used"
@@ -134,9 +140,12 @@ def test_a_folder_of_another_user_anywhere_above_is_not_used(
     )
 
 
+@needs_root
 @pytest.mark.parametrize("bits", [0o770, 0o707, 0o777, 0o2777])
 def test_a_folder_others_can_write_is_not_used(folder: Path, bits: int) -> None:
     path = good_file(folder / "sub")
+    os.chown(folder / "sub", -1, OTHER_GID)
+    os.chown(folder, -1, OTHER_GID)
     (folder / "sub").chmod(bits)
     folder.chmod(bits)
     # The first one from / down is named.
@@ -217,12 +226,14 @@ def test_a_writer_tightens_its_own_folder_made_by_an_older_version(
     assert mode(sub) == 0o700
 
 
+@needs_root
 @pytest.mark.parametrize("bits", [0o775, 0o777])
 def test_nothing_is_written_into_a_folder_others_can_write(
     folder: Path, bits: int
 ) -> None:
     sub = folder / "regional-sts"
     sub.mkdir()
+    os.chown(sub, -1, OTHER_GID)
     sub.chmod(bits)
     with pytest.raises(UnsafePath) as caught:
         write_json(sub / "f.json", {"A": 1})

@@ -243,7 +243,7 @@ def test_a_users_command_is_refused_roots_file_with_the_way_back(
     path = tmp_path / "config"
     path.write_bytes(b"[default]\n")
     assert path.stat().st_uid == os.geteuid() == 0
-    monkeypatch.setattr(configwrite, "_euid", lambda: NOBODY)
+    monkeypatch.setattr(configwrite.ownership, "current_user", lambda: NOBODY)
     with pytest.raises(ConfigFileError) as refused:
         configfile.edit(path, lambda now: now.with_settings("plugins", PLUGIN))
     assert str(refused.value) == (

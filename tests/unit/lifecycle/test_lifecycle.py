@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from awscli_regional_sts.aws.values import quote
+from awscli_regional_sts.aws.untrusted import quote
 from awscli_regional_sts.lifecycle import plugindir
 from awscli_regional_sts.lifecycle.configfile import ConfigText
 from awscli_regional_sts.lifecycle.detection import AwsCli

@@ -19,7 +19,7 @@ from botocore.exceptions import (
 
 from awscli_regional_sts.aws.partitions import default_partitions
 from awscli_regional_sts.plugin import failover
-from awscli_regional_sts.plugin import state as failover_state
+from awscli_regional_sts.plugin import failover_memory as failover_state
 from awscli_regional_sts.plugin.endpoints import entry_endpoint, sts_client_config
 from awscli_regional_sts.plugin.failover import (
     CONTEXT_KEY,
@@ -30,6 +30,7 @@ from awscli_regional_sts.plugin.failover import (
     remember_failover_inputs,
     skip_failed_endpoint,
 )
+from awscli_regional_sts.plugin.failover_memory import MEMORY
 from awscli_regional_sts.plugin.settings import (
     DEFAULT_FAILOVER_TIMEOUT,
     InvalidStsRegionError,
@@ -38,7 +39,6 @@ from awscli_regional_sts.plugin.settings import (
     validate_sts_fallback,
     validate_sts_timeout,
 )
-from awscli_regional_sts.plugin.state import MEMORY
 
 PARTITIONS = default_partitions()
 SOURCE = "sts_fallback in profile 'p'"

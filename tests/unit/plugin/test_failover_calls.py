@@ -14,7 +14,7 @@ import botocore.session
 import pytest
 
 import awscli_regional_sts
-from awscli_regional_sts.plugin.state import MEMORY
+from awscli_regional_sts.plugin.failover_memory import MEMORY
 from tests.unit.sts_answers import FakeSts
 
 ROLE = "arn:aws:iam::111122223333:role/r"

@@ -26,8 +26,8 @@ from awscli_regional_sts.plugin.failover import (
     remember_failover_inputs,
     skip_failed_endpoint,
 )
+from awscli_regional_sts.plugin.failover_memory import MEMORY
 from awscli_regional_sts.plugin.registry import LOGGER_NAME
-from awscli_regional_sts.plugin.state import MEMORY
 from tests.unit.plugin.test_failover import (
     BUILTINS,
     Prepared,

@@ -13,8 +13,8 @@ import pytest
 
 from awscli_regional_sts.aws.partitions import default_partitions
 from awscli_regional_sts.aws.status import RegionStatus
-from awscli_regional_sts.plugin import cache
-from awscli_regional_sts.plugin.cache import (
+from awscli_regional_sts.plugin import auto_measurements
+from awscli_regional_sts.plugin.auto_measurements import (
     CacheProblem,
     Measurements,
     RegionMeasurement,
@@ -53,7 +53,9 @@ def test_round_trip_and_fastest_active(tmp_path: Path) -> None:
     loaded = load(path, PARTITIONS)
     assert loaded.fastest() == RegionMeasurement("ca-central-1", "active", False, 5.0)
     assert loaded.is_fresh()
-    assert not loaded.is_fresh(now=loaded.measured_at + cache.TTL_SECONDS + 1)
+    assert not loaded.is_fresh(
+        now=loaded.measured_at + auto_measurements.TTL_SECONDS + 1
+    )
     assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temp files
 
 
@@ -124,6 +126,9 @@ def test_file_names_come_only_from_checked_text(tmp_path: Path) -> None:
         cache_file(tmp_path, "aws", "../x")
     with pytest.raises(CacheProblem):
         cache_file(tmp_path, "aws/..", ACCOUNT)
+    # Arabic-Indic digits: ``\\d`` took them (aws/identifiers.py does not).
+    with pytest.raises(CacheProblem):
+        cache_file(tmp_path, "aws", "\u0664" * 12)
 
 
 def test_unwritable_directory_raises_oserror(tmp_path: Path) -> None:
@@ -152,6 +157,13 @@ def test_role_account_comes_from_the_role_arn() -> None:
     assert role_account({"role_arn": arn}, "aws-cn") is None
     assert role_account({}, "aws") is None
     assert role_account({"role_arn": "arn:aws:iam::1:role/x"}, "aws") is None
+    # Digits of another script are no account id (``\\d`` took them), and
+    # a partition is one whole name, not a prefix.
+    other = "arn:aws:iam::" + "\u0664" * 12 + ":role/x"
+    assert role_account({"role_arn": other}, "aws") is None
+    assert role_account({"role_arn": arn.replace("aws", "aws-us-gov")}, "aws") is None
+    gov = "arn:aws-us-gov:iam::444455556666:role/a/b/x"
+    assert role_account({"role_arn": gov}, "aws-us-gov") == "444455556666"
 
 
 def test_first_use_candidates_are_regions_enabled_by_default() -> None:

@@ -18,7 +18,7 @@ import pytest
 import awscli_regional_sts
 from awscli_regional_sts.aws.partitions import default_partitions
 from awscli_regional_sts.aws.status import MeasurementMethod, RegionStatus
-from awscli_regional_sts.plugin import cache, nearest
+from awscli_regional_sts.plugin import auto_measurements, nearest
 from awscli_regional_sts.plugin.nearest import (
     FIRST_USE_TIMEOUT,
     AutoLookup,
@@ -83,18 +83,18 @@ def choose(session: Any, settings: StsSettings = SETTINGS) -> Choice:
 
 
 def directory() -> Path:
-    return cache.cache_directory()
+    return auto_measurements.cache_directory()
 
 
 def saved(
     account: str,
-    regions: tuple[cache.RegionMeasurement, ...],
+    regions: tuple[auto_measurements.RegionMeasurement, ...],
     profiles: tuple[str, ...] = (),
     measured_at: float | None = None,
 ) -> Path:
-    return cache.save(
+    return auto_measurements.save(
         directory(),
-        cache.Measurements(
+        auto_measurements.Measurements(
             "aws",
             account,
             time.time() if measured_at is None else measured_at,
@@ -106,9 +106,9 @@ def saved(
 
 
 CHECKED = (
-    cache.RegionMeasurement("eu-west-2", RegionStatus.INACTIVE, True, 1.0),
-    cache.RegionMeasurement("ap-south-1", RegionStatus.ACTIVE, True, 9.0),
-    cache.RegionMeasurement("ca-central-1", RegionStatus.ACTIVE, True, 5.0),
+    auto_measurements.RegionMeasurement("eu-west-2", RegionStatus.INACTIVE, True, 1.0),
+    auto_measurements.RegionMeasurement("ap-south-1", RegionStatus.ACTIVE, True, 9.0),
+    auto_measurements.RegionMeasurement("ca-central-1", RegionStatus.ACTIVE, True, 5.0),
 )
 
 
@@ -142,7 +142,11 @@ def test_another_profile_finds_the_file_that_lists_it(config: Path) -> None:
 
 def test_the_newest_file_that_lists_the_profile_wins(config: Path) -> None:
     saved(ACCOUNT, CHECKED, profiles=("p",), measured_at=time.time() - 60)
-    fast = (cache.RegionMeasurement("eu-north-1", RegionStatus.ACTIVE, True, 7.0),)
+    fast = (
+        auto_measurements.RegionMeasurement(
+            "eu-north-1", RegionStatus.ACTIVE, True, 7.0
+        ),
+    )
     saved("999999999999", fast, profiles=("p",))
     session, _ = equipped("p", {})
     assert choose(session) == Choice(
@@ -163,7 +167,7 @@ def test_a_stale_or_useless_file_is_measured_again(
         "sts_region = auto: the saved measurements name no usable region"
         in debug_lines(caplog)
     )
-    stale = time.time() - cache.TTL_SECONDS - 1
+    stale = time.time() - auto_measurements.TTL_SECONDS - 1
     saved(ROLE_ACCOUNT, CHECKED, measured_at=stale)
     session, sts = equipped("role", {"eu-west-1": "AccessDenied"})
     assert choose(session).region == "eu-west-1"

@@ -18,17 +18,20 @@ import pytest
 
 from awscli_regional_sts.aws.partitions import default_partitions
 from awscli_regional_sts.aws.status import MeasurementMethod, RegionStatus
-from awscli_regional_sts.plugin import cache
-from awscli_regional_sts.plugin.cache import (
+from awscli_regional_sts.plugin import auto_measurements
+from awscli_regional_sts.plugin.auto_measurements import (
     CacheProblem,
     Measurements,
     RegionMeasurement,
 )
+from awscli_regional_sts.plugin.failover_memory import Memory
 from awscli_regional_sts.plugin.registry import LOGGER_NAME
-from awscli_regional_sts.plugin.state import Memory
 
 #: "nobody" on Debian: a real user that is not this one.
 OTHER_UID = 65534
+#: "nogroup", nobody's own group: a group-write bit then lets another user
+#: write (a group of this user alone may: aws/ownership.py).
+OTHER_GID = 65534
 ACCOUNT = "111122223333"
 
 needs_root = pytest.mark.skipif(
@@ -42,8 +45,10 @@ def planted(kind: str, folder: Path, path: Path) -> None:
     if kind == "folder writable by all":
         folder.chmod(0o777)
     elif kind == "folder writable by the group":
+        os.chown(folder, -1, OTHER_GID)
         folder.chmod(0o770)
     elif kind == "file writable by the group":
+        os.chown(path, -1, OTHER_GID)
         path.chmod(0o620)
     elif kind == "folder of another user":
         os.chown(folder, OTHER_UID, OTHER_UID)
@@ -53,8 +58,8 @@ def planted(kind: str, folder: Path, path: Path) -> None:
 
 KINDS = [
     "folder writable by all",
-    "folder writable by the group",
-    "file writable by the group",
+    pytest.param("folder writable by the group", marks=needs_root),
+    pytest.param("file writable by the group", marks=needs_root),
     pytest.param("folder of another user", marks=needs_root),
     pytest.param("file of another user", marks=needs_root),
 ]
@@ -84,6 +89,8 @@ def test_no_failover_memory_is_written_into_a_folder_others_can_write(
 ) -> None:
     folder = tmp_path / "regional-sts"
     folder.mkdir()
+    if os.geteuid() == 0:
+        os.chown(folder, -1, OTHER_GID)
     folder.chmod(bits)
     problem = Memory(folder / "state.json").remember_failure("eu-west-1", "Error")
     assert problem == (
@@ -107,15 +114,18 @@ def measurements() -> Measurements:
 @pytest.mark.parametrize("kind", KINDS)
 def test_an_untrusted_auto_cache_is_no_cache(tmp_path: Path, kind: str) -> None:
     folder = tmp_path / "regional-sts"
-    path = cache.save(folder, measurements())
+    path = auto_measurements.save(folder, measurements())
     partitions = default_partitions()
-    assert cache.find_for_profile(folder, "aws", "p", partitions)[0] is not None
+    assert (
+        auto_measurements.find_for_profile(folder, "aws", "p", partitions)[0]
+        is not None
+    )
     planted(kind, folder, path)
     with pytest.raises(CacheProblem) as caught:
-        cache.load(path, partitions)
+        auto_measurements.load(path, partitions)
     assert str(caught.value).startswith("ignoring unusable cache file: ")
     assert str(caught.value).endswith("; not used")
-    found, notes = cache.find_for_profile(folder, "aws", "p", partitions)
+    found, notes = auto_measurements.find_for_profile(folder, "aws", "p", partitions)
     assert found is None
     assert notes == [str(caught.value)]
 
@@ -127,5 +137,5 @@ def test_no_auto_cache_is_written_into_a_folder_others_can_write(
     folder.mkdir()
     folder.chmod(0o777)
     with pytest.raises(OSError, match="writable by group or others"):
-        cache.save(folder, measurements())
+        auto_measurements.save(folder, measurements())
     assert list(folder.iterdir()) == []

@@ -13,7 +13,7 @@ import pytest
 from botocore.exceptions import BotoCoreError
 
 from awscli_regional_sts.aws.partitions import Partitions, default_partitions
-from awscli_regional_sts.aws.values import quote
+from awscli_regional_sts.aws.untrusted import quote
 from awscli_regional_sts.plugin import settings as settings_module
 from awscli_regional_sts.plugin.registration import (
     SessionSettings as SessionStsSettings,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from awscli_regional_sts.aws.partitions import GLOBAL, Partition, Partitions
-from awscli_regional_sts.aws.values import did_you_mean, parse_decimal, quote
+from awscli_regional_sts.aws.untrusted import did_you_mean, parse_decimal, quote
 from awscli_regional_sts.commands.accounts.arguments import (
     ArgumentProblem,
     account_ids,

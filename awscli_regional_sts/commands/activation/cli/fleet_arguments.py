@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from awscli_regional_sts.aws.values import quote
+from awscli_regional_sts.aws.untrusted import quote
 from awscli_regional_sts.commands.accounts.arguments import ArgumentProblem
 from awscli_regional_sts.commands.activation.fleet.documents import (
     ReportKind,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from awscli_regional_sts.aws.values import quote
+from awscli_regional_sts.aws.untrusted import quote
 from awscli_regional_sts.commands.accounts.exit_status import Exit
 from awscli_regional_sts.commands.accounts.output import print_document
 from awscli_regional_sts.commands.activation.fleet.documents import ReportKind

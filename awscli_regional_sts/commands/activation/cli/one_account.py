@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from awscli_regional_sts.aws.values import printable
+from awscli_regional_sts.aws.untrusted import printable
 from awscli_regional_sts.commands.accounts.exit_status import Exit
 from awscli_regional_sts.commands.accounts.output import (
     TERMINAL_FORMATS,

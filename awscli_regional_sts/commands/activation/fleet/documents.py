@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from awscli_regional_sts.aws.files import FileMissing, FileProblem, read_json
-from awscli_regional_sts.aws.status import CHECK_STATUSES, RegionStatus, Word
-from awscli_regional_sts.aws.values import quote
+from awscli_regional_sts.aws.status import Word
+from awscli_regional_sts.aws.untrusted import quote
 from awscli_regional_sts.commands.accounts.exit_status import CommandProblem
 
 #: The largest report read back. The CLI's indented JSON takes some 400
@@ -25,13 +25,6 @@ from awscli_regional_sts.commands.accounts.exit_status import CommandProblem
 #: more regions and long details, and still refuses a file that is no
 #: report.
 MAX_REPORT_BYTES = 256 * 1024 * 1024
-
-
-#: Summary column of each status, in the CLI's PascalCase.
-SUMMARY_COLUMNS: dict[RegionStatus, str] = {
-    status: "".join(word.capitalize() for word in status.value.split("-"))
-    for status in CHECK_STATUSES
-}
 
 
 class ReportProblem(CommandProblem, ValueError):

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from awscli_regional_sts.aws.status import Word
-from awscli_regional_sts.aws.values import quote
+from awscli_regional_sts.aws.untrusted import quote
 from awscli_regional_sts.commands.activation.fleet.documents import (
     ReportKind,
     ReportProblem,

@@ -19,11 +19,13 @@ from typing import Any
 
 from awscli_regional_sts.aws.status import RegionStatus
 from awscli_regional_sts.commands.activation.fleet.documents import (
-    SUMMARY_COLUMNS,
     ReportProblem,
     summary_regions,
 )
 from awscli_regional_sts.commands.activation.fleet.shards import MAX_SHARDS
+from awscli_regional_sts.commands.activation.model.organization_report import (
+    SUMMARY_COLUMNS,
+)
 
 #: Fields every shard of one run has alike, and the merged report keeps.
 _SAME = (

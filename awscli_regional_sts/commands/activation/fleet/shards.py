@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Callable, TypeVar
 
-from awscli_regional_sts.aws.values import quote
+from awscli_regional_sts.aws.untrusted import quote
 from awscli_regional_sts.commands.accounts.exit_status import CommandProblem
 
 #: The most shards a run may be cut into: 10,000 accounts in 1,000 shards

@@ -9,11 +9,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from awscli_regional_sts.aws.status import RegionStatus
+from awscli_regional_sts.aws.status import CHECK_STATUSES, RegionStatus
 from awscli_regional_sts.commands.accounts.members import MemberAccount
-from awscli_regional_sts.commands.activation.fleet.documents import SUMMARY_COLUMNS
 from awscli_regional_sts.commands.activation.model.account_facts import REPORT_FIELDS
 from awscli_regional_sts.commands.activation.model.report import Report
+
+#: Summary column of each status, in the CLI's PascalCase.
+SUMMARY_COLUMNS: dict[RegionStatus, str] = {
+    status: "".join(word.capitalize() for word in status.value.split("-"))
+    for status in CHECK_STATUSES
+}
 
 
 @dataclass

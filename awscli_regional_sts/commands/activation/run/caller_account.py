@@ -20,7 +20,7 @@ from typing import Any, Callable, Protocol
 from botocore.config import Config
 
 from awscli_regional_sts.aws.runner import RequestPool, start_in_background
-from awscli_regional_sts.aws.values import quote
+from awscli_regional_sts.aws.untrusted import quote
 from awscli_regional_sts.commands.accounts.credentials import (
     caller_credentials,
     client_keys,

@@ -10,8 +10,8 @@ from typing import Any
 
 from awscli_regional_sts.aws.partitions import default_partitions
 from awscli_regional_sts.aws.status import MeasurementMethod, RegionStatus
-from awscli_regional_sts.aws.values import quote
-from awscli_regional_sts.plugin import cache
+from awscli_regional_sts.aws.untrusted import quote
+from awscli_regional_sts.plugin import auto_measurements as cache
 from awscli_regional_sts.plugin.registry import LOGGER_NAME
 
 logger = logging.getLogger(LOGGER_NAME)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from awscli_regional_sts.aws.values import (
+from awscli_regional_sts.aws.untrusted import (
     NUMBER_LIMIT,
     SUGGEST_LIMIT,
     did_you_mean,

@@ -16,7 +16,7 @@ import pytest
 
 from awscli_regional_sts.aws.partitions import default_partitions
 from awscli_regional_sts.aws.status import MeasurementMethod, RegionStatus
-from awscli_regional_sts.plugin.cache import (
+from awscli_regional_sts.plugin.auto_measurements import (
     CacheProblem,
     Measurements,
     RegionMeasurement,

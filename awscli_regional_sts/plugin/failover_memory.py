@@ -49,7 +49,7 @@ from awscli_regional_sts.aws.files import (
     read_own_json,
     write_json,
 )
-from awscli_regional_sts.plugin.cache import cache_directory
+from awscli_regional_sts.plugin.auto_measurements import cache_directory
 from awscli_regional_sts.plugin.registry import LOGGER_NAME
 
 logger = logging.getLogger(LOGGER_NAME)

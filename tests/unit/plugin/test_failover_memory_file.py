@@ -1,6 +1,6 @@
 """Failover's state file, entry by entry: which files are used, what the
 later of two writers' times is, and what a write that kept losing says
-(the memory across processes: test_state.py)."""
+(the memory across processes: test_failover_memory.py)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from typing import Any
 import awscli  # noqa: F401  (CLI v1 bundles botocore: import it first)
 import pytest
 
-from awscli_regional_sts.plugin import state
-from awscli_regional_sts.plugin.state import (
+from awscli_regional_sts.plugin import failover_memory
+from awscli_regional_sts.plugin.failover_memory import (
     MAX_ENTRIES,
     NOTICE_PERIOD_SECONDS,
     Failure,
@@ -128,8 +128,8 @@ def test_a_notice_another_writer_keeps_dropping_is_reported(
 ) -> None:
     """Without a lock, a writer whose notice keeps disappearing from the
     file tries UNLOCKED_ATTEMPTS times, then says so (for --debug)."""
-    monkeypatch.setattr(state, "exclusive_lock", _no_lock)
-    monkeypatch.setattr(state.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(failover_memory, "exclusive_lock", _no_lock)
+    monkeypatch.setattr(failover_memory.time, "sleep", lambda seconds: None)
     path = tmp_path / "state.json"
     writes: list[Any] = []
 
@@ -137,11 +137,11 @@ def test_a_notice_another_writer_keeps_dropping_is_reported(
         writes.append(data)
         write(target, {}, {})
 
-    monkeypatch.setattr(state, "write_json", replaced_at_once)
+    monkeypatch.setattr(failover_memory, "write_json", replaced_at_once)
     memory = Memory(path)
     assert memory.remember_notice(LABEL) == (
         f"{path}: other processes kept replacing it; this process's entries may "
         "be missing from it"
     )
-    assert len(writes) == state.UNLOCKED_ATTEMPTS
+    assert len(writes) == failover_memory.UNLOCKED_ATTEMPTS
     assert not memory.notice_due(LABEL)  # known in this process all the same

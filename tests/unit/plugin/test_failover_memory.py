@@ -1,4 +1,4 @@
-"""Unit tests of failover's memory (state.py): failing endpoints are
+"""Unit tests of failover's memory (failover_memory.py): failing endpoints are
 remembered for FAILURE_MEMORY_SECONDS, notices for NOTICE_PERIOD_SECONDS,
 across Memory objects sharing the file (as processes do), and a hostile
 state file is "nothing remembered" and gets replaced."""
@@ -18,8 +18,8 @@ from typing import Any
 import awscli  # noqa: F401  (CLI v1 bundles botocore: import it first)
 import pytest
 
-from awscli_regional_sts.plugin import state
-from awscli_regional_sts.plugin.state import (
+from awscli_regional_sts.plugin import failover_memory
+from awscli_regional_sts.plugin.failover_memory import (
     FAILURE_MEMORY_SECONDS,
     NOTICE_PERIOD_SECONDS,
     Memory,
@@ -121,7 +121,9 @@ def test_a_hostile_file_is_nothing_remembered_and_is_replaced(
     assert memory.recent_failure("ap-northeast-1") is None
     assert memory.notice_due(LABEL)
     assert memory.remember_failure("eu-west-1", "ConnectTimeoutError") is None
-    assert state.parse(json.loads(path.read_text())).failures.keys() == {"eu-west-1"}
+    assert failover_memory.parse(json.loads(path.read_text())).failures.keys() == {
+        "eu-west-1"
+    }
 
 
 def test_a_fifo_or_device_link_is_nothing_remembered(tmp_path: Path) -> None:
@@ -193,7 +195,7 @@ def _expected(writes: int = 5) -> tuple[set[str], set[str]]:
 def test_writers_at_once_under_the_lock_lose_nothing(tmp_path: Path) -> None:
     path = tmp_path / "state.json"
     assert set(_race(path)) == {None}
-    found = state.parse(json.loads(path.read_text()))
+    found = failover_memory.parse(json.loads(path.read_text()))
     assert (set(found.failures), set(found.notices)) == _expected()
     assert oct((tmp_path / "state.json.lock").stat().st_mode & 0o777) == "0o600"
 
@@ -209,14 +211,14 @@ def test_without_a_lock_a_writer_merges_again_when_its_entry_was_replaced(
     """No lock (as without fcntl): another process replaces the file right
     after this one wrote it, with what it had read before; this writer sees
     its entry gone and merges again, keeping both."""
-    monkeypatch.setattr(state, "exclusive_lock", _no_lock)
+    monkeypatch.setattr(failover_memory, "exclusive_lock", _no_lock)
     path = tmp_path / "state.json"
     other = {
         "Version": 1,
         "Failures": {"eu-west-1": {"At": time.time(), "Reason": "Boom"}},
         "Notices": {},
     }
-    real_write = state.write_json
+    real_write = failover_memory.write_json
     writes: list[Any] = []
 
     def write_then_replaced(target: Path, data: Any) -> None:
@@ -225,18 +227,18 @@ def test_without_a_lock_a_writer_merges_again_when_its_entry_was_replaced(
         if len(writes) == 1:
             real_write(target, other)
 
-    monkeypatch.setattr(state, "write_json", write_then_replaced)
+    monkeypatch.setattr(failover_memory, "write_json", write_then_replaced)
     assert Memory(path).remember_failure("ap-northeast-1", "Boom") is None
     assert len(writes) == 2
-    found = state.parse(json.loads(path.read_text()))
+    found = failover_memory.parse(json.loads(path.read_text()))
     assert set(found.failures) == {"ap-northeast-1", "eu-west-1"}
 
 
 def test_without_a_lock_a_writer_gives_up_after_its_attempts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(state, "exclusive_lock", _no_lock)
-    monkeypatch.setattr(state, "write_json", lambda target, data: None)
+    monkeypatch.setattr(failover_memory, "exclusive_lock", _no_lock)
+    monkeypatch.setattr(failover_memory, "write_json", lambda target, data: None)
     memory = Memory(tmp_path / "state.json")
     problem = memory.remember_failure("ap-northeast-1", "Boom")
     assert problem is not None and "other processes kept replacing it" in problem
@@ -248,7 +250,7 @@ def test_a_lock_that_is_never_released_delays_a_write_boundedly(
 ) -> None:
     """A holder that is stopped (kill -STOP) keeps its lock: the writer waits
     LOCK_WAIT_SECONDS, then writes without it."""
-    monkeypatch.setattr(state, "LOCK_WAIT_SECONDS", 0.2)
+    monkeypatch.setattr(failover_memory, "LOCK_WAIT_SECONDS", 0.2)
     path = tmp_path / "state.json"
     holder = os.open(tmp_path / "state.json.lock", os.O_RDWR | os.O_CREAT, 0o600)
     fcntl.flock(holder, fcntl.LOCK_EX)
@@ -279,5 +281,5 @@ def test_entries_another_writer_dropped_are_merged_back(tmp_path: Path) -> None:
     path.unlink()  # as if replaced by a writer that had not read it
     second.remember_failure("eu-west-1", "Boom")
     first.remember_notice(LABEL)
-    found = state.parse(json.loads(path.read_text()))
+    found = failover_memory.parse(json.loads(path.read_text()))
     assert set(found.failures) == {"ap-northeast-1", "eu-west-1"}

@@ -1,6 +1,6 @@
 """The ``auto`` cache: why a file is not used (the ``--debug`` note names
 the reason), the limits of what a file may hold, and which of several
-files a profile uses (the checks themselves: test_cache.py)."""
+files a profile uses (the checks themselves: test_auto_measurements.py)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import awscli  # noqa: F401  (CLI v1 bundles botocore: import it first)
 import pytest
 
 from awscli_regional_sts.aws.partitions import default_partitions
-from awscli_regional_sts.plugin import cache
-from awscli_regional_sts.plugin.cache import (
+from awscli_regional_sts.plugin import auto_measurements
+from awscli_regional_sts.plugin.auto_measurements import (
     MAX_LATENCY_MS,
     CacheProblem,
     Measurements,
@@ -22,7 +22,7 @@ from awscli_regional_sts.plugin.cache import (
     find_for_profile,
     load,
 )
-from tests.unit.plugin.test_cache import ACCOUNT, DELETE, GOOD, changed
+from tests.unit.plugin.test_auto_measurements import ACCOUNT, DELETE, GOOD, changed
 
 PARTITIONS = default_partitions()
 
@@ -124,7 +124,7 @@ def test_missing_and_unreadable_files(tmp_path: Path) -> None:
 
 def test_cache_files_are_named_by_partition_and_account(own_home: Path) -> None:
     folder = own_home / ".aws" / "cli" / "cache" / "regional-sts"
-    assert cache.cache_directory() == folder
+    assert auto_measurements.cache_directory() == folder
     assert cache_file(folder, "aws-cn", ACCOUNT) == folder / f"aws-cn-{ACCOUNT}.json"
     with pytest.raises(CacheProblem) as caught:
         cache_file(folder, "aws", "../x")
@@ -137,7 +137,7 @@ def test_nothing_usable_is_no_fastest_region() -> None:
         ACCOUNT,
         time.time(),
         "activation-check",  # type: ignore[arg-type]
-        (cache.RegionMeasurement("eu-west-1", "inactive", True, 1.0),),  # type: ignore[arg-type]
+        (auto_measurements.RegionMeasurement("eu-west-1", "inactive", True, 1.0),),  # type: ignore[arg-type]
     )
     assert measured.fastest() is None
 

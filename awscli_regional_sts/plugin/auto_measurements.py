@@ -18,11 +18,10 @@ know) as no cache.
 from __future__ import annotations
 
 import os
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from awscli_regional_sts.aws.files import (
     FileMissing,
@@ -30,9 +29,10 @@ from awscli_regional_sts.aws.files import (
     read_own_json,
     write_json,
 )
+from awscli_regional_sts.aws.identifiers import is_account_id, is_partition_name
 from awscli_regional_sts.aws.partitions import Partitions, default_partitions
 from awscli_regional_sts.aws.status import MeasurementMethod, RegionStatus
-from awscli_regional_sts.aws.values import quote
+from awscli_regional_sts.aws.untrusted import quote
 
 #: Bump when the file's shape changes; other versions count as no cache.
 FORMAT_VERSION = 1
@@ -41,9 +41,6 @@ TTL_SECONDS = 24 * 3600
 #: Statuses ``auto`` may pick: active, or, for a latency-only measurement
 #: (which says nothing about activation), reachable.
 USABLE_STATUSES = frozenset({RegionStatus.ACTIVE, RegionStatus.REACHABLE})
-
-_ACCOUNT = re.compile(r"\d{12}")
-_PARTITION = re.compile(r"[a-z][a-z0-9-]{1,30}")
 
 
 class CacheProblem(Exception):
@@ -112,7 +109,7 @@ def cache_directory() -> Path:
 def cache_file(directory: Path, partition: str, account: str) -> Path:
     """The file of one (partition, account); both are checked, since they
     become a file name."""
-    if not _PARTITION.fullmatch(partition) or not _ACCOUNT.fullmatch(account):
+    if not is_partition_name(partition) or not is_account_id(account):
         raise CacheProblem(f"no cache file for {partition!r}/{account!r}")
     return directory / f"{partition}-{account}.json"
 
@@ -140,8 +137,8 @@ def parse(data: Any, partitions: Partitions) -> Measurements:
     version = fields["Version"]
     if type(version) is not int or version != FORMAT_VERSION:
         raise ValueError("not a cache file of this version")
-    partition = _text(fields["Partition"], "Partition", _PARTITION)
-    account = _text(fields["Account"], "Account", _ACCOUNT)
+    partition = _text(fields["Partition"], "Partition", is_partition_name)
+    account = _text(fields["Account"], "Account", is_account_id)
     known = partitions.by_name(partition)
     if known is None:
         raise ValueError(f"unknown partition {partition!r}")
@@ -214,8 +211,8 @@ def _fields(
     return data
 
 
-def _text(value: Any, name: str, pattern: re.Pattern[str]) -> str:
-    if not isinstance(value, str) or not pattern.fullmatch(value):
+def _text(value: Any, name: str, valid: Callable[[object], bool]) -> str:
+    if not isinstance(value, str) or not valid(value):
         raise ValueError(f"{name} is not valid")
     return value
 
