@@ -24,7 +24,7 @@ import json
 import subprocess
 import time
 
-from awscli_regional_sts.commands.activation.options import DEFAULT_TIMEOUT
+from awscli_regional_sts.commands.activation.model.options import DEFAULT_TIMEOUT
 from benchmarks.common import aws_home, compile_checkout, machine
 from testing.clients import CLI_KINDS, CLI_V1, aws_command
 from testing.simulator.endpoints import partition_regions

@@ -175,7 +175,7 @@ class RequestPool:
 
     Each call's ``(name, value, error)`` goes to the queue given with it,
     so that whoever submitted several calls takes their outcomes in the
-    order they finish (``outcomes``). Urgent calls (those that finish an
+    order they finish (its own queue). Urgent calls (those that finish an
     account already under way) go before the others, so that accounts end
     soon and their memory is freed.
 
@@ -231,19 +231,3 @@ class RequestPool:
                 results.put((name, task(), None))
             except BaseException as error:  # reported to the submitter
                 results.put((name, None, error))
-
-
-def outcomes(
-    results: queue.SimpleQueue[Outcome], count: int, deadline: float
-) -> Iterator[Outcome]:
-    """Up to ``count`` outcomes from ``results`` as they arrive, until the
-    monotonic time ``deadline``: the calls not finished by then are left
-    behind (their threads go on, and their outcomes are never read)."""
-    for _ in range(count):
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            return
-        try:
-            yield results.get(timeout=remaining)
-        except queue.Empty:
-            return

@@ -7,7 +7,7 @@ that JSON output, cache files and ``--query`` expressions see plain words.
 
 from __future__ import annotations
 
-from enum import Enum, IntEnum
+from enum import Enum
 
 
 class Word(str, Enum):
@@ -54,30 +54,3 @@ class MeasurementMethod(Word):
     ACTIVATION_CHECK = "activation-check"
     #: ``auto``'s own latency-only measurement.
     FIRST_USE = "first use"
-
-
-class CheckExit(IntEnum):
-    """Exit statuses of ``aws sts activation-check`` and ``aws sts
-    set-global-endpoint-token-version`` (documented in their help and the
-    README)."""
-
-    OK = 0
-    #: ``--require-active``: a required region is not active.
-    NOT_ACTIVE = 1
-    #: ``--require-active``: none inactive, but one's activation cannot be
-    #: told (``unknown``: session credentials without ``--role-arn``).
-    UNDETERMINED = 3
-    #: ``--organization``: a selected account could not be checked; for
-    #: set-global-endpoint-token-version: an account has an ``Error``.
-    ACCOUNTS_FAILED = 4
-    #: ``--baseline``: something changed since the baseline report.
-    CHANGED = 5
-    #: An invalid option value, nothing sent: AWS CLI v2's own status for
-    #: a bad parameter (PARAM_VALIDATION_ERROR_RC) ...
-    INVALID_V2 = 252
-    #: ... and AWS CLI v1's (ParamValidationError, unknown options).
-    INVALID_V1 = 255
-    #: ``--save`` could not write: the CLI's general error status.
-    SAVE_FAILED = 255
-    #: ``--report`` could not write the file: the same.
-    REPORT_FAILED = 255

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from awscli_regional_sts.aws.status import CheckExit
+from awscli_regional_sts.commands.accounts.exit_status import Exit, exit_status
 from testing.clients import (
     BOTO3,
     BOTO3_LEGACY,
@@ -394,7 +394,7 @@ def test_activation_check_refuses_bad_numbers_and_regions(
     env.simulator.clear_log()
     result = env.run(kind, "sts", "activation-check", "--profile", "p", *args)
     # Each CLI's own status for a bad parameter: 252 on CLI v2, 255 on v1.
-    status = CheckExit.INVALID_V2 if is_cli_v2(kind) else CheckExit.INVALID_V1
+    status = exit_status(Exit.BAD_PARAMETER, cli_major="2" if is_cli_v2(kind) else "1")
     line = assert_stopped_before_sending(env, result, status)
     assert line.startswith("aws sts activation-check: error: "), line
     assert message in line, line

@@ -12,12 +12,12 @@ from typing import Any, Callable
 
 import awscli
 
-from awscli_regional_sts.aws.status import CheckExit
 from awscli_regional_sts.aws.untrusted import parse_whole, quote
+from awscli_regional_sts.commands.accounts.exit_status import CommandProblem
 from awscli_regional_sts.commands.accounts.members import DEFAULT_MEMBER_ROLE_NAME
 
 
-class ArgumentProblem(ValueError):
+class ArgumentProblem(CommandProblem, ValueError):
     """An invalid argument, as one line for stderr; nothing was sent."""
 
 
@@ -26,13 +26,10 @@ _ROLE_NAME = re.compile(r"[\w+=,.@-]{1,64}")
 _ACCOUNT_ID = re.compile(r"[0-9]{12}")
 
 
-def invalid_arguments_status() -> int:
-    """The running CLI's own exit status for a bad parameter value: CLI v2
-    exits 252 (PARAM_VALIDATION_ERROR_RC) for every usage error; CLI v1
-    exits 255 for a parameter botocore rejects (ParamValidationError) and
-    for an unknown option."""
-    major = str(getattr(awscli, "__version__", "1")).split(".", 1)[0]
-    return CheckExit.INVALID_V1 if major == "1" else CheckExit.INVALID_V2
+def cli_major() -> str:
+    """The running AWS CLI's major version, which decides the status of a
+    bad parameter (``exit_status.EXITS``)."""
+    return str(getattr(awscli, "__version__", "1")).split(".", 1)[0]
 
 
 def names(

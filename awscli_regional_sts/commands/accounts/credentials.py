@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Mapping
-from contextlib import AbstractContextManager
 from typing import Any
 
 from awscli_regional_sts.commands.accounts.redaction import CredentialRedactor
@@ -49,17 +48,14 @@ def assume_member_role(
     sts: Any,
     role_arn: str,
     session_name: str,
-    gate: AbstractContextManager[Any] | None = None,
     duration: int = MEMBER_SESSION_SECONDS,
 ) -> dict[str, Any]:
     """AssumeRole of a member account's role with ``sts`` (the caller's
-    client, through the CLI's own STS path); ``gate`` (a semaphore shared
-    by every account) is held around the call. Errors are the caller's to
+    client, through the CLI's own STS path). Errors are the caller's to
     report."""
-    with gate if gate is not None else contextlib.nullcontext():
-        response: dict[str, Any] = sts.assume_role(
-            RoleArn=role_arn, RoleSessionName=session_name, DurationSeconds=duration
-        )
+    response: dict[str, Any] = sts.assume_role(
+        RoleArn=role_arn, RoleSessionName=session_name, DurationSeconds=duration
+    )
     return response
 
 

@@ -111,7 +111,7 @@ def select_accounts(
             yield Selected(account)
     for account_id in remaining or ():
         yield Selected(
-            MemberAccount(account_id, None, None),
+            MemberAccount(account_id=account_id, name=None, status=None),
             error="not checked: ListAccounts does not list this account",
         )
 

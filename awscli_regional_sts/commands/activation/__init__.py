@@ -5,22 +5,24 @@ the AWS CLI imports the plugin for every command, so the command's module
 (and with it the CLI's customization framework) is loaded only when the
 ``sts`` command table is built.
 
-Modules, from the CLI glue down:
+Three tiers, each importing only those below it (docs/architecture.md):
 
-* ``command``: the ``BasicCommand``; parses, runs, prints, sets the exit
-  status. ``arg_table``: its options and their help, loaded on use.
-* ``organization_command``: the ``--organization`` run and its two outputs.
-* ``arguments``: every argument checked, one ``ArgumentProblem`` line each.
-* ``account``: one account's check (probes in parallel, account facts).
-* ``organization_check``: every account of an organization, bounded.
-* ``organization``: the per-account line and the summary (listing and
-  selecting the accounts, member roles and credentials: ``commands/accounts``).
-* ``plan``: which call the probes make; ``probe``: one region's probe;
-  ``classify``: what the probe means; ``report``: the output's shape and
-  the recommendation; ``save``: ``--save`` for ``sts_region = auto``;
-  ``options``: options and defaults, once.
-* ``fleet/``: ``--baseline``, ``--report``, ``--shard`` and ``--merge``
-  (plain logic over the JSON report, and their CLI glue).
+* the CLI glue, the only code that imports awscli: ``command.py`` (the
+  ``BasicCommand`` in the sts table: name, synopsis, help) and ``cli/``
+  (``main``: command line to exit status, every error line printed there;
+  ``option_table``, ``argument_checks``, ``fleet_arguments``: the options
+  and their checks; ``spec``: the run described once; ``one_account``,
+  ``organization_output``, ``fleet_output``: what is printed and written).
+* the run, which talks to botocore: ``run/`` (``account_check``: the one
+  engine for any account, told how to sign by ``signing`` and how to probe
+  by ``probes``; ``caller_account``, ``member_account``,
+  ``organization_run``: who is checked, on which clients; ``probe``: one
+  region's calls; ``save``: ``--save`` for ``sts_region = auto``).
+* the model, plain data and pure functions: ``model/`` (``options``,
+  ``account_facts``: the table of an account's facts; ``probe_plan``,
+  ``observation``, ``classify``, ``account_report``, ``report``,
+  ``organization_report``, ``denials``) and ``fleet/`` (``--baseline``,
+  ``--report``, ``--shard`` and ``--merge`` over the JSON report).
 """
 
 from __future__ import annotations

@@ -1,26 +1,13 @@
-"""``aws sts activation-check``: the CLI glue around ``account.ActivationCheck``.
-
-Parses and validates the arguments (nothing is sent when one is wrong),
-runs the check, prints the report through the CLI's own formatter (so
-``--output`` and ``--query`` work as for any command) and sets the exit
-status.
+"""``aws sts activation-check``'s entry in the CLI's command table: its
+name, synopsis, help and option table; the run itself (``main.py``) loads
+only when the command runs.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import sys
-from dataclasses import dataclass
 from typing import Any
 
 from awscli.customizations.commands import BasicCommand
-
-from awscli_regional_sts.plugin.settings import read_sts_settings
-
-#: Fields the default table leaves out (each region's own endpoint URL, as
-#: wide as two other columns; JSON and text keep it), so that it stays
-#: narrow.
-_WIDE_FIELDS = ("Endpoint",)
 
 
 class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
@@ -148,15 +135,17 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
     def ARG_TABLE(self) -> list[dict[str, Any]]:  # noqa: N802 (BasicCommand's name)
         # Loaded on use: the table and the defaults it names are needed
         # only when the command runs or shows help, not by every aws sts.
-        from awscli_regional_sts.commands.activation.arg_table import ARG_TABLE
+        from awscli_regional_sts.commands.activation.cli.option_table import ARG_TABLE
 
         return ARG_TABLE
 
     def _should_allow_plugins_override(self, param: Any, value: Any) -> bool:
         # The CLI would convert the numbers (typed in ARG_TABLE for the help
         # page) with int()/float() and fail with a bare Python message;
-        # arguments.py checks the text instead, one clear line each.
-        from awscli_regional_sts.commands.activation.arg_table import NUMBER_OPTIONS
+        # cli/argument_checks.py checks the text instead, one clear line each.
+        from awscli_regional_sts.commands.activation.cli.option_table import (
+            NUMBER_OPTIONS,
+        )
 
         if getattr(param, "name", None) in NUMBER_OPTIONS:
             return False
@@ -166,202 +155,6 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
     def _run_main(self, parsed_args: Any, parsed_globals: Any) -> int:
         # The check loads only when it runs: the sts command table, and so
         # this module, is built for every `aws sts ...` command.
-        from awscli_regional_sts.aws.partitions import default_partitions
-        from awscli_regional_sts.commands.accounts.arguments import (
-            ArgumentProblem,
-            invalid_arguments_status,
-        )
-        from awscli_regional_sts.commands.activation.arguments import (
-            organization_arguments,
-            validate_arguments,
-        )
-        from awscli_regional_sts.commands.activation.fleet.arguments import (
-            fleet_arguments,
-        )
-        from awscli_regional_sts.commands.activation.fleet.command import run_merge
-        from awscli_regional_sts.commands.activation.fleet.documents import (
-            ReportProblem,
-        )
+        from awscli_regional_sts.commands.activation.cli.main import run_command
 
-        session = self._session
-        # The session's loader: it keeps endpoints.json, parsed once, for
-        # every client of the check.
-        partitions = default_partitions(session.get_component("data_loader"))
-        profile_region = parsed_globals.region or session.get_config_variable("region")
-        partition = partitions.of_region_or_aws(profile_region)
-        sts_region, sts_region_source = _sts_region(session)
-        try:
-            arguments = validate_arguments(
-                parsed_args, partition, partitions, sts_region
-            )
-            organization = organization_arguments(parsed_args, parsed_globals)
-            fleet = fleet_arguments(
-                parsed_args,
-                organization is not None,
-                organization.output_format if organization else None,
-                partition.name,
-            )
-        except ArgumentProblem as problem:
-            sys.stderr.write(f"aws sts {self.NAME}: error: {problem}\n")
-            return invalid_arguments_status()
-        if fleet.merged is not None:
-            return run_merge(self.NAME, session, fleet, parsed_globals)
-        try:
-            return self._run_check(
-                parsed_args,
-                parsed_globals,
-                _Run(
-                    arguments,
-                    organization,
-                    fleet,
-                    partition,
-                    profile_region,
-                    (sts_region, sts_region_source),
-                ),
-            )
-        except ReportProblem as problem:
-            # A --baseline of another account or organization: told by the
-            # first answer that names the caller, before any probe.
-            sys.stderr.write(f"aws sts {self.NAME}: error: {problem}\n")
-            return invalid_arguments_status()
-
-    def _run_check(self, parsed_args: Any, parsed_globals: Any, run: _Run) -> int:
-        from awscli_regional_sts.aws.status import CheckExit
-        from awscli_regional_sts.aws.untrusted import printable
-        from awscli_regional_sts.commands.accounts.output import (
-            TERMINAL_FORMATS,
-            output_format,
-            print_document,
-        )
-        from awscli_regional_sts.commands.accounts.progress import Progress
-        from awscli_regional_sts.commands.accounts.redaction import (
-            credentials_redacted_in_logs,
-        )
-        from awscli_regional_sts.commands.activation.account import ActivationCheck
-        from awscli_regional_sts.commands.activation.arguments import regions_to_probe
-        from awscli_regional_sts.commands.activation.fleet.command import (
-            apply_fleet,
-            exit_status,
-        )
-        from awscli_regional_sts.commands.activation.fleet.documents import ReportKind
-        from awscli_regional_sts.commands.activation.fleet.drift import check_identity
-        from awscli_regional_sts.commands.activation.options import CheckOptions
-        from awscli_regional_sts.commands.activation.organization_command import (
-            run_organization_check,
-        )
-        from awscli_regional_sts.commands.activation.save import save_for_auto
-        from awscli_regional_sts.plugin.registry import session_handler_ids
-
-        session = self._session
-        arguments, organization, fleet = run.arguments, run.organization, run.fleet
-        partition, profile_region = run.partition, run.profile_region
-        sts_region, sts_region_source = run.sts_region
-        options = CheckOptions(
-            regions=regions_to_probe(arguments, partition),
-            partition=partition.name,
-            profile=session.profile or "default",
-            profile_region=profile_region,
-            timeout=arguments.timeout,
-            max_concurrency=arguments.max_concurrency,
-            samples=arguments.samples,
-            role_arn=arguments.role_arn,
-            verify=getattr(parsed_globals, "verify_ssl", None),
-            router_handlers=session_handler_ids(),
-            sts_region=sts_region,
-            sts_region_source=sts_region_source,
-        )
-        if organization is not None:
-            organization = dataclasses.replace(
-                organization,
-                organization=dataclasses.replace(
-                    organization.organization, shard=fleet.shard
-                ),
-            )
-            return run_organization_check(
-                self.NAME, session, options, organization, parsed_globals, fleet
-            )
-        baseline = fleet.baseline
-
-        def on_identity(account: str) -> None:
-            if baseline is not None:
-                check_identity(ReportKind.ACCOUNT, baseline[1], account)
-
-        progress = Progress.on_terminal(lambda done, total: f"{done}/{total}")
-        with credentials_redacted_in_logs() as redactor:
-            try:
-                report = ActivationCheck(
-                    session,
-                    options,
-                    progress or (lambda done, total: None),
-                    redactor,
-                    on_identity,
-                ).run()
-            finally:
-                if progress is not None:
-                    progress.clear()
-
-        output = output_format(session, parsed_globals)
-        document = report.to_dict()
-        fleet_status = apply_fleet(self.NAME, ReportKind.ACCOUNT, document, fleet)
-        if output in TERMINAL_FORMATS and parsed_globals.query is None:
-            # A warning is a sentence: as a table row it would make every
-            # column as wide as itself. It may quote AWS's words.
-            for warning in document.pop("Warnings"):
-                sys.stderr.write(
-                    f"aws sts {self.NAME}: warning: {printable(warning)}\n"
-                )
-        if output == "table" and parsed_globals.query is None:
-            for row in document["Regions"]:
-                for name in _WIDE_FIELDS:
-                    row.pop(name, None)
-        print_document(self.NAME, document, session, parsed_globals)
-
-        if getattr(parsed_args, "save", False):
-            not_saved = save_for_auto(
-                report.to_dict(), options.profile, arguments.role_arn
-            )
-            if not_saved:
-                sys.stderr.write(f"aws sts {self.NAME}: {not_saved}\n")
-                return CheckExit.SAVE_FAILED
-
-        if arguments.require_active is not None:
-            verdict = report.verdict(arguments.require_active)
-            if verdict.failing:
-                sys.stderr.write(
-                    f"aws sts {self.NAME}: not active: "
-                    f"{', '.join(verdict.failing + verdict.undetermined)}\n"
-                )
-                return exit_status(fleet_status, CheckExit.NOT_ACTIVE)
-            if verdict.undetermined:
-                sys.stderr.write(
-                    f"aws sts {self.NAME}: activation cannot be told: "
-                    f"{', '.join(verdict.undetermined)}; these credentials "
-                    "cannot call a credential-issuing probe: pass --role-arn "
-                    "to verify\n"
-                )
-                return exit_status(fleet_status, CheckExit.UNDETERMINED)
-        return exit_status(fleet_status)
-
-
-@dataclass(frozen=True)
-class _Run:
-    """What ``_run_main`` checked, for ``_run_check``."""
-
-    arguments: Any
-    organization: Any
-    fleet: Any
-    partition: Any
-    profile_region: str | None
-    #: The profile's STS region and where it was set.
-    sts_region: tuple[str | None, str]
-
-
-def _sts_region(session: Any) -> tuple[str | None, str]:
-    """The STS region the profile asks for (AWS_STS_REGION or sts_region),
-    and where that was said."""
-    try:
-        settings = read_sts_settings(session)
-    except Exception:
-        # An invalid value is reported by the router on the first STS call.
-        return None, ""
-    return settings.region, settings.source
+        return run_command(self.NAME, self._session, parsed_args, parsed_globals)

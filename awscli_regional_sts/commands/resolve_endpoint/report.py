@@ -325,7 +325,7 @@ def auto_from_cache(
     directory = cache.cache_directory()
     found = saved_measurements(directory, auto_lookup(session, partitions), partitions)
     if found is None:
-        return AutoState(None, NOT_MEASURED)
+        return AutoState(region=None, note=NOT_MEASURED)
     path = str(cache.cache_file(directory, found.partition, found.account))
     moment = time.time() if now is None else now
     age = round(moment - found.measured_at, 1)
@@ -348,7 +348,14 @@ def auto_from_cache(
             f"fastest active region measured by {found.method} for account "
             f"{found.account}, {_age(age)} ago ({path})"
         )
-    return AutoState(region, note, path, age, str(found.method), found.account)
+    return AutoState(
+        region=region,
+        note=note,
+        cache_file=path,
+        age_seconds=age,
+        method=str(found.method),
+        account=found.account,
+    )
 
 
 def _hops(
@@ -379,11 +386,11 @@ def _hops(
         )
         hops.append(
             Hop(
-                entry,
-                url,
-                signing_region,
-                hop_signing(signing, signing_region),
-                skipped,
+                entry=entry,
+                url=url,
+                signing_region=signing_region,
+                signing=hop_signing(signing, signing_region),
+                skipped=skipped,
             )
         )
     return tuple(hops)

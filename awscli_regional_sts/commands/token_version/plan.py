@@ -90,26 +90,33 @@ def set_account(
     try:
         summary = read()
     except Exception as error:
-        return AccountOutcome(account_id, error=f"{READ_ACTION}: {describe(error)}")
+        return AccountOutcome(
+            account_id=account_id, error=f"{READ_ACTION}: {describe(error)}"
+        )
     raw = summary.get("GlobalEndpointTokenVersion")
     before = TokenVersion.from_summary(raw)
     if before is None:
         return AccountOutcome(
-            account_id,
+            account_id=account_id,
             error=f"{READ_ACTION}: the SummaryMap has no GlobalEndpointTokenVersion "
             f"of 1 or 2 (got {raw!r})",
         )
     if before == target:
-        return AccountOutcome(account_id, before, before)
+        return AccountOutcome(account_id=account_id, before=before, after=before)
     if dry_run:
-        return AccountOutcome(account_id, before, target)
+        return AccountOutcome(account_id=account_id, before=before, after=target)
     try:
         write(target)
     except Exception as error:
         return AccountOutcome(
-            account_id, before, before, error=f"{WRITE_ACTION}: {describe(error)}"
+            account_id=account_id,
+            before=before,
+            after=before,
+            error=f"{WRITE_ACTION}: {describe(error)}",
         )
-    return AccountOutcome(account_id, before, target, changed=True)
+    return AccountOutcome(
+        account_id=account_id, before=before, after=target, changed=True
+    )
 
 
 class Summary:

@@ -206,7 +206,7 @@ class TokenVersionRun:
         member_iam: Any,
     ) -> AccountOutcome:
         if target.error is not None:
-            return AccountOutcome(target.account_id, error=target.error)
+            return AccountOutcome(account_id=target.account_id, error=target.error)
         try:
             own = target.account_id == caller_account
             if own and member_iam is None:
@@ -215,7 +215,8 @@ class TokenVersionRun:
             return self._member(target.account_id, sts, member_iam, own_iam)
         except Exception as error:  # one account's failure never stops the rest
             return AccountOutcome(
-                target.account_id, error=CallError.from_exception(error).describe()
+                account_id=target.account_id,
+                error=CallError.from_exception(error).describe(),
             )
 
     def _member(
@@ -235,7 +236,7 @@ class TokenVersionRun:
                 return self._set(account_id, own_iam)
             reason = CallError.from_exception(error).describe()
             return AccountOutcome(
-                account_id, error=f"AssumeRole of {role_arn}: {reason}"
+                account_id=account_id, error=f"AssumeRole of {role_arn}: {reason}"
             )
         credentials = response.pop("Credentials")
         del response

@@ -9,10 +9,11 @@ import sys
 from typing import Any
 
 from awscli_regional_sts.aws.partitions import default_partitions
-from awscli_regional_sts.aws.status import CheckExit
-from awscli_regional_sts.commands.accounts.arguments import (
-    ArgumentProblem,
-    invalid_arguments_status,
+from awscli_regional_sts.commands.accounts.arguments import cli_major
+from awscli_regional_sts.commands.accounts.exit_status import (
+    CommandProblem,
+    Exit,
+    exit_status,
 )
 from awscli_regional_sts.commands.accounts.output import print_document
 from awscli_regional_sts.commands.accounts.progress import Progress
@@ -29,11 +30,19 @@ from awscli_regional_sts.commands.token_version.remediation import TokenVersionR
 def run_command(
     command_name: str, session: Any, parsed_args: Any, parsed_globals: Any
 ) -> int:
+    """The command's exit status; its error line printed here, once."""
     try:
-        arguments = token_version_arguments(parsed_args)
-    except ArgumentProblem as problem:
+        exit = _run(command_name, session, parsed_args, parsed_globals)
+    except CommandProblem as problem:
         sys.stderr.write(f"aws sts {command_name}: error: {problem}\n")
-        return invalid_arguments_status()
+        exit = problem.exit
+    return exit_status(exit, cli_major=cli_major())
+
+
+def _run(
+    command_name: str, session: Any, parsed_args: Any, parsed_globals: Any
+) -> Exit:
+    arguments = token_version_arguments(parsed_args)
     # The session's loader: it keeps endpoints.json for the clients to come.
     partitions = default_partitions(session.get_component("data_loader"))
     region = parsed_globals.region or session.get_config_variable("region")
@@ -78,4 +87,4 @@ def run_command(
         "Summary": summary.to_dict(),
     }
     print_document(command_name, document, session, parsed_globals)
-    return CheckExit.ACCOUNTS_FAILED if summary.failed else CheckExit.OK
+    return Exit.ACCOUNTS_FAILED if summary.failed else Exit.OK

@@ -6,8 +6,25 @@ from __future__ import annotations
 import queue
 import threading
 import time
+from collections.abc import Iterator
 
-from awscli_regional_sts.aws.runner import Outcome, RequestPool, outcomes
+from awscli_regional_sts.aws.runner import Outcome, RequestPool
+
+
+def outcomes(
+    results: queue.SimpleQueue[Outcome], count: int, deadline: float
+) -> Iterator[Outcome]:
+    """Up to ``count`` outcomes from ``results`` as they arrive, until the
+    monotonic time ``deadline`` (the product takes them as its own state
+    machine needs: run/account_check.py)."""
+    for _ in range(count):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return
+        try:
+            yield results.get(timeout=remaining)
+        except queue.Empty:
+            return
 
 
 def test_urgent_calls_go_first_and_errors_come_back() -> None:

@@ -25,22 +25,20 @@ from awscli_regional_sts.aws.runner import run_parallel, start_in_background
 from awscli_regional_sts.aws.status import RegionStatus
 from awscli_regional_sts.commands.accounts.arguments import ArgumentProblem
 from awscli_regional_sts.commands.accounts.redaction import CredentialRedactor
-from awscli_regional_sts.commands.activation.arguments import (
+from awscli_regional_sts.commands.activation.cli.argument_checks import (
     Arguments,
     region_choices,
     regions_to_probe,
     validate_arguments,
 )
-from awscli_regional_sts.commands.activation.classify import classify
-from awscli_regional_sts.commands.activation.plan import choose_probe
-from awscli_regional_sts.commands.activation.probe import (
+from awscli_regional_sts.commands.activation.model.classify import classify
+from awscli_regional_sts.commands.activation.model.observation import (
     Observation,
     ProbeMethod,
     ProbeOperation,
-    RegionLatencies,
-    probe_region,
 )
-from awscli_regional_sts.commands.activation.report import (
+from awscli_regional_sts.commands.activation.model.probe_plan import choose_probe
+from awscli_regional_sts.commands.activation.model.report import (
     AccountFacts,
     RegionResult,
     Report,
@@ -50,7 +48,11 @@ from awscli_regional_sts.commands.activation.report import (
     token_version_warning,
     within_noise,
 )
-from awscli_regional_sts.commands.activation.save import save_for_auto
+from awscli_regional_sts.commands.activation.run.probe import (
+    RegionLatencies,
+    probe_region,
+)
+from awscli_regional_sts.commands.activation.run.save import save_for_auto
 from awscli_regional_sts.plugin.endpoints import aim_client
 
 ACTIVE = RegionStatus.ACTIVE
@@ -495,7 +497,7 @@ def test_require_active_checks_the_regions_given_else_the_sts_region() -> None:
 
 def test_require_active_verdict_tells_unknown_from_inactive() -> None:
     report = Report(
-        AccountFacts("111122223333", "arn:aws:iam::111122223333:user/a"),
+        AccountFacts(account="111122223333", arn="arn:aws:iam::111122223333:user/a"),
         "aws",
         "GetCallerIdentity only",
         [row("us-east-1"), row("eu-west-1", INACTIVE), row("eu-west-2", UNKNOWN)],

@@ -11,6 +11,7 @@ import awscli  # noqa: F401 - first, so that botocore is the CLI's bundled one
 import pytest
 
 from awscli_regional_sts.aws.errors import CallError
+from awscli_regional_sts.aws.partitions import default_partitions
 from awscli_regional_sts.aws.status import RegionStatus
 from awscli_regional_sts.commands.accounts.arguments import ArgumentProblem
 from awscli_regional_sts.commands.accounts.members import (
@@ -18,25 +19,28 @@ from awscli_regional_sts.commands.accounts.members import (
     list_accounts,
     select_accounts,
 )
-from awscli_regional_sts.commands.activation.arguments import organization_arguments
-from awscli_regional_sts.commands.activation.classify import classify
-from awscli_regional_sts.commands.activation.options import (
-    ORGANIZATION_MAX_CONCURRENCY as DEFAULT_MAX_CONCURRENCY,
+from awscli_regional_sts.commands.activation.cli.argument_checks import (
+    organization_arguments,
+    validate_arguments,
 )
-from awscli_regional_sts.commands.activation.options import (
-    ORGANIZATION_SAMPLES as DEFAULT_SAMPLES,
-)
-from awscli_regional_sts.commands.activation.options import OutputFormat
-from awscli_regional_sts.commands.activation.organization import (
-    AccountResult,
-    OrganizationSummary,
-)
-from awscli_regional_sts.commands.activation.probe import (
+from awscli_regional_sts.commands.activation.model.classify import classify
+from awscli_regional_sts.commands.activation.model.observation import (
     Observation,
     ProbeMethod,
     ProbeOperation,
 )
-from awscli_regional_sts.commands.activation.report import (
+from awscli_regional_sts.commands.activation.model.options import (
+    ORGANIZATION_MAX_CONCURRENCY as DEFAULT_MAX_CONCURRENCY,
+)
+from awscli_regional_sts.commands.activation.model.options import (
+    ORGANIZATION_SAMPLES as DEFAULT_SAMPLES,
+)
+from awscli_regional_sts.commands.activation.model.options import OutputFormat
+from awscli_regional_sts.commands.activation.model.organization_report import (
+    AccountResult,
+    OrganizationSummary,
+)
+from awscli_regional_sts.commands.activation.model.report import (
     AccountFacts,
     Recommendation,
     RegionResult,
@@ -122,7 +126,11 @@ def test_named_accounts_are_never_lost_silently() -> None:
 
 def report(statuses: dict[str, str]) -> Report:
     return Report(
-        AccountFacts("111111111111", "arn:aws:sts::111111111111:assumed-role/R/s", 2),
+        AccountFacts(
+            account="111111111111",
+            arn="arn:aws:sts::111111111111:assumed-role/R/s",
+            values={"token-version": (2, None)},
+        ),
         "aws",
         "AssumeRole of R",
         [RegionResult(r, None, s, True, 1.0, "d") for r, s in statuses.items()],
@@ -207,11 +215,17 @@ GLOBALS = argparse.Namespace(query=None, output=None)
 def test_organization_defaults() -> None:
     arguments = organization_arguments(parsed(), GLOBALS)
     assert arguments is not None
-    assert arguments.organization.member_role_name == "OrganizationAccountAccessRole"
-    assert arguments.organization.accounts is None
-    assert arguments.max_concurrency == DEFAULT_MAX_CONCURRENCY
-    assert arguments.samples == DEFAULT_SAMPLES
+    assert arguments.member_role_name == "OrganizationAccountAccessRole"
+    assert arguments.accounts is None
     assert arguments.output_format == "document"
+    # --max-concurrency and --samples: parsed once, with the mode's default.
+    aws = default_partitions().by_name("aws")
+    assert aws is not None
+    limits = validate_arguments(
+        parsed(regions=None, timeout=None), aws, default_partitions(), None
+    )
+    assert limits.max_concurrency == DEFAULT_MAX_CONCURRENCY
+    assert limits.samples == DEFAULT_SAMPLES
     assert organization_arguments(parsed(organization=False), GLOBALS) is None
 
 
@@ -220,7 +234,7 @@ def test_accounts_are_validated_and_deduplicated() -> None:
         parsed(accounts=["111111111111,222222222222", "111111111111"]), GLOBALS
     )
     assert arguments is not None
-    assert arguments.organization.accounts == ("111111111111", "222222222222")
+    assert arguments.accounts == ("111111111111", "222222222222")
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,8 @@ from awscli_regional_sts.aws.operations import (
     PROVES_ACTIVATION,
 )
 from awscli_regional_sts.aws.status import RegionStatus
-from awscli_regional_sts.commands.activation.classify import classify
-from awscli_regional_sts.commands.activation.probe import (
+from awscli_regional_sts.commands.activation.model.classify import classify
+from awscli_regional_sts.commands.activation.model.observation import (
     Observation,
     ProbeMethod,
     ProbeOperation,

@@ -16,6 +16,7 @@ from typing import Any
 from awscli_regional_sts.aws.files import FileMissing, FileProblem, read_json
 from awscli_regional_sts.aws.status import Word
 from awscli_regional_sts.aws.untrusted import quote
+from awscli_regional_sts.commands.accounts.exit_status import CommandProblem
 
 #: The largest report read back. The CLI's indented JSON takes some 400
 #: bytes per region row (measured: 71 KB for 5 accounts x 35 rows, all the
@@ -26,7 +27,7 @@ from awscli_regional_sts.aws.untrusted import quote
 MAX_REPORT_BYTES = 256 * 1024 * 1024
 
 
-class ReportProblem(ValueError):
+class ReportProblem(CommandProblem, ValueError):
     """A report file that cannot be used; one line for stderr."""
 
 

@@ -147,7 +147,11 @@ def compare(
         if old_presence != new_presence:
             changes.append(
                 Change(
-                    account_id, None, ChangeField.ACCOUNT, old_presence, new_presence
+                    account_id=account_id,
+                    region=None,
+                    field=ChangeField.ACCOUNT,
+                    before=old_presence,
+                    after=new_presence,
                 )
             )
         if (
@@ -181,11 +185,11 @@ def _account_changes(
     if before_version != after_version:
         changes.append(
             Change(
-                account_id,
-                None,
-                ChangeField.TOKEN_VERSION,
-                before_version,
-                after_version,
+                account_id=account_id,
+                region=None,
+                field=ChangeField.TOKEN_VERSION,
+                before=before_version,
+                after=after_version,
             )
         )
     before = {row["Region"]: row["Status"] for row in old.get("Regions") or ()}
@@ -194,11 +198,11 @@ def _account_changes(
         if before.get(region) != after.get(region):
             changes.append(
                 Change(
-                    account_id,
-                    region,
-                    ChangeField.STATUS,
-                    before.get(region),
-                    after.get(region),
+                    account_id=account_id,
+                    region=region,
+                    field=ChangeField.STATUS,
+                    before=before.get(region),
+                    after=after.get(region),
                 )
             )
     return changes

@@ -23,7 +23,9 @@ from awscli_regional_sts.commands.activation.fleet.documents import (
     summary_regions,
 )
 from awscli_regional_sts.commands.activation.fleet.shards import MAX_SHARDS
-from awscli_regional_sts.commands.activation.organization import SUMMARY_COLUMNS
+from awscli_regional_sts.commands.activation.model.organization_report import (
+    SUMMARY_COLUMNS,
+)
 
 #: Fields every shard of one run has alike, and the merged report keeps.
 _SAME = (

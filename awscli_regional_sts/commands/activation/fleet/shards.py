@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, TypeVar
 
 from awscli_regional_sts.aws.untrusted import quote
+from awscli_regional_sts.commands.accounts.exit_status import CommandProblem
 
 #: The most shards a run may be cut into: 10,000 accounts in 1,000 shards
 #: is 10 a shard, already less than one machine checks at once.
@@ -27,7 +28,7 @@ _SHARD = re.compile(r"([0-9]{1,4})/([0-9]{1,4})")
 T = TypeVar("T")
 
 
-class ShardProblem(ValueError):
+class ShardProblem(CommandProblem, ValueError):
     """A bad ``--shard`` value; one line for stderr."""
 
 

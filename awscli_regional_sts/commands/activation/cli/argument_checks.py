@@ -1,7 +1,8 @@
 """activation-check's arguments: parsed and checked before anything is sent.
 
-Every problem is an ``ArgumentProblem`` with one line for stderr. Used by
-both command modules; nothing here talks to AWS.
+Every problem is an ``ArgumentProblem`` with one line for stderr;
+``spec.py`` puts the checked values together, once. Nothing here talks to
+AWS.
 """
 
 from __future__ import annotations
@@ -24,15 +25,13 @@ from awscli_regional_sts.commands.accounts.members import (
     DEFAULT_MAX_ACCOUNTS_IN_FLIGHT,
     MAX_ACCOUNTS_IN_FLIGHT,
 )
-from awscli_regional_sts.commands.activation.options import (
-    DEFAULT_MAX_CONCURRENCY,
-    DEFAULT_SAMPLES,
+from awscli_regional_sts.commands.activation.model.options import (
     DEFAULT_TIMEOUT,
     MAX_CHECK_TIMEOUT,
+    MAX_CONCURRENCY_DEFAULTS,
     MAX_CONCURRENCY_LIMIT,
     MAX_SAMPLES,
-    ORGANIZATION_MAX_CONCURRENCY,
-    ORGANIZATION_SAMPLES,
+    SAMPLES_DEFAULTS,
     OrganizationOptions,
     OutputFormat,
 )
@@ -48,14 +47,6 @@ class Arguments:
     samples: int
     #: None: not asked; a tuple: regions that must be active.
     require_active: tuple[str, ...] | None
-
-
-@dataclass(frozen=True)
-class OrganizationArguments:
-    organization: OrganizationOptions
-    output_format: OutputFormat
-    max_concurrency: int
-    samples: int
 
 
 #: Options that only mean something with --organization.
@@ -87,7 +78,11 @@ def validate_arguments(
     partitions: Partitions,
     sts_region: str | None,
 ) -> Arguments:
-    """Check every argument; raise ArgumentProblem with one clear line."""
+    """Check every argument but the organization's and the fleet's; raise
+    ArgumentProblem with one clear line. ``--max-concurrency`` and
+    ``--samples`` default to their mode's value (``--organization`` or
+    not)."""
+    organization = bool(getattr(parsed_args, "organization", False))
     choices = region_choices(partition)
     regions = _regions("--regions", parsed_args.regions, choices, partition)
     role_arn = parsed_args.role_arn
@@ -99,11 +94,11 @@ def validate_arguments(
     max_concurrency = whole_number(
         "--max-concurrency",
         parsed_args.max_concurrency,
-        DEFAULT_MAX_CONCURRENCY,
+        MAX_CONCURRENCY_DEFAULTS[organization],
         MAX_CONCURRENCY_LIMIT,
     )
     samples = whole_number(
-        "--samples", parsed_args.samples, DEFAULT_SAMPLES, MAX_SAMPLES
+        "--samples", parsed_args.samples, SAMPLES_DEFAULTS[organization], MAX_SAMPLES
     )
     require = parsed_args.require_active
     require_active: tuple[str, ...] | None = None
@@ -123,7 +118,12 @@ def validate_arguments(
                 "sts_region REGION)"
             )
     return Arguments(
-        regions, role_arn, timeout, max_concurrency, samples, require_active
+        regions=regions,
+        role_arn=role_arn,
+        timeout=timeout,
+        max_concurrency=max_concurrency,
+        samples=samples,
+        require_active=require_active,
     )
 
 
@@ -137,7 +137,7 @@ def regions_to_probe(arguments: Arguments, partition: Partition) -> tuple[str, .
 
 def organization_arguments(
     parsed_args: Any, parsed_globals: Any
-) -> OrganizationArguments | None:
+) -> OrganizationOptions | None:
     """The organization options, validated; None without --organization.
 
     Runs after the single-account validation (regions, timeout, limits).
@@ -174,23 +174,12 @@ def organization_arguments(
                 f"--output {parsed_globals.output} does not apply to "
                 "--output-format jsonl, which writes JSON lines"
             )
-    return OrganizationArguments(
-        OrganizationOptions(
-            member_role_name=role_name,
-            accounts=accounts,
-            include_suspended=bool(parsed_args.include_suspended),
-            max_accounts_in_flight=in_flight,
-        ),
-        output_format,
-        whole_number(
-            "--max-concurrency",
-            parsed_args.max_concurrency,
-            ORGANIZATION_MAX_CONCURRENCY,
-            MAX_CONCURRENCY_LIMIT,
-        ),
-        whole_number(
-            "--samples", parsed_args.samples, ORGANIZATION_SAMPLES, MAX_SAMPLES
-        ),
+    return OrganizationOptions(
+        member_role_name=role_name,
+        accounts=accounts,
+        include_suspended=bool(parsed_args.include_suspended),
+        max_accounts_in_flight=in_flight,
+        output_format=output_format,
     )
 
 

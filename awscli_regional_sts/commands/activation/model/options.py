@@ -1,7 +1,8 @@
 """What one activation check runs with: options and their defaults, once.
 
-Plain dataclasses, shared by the argument parser (``arguments.py``), the
-checks (``account.py``, ``organization_check.py``) and the commands' help.
+Plain dataclasses and constants, shared by the argument checks
+(``cli/argument_checks.py``), the run description (``cli/spec.py``), the
+checks (``run/``) and the command's help (``cli/option_table.py``).
 """
 
 from __future__ import annotations
@@ -16,11 +17,6 @@ from awscli_regional_sts.commands.accounts.members import (
 )
 from awscli_regional_sts.plugin.settings import MAX_TIMEOUT
 
-# Not imported at run time: this module is loaded by every activation-check.
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from awscli_regional_sts.commands.activation.fleet.shards import Shard
-
 #: Per request, to connect and to read (``--timeout``).
 DEFAULT_TIMEOUT = 5.0
 #: The longest ``--timeout``: the same bound as ``sts_timeout``.
@@ -31,20 +27,24 @@ MAX_CONCURRENCY_LIMIT = 64
 #: has fewer STS regions than the limit): probes of different regions go to
 #: different endpoints and share no rate limit, so a hung region costs one
 #: --timeout, not one per wave. A region's own samples stay sequential
-#: (probe.py), on one connection.
+#: (``run/probe.py``), on one connection.
 DEFAULT_MAX_CONCURRENCY = MAX_CONCURRENCY_LIMIT
 DEFAULT_SAMPLES = 3
 MAX_SAMPLES = 20
 
-#: In an organization check one semaphore bounds the requests of all
-#: accounts together, so the default is larger than the single account's.
+#: In an organization check one pool bounds the requests of all accounts
+#: together, so the default is larger than the single account's.
 ORGANIZATION_MAX_CONCURRENCY = 16
 #: A region's latency is the same for every account (one endpoint, one
 #: caller), so more samples per account would only multiply requests.
 ORGANIZATION_SAMPLES = 1
-
-#: RoleSessionName of every AssumeRole the check makes.
-ROLE_SESSION_NAME = "sts-activation-check"
+#: ``--max-concurrency``'s and ``--samples``' defaults, without and with
+#: ``--organization``: each option is parsed once, with its mode's default.
+MAX_CONCURRENCY_DEFAULTS = {
+    False: DEFAULT_MAX_CONCURRENCY,
+    True: ORGANIZATION_MAX_CONCURRENCY,
+}
+SAMPLES_DEFAULTS = {False: DEFAULT_SAMPLES, True: ORGANIZATION_SAMPLES}
 
 
 class OutputFormat(str, Enum):
@@ -83,5 +83,4 @@ class OrganizationOptions:
     accounts: tuple[str, ...] | None = None
     include_suspended: bool = False
     max_accounts_in_flight: int = DEFAULT_MAX_ACCOUNTS_IN_FLIGHT
-    #: ``--shard K/N``: only the accounts of that shard.
-    shard: Shard | None = None
+    output_format: OutputFormat = OutputFormat.DOCUMENT

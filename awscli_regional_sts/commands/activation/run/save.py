@@ -17,7 +17,7 @@ from awscli_regional_sts.plugin.registry import LOGGER_NAME
 logger = logging.getLogger(LOGGER_NAME)
 
 
-#: The account of a role ARN (already validated by arguments.py).
+#: The account of a role ARN (already validated by cli/argument_checks.py).
 _ROLE_ACCOUNT = re.compile(r"arn:[a-z-]+:iam::([0-9]{12}):role/.+")
 
 
@@ -64,10 +64,10 @@ def save_for_auto(report: Any, profile: str, role_arn: str | None = None) -> str
         )
     regions = tuple(
         cache.RegionMeasurement(
-            str(row["Region"]),
-            RegionStatus(str(row["Status"])),
-            bool(row.get("Verified")),
-            row.get("LatencyMs"),
+            region=str(row["Region"]),
+            status=RegionStatus(str(row["Status"])),
+            verified=bool(row.get("Verified")),
+            latency_ms=row.get("LatencyMs"),
         )
         for row in report.get("Regions") or ()
         if row.get("Region") in partition.sts_regions
@@ -76,12 +76,12 @@ def save_for_auto(report: Any, profile: str, role_arn: str | None = None) -> str
         path = cache.save(
             cache.cache_directory(),
             cache.Measurements(
-                partition.name,
-                account,
-                time.time(),
-                MeasurementMethod.ACTIVATION_CHECK,
-                regions,
-                profiles,
+                partition=partition.name,
+                account=account,
+                measured_at=time.time(),
+                method=MeasurementMethod.ACTIVATION_CHECK,
+                regions=regions,
+                profiles=profiles,
             ),
         )
     except (OSError, cache.CacheProblem) as error:

@@ -17,18 +17,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from awscli_regional_sts.aws.errors import CallError
+from awscli_regional_sts.commands.activation.model.account_facts import FACTS
 
 #: Error codes AWS services answer a refusal by a policy with (IAM's
 #: query protocol, the JSON services' "...Exception" form).
 POLICY_DENIAL_CODES = frozenset(
     {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"}
 )
-#: The account's own facts: the task that fetches each, and the IAM action
-#: it needs.
-FACT_ACTIONS = {
-    "@token-version": "iam:GetAccountSummary",
-    "@opt-in": "account:ListRegions",
-}
 
 
 @dataclass(frozen=True)
@@ -47,11 +42,12 @@ def is_policy_denial(error: CallError) -> bool:
 def fact_denials(
     outcomes: Mapping[str, tuple[Any, BaseException | None]],
 ) -> tuple[FactDenial, ...]:
-    """The fact tasks (``FACT_ACTIONS``) among ``outcomes`` that a policy
-    refused, in FACT_ACTIONS' order."""
+    """The facts (``account_facts.FACTS``) among ``outcomes`` that a policy
+    refused, in FACTS' order."""
     found = []
-    for task, action in FACT_ACTIONS.items():
-        outcome = outcomes.get(task)
+    for fact in FACTS:
+        action = fact.action.value
+        outcome = outcomes.get(fact.key)
         if outcome is None or outcome[1] is None:
             continue
         error = CallError.from_exception(outcome[1])

@@ -3,7 +3,7 @@ Organization, each reached through its member role.
 
 * Organizations ListAccounts lists the accounts, a page at a time, only as
   account workers ask for the next one: the listing is never held whole.
-* A member account is checked by ``member.check_member``: each region
+* A member account is checked by ``member_account.check_member``: each region
   probed by AssumeRole of the member role (``OrganizationAccountAccessRole``
   unless told otherwise) at the region's endpoint, with the caller's
   credentials; the credentials of the first probe that succeeds sign the
@@ -23,7 +23,7 @@ Organization, each reached through its member role.
   per region and its two facts, as a member does.
 * A member role that may not read the account's own facts (a policy
   refuses GetAccountSummary or ListRegions) leaves the account not
-  checked, its ``Error`` naming the permission (denials.py).
+  checked, its ``Error`` naming the permission (``model/denials.py``).
 * Every client that lists the accounts, sends the probes and the facts is
   created once per run and shared by all accounts (botocore clients are
   thread-safe), from sessions that keep the CLI's handlers off those
@@ -44,7 +44,6 @@ Organization, each reached through its member role.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import itertools
 from collections.abc import Iterator, Mapping
@@ -71,31 +70,41 @@ from awscli_regional_sts.commands.accounts.members import (
     select_accounts,
 )
 from awscli_regional_sts.commands.accounts.redaction import CredentialRedactor
-from awscli_regional_sts.commands.activation.account import (
-    ActivationCheck,
-    LentClients,
-    backstop_seconds,
-)
-from awscli_regional_sts.commands.activation.denials import denied_line
-from awscli_regional_sts.commands.activation.facts import (
-    has_opt_in_regions,
+from awscli_regional_sts.commands.activation.fleet.shards import Shard, ShardCut
+from awscli_regional_sts.commands.activation.model.account_facts import (
+    FACTS,
+    OPT_IN,
+    asked,
     lists_regions,
 )
-from awscli_regional_sts.commands.activation.fleet.shards import ShardCut
-from awscli_regional_sts.commands.activation.member import MemberRun, check_member
-from awscli_regional_sts.commands.activation.options import (
+from awscli_regional_sts.commands.activation.model.denials import denied_line
+from awscli_regional_sts.commands.activation.model.observation import (
+    PROBE_DURATION_SECONDS,
     ROLE_SESSION_NAME,
+)
+from awscli_regional_sts.commands.activation.model.options import (
     CheckOptions,
     OrganizationOptions,
 )
-from awscli_regional_sts.commands.activation.organization import (
+from awscli_regional_sts.commands.activation.model.organization_report import (
     AccountResult,
     OrganizationSummary,
 )
-from awscli_regional_sts.commands.activation.probe import (
-    PROBE_DURATION_SECONDS,
-    RegionLatencies,
+from awscli_regional_sts.commands.activation.run.account_check import (
+    AccountNotChecked,
+    backstop_seconds,
 )
+from awscli_regional_sts.commands.activation.run.caller_account import (
+    CallerAccount,
+    SessionClients,
+    check_caller_account,
+)
+from awscli_regional_sts.commands.activation.run.member_account import (
+    MemberRun,
+    SharedCallerClients,
+    check_member,
+)
+from awscli_regional_sts.commands.activation.run.probe import RegionLatencies
 from awscli_regional_sts.plugin.endpoints import aim_client, client_region, probe_config
 
 
@@ -108,30 +117,27 @@ class OrganizationCheck:
         session: Any,
         options: CheckOptions,
         organization: OrganizationOptions,
+        shard: Shard | None,
         on_result: Callable[[AccountResult], None],
         progress: Callable[[int, int], None] = lambda checked, failed: None,
         redactor: CredentialRedactor | None = None,
         on_organization: Callable[[str | None], None] = lambda organization_id: None,
     ) -> None:
         self._session = session
-        # The profile's sts_region concerns the caller's own calls, not the
-        # member accounts: no per-account warning about it.
-        self._options = dataclasses.replace(options, sts_region=None)
+        self._options = options
         self._organization = organization
         self._on_result = on_result
         self._progress = progress
         self._redactor = redactor or CredentialRedactor()
         self._caller_account: str | None = None
-        self._lent: LentClients | None = None
+        self._caller: tuple[CallerAccount, SharedCallerClients] | None = None
         #: Called with the organization's id once the first page of
         #: ListAccounts names it, before any other request; may raise to end
         #: the run (--baseline of another organization).
         self._on_organization = on_organization
         self.organization_id: str | None = None
         self.management_account_id: str | None = None
-        self.shard_cut = (
-            ShardCut(organization.shard) if organization.shard is not None else None
-        )
+        self.shard_cut = ShardCut(shard) if shard is not None else None
 
     @property
     def probe_description(self) -> str:
@@ -146,20 +152,7 @@ class OrganizationCheck:
         region = options.profile_region or "us-east-1"
         summary = OrganizationSummary(options.regions)
         signers = Signers(self._session)
-        organizations = signers.caller_client(
-            "organizations", region, options.verify, self._client_args()["config"]
-        )
-        selected = select_accounts(
-            self._identified(list_accounts(organizations)),
-            self._organization.accounts,
-            self._organization.include_suspended,
-        )
-        if self.shard_cut is not None:
-            # Cut before skipped accounts are counted, so that each shard
-            # counts its own and the shards' counts add up.
-            selected = self.shard_cut.cut(
-                selected, lambda item: item.account.account_id
-            )
+        selected = self._selected(signers, region)
 
         def count_skip() -> None:
             summary.skipped += 1
@@ -182,9 +175,8 @@ class OrganizationCheck:
         caller = start_in_background(sts.get_caller_identity, name="org-identity")()
         self._caller_account = str(caller["Account"])
         pool = RequestPool(options.max_concurrency, name="org-request")
-        run = self._member_run(
-            sts, pool, signers, {"Account": self._caller_account, "Arn": caller["Arn"]}
-        )
+        run = self._member_run(sts, pool, signers)
+        self._caller = self._caller_on(run, caller)
 
         def tasks() -> Iterator[tuple[str, Callable[[], AccountResult]]]:
             items = accounts if first is None else itertools.chain([first], accounts)
@@ -210,13 +202,9 @@ class OrganizationCheck:
         sts: Any,
         pool: RequestPool,
         signers: Signers,
-        caller_identity: Mapping[str, str],
     ) -> MemberRun:
         """The clients and limits every member's check shares."""
         options = self._options
-
-        def create(service: str, region: str, config: Any) -> Any:
-            return signers.caller_client(service, region, options.verify, config)
 
         probes = {}
         for name in options.regions:
@@ -225,37 +213,69 @@ class OrganizationCheck:
             )
             probes[name] = (client, aim_client(client, name, options.router_handlers))
         latencies = RegionLatencies(options.samples)
-        wait = self._wait()
-        self._lent = LentClients(caller_identity, create, probes, latencies, wait)
         region = options.profile_region or "us-east-1"
         facts_config = self._client_args()["config"].merge(
             Config(max_pool_connections=options.max_concurrency)
         )
-        iam = signers.member_client("iam", region, options.verify, facts_config)
-        account = None
-        if has_opt_in_regions(options.partition):
-            account = signers.member_client(
-                "account", region, options.verify, facts_config
+        fact_clients = {
+            fact.service: signers.member_client(
+                fact.service, region, options.verify, facts_config
             )
+            for fact in FACTS
+            if asked(fact, options.partition)
+        }
+        account = fact_clients.get(OPT_IN.service)
 
         def assume_role(role_arn: str) -> Any:
             return assume_member_role(
-                sts, role_arn, ROLE_SESSION_NAME, None, PROBE_DURATION_SECONDS
+                sts, role_arn, ROLE_SESSION_NAME, duration=PROBE_DURATION_SECONDS
             )
 
         return MemberRun(
-            options,
-            pool,
-            probes,
-            latencies,
-            signers,
-            iam,
-            account,
-            account is not None and lists_regions(account),
-            assume_role,
-            self._redactor,
-            wait,
+            options=options,
+            pool=pool,
+            probes=probes,
+            latencies=latencies,
+            signers=signers,
+            fact_clients=fact_clients,
+            lists_regions=account is not None and lists_regions(account),
+            assume_role=assume_role,
+            redactor=self._redactor,
+            wait=self._wait(),
         )
+
+    def _selected(self, signers: Signers, region: str) -> Iterator[Selected]:
+        """The accounts listed, selected and (with --shard) cut, lazily."""
+        organizations = signers.caller_client(
+            "organizations",
+            region,
+            self._options.verify,
+            self._client_args()["config"],
+        )
+        selected = select_accounts(
+            self._identified(list_accounts(organizations)),
+            self._organization.accounts,
+            self._organization.include_suspended,
+        )
+        if self.shard_cut is None:
+            return selected
+        # Cut before skipped accounts are counted, so that each shard
+        # counts its own and the shards' counts add up.
+        return self.shard_cut.cut(selected, lambda item: item.account.account_id)
+
+    def _caller_on(
+        self, run: MemberRun, identity: Mapping[str, Any]
+    ) -> tuple[CallerAccount, SharedCallerClients]:
+        """How the caller's own account is checked when it has no member
+        role: on the run's clients, with the identity the run asked."""
+        caller = CallerAccount(
+            session=self._session,
+            options=self._options,
+            redactor=self._redactor,
+            ask_identity=lambda: functools.partial(dict, identity),
+        )
+        probes = SessionClients(self._session, self._options).probes
+        return caller, SharedCallerClients(probes, run)
 
     def _identified(self, listed: Iterator[MemberAccount]) -> Iterator[MemberAccount]:
         """The listing, telling ``on_organization`` who the organization is
@@ -274,7 +294,7 @@ class OrganizationCheck:
     def _check(self, selected: Selected, run: MemberRun) -> AccountResult:
         account = selected.account
         if selected.error is not None:
-            return AccountResult(account, error=selected.error)
+            return AccountResult(account=account, error=selected.error)
         try:
             role_arn = member_role_arn(
                 self._options.partition,
@@ -284,20 +304,20 @@ class OrganizationCheck:
             if account.account_id == self._caller_account:
                 why = self._without_member_role(run, role_arn)
                 if why is not None:
-                    return self._check_caller_account(account, why)
+                    return self._check_caller_account(account, why, run)
             found = check_member(run, account.account_id, role_arn)
+        except AccountNotChecked as error:
+            return AccountResult(account=account, error=str(error))
         except Exception as error:  # one account's failure never stops the rest
             return AccountResult(
-                account, error=CallError.from_exception(error).describe()
+                account=account, error=CallError.from_exception(error).describe()
             )
-        if isinstance(found, str):
-            return AccountResult(account, error=found)
         if found.denials:
             # The audit's role lacks a permission: the account is not checked.
             return AccountResult(
-                account, error=denied_line(found.denials, found.facts.arn)
+                account=account, error=denied_line(found.denials, found.facts.arn)
             )
-        return AccountResult(account, report=found)
+        return AccountResult(account=account, report=found)
 
     @staticmethod
     def _without_member_role(run: MemberRun, role_arn: str) -> str | None:
@@ -310,24 +330,27 @@ class OrganizationCheck:
             return f"AssumeRole of {role_arn}: {reason}"
         return None
 
-    def _check_caller_account(self, account: MemberAccount, why: str) -> AccountResult:
+    def _check_caller_account(
+        self, account: MemberAccount, why: str, run: MemberRun
+    ) -> AccountResult:
         """The caller's own account (the management or delegated
         administrator account) where it has no member role that the caller
         may assume (Organizations creates none there): checked as ``aws sts
         activation-check`` without --organization would, with the caller's
         credentials and that command's choice of probe. ``why`` (the
         AssumeRole error) goes into its warnings."""
-        report = ActivationCheck(
-            self._session, self._options, redactor=self._redactor, lent=self._lent
-        ).run()
+        assert self._caller is not None  # nosec B101  # set by run() before any account
+        caller, clients = self._caller
+        report = check_caller_account(caller, clients, run.schedule)
         if report.denials:
             # Neither its member role nor the caller may read its facts.
             line = denied_line(report.denials, report.facts.arn)
             return AccountResult(
-                account, error=f"{why}; with the caller's own credentials: {line}"
+                account=account,
+                error=f"{why}; with the caller's own credentials: {line}",
             )
         report.warnings.append(f"checked with the caller's own credentials: {why}")
-        return AccountResult(account, report=report)
+        return AccountResult(account=account, report=report)
 
     # -- helpers --
 

@@ -8,7 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from awscli_regional_sts.aws.status import Word
-from awscli_regional_sts.commands.activation.probe import ProbeMethod, ProbeOperation
+from awscli_regional_sts.commands.activation.model.observation import (
+    ProbeMethod,
+    ProbeOperation,
+)
 
 
 class CredentialSource(Word):
@@ -47,7 +50,7 @@ def choose_probe(
     """
     if role_arn_option:
         return ProbePlan(
-            ProbeMethod(ProbeOperation.ASSUME_ROLE, role_arn=role_arn_option),
+            ProbeMethod(operation=ProbeOperation.ASSUME_ROLE, role_arn=role_arn_option),
             CredentialSource.CALLER,
             f"AssumeRole of {role_arn_option} (--role-arn)",
         )
@@ -60,7 +63,7 @@ def choose_probe(
         ):
             return ProbePlan(
                 ProbeMethod(
-                    ProbeOperation.ASSUME_ROLE,
+                    operation=ProbeOperation.ASSUME_ROLE,
                     role_arn=str(role_arn),
                     role_session_name=str(
                         profile_config.get("role_session_name")
@@ -73,7 +76,7 @@ def choose_probe(
             )
     if access_key_id and access_key_id.startswith("AKIA") and not has_session_token:
         return ProbePlan(
-            ProbeMethod(ProbeOperation.GET_SESSION_TOKEN),
+            ProbeMethod(operation=ProbeOperation.GET_SESSION_TOKEN),
             CredentialSource.CALLER,
             "GetSessionToken (IAM user keys)",
         )
@@ -82,7 +85,7 @@ def choose_probe(
 
 def identity_only(reason: str) -> ProbePlan:
     return ProbePlan(
-        ProbeMethod(ProbeOperation.GET_CALLER_IDENTITY, reason=reason),
+        ProbeMethod(operation=ProbeOperation.GET_CALLER_IDENTITY, reason=reason),
         CredentialSource.CALLER,
         f"GetCallerIdentity only ({reason}); pass --role-arn to verify",
     )

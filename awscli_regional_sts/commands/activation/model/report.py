@@ -9,8 +9,12 @@ from typing import Any
 
 from awscli_regional_sts.aws.partitions import GLOBAL, is_opt_in_region
 from awscli_regional_sts.aws.status import RegionStatus
-from awscli_regional_sts.commands.activation.classify import OPT_IN_ENABLED
-from awscli_regional_sts.commands.activation.denials import FactDenial
+from awscli_regional_sts.commands.activation.model.account_facts import (
+    DETAIL,
+    FACTS,
+    OPT_IN_ENABLED,
+)
+from awscli_regional_sts.commands.activation.model.denials import FactDenial
 
 
 @dataclass(frozen=True)
@@ -40,9 +44,22 @@ class RegionResult:
 class AccountFacts:
     account: str
     arn: str
-    #: IAM GetAccountSummary's GlobalEndpointTokenVersion, None if unknown.
-    token_version: int | None = None
-    token_version_reason: str | None = None
+    #: Each fact's value, or None and why (``account_facts.fact_values``),
+    #: by ``AccountFact.key``.
+    values: Mapping[str, tuple[Any, str | None]] = field(default_factory=dict)
+
+    def fields(self) -> dict[str, Any]:
+        """The report's fields of the facts that have one, in FACTS' order:
+        the value, and ``...Detail`` saying why it is null."""
+        out: dict[str, Any] = {}
+        for fact in FACTS:
+            if fact.field is None:
+                continue
+            value, reason = self.values.get(fact.key, (None, None))
+            out[fact.field] = value
+            if reason:
+                out[fact.field + DETAIL] = reason
+        return out
 
 
 @dataclass(frozen=True)
@@ -96,7 +113,7 @@ class Report:
     fastest: str | None = None
     recommendation: Recommendation | None = None
     warnings: list[str] = field(default_factory=list)
-    #: The account's facts that a policy refused (denials.py).
+    #: The account's facts that a policy refused (``model/denials.py``).
     denials: tuple[FactDenial, ...] = ()
 
     def status_of(self, region: str) -> RegionStatus | None:
@@ -127,10 +144,8 @@ class Report:
             "Account": self.facts.account,
             "Arn": self.facts.arn,
             "Partition": self.partition,
-            "GlobalEndpointTokenVersion": self.facts.token_version,
+            **self.facts.fields(),
         }
-        if self.facts.token_version_reason:
-            out["GlobalEndpointTokenVersionDetail"] = self.facts.token_version_reason
         out["Probe"] = self.probe
         out["Fastest"] = self.fastest
         out["Recommendation"] = (
@@ -212,10 +227,10 @@ def recommend(
     others = tuple(r.region for r in tied if r is not chosen)
     command = f"aws configure set sts_region {chosen.region} --profile {profile}"
     return fastest.region, Recommendation(
-        chosen.region,
-        chosen.latency_ms,
-        global_ms,
-        command,
+        region=chosen.region,
+        latency_ms=chosen.latency_ms,
+        global_latency_ms=global_ms,
+        command=command,
         tied_with=others,
         reason=_reason(chosen, fastest, tied, preferred),
     )

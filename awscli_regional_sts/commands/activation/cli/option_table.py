@@ -6,7 +6,7 @@ table, and so imports ``command.py``, for every ``aws sts ...`` command,
 while this table (and the defaults it names) is needed only when the
 command runs or shows its help. Numbers are typed for the help page only:
 ``command.py`` keeps the CLI from converting them, so that
-``arguments.py`` checks each with one clear line.
+``argument_checks.py`` checks each with one clear line.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from awscli_regional_sts.commands.accounts.members import (
 )
 from awscli_regional_sts.commands.activation.fleet.documents import MAX_REPORT_BYTES
 from awscli_regional_sts.commands.activation.fleet.shards import MAX_SHARDS
-from awscli_regional_sts.commands.activation.options import (
+from awscli_regional_sts.commands.activation.model.options import (
     DEFAULT_MAX_CONCURRENCY,
     DEFAULT_SAMPLES,
     DEFAULT_TIMEOUT,
@@ -28,7 +28,7 @@ from awscli_regional_sts.commands.activation.options import (
     OutputFormat,
 )
 
-#: Options typed as numbers in the help, parsed by arguments.py.
+#: Options typed as numbers in the help, parsed by argument_checks.py.
 NUMBER_OPTIONS = frozenset(
     {"timeout", "max-concurrency", "samples", "max-accounts-in-flight"}
 )

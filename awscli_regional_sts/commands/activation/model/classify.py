@@ -7,7 +7,11 @@ from dataclasses import dataclass
 
 from awscli_regional_sts.aws.partitions import GLOBAL, is_opt_in_region
 from awscli_regional_sts.aws.status import RegionStatus
-from awscli_regional_sts.commands.activation.probe import (
+from awscli_regional_sts.commands.activation.model.account_facts import (
+    OPT_IN_DISABLED,
+    OPT_IN_ENABLED,
+)
+from awscli_regional_sts.commands.activation.model.observation import (
     Observation,
     ProbeMethod,
     ProbeOperation,
@@ -16,13 +20,6 @@ from awscli_regional_sts.commands.activation.probe import (
 #: Regions whose STS cannot be deactivated (IAM User Guide, "Manage AWS STS
 #: in an AWS Region"); the global endpoint cannot be either.
 UNDEACTIVATABLE_REGIONS = frozenset({"us-east-1", "cn-north-1"})
-
-# Account Management opt-in statuses.
-OPT_IN_ENABLED = frozenset({"ENABLED", "ENABLED_BY_DEFAULT"})
-OPT_IN_DISABLED = frozenset({"DISABLED", "DISABLING"})
-#: The opt-in status that settles a region without a probe: the account has
-#: not enabled it (while DISABLING, STS may still answer: probed).
-OPT_IN_NOT_ENABLED = "DISABLED"
 
 _THROTTLING = frozenset({"Throttling", "ThrottlingException", "RequestLimitExceeded"})
 

@@ -6,7 +6,6 @@ kind told) before anything is sent. Each problem is one
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from awscli_regional_sts.aws.untrusted import quote
@@ -21,17 +20,17 @@ from awscli_regional_sts.commands.activation.fleet.drift import (
     check_identity,
 )
 from awscli_regional_sts.commands.activation.fleet.merge import merge_shards
+from awscli_regional_sts.commands.activation.fleet.options import FleetArguments
 from awscli_regional_sts.commands.activation.fleet.report_file import (
     ReportTarget,
     report_target,
 )
 from awscli_regional_sts.commands.activation.fleet.shards import (
     MAX_SHARDS,
-    Shard,
     ShardProblem,
     parse_shard,
 )
-from awscli_regional_sts.commands.activation.options import OutputFormat
+from awscli_regional_sts.commands.activation.model.options import OutputFormat
 
 #: What --merge cannot be given: it runs no check.
 _NOT_WITH_MERGE = (
@@ -45,17 +44,6 @@ _NOT_WITH_MERGE = (
     ("max_concurrency", "--max-concurrency"),
     ("samples", "--samples"),
 )
-
-
-@dataclass(frozen=True)
-class FleetArguments:
-    #: The baseline report and its kind, or None.
-    baseline: tuple[ReportKind, dict[str, Any]] | None = None
-    #: The files of ``--report``, in the order named (none: empty).
-    reports: tuple[ReportTarget, ...] = ()
-    shard: Shard | None = None
-    #: The merged report of ``--merge``, or None (a check runs).
-    merged: dict[str, Any] | None = None
 
 
 def fleet_arguments(
@@ -140,7 +128,9 @@ def _fleet_arguments(
             # A merge knows its organization: all is checked before output.
             check_identity(kind, document, merged.get("OrganizationId"))
         baseline = (baseline_kind, document)
-    return FleetArguments(baseline, tuple(reports), shard, merged)
+    return FleetArguments(
+        baseline=baseline, reports=tuple(reports), shard=shard, merged=merged
+    )
 
 
 def _as_list(value: Any) -> list[str]:

@@ -1,5 +1,5 @@
 """The organization-wide activation check's data: one line per account, and
-the summary. Plain data and pure functions; ``organization_check.py`` runs
+the summary. Plain data and pure functions; ``run/organization_run.py`` runs
 the check (the accounts themselves come from ``commands/accounts``).
 """
 
@@ -11,7 +11,8 @@ from typing import Any
 
 from awscli_regional_sts.aws.status import CHECK_STATUSES, RegionStatus
 from awscli_regional_sts.commands.accounts.members import MemberAccount
-from awscli_regional_sts.commands.activation.report import Report
+from awscli_regional_sts.commands.activation.model.account_facts import REPORT_FIELDS
+from awscli_regional_sts.commands.activation.model.report import Report
 
 #: Summary column of each status, in the CLI's PascalCase.
 SUMMARY_COLUMNS: dict[RegionStatus, str] = {
@@ -44,10 +45,7 @@ class AccountResult:
             "Name": self.account.name,
             "AccountStatus": self.account.status,
             "Arn": report.get("Arn"),
-            "GlobalEndpointTokenVersion": report.get("GlobalEndpointTokenVersion"),
-            "GlobalEndpointTokenVersionDetail": report.get(
-                "GlobalEndpointTokenVersionDetail"
-            ),
+            **{name: report.get(name) for name in REPORT_FIELDS},
             "Probe": report.get("Probe"),
             "Fastest": report.get("Fastest"),
             "Recommendation": recommendation,

@@ -1,0 +1,79 @@
+"""The exit statuses of the commands that work on accounts
+(``activation-check``, ``set-global-endpoint-token-version``), decided
+here and nowhere else, from one table; and the one kind of error they
+end with.
+
+Each ``Exit`` is a distinct outcome; two of them may share a number (255
+is both "could not write" and CLI v1's bad parameter), never a member.
+When several outcomes apply, the first in ``EXITS`` wins. The commands'
+help (``DESCRIPTION``), docs/activation-check.md and docs/fleet.md state
+this table; tests/unit/commands/test_exit_status.py holds them to it.
+Plain data; nothing here talks to AWS or imports the CLI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Exit(Enum):
+    """What a run ended with."""
+
+    #: An invalid option value, an unusable file: nothing sent.
+    BAD_PARAMETER = "bad-parameter"
+    #: ``--save`` or ``--report`` could not write.
+    NOT_WRITTEN = "not-written"
+    #: ``--require-active``: a required region is not active.
+    NOT_ACTIVE = "not-active"
+    #: ``--require-active``: none inactive, but one's activation cannot be
+    #: told (``unknown``: session credentials without ``--role-arn``).
+    UNDETERMINED = "undetermined"
+    #: A selected account could not be checked (or changed): its ``Error``.
+    ACCOUNTS_FAILED = "accounts-failed"
+    #: ``--baseline``: something changed since the baseline report.
+    CHANGED = "changed"
+    OK = "ok"
+
+
+@dataclass(frozen=True)
+class ExitRule:
+    exit: Exit
+    #: The status on AWS CLI v2 ...
+    status: int
+    #: ... and on AWS CLI v1, where it differs.
+    status_v1: int
+
+
+#: Every outcome and its status, in the order they win.
+EXITS = (
+    # Each CLI's own status for a bad parameter: v2's
+    # PARAM_VALIDATION_ERROR_RC, v1's ParamValidationError. It ends the
+    # command before anything else is decided.
+    ExitRule(Exit.BAD_PARAMETER, status=252, status_v1=255),
+    # The CLI's general error status.
+    ExitRule(Exit.NOT_WRITTEN, status=255, status_v1=255),
+    ExitRule(Exit.NOT_ACTIVE, status=1, status_v1=1),
+    ExitRule(Exit.UNDETERMINED, status=3, status_v1=3),
+    ExitRule(Exit.ACCOUNTS_FAILED, status=4, status_v1=4),
+    ExitRule(Exit.CHANGED, status=5, status_v1=5),
+    ExitRule(Exit.OK, status=0, status_v1=0),
+)
+
+
+def exit_status(*exits: Exit, cli_major: str = "2") -> int:
+    """The status of a run that ended with ``exits`` (none: 0): the first
+    of them in ``EXITS``' order, as the running CLI (``cli_major``) gives
+    it."""
+    for rule in EXITS:
+        if rule.exit in exits:
+            return rule.status_v1 if cli_major == "1" else rule.status
+    return 0
+
+
+class CommandProblem(Exception):
+    """What stops a command: one line for stderr that says what was wrong
+    and how to fix it (printed by the command's entry point, after
+    ``aws sts NAME: error: ``), and the run's outcome."""
+
+    exit = Exit.BAD_PARAMETER
