@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-_VERSION = re.compile(r"aws-cli/((\d+)\.\S*)")
+_VERSION = re.compile(r"aws-cli/(([0-9]+)\.\S*)", re.ASCII)
 # pip writes `#!/bin/sh` plus this line when the Python path is too long
 # for a shebang.
 _SH_EXEC = re.compile(r"""^'''exec' (?:"([^"]+)"|(\S+)) """)

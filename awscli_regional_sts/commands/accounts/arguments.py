@@ -6,12 +6,12 @@ here talks to AWS.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any, Callable
 
 import awscli
 
+from awscli_regional_sts.aws.identifiers import is_account_id, is_role_name
 from awscli_regional_sts.aws.untrusted import parse_whole, quote
 from awscli_regional_sts.commands.accounts.exit_status import CommandProblem
 from awscli_regional_sts.commands.accounts.members import DEFAULT_MEMBER_ROLE_NAME
@@ -19,11 +19,6 @@ from awscli_regional_sts.commands.accounts.members import DEFAULT_MEMBER_ROLE_NA
 
 class ArgumentProblem(CommandProblem, ValueError):
     """An invalid argument, as one line for stderr; nothing was sent."""
-
-
-_ROLE_NAME = re.compile(r"[\w+=,.@-]{1,64}")
-#: ASCII digits: ``\d`` would also take other scripts' digits.
-_ACCOUNT_ID = re.compile(r"[0-9]{12}")
 
 
 def cli_major() -> str:
@@ -60,7 +55,7 @@ def account_ids(option: str, values: Sequence[str] | None) -> tuple[str, ...] | 
     """12-digit account ids, or None when the option was not given."""
 
     def check(name: str) -> None:
-        if not _ACCOUNT_ID.fullmatch(name):
+        if not is_account_id(name):
             raise ArgumentProblem(
                 f"{option}: {quote(name)} is not an AWS account id (12 digits)"
             )
@@ -72,7 +67,7 @@ def member_role_name(value: str | None) -> str:
     """``--member-role-name``, or the role Organizations creates."""
     if value is None:
         return DEFAULT_MEMBER_ROLE_NAME
-    if not _ROLE_NAME.fullmatch(value):
+    if not is_role_name(value):
         raise ArgumentProblem(
             f"--member-role-name: {quote(value)} is not an IAM role name "
             "(1 to 64 of letters, digits and +=,.@_-)"

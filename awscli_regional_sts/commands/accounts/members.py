@@ -6,10 +6,16 @@ Plain data and pure functions (``list_accounts`` takes any client with
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from awscli_regional_sts.aws.identifiers import (
+    AccountId,
+    IdentifierError,
+    RoleArn,
+    parse_organization_account_arn,
+)
 
 #: The role AWS Organizations creates in the accounts it creates: what
 #: ``--organization`` assumes in each member account unless told otherwise.
@@ -21,12 +27,6 @@ MAX_ACCOUNTS_IN_FLIGHT = 64
 LIST_ACCOUNTS_PAGE_SIZE = 20
 #: Organizations' account state that the check runs on by default.
 ACTIVE_ACCOUNT = "ACTIVE"
-
-#: An account's ARN in an Organizations listing: the management account,
-#: the organization id, the account id.
-_ACCOUNT_ARN = re.compile(
-    r"arn:[a-z-]+:organizations::([0-9]{12}):account/(o-[a-z0-9]{10,32})/[0-9]{12}"
-)
 
 
 @dataclass(frozen=True)
@@ -46,13 +46,16 @@ class MemberAccount:
     @classmethod
     def from_listing(cls, entry: Mapping[str, Any]) -> MemberAccount:
         status = entry.get("State") or entry.get("Status")
-        match = _ACCOUNT_ARN.fullmatch(str(entry.get("Arn") or ""))
+        try:
+            arn = parse_organization_account_arn(entry.get("Arn"))
+        except IdentifierError:  # no ARN, or not Organizations' shape
+            arn = None
         return cls(
-            str(entry["Id"]),
-            entry.get("Name"),
-            status and str(status),
-            match.group(2) if match else None,
-            match.group(1) if match else None,
+            account_id=str(entry["Id"]),
+            name=entry.get("Name"),
+            status=status and str(status),
+            organization_id=arn.organization if arn else None,
+            management_account_id=str(arn.management) if arn else None,
         )
 
 
@@ -117,4 +120,12 @@ def select_accounts(
 
 
 def member_role_arn(partition: str, account_id: str, role_name: str) -> str:
-    return f"arn:{partition}:iam::{account_id}:role/{role_name}"
+    """The member role's ARN, in the shape identifiers.RoleArn gives."""
+    return str(
+        RoleArn(
+            partition=partition,
+            account=AccountId(value=account_id),
+            path="/",
+            name=role_name,
+        )
+    )

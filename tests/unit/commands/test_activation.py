@@ -766,6 +766,9 @@ def test_start_in_background_overlaps_and_reraises() -> None:
     [
         {"role_arn": "arn:aws:iam::١١١١٢٢٢٢٣٣٣٣:role/x"},
         {"role_arn": "arn:aws:iam::111122223333:role/x\n"},
+        # aws/identifiers.py's ASCII role name: \\w took non-ASCII letters.
+        {"role_arn": "arn:aws:iam::111122223333:role/Rôle"},
+        {"role_arn": "arn:aws:iam::111122223333:role/"},
     ],
 )
 def test_role_arn_account_is_ascii_digits(kwargs: dict[str, Any]) -> None:

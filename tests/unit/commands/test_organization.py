@@ -245,6 +245,9 @@ def test_accounts_are_validated_and_deduplicated() -> None:
         ({"accounts": ["12345"]}, {}, "'12345' is not an AWS account id"),
         ({"accounts": [","]}, {}, "at least one"),
         ({"member_role_name": "no spaces"}, {}, "--member-role-name"),
+        # aws/identifiers.py's ASCII role name: \\w took non-ASCII letters.
+        ({"member_role_name": "Rôle"}, {}, "--member-role-name"),
+        ({"accounts": ["١١١١١١١١١١١١"]}, {}, "is not an AWS account id"),
         ({"max_accounts_in_flight": "0"}, {}, "--max-accounts-in-flight"),
         ({"role_arn": "arn:aws:iam::111111111111:role/R"}, {}, "--role-arn"),
         ({"require_active": []}, {}, "--require-active"),

@@ -7,11 +7,11 @@ AWS.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from awscli_regional_sts.aws.identifiers import IdentifierError, parse_role_arn
 from awscli_regional_sts.aws.partitions import GLOBAL, Partition, Partitions
 from awscli_regional_sts.aws.untrusted import did_you_mean, parse_decimal, quote
 from awscli_regional_sts.commands.accounts.arguments import (
@@ -207,16 +207,19 @@ def _regions(
 
 
 def _check_role_arn(value: str, partition: Partition, partitions: Partitions) -> None:
-    known = "|".join(re.escape(p.name) for p in partitions.partitions)
-    match = re.fullmatch(rf"arn:({known}):iam::([0-9]{{12}}):role/[\w+=,.@/-]+", value)
-    if not match:
+    known = {p.name for p in partitions.partitions}
+    try:
+        arn = parse_role_arn(value)
+    except IdentifierError:
+        arn = None
+    if arn is None or arn.partition not in known:
         raise ArgumentProblem(
             f"--role-arn: {quote(value)} is not an IAM role ARN; expected "
             f"arn:{partition.name}:iam::123456789012:role/NAME"
         )
-    if match.group(1) != partition.name:
+    if not arn.in_partition(partition.name):
         raise ArgumentProblem(
-            f"--role-arn: {quote(value)} is in partition {match.group(1)}, but the "
+            f"--role-arn: {quote(value)} is in partition {arn.partition}, but the "
             f"check runs in partition {partition.name} (the profile's region)"
         )
 

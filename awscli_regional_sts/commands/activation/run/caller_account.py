@@ -12,13 +12,13 @@ no more requests, clients or connections than a member.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Callable, Protocol
 
 from botocore.config import Config
 
+from awscli_regional_sts.aws.identifiers import IdentifierError, parse_role_arn
 from awscli_regional_sts.aws.runner import RequestPool, start_in_background
 from awscli_regional_sts.aws.untrusted import quote
 from awscli_regional_sts.commands.accounts.credentials import (
@@ -246,9 +246,10 @@ def _credential_source(name: str) -> Any:
     raise ValueError(f"unsupported credential_source {quote(name)}")
 
 
-_ARN_ACCOUNT = re.compile(r"^arn:[^:]+:iam::([0-9]{12}):")
-
-
 def _arn_account(arn: str | None) -> str | None:
-    match = _ARN_ACCOUNT.match(arn or "")
-    return match.group(1) if match else None
+    """The account of a role ARN (a profile's role_arn is not checked
+    before: anything else has no account to compare)."""
+    try:
+        return str(parse_role_arn(arn).account)
+    except IdentifierError:
+        return None

@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import logging
-import re
 import time
 from typing import Any
 
+from awscli_regional_sts.aws.identifiers import IdentifierError, parse_role_arn
 from awscli_regional_sts.aws.partitions import default_partitions
 from awscli_regional_sts.aws.status import MeasurementMethod, RegionStatus
 from awscli_regional_sts.aws.untrusted import quote
@@ -15,10 +15,6 @@ from awscli_regional_sts.plugin import auto_measurements as cache
 from awscli_regional_sts.plugin.registry import LOGGER_NAME
 
 logger = logging.getLogger(LOGGER_NAME)
-
-
-#: The account of a role ARN (already validated by cli/argument_checks.py).
-_ROLE_ACCOUNT = re.compile(r"arn:[a-z-]+:iam::([0-9]{12}):role/.+")
 
 
 def save_for_auto(report: Any, profile: str, role_arn: str | None = None) -> str | None:
@@ -40,13 +36,13 @@ def save_for_auto(report: Any, profile: str, role_arn: str | None = None) -> str
     account = caller
     profiles: tuple[str, ...] = (profile,)
     if role_arn is not None:
-        match = _ROLE_ACCOUNT.fullmatch(role_arn)
-        if match is None:
+        try:
+            account = str(parse_role_arn(role_arn).account)
+        except IdentifierError:
             return (
                 "measurements not saved: the account of --role-arn "
                 f"{quote(role_arn)}, whose activation was probed, is not known"
             )
-        account = match.group(1)
         if account != caller:
             profiles = ()
             logger.debug(
