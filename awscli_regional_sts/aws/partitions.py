@@ -102,7 +102,12 @@ class Partition:
     def fits_pattern(self, region: str) -> bool:
         """True if ``region`` has the shape of this partition's region
         names: a region newer than the running botocore would."""
-        return bool(is_region_name(region) and re.fullmatch(self.region_regex, region))
+        # The shape without is_region_name's length cap: an over-long name
+        # that fits the pattern is still told "newer than botocore", as
+        # before the parsers moved here (the refusal is the same either way).
+        return bool(
+            _REGION.fullmatch(region) and re.fullmatch(self.region_regex, region)
+        )
 
     @property
     def has_global_endpoint(self) -> bool:
