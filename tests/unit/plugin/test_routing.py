@@ -501,3 +501,23 @@ def test_the_unchanged_note_says_when_failover_still_applies(
         "endpoint: https://sts.eu-west-1.amazonaws.com); sts_fallback still "
         "applies; 'aws sts resolve-endpoint' shows why"
     ]
+
+
+def test_the_partition_refusal_names_the_first_setting_and_the_way_out() -> None:
+    """The whole line: with both sts_region and an sts_fallback entry in
+    another partition, the sts_region is the one named (it is tried first),
+    and the fix names every way to set a region; a `global` entry is the
+    client's own partition's global endpoint, never refused."""
+    settings = StsSettings("cn-north-1", "s", ("us-gov-west-1",), "f")
+    with pytest.raises(InvalidStsRegionError) as raised:
+        route(builtins_for(None), {}, settings=settings)
+    assert str(raised.value) == (
+        "Invalid STS region in s: 'cn-north-1' is in partition aws-cn, but no "
+        "region is configured, so the client is in partition aws and its "
+        "credentials are aws's; expected a region of partition aws, or a region "
+        "of partition aws-cn set as the region (region in the profile, "
+        "AWS_DEFAULT_REGION or --region)"
+    )
+    builtins = builtins_for(None)
+    route(builtins, {}, settings=StsSettings(TOKYO.region, "s", ("global",), "f"))
+    assert builtins[AWS_REGION] == TOKYO.region
