@@ -13,6 +13,8 @@ Plain data; nothing here talks to AWS or imports the CLI.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -77,3 +79,16 @@ class CommandProblem(Exception):
     ``aws sts NAME: error: ``), and the run's outcome."""
 
     exit = Exit.BAD_PARAMETER
+
+
+def outcomes_or_error_line(
+    command_name: str, run: Callable[[], Sequence[Exit]]
+) -> tuple[Exit, ...]:
+    """What ``run`` ended with; a CommandProblem printed here as the
+    command's one error line (``aws sts NAME: error: ...``) and taken as
+    its outcome: the one place every command's entry point prints it."""
+    try:
+        return tuple(run())
+    except CommandProblem as problem:
+        sys.stderr.write(f"aws sts {command_name}: error: {problem}\n")
+        return (problem.exit,)

@@ -5,15 +5,14 @@ the exit status."""
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from awscli_regional_sts.aws.partitions import default_partitions
 from awscli_regional_sts.commands.accounts.arguments import cli_major
 from awscli_regional_sts.commands.accounts.exit_status import (
-    CommandProblem,
     Exit,
     exit_status,
+    outcomes_or_error_line,
 )
 from awscli_regional_sts.commands.accounts.output import print_document
 from awscli_regional_sts.commands.accounts.progress import Progress
@@ -31,12 +30,11 @@ def run_command(
     command_name: str, session: Any, parsed_args: Any, parsed_globals: Any
 ) -> int:
     """The command's exit status; its error line printed here, once."""
-    try:
-        exit = _run(command_name, session, parsed_args, parsed_globals)
-    except CommandProblem as problem:
-        sys.stderr.write(f"aws sts {command_name}: error: {problem}\n")
-        exit = problem.exit
-    return exit_status(exit, cli_major=cli_major())
+    exits = outcomes_or_error_line(
+        command_name,
+        lambda: (_run(command_name, session, parsed_args, parsed_globals),),
+    )
+    return exit_status(*exits, cli_major=cli_major())
 
 
 def _run(

@@ -6,15 +6,14 @@ the command printed here, and its exit status decided by
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from awscli_regional_sts.aws.partitions import default_partitions
 from awscli_regional_sts.commands.accounts.arguments import cli_major
 from awscli_regional_sts.commands.accounts.exit_status import (
-    CommandProblem,
     Exit,
     exit_status,
+    outcomes_or_error_line,
 )
 from awscli_regional_sts.commands.activation.cli.fleet_output import run_merge
 from awscli_regional_sts.commands.activation.cli.one_account import run_account
@@ -30,13 +29,11 @@ def run_command(
     command_name: str, session: Any, parsed_args: Any, parsed_globals: Any
 ) -> int:
     """The command's exit status; its one error line printed here."""
-    try:
-        exits = _run(command_name, session, parsed_args, parsed_globals)
-    except CommandProblem as problem:
-        # A bad argument (nothing sent), or a --baseline of another account
-        # or organization, told by the first answer that names the caller.
-        sys.stderr.write(f"aws sts {command_name}: error: {problem}\n")
-        exits = (problem.exit,)
+    # A bad argument (nothing sent), or a --baseline of another account or
+    # organization, told by the first answer that names the caller.
+    exits = outcomes_or_error_line(
+        command_name, lambda: _run(command_name, session, parsed_args, parsed_globals)
+    )
     return exit_status(*exits, cli_major=cli_major())
 
 
