@@ -9,6 +9,7 @@ any TLS, because that is where a real client would see them.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import http.server
 import logging
 import select
@@ -191,7 +192,7 @@ class _ApiHandler(http.server.BaseHTTPRequestHandler):
             )
             entry = None
         if entry is not None:
-            tunnel.world.log_request(entry)
+            tunnel.world.log_request(dataclasses.replace(entry, latency=latency))
         self.send_response(response.status)
         for name, value in response.headers:
             self.send_header(name, value)

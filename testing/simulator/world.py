@@ -74,6 +74,10 @@ class LoggedRequest:
     #: region, "global" for sts.amazonaws.com and for IAM, Organizations
     #: and Account Management.
     region: str | None = None
+    #: Seconds the simulator waited before answering (the host's injected
+    #: latency): what a test checks instead of timing a client, whose own
+    #: start-up varies with the machine's load.
+    latency: float = 0.0
 
 
 @dataclass(frozen=True)
