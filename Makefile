@@ -21,10 +21,13 @@ PYTEST := $(VENV)/bin/python -m pytest
 # cores. loadgroup keeps tests/e2e/test_packaging.py's build on one worker.
 E2E_WORKERS ?= 4
 E2E_ARGS := -n $(E2E_WORKERS) --dist loadgroup
+# awscrt for SigV4a, apart from .venv's site-packages (requirements/awscrt.txt
+# says why); the folder's name is testing/clients.py's awscrt_site().
+AWSCRT := $(VENV)/awscrt
 
 .PHONY: setup demo test unit e2e upstream lint dist clean cli-v2 frozen-cli chromium libreoffice py39 pythons js mutation bridge-fuzz
 
-setup: $(VENV)/.installed $(LEGACY)/.installed cli-v2 frozen-cli chromium libreoffice py39 pythons js
+setup: $(VENV)/.installed $(AWSCRT)/.installed $(LEGACY)/.installed cli-v2 frozen-cli chromium libreoffice py39 pythons js
 
 # $(call venv_support,PYTHON): Debian's own Pythons (/usr/bin/python3) come
 # without ensurepip, so `-m venv` fails, until python3.X-venv is installed;
@@ -59,6 +62,11 @@ endef
 
 $(eval $(call venv,$(VENV),$(PYTHON),requirements/test.txt))
 $(eval $(call venv,$(LEGACY),$(PYTHON),requirements/legacy.txt))
+
+$(AWSCRT)/.installed: $(VENV)/.installed requirements/awscrt.txt
+	rm -rf $(AWSCRT)
+	$(VENV)/bin/pip install --progress-bar off --disable-pip-version-check --no-deps --only-binary :all: --target $(AWSCRT) -r requirements/awscrt.txt
+	touch $@
 # requires-python >= 3.9 is proved by a test that runs the plugin there.
 $(eval $(call venv,$(PY39_VENV),$$(PY39),requirements/legacy.txt))
 
@@ -151,7 +159,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/lint-imports --no-cache
 
 # Unit tests: in-process only (no client process, no simulator); seconds.
-unit: $(VENV)/.installed
+unit: $(VENV)/.installed $(AWSCRT)/.installed
 	$(PYTEST) tests/unit
 
 # End-to-end tests: real clients against the simulator, packaging, demo.
@@ -171,7 +179,7 @@ upstream: $(VENV)/.installed
 # goes into .venv from requirements/mutation.txt. MUTANTS='glob ...' runs
 # only those mutants again (iterating on one module); see
 # docs/development.md, "Mutation testing".
-$(VENV)/.mutation-installed: $(VENV)/.installed requirements/mutation.txt
+$(VENV)/.mutation-installed: $(VENV)/.installed $(AWSCRT)/.installed requirements/mutation.txt
 	$(VENV)/bin/pip install --progress-bar off --disable-pip-version-check -r requirements/mutation.txt
 	touch $@
 

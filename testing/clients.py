@@ -49,6 +49,14 @@ _VENVS = {
     BOTO3_LEGACY: REPO_ROOT / ".venv-legacy",
     BOTO3_PY39: REPO_ROOT / ".venv-py39",
 }
+
+
+def awscrt_site(venv: Path) -> Path:
+    """Where `make setup` installs awscrt for a virtualenv: a folder of its
+    own, outside its site-packages (requirements/awscrt.txt says why)."""
+    return venv / "awscrt"
+
+
 #: Debian's awscli package is AWS CLI v2 (it runs on the system Python).
 #: The one place this path is written: `make` reads it from here
 #: (`python3 -m testing.clients debian-aws`).
@@ -278,6 +286,27 @@ class AwsEnv:
         self.config_file.write_text(text)
         self.credentials_file.write_text(self.credentials)
 
+    def use_awscrt(self) -> None:
+        """Let CLI v1 and boto3 of .venv, and the processes they start (the
+        bridge as a credential_process), import awscrt, as after `pip
+        install awscrt`: botocore signs SigV4a only with it. The frozen CLI
+        ships its own and ignores PYTHONPATH; Debian's CLI v2 would load
+        this build instead of Debian's, so ``run`` refuses it."""
+        site = awscrt_site(_VENVS[CLI_V1])
+        if not (site / "awscrt").is_dir():
+            raise ClientMissing(f"awscrt for SigV4a ({site})", "run `make setup`")
+        path = self.extra_env.get("PYTHONPATH")
+        self.extra_env["PYTHONPATH"] = (
+            f"{path}{os.pathsep}{site}" if path else str(site)
+        )
+
+    def _check_awscrt(self, kind: str) -> None:
+        site = str(awscrt_site(_VENVS[CLI_V1]))
+        if kind == CLI_V2 and site in self.extra_env.get("PYTHONPATH", ""):
+            raise ValueError(
+                "use_awscrt() is for .venv's clients: Debian's CLI v2 has its own"
+            )
+
     def run(
         self,
         kind: str,
@@ -290,6 +319,7 @@ class AwsEnv:
     ) -> Result:
         """Run `aws ARGS` of one client kind (without the variables named in
         ``unset``)."""
+        self._check_awscrt(kind)
         argv = aws_command(kind) + list(args)
         self.write_files(kind, plugin)
         return _run(argv, self.env(env, unset), timeout, stdin)

@@ -5,10 +5,11 @@ the key derived from the secret) and refuses a region outside the signed
 ``X-Amz-Region-Set``.
 
 Clients: AWS's frozen CLI v2 2.38.5 (ships awscrt), CLI v1 1.46 and boto3
-in .venv (awscrt from requirements/test.txt). CLI v1 1.41 and boto3 1.39
-(.venv-legacy, botocore 1.39.17) and Debian's CLI v2 2.9 have no SigV4a in
-STS's model (botocore added it in 1.42.91): they sign SigV4 whatever the
-preference, which the rest of the suite covers; they are skipped here.
+in .venv (awscrt from requirements/awscrt.txt, on their path here only).
+CLI v1 1.41 and boto3 1.39 (.venv-legacy, botocore 1.39.17) and Debian's
+CLI v2 2.9 have no SigV4a in STS's model (botocore added it in 1.42.91):
+they sign SigV4 whatever the preference, which the rest of the suite
+covers; they are skipped here.
 """
 
 from __future__ import annotations
@@ -84,6 +85,13 @@ except Exception as error:
 
 def host(region: str) -> str:
     return f"sts.{region}.amazonaws.com"
+
+
+@pytest.fixture(autouse=True)
+def awscrt_for_venv_clients(aws_env: AwsEnv) -> None:
+    """CLI v1 and boto3 of .venv sign SigV4a only with awscrt, which the
+    rest of the suite's clients start without (requirements/awscrt.txt)."""
+    aws_env.use_awscrt()
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """SigV4a as real, unpatched clients send it, verified by the simulator.
 
 With ``auth_scheme_preference = sigv4a`` the frozen CLI v2 (2.38.5 ships
-awscrt), CLI v1 and boto3 (awscrt from requirements/test.txt) sign STS calls
+awscrt), CLI v1 and boto3 (awscrt from requirements/awscrt.txt) sign STS calls
 ``AWS4-ECDSA-P256-SHA256``; the simulator verifies each and logs the
 algorithm and region set. Debian's CLI v2 2.9 and the legacy CLI v1 have no
 SigV4a in STS's model (botocore added it in 1.42.91): not run here.
@@ -17,6 +17,13 @@ from testing.clients import BOTO3, CLI_V1, CLI_V2_FROZEN, AwsEnv
 from testing.simulator import Simulator
 
 ECDSA = "AWS4-ECDSA-P256-SHA256"
+
+
+@pytest.fixture(autouse=True)
+def awscrt_for_venv_clients(aws_env: AwsEnv) -> None:
+    """CLI v1 and boto3 of .venv sign SigV4a only with awscrt, which the
+    rest of the suite's clients start without (requirements/awscrt.txt)."""
+    aws_env.use_awscrt()
 
 
 def _profile(env: AwsEnv, sim: Simulator, config: str) -> None:

@@ -5,10 +5,18 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from testing.clients import awscrt_site
+
+# botocore signs SigV4a only with awscrt, which `make setup` keeps outside
+# .venv's site-packages (requirements/awscrt.txt): the unit tests that sign
+# with it find it here. The per-Python virtualenvs have it in site-packages.
+sys.path.append(str(awscrt_site(Path(sys.prefix))))
 
 
 @pytest.fixture(autouse=True)
