@@ -160,7 +160,7 @@ lint: $(VENV)/.installed
 
 # Unit tests: in-process only (no client process, no simulator); seconds.
 unit: $(VENV)/.installed $(AWSCRT)/.installed
-	$(PYTEST) tests/unit
+	$(PYTEST) -n 2 tests/unit
 
 # End-to-end tests: real clients against the simulator, packaging, demo.
 e2e: setup
@@ -197,8 +197,8 @@ bridge-fuzz: $(VENV)/.installed
 
 # Unit tests first: they fail fast, before the long end-to-end run.
 test: setup lint
-	$(PYTEST) tests/unit
-	$(PYTEST) tests/property
+	$(PYTEST) -n 2 tests/unit
+	$(PYTEST) -n 2 tests/property
 	$(PYTEST) $(E2E_ARGS) tests/e2e
 	$(VENV)/bin/python -m scripts.upstream
 

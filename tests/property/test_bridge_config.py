@@ -11,7 +11,8 @@ that are missing or folders) and compares the bridge's reading
 ``raw_config_parse``: the same profiles, sso-sessions, services and
 sections, or an error from both.
 
-``make test`` runs 10,000 files, derandomized (the same files every run);
+``make test`` runs 10,000 files, derandomized (the same files every run),
+as two tests of 5,000 that it runs at once on two pytest-xdist workers;
 ``make bridge-fuzz`` runs BRIDGE_FUZZ_EXAMPLES of them (default 200,000)
 from a random seed; Hypothesis prints a difference with the
 ``@reproduce_failure`` line that replays it.
@@ -288,13 +289,24 @@ def raw_or_none(load: Any, path: str) -> Any:
         return None
 
 
-@settings(settings.get_profile(PROFILE))
-@given(
+#: Half of the profile's examples for each of two tests (each its own
+#: derandomized sequence, as Hypothesis seeds it from the test's name and
+#: source): `make test` runs them on two pytest-xdist workers at once,
+#: 10,000 files in half the wall time.
+HALF = settings(
+    settings.get_profile(PROFILE),
+    max_examples=settings.get_profile(PROFILE).max_examples // 2,
+)
+CONFIG_PAIRS = given(
     config=ini_file(),
     credentials=ini_file(),
     config_form=st.sampled_from(PATH_FORMS),
     credentials_form=st.sampled_from(PATH_FORMS),
 )
+
+
+@HALF
+@CONFIG_PAIRS
 def test_the_bridge_reads_every_profile_as_botocore_does(
     folder: Path,
     config: bytes,
@@ -302,6 +314,29 @@ def test_the_bridge_reads_every_profile_as_botocore_does(
     config_form: str | None,
     credentials_form: str | None,
 ) -> None:
+    check_reading(folder, config, credentials, config_form, credentials_form)
+
+
+@HALF
+@CONFIG_PAIRS
+def test_the_bridge_reads_every_profile_as_botocore_does_second_half(
+    folder: Path,
+    config: bytes,
+    credentials: bytes,
+    config_form: str | None,
+    credentials_form: str | None,
+) -> None:
+    check_reading(folder, config, credentials, config_form, credentials_form)
+
+
+def check_reading(
+    folder: Path,
+    config: bytes,
+    credentials: bytes,
+    config_form: str | None,
+    credentials_form: str | None,
+) -> None:
+    """The bridge's reading of one pair of files is botocore's."""
     (folder / "config").write_bytes(config)
     (folder / "credentials").write_bytes(credentials)
     (folder / "home" / ".aws" / "config").write_bytes(credentials)
