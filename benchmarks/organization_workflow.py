@@ -87,6 +87,11 @@ def _self_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _ratio(wall: float, floor: float) -> str:
+    """wall / floor, or a dash when the burst covers the whole run."""
+    return f"{wall / floor:.2f}x" if floor > 0 else "- (no floor: the burst covers it)"
+
+
 def _answered(sim: Simulator) -> list[Answered]:
     return [
         Answered(
@@ -258,7 +263,7 @@ def throttled(options: argparse.Namespace, baseline: WorkflowRun | None) -> None
             print(
                 f"| activation-check, {options.shards} shards at once (round {round_}) | "
                 f"{run.shards_wall:.1f} s (+ merge {run.merge_wall:.1f} s) | "
-                f"{run.shards_wall / floor:.2f}x | {run.unknown_rows:,} "
+                f"{_ratio(run.shards_wall, floor)} | {run.unknown_rows:,} "
                 f"({run.unknown_accounts:,}) | {throttled_answers:,} | {run.requests:,} |",
                 flush=True,
             )
@@ -274,10 +279,14 @@ def throttled(options: argparse.Namespace, baseline: WorkflowRun | None) -> None
             (peer,) = run_processes(env, [argv])
             rows, facts, peer_accounts = peer_unknowns(peer.stdout.decode())
             logged = sim.requests
+            # The peer assumes each member role again for its facts, in its
+            # first region: its own busiest bucket, and floor, are larger.
+            own = floor_seconds(bucket_loads(_answered(sim)), rate, burst)
             walls.setdefault("peer", []).append(peer.seconds)
             print(
                 f"| boto3 peer, adaptive, {options.peer_attempts} attempts, one process "
-                f"(round {round_}) | {peer.seconds:.1f} s | {peer.seconds / floor:.2f}x | "
+                f"(round {round_}) | {peer.seconds:.1f} s | {_ratio(peer.seconds, floor)} "
+                f"(of its own floor {own:.1f} s: {_ratio(peer.seconds, own)}) | "
                 f"{rows:,} ({peer_accounts:,}; and {facts:,} facts) | "
                 f"{sum(1 for r in logged if r.throttled):,} | {len(logged):,} |",
                 flush=True,

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from benchmarks.organization_workflow import parser
+from benchmarks.organization_workflow import _ratio, parser
 from benchmarks.workflow_figures import (
     DEFAULT_REGIONS,
     Answered,
@@ -142,3 +142,8 @@ def test_bad_numbers_end_the_parse_in_one_line(
             parser().parse_args(args)
         assert ended.value.code == 2
         assert "error:" in capsys.readouterr().err
+
+
+def test_a_ratio_to_no_floor_is_a_dash_not_a_division_by_zero() -> None:
+    assert _ratio(57.5, 50.0) == "1.15x"
+    assert _ratio(3.0, 0.0).startswith("- ")
