@@ -249,6 +249,11 @@ def throttled(options: argparse.Namespace, baseline: WorkflowRun | None) -> None
             f"floor ({max(busiest.values()):,} - {burst}) / {rate:g} = {floor:.1f} s"
         )
         print(
+            f"unthrottled, the same shards took {baseline.shards_wall:.1f} s: the "
+            "throttle, not this machine's CPU, sets the pace only if that is well "
+            "under the floor (else lower --rate)"
+        )
+        print(
             "| client | wall | wall / floor | unknown region rows (accounts) "
             "| throttled answers | requests |"
         )
