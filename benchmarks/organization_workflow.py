@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from benchmarks.common import compile_checkout, machine, run_processes
+from benchmarks.common import AwsProcess, compile_checkout, machine, run_processes
 from benchmarks.workflow_figures import (
     Answered,
     Loads,
@@ -73,6 +73,7 @@ class WorkflowRun:
     merge_rss_kib: int
     simulator_cpu: float  # this process: the simulator's threads, mostly
     requests: int
+    list_accounts: int  # ListAccounts requests: pages x listings
     unknown_rows: int
     unknown_accounts: int
     loads: Loads  # answered STS requests per token bucket
@@ -119,13 +120,23 @@ def organization(
 
 
 def workflow(
-    sim: Simulator, env: AwsEnv, accounts: int, regions: tuple[str, ...], shards: int
+    sim: Simulator, env: AwsEnv, accounts: int, options: argparse.Namespace
 ) -> WorkflowRun:
     """The shards at once, their parts to files, then the merge; exit 4 (an
-    account could not be checked) is a result here, as in the workflow."""
+    account could not be checked) is a result here, as in the workflow.
+    With ``--list-once``, first one ``--list-accounts`` whose file every
+    shard reads (``--accounts-from``), counted in the shards' time."""
+    regions, shards = options.regions, options.shards
     sim.clear_log()
     started_cpu = _self_cpu()
     base = [*aws_command(CLI_V1), "sts", "activation-check", "--organization"]
+    listing: list[AwsProcess] = []
+    if options.list_once:
+        listing = run_processes(env, [[*base, "--list-accounts"]])
+        listed_path = env.root / "accounts.json"
+        listed_path.write_bytes(listing[0].stdout)
+        listed_path.chmod(0o600)  # --accounts-from refuses a file others may write
+        base += ["--accounts-from", str(listed_path)]
     parts = run_processes(
         env,
         [
@@ -163,13 +174,14 @@ def workflow(
     rows, unknown_accounts = product_unknowns(document)
     answered = _answered(sim)
     return WorkflowRun(
-        shards_wall=max(p.seconds for p in parts),
+        shards_wall=sum(p.seconds for p in listing) + max(p.seconds for p in parts),
         merge_wall=merged.seconds,
-        cpu=sum(p.cpu_seconds for p in parts) + merged.cpu_seconds,
+        cpu=sum(p.cpu_seconds for p in [*listing, *parts, merged]),
         shard_rss_kib=max(p.peak_rss_kib for p in parts),
         merge_rss_kib=merged.peak_rss_kib,
         simulator_cpu=simulator_cpu,
         requests=len(answered),
+        list_accounts=sum(1 for r in answered if r.api == "ListAccounts"),
         unknown_rows=rows,
         unknown_accounts=unknown_accounts,
         loads=bucket_loads(answered),
@@ -181,7 +193,8 @@ def unthrottled(options: argparse.Namespace) -> dict[int, WorkflowRun]:
     part 2 its floor)."""
     print(
         "| accounts | round | wall (shards + merge) | CPU of aws | CPU per account "
-        "| requests | simulator CPU per request | peak RSS shard / merge | unknown rows |"
+        "| requests (ListAccounts) | simulator CPU per request | peak RSS shard / merge "
+        "| unknown rows |"
     )
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     first: dict[int, WorkflowRun] = {}
@@ -193,7 +206,7 @@ def unthrottled(options: argparse.Namespace) -> dict[int, WorkflowRun]:
             env = AwsEnv(root=Path(tmp), simulator=sim)
             organization(sim, env, accounts, options.regions, options.delay)
             for round_ in range(1, options.rounds + 1):
-                run = workflow(sim, env, accounts, options.regions, options.shards)
+                run = workflow(sim, env, accounts, options)
                 first.setdefault(accounts, run)
                 sizes.append(accounts)
                 walls.append(run.wall)
@@ -201,7 +214,7 @@ def unthrottled(options: argparse.Namespace) -> dict[int, WorkflowRun]:
                 print(
                     f"| {accounts:,} | {round_} | {run.shards_wall:.1f} + "
                     f"{run.merge_wall:.1f} = {run.wall:.1f} s | {run.cpu:.1f} s | "
-                    f"{run.cpu / accounts * 1000:.1f} ms | {run.requests:,} | "
+                    f"{run.cpu / accounts * 1000:.1f} ms | {run.requests:,} ({run.list_accounts:,}) | "
                     f"{run.simulator_cpu / run.requests * 1000:.2f} ms | "
                     f"{run.shard_rss_kib / 1024:.0f} / {run.merge_rss_kib / 1024:.0f} MiB | "
                     f"{run.unknown_rows} |",
@@ -238,7 +251,7 @@ def throttled(options: argparse.Namespace, baseline: WorkflowRun | None) -> None
         env = AwsEnv(root=Path(tmp), simulator=sim)
         organization(sim, env, accounts, options.regions, options.delay)
         if baseline is None:  # the floor needs the unthrottled run's requests
-            baseline = workflow(sim, env, accounts, options.regions, options.shards)
+            baseline = workflow(sim, env, accounts, options)
         floor = floor_seconds(baseline.loads, rate, burst)
         busiest = per_region(baseline.loads)
         print(
@@ -262,7 +275,7 @@ def throttled(options: argparse.Namespace, baseline: WorkflowRun | None) -> None
         for round_ in range(1, options.rounds + 1):
             for region in options.regions:
                 sim.set_throttle(service="sts", region=region, rate=rate, burst=burst)
-            run = workflow(sim, env, accounts, options.regions, options.shards)
+            run = workflow(sim, env, accounts, options)
             throttled_answers = sum(1 for r in sim.requests if r.throttled)
             walls.setdefault("product", []).append(run.shards_wall)
             print(
@@ -341,6 +354,13 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         help="organization size of the throttled part (default the largest of --accounts; 0 parts: see --no-throttle)",
     )
+    parser.add_argument(
+        "--list-once",
+        action="store_true",
+        help="list the organization once (--list-accounts) and give every shard "
+        "that file (--accounts-from), as the workflow does since issue 34; "
+        "without it each shard lists the whole organization",
+    )
     parser.add_argument("--no-throttle", action="store_true", help="part 1 only")
     parser.add_argument("--no-scaling", action="store_true", help="part 2 only")
     parser.add_argument(
@@ -361,7 +381,12 @@ def main() -> None:
     print(
         f"client: {CLI_V1}, {options.shards} shards started together, then --merge; "
         f"{len(options.regions)} regions ({', '.join(options.regions)}); STS answer "
-        f"delay {options.delay * 1000:.0f} ms; the product's defaults otherwise"
+        f"delay {options.delay * 1000:.0f} ms; the product's defaults otherwise; "
+        + (
+            "listed once (--list-accounts, then --accounts-from in each shard)"
+            if options.list_once
+            else "each shard lists the organization"
+        )
     )
     first: dict[int, WorkflowRun] = {}
     if not options.no_scaling:
