@@ -352,7 +352,7 @@ def parser() -> argparse.ArgumentParser:
         "--throttled-accounts",
         type=positive_int,
         default=None,
-        help="organization size of the throttled part (default the largest of --accounts; 0 parts: see --no-throttle)",
+        help="organization size of the throttled part (default the largest of --accounts)",
     )
     parser.add_argument(
         "--list-once",
