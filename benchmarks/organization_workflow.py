@@ -228,11 +228,6 @@ def unthrottled(options: argparse.Namespace) -> dict[int, WorkflowRun]:
             f"{wall_fit.slope * 1000:.2f} s per 1,000 accounts; CPU of aws = "
             f"{cpu_fit.intercept:.1f} s + {cpu_fit.slope * 1000:.2f} s per 1,000 accounts"
         )
-        for accounts in options.accounts:
-            print(
-                f"  fitted at {accounts:,}: wall {wall_fit.intercept + wall_fit.slope * accounts:.1f} s, "
-                f"CPU {cpu_fit.intercept + cpu_fit.slope * accounts:.1f} s"
-            )
     largest = max(options.accounts)
     print(
         f"peak RSS at {largest:,} accounts: a shard "
