@@ -4,6 +4,12 @@ GetAccountSummary) and opt-in regions (Account Management ListRegions),
 signed by the member role.
 
     python same_findings.py REGION,REGION,...   # one JSON line per account
+    python same_findings.py REGION,... adaptive:10   # botocore's adaptive retries
+
+The second argument, if any, is the retry configuration a user writes
+against throttling: botocore's ``adaptive`` mode (client-side rate limiting
+and retries with back-off) with that many attempts in all; without it, one
+attempt (benchmarks/organization_peers.py's comparison).
 """
 
 import json
@@ -16,9 +22,11 @@ from botocore.config import Config
 
 REGIONS = sys.argv[1].split(",")
 ROLE = "OrganizationAccountAccessRole"
-CONFIG = Config(
-    max_pool_connections=16, retries={"total_max_attempts": 1}, read_timeout=5
-)
+RETRIES = {"total_max_attempts": 1}
+if len(sys.argv) > 2:
+    MODE, ATTEMPTS = sys.argv[2].split(":")
+    RETRIES = {"mode": MODE, "max_attempts": int(ATTEMPTS)}
+CONFIG = Config(max_pool_connections=16, retries=RETRIES, read_timeout=5)
 
 session = boto3.session.Session()
 me = session.client("sts").get_caller_identity()["Account"]
@@ -45,16 +53,16 @@ def probe(account, region):
 
 def facts(account):
     keys = {}
-    if account != me:
-        arn = f"arn:aws:iam::{account}:role/{ROLE}"
-        issued = sts[REGIONS[0]].assume_role(RoleArn=arn, RoleSessionName="audit")
-        credentials = issued["Credentials"]
-        keys = {
-            "aws_access_key_id": credentials["AccessKeyId"],
-            "aws_secret_access_key": credentials["SecretAccessKey"],
-            "aws_session_token": credentials["SessionToken"],
-        }
     try:
+        if account != me:
+            arn = f"arn:aws:iam::{account}:role/{ROLE}"
+            issued = sts[REGIONS[0]].assume_role(RoleArn=arn, RoleSessionName="audit")
+            credentials = issued["Credentials"]
+            keys = {
+                "aws_access_key_id": credentials["AccessKeyId"],
+                "aws_secret_access_key": credentials["SecretAccessKey"],
+                "aws_session_token": credentials["SessionToken"],
+            }
         with creating:
             iam = session.client("iam", **keys)
             account_client = session.client("account", **keys)

@@ -521,7 +521,7 @@ def _iam(
         return query_success(IAM_NS, action, None)
     with world.lock:
         users = sum(1 for (acct, _) in world.users if acct == account)
-        roles = sum(1 for role in world.roles.values() if role.account_id == account)
+        roles = world.role_counts.get(account, 0)
     version = world.token_version(account)
     summary = {
         "Users": users,

@@ -184,6 +184,11 @@ class World:
         self.accounts: set[str] = {account_id}
         self.users: dict[tuple[str, str], User] = {}
         self.roles: dict[str, Role] = {}  # by ARN
+        #: Roles per account, kept with ``roles``: GetAccountSummary reads
+        #: it once per member, where counting ``roles`` each time made an
+        #: organization audit quadratic (10,000 members: 10^8 steps under
+        #: the lock that every request takes).
+        self.role_counts: dict[str, int] = {}
         self.keys: dict[str, KeyRecord] = {}
         self.state = WorldState()
         self.global_endpoint_token_version = 1
@@ -235,6 +240,8 @@ class World:
             role = Role(
                 name, account, new_unique_id("AROA"), tuple(trusted), web_identity
             )
+            if role.arn not in self.roles:
+                self.role_counts[account] = self.role_counts.get(account, 0) + 1
             self.roles[role.arn] = role
             return role.arn
 
