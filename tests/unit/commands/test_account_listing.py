@@ -167,7 +167,9 @@ def test_a_missing_field_is_named() -> None:
 def test_format_and_version_are_checked_first() -> None:
     with pytest.raises(ListingProblem, match="is not an account listing"):
         read([1, 2])
-    with pytest.raises(ListingProblem, match="has FormatVersion '2', this plugin reads 1"):
+    with pytest.raises(
+        ListingProblem, match="has FormatVersion '2', this plugin reads 1"
+    ):
         read(document(FormatVersion=2))
 
 
