@@ -40,6 +40,8 @@ from tests.e2e.test_organization_cli import (
 )
 
 TWO_REGIONS = ("--regions", "us-east-1", "eu-west-1")
+HOSTILE = "666666666666"
+HOSTILE_NAME = "=cmd|' /C calc'!A0\x1b[2J\u202e"
 RELIST = (
     "list the accounts again (aws sts activation-check --organization "
     "--list-accounts > FILE)"
@@ -188,9 +190,12 @@ def test_the_shards_share_one_listing(aws_env: AwsEnv) -> None:
     shards send no ListAccounts, and merged they equal an unsharded run."""
     build_organization(aws_env)
     simulator = aws_env.simulator
+    # A hostile member's name: kept as it is, never raw on a terminal.
+    simulator.add_member_account(HOSTILE, name=HOSTILE_NAME)
     simulator.clear_log()
     listed = aws_env.run(CLI_V1, *ORG, "--list-accounts", "--output", "table")
     assert listed.returncode == 0, listed.output
+    assert "\x1b" not in listed.stdout and "\u202e" not in listed.stdout
     document = json.loads(listed.stdout)  # JSON whatever --output says
     assert [a["Id"] for a in document["Accounts"]] == [
         ACCOUNT_ID,
@@ -198,7 +203,9 @@ def test_the_shards_share_one_listing(aws_env: AwsEnv) -> None:
         DEV,
         LOCKED,
         CLOSED,
+        HOSTILE,
     ]
+    assert document["Accounts"][-1]["Name"] == HOSTILE_NAME
     assert {a["Status"] for a in document["Accounts"]} == {"ACTIVE", "SUSPENDED"}
     assert document["OrganizationId"] == ORGANIZATION_ID
     assert document["ManagementAccountId"] == ACCOUNT_ID
@@ -245,6 +252,7 @@ def test_the_shards_share_one_listing(aws_env: AwsEnv) -> None:
     assert whole.returncode == 4, whole.output  # "locked"
     expected = {a["AccountId"]: comparable(a) for a in whole.json()["Accounts"]}
     got = {a["AccountId"]: comparable(a) for a in merged.json()["Accounts"]}
-    assert got == expected and len(got) == 4
+    assert got == expected and len(got) == 5
+    assert got[HOSTILE]["Name"] == HOSTILE_NAME
     assert merged.json()["Summary"] == whole.json()["Summary"]
     assert merged.json()["OrganizationId"] == ORGANIZATION_ID

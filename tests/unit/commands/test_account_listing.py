@@ -1,6 +1,7 @@
 """The account listing of ``--list-accounts`` / ``--accounts-from``
 (commands/activation/fleet/listing.py): its document, the canonical
-digest, and every check a listing read back goes through. Pure; the CLI's
+digest, and every check a listing read back goes through; and the
+options' checks (cli/fleet_arguments.py). In process; the CLI's
 side (the one line, the exit status, nothing sent) is
 tests/e2e/test_account_listing_e2e.py."""
 
@@ -9,11 +10,16 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import time
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
+from awscli_regional_sts.commands.accounts.arguments import ArgumentProblem
 from awscli_regional_sts.commands.accounts.members import MemberAccount
+from awscli_regional_sts.commands.activation.cli.fleet_arguments import fleet_arguments
 from awscli_regional_sts.commands.activation.fleet.listing import (
     CLOCK_SKEW_SECONDS,
     DEFAULT_MAX_AGE_MINUTES,
@@ -208,3 +214,60 @@ def test_a_listing_names_one_organization() -> None:
     for accounts in ([member(MANAGEMENT), other], [no_arn], []):
         with pytest.raises(ListingProblem, match="did not name one organization"):
             listed(accounts, "aws", NOW)
+
+
+# -- the options, checked before anything is sent (cli/fleet_arguments.py) --
+
+
+def options(**given: Any) -> Any:
+    return SimpleNamespace(**given)
+
+
+@pytest.mark.parametrize(
+    "given, organization, message",
+    [
+        ({"list_accounts": True}, False, "--list-accounts needs --organization"),
+        ({"accounts_from": "f"}, False, "--accounts-from needs --organization"),
+        ({"accounts_max_age": "5"}, True, "--accounts-max-age needs --accounts-from"),
+        (
+            {"list_accounts": True, "shard": "1/2"},
+            True,
+            "--shard cannot be used with --list-accounts (it writes the "
+            "organization's whole listing and checks nothing)",
+        ),
+        ({"list_accounts": True, "accounts_from": "f"}, True, "--accounts-from cannot"),
+        ({"list_accounts": True, "accounts": ["1"]}, True, "--accounts cannot"),
+        ({"list_accounts": True, "report": ["a.csv"]}, True, "--report cannot"),
+        (
+            {"accounts_from": "f", "accounts_max_age": "0"},
+            True,
+            "--accounts-max-age: expected a whole number from 1 to 10080",
+        ),
+    ],
+)
+def test_listing_options_are_refused_in_one_line(
+    given: dict[str, Any], organization: bool, message: str
+) -> None:
+    with pytest.raises(ArgumentProblem) as raised:
+        fleet_arguments(options(**given), organization, None, "aws")
+    assert message in str(raised.value)
+
+
+def test_the_listing_file_is_read_only_if_it_is_to_be_trusted(tmp_path: Path) -> None:
+    path = tmp_path / "accounts.json"
+    path.write_text(json.dumps(document(ListedAt=_now_text())))
+    path.chmod(0o644)
+    fleet = fleet_arguments(options(accounts_from=str(path)), True, None, "aws")
+    assert fleet.listing is not None and fleet.listing.organization_id == ORG
+    assert not fleet.list_accounts
+    path.chmod(0o646)
+    with pytest.raises(ArgumentProblem, match="is writable by group or others"):
+        fleet_arguments(options(accounts_from=str(path)), True, None, "aws")
+    with pytest.raises(ArgumentProblem, match="there is no file"):
+        fleet_arguments(options(accounts_from=str(path) + "x"), True, None, "aws")
+    listed_now = fleet_arguments(options(list_accounts=True), True, None, "aws")
+    assert listed_now.list_accounts and listed_now.listing is None
+
+
+def _now_text() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
