@@ -28,7 +28,7 @@ from testing.clients import CLI_V1, CLI_V2_FROZEN, AwsEnv
 from testing.simulator import ACCOUNT_ID
 from testing.simulator.organization import ORGANIZATION_ID
 from tests.e2e.matrix import rows_by_client
-from tests.e2e.test_fleet_cli import comparable
+from tests.e2e.test_fleet_cli import comparable, refused
 from tests.e2e.test_organization_cli import (
     CLOSED,
     DEV,
@@ -256,3 +256,18 @@ def test_the_shards_share_one_listing(aws_env: AwsEnv) -> None:
     assert got[HOSTILE]["Name"] == HOSTILE_NAME
     assert merged.json()["Summary"] == whole.json()["Summary"]
     assert merged.json()["OrganizationId"] == ORGANIZATION_ID
+
+
+def test_list_accounts_takes_no_query(aws_env: AwsEnv) -> None:
+    """The listing is written whole, for --accounts-from: a --query that
+    would not apply is refused, not ignored, before anything is sent."""
+    build_organization(aws_env)
+    refused(
+        aws_env,
+        CLI_V2_FROZEN,
+        *ORG,
+        "--list-accounts",
+        "--query",
+        "Accounts",
+        message="--query does not apply to --list-accounts",
+    )
