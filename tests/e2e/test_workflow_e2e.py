@@ -15,8 +15,8 @@ finds no baseline and succeeds (its report becomes the baseline), the
 second, after a region is deactivated, fails with the change in its step
 summary, though a newer successful run of a fork's pull request on a
 branch named main offers a baseline that would hide it. Cost: one wheel
-build per worker, then about 10 client processes per run (4 per shard
-job, in parallel), three runs.
+build per worker, then about 12 client processes per run (2 in the
+listing job, 4 per shard job, in parallel), three runs.
 """
 
 from __future__ import annotations
