@@ -379,9 +379,11 @@ class Runner:
             into = workspace / inputs.get("path", ".")
             into.mkdir(parents=True, exist_ok=True)
             pattern = inputs.get("pattern") or inputs["name"]
-            self.artifacts.download(
-                self.run_id, pattern, into, inputs.get("merge-multiple") == "true"
-            )
+            # One artifact by name lands in `path` itself; by pattern, each
+            # in a folder of its name unless merge-multiple (the action's
+            # README, v4).
+            merge = not inputs.get("pattern") or inputs.get("merge-multiple") == "true"
+            self.artifacts.download(self.run_id, pattern, into, merge)
         else:
             raise NotImplementedError(f"action {action}")
         log.append(f"uses {action}")

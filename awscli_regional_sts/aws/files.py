@@ -34,7 +34,9 @@ it, so that two at once lose nothing.
 
 ``read_json`` reads a file the user named (a report given to ``--merge``):
 its place is the user's choice, so only the file itself is checked (a
-regular file, no symlink, size capped).
+regular file, no symlink, size capped); with ``owned``, also that it is
+owned by the user or root and nobody else may write it (a file the run
+trusts to choose what it does: ``--accounts-from``'s listing).
 """
 
 from __future__ import annotations
@@ -90,15 +92,26 @@ class UnsafePath(OSError):
     written there. An OSError, as every other reason a write fails."""
 
 
-def read_json(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
+def read_json(
+    path: Path, max_bytes: int = DEFAULT_MAX_BYTES, *, owned: bool = False
+) -> Any:
     """The parsed JSON of a small regular file the user named; raise
     FileProblem if the file is missing, not a regular file, larger than
-    ``max_bytes``, not UTF-8, not JSON, or nested too deep to parse."""
+    ``max_bytes``, not UTF-8, not JSON, or nested too deep to parse; with
+    ``owned``, also unless the file (not its folders) passes the checks
+    above, on the descriptor it is read from."""
     descriptor = _open_file(None, str(path), path)
     info = os.fstat(descriptor)
-    if not stat.S_ISREG(info.st_mode):
+    problem = (
+        _file_problem(info, False)
+        if owned
+        else None
+        if stat.S_ISREG(info.st_mode)
+        else "is not a regular file"
+    )
+    if problem:
         os.close(descriptor)
-        raise FileProblem(f"{path} is not a regular file; not read")
+        raise FileProblem(f"{path} {problem}; not read")
     return _load(descriptor, info.st_size, path, max_bytes)
 
 

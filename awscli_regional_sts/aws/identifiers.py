@@ -38,11 +38,13 @@ _ROLE_ARN = re.compile(
     rf"(?P<path>/(?:[!-~]*/)?)(?P<name>{_ROLE_NAME})",
     re.ASCII,
 )
+#: An organization's id: ``o-`` and 10 to 32 lower-case letters and digits.
+_ORGANIZATION_ID = r"o-[a-z0-9]{10,32}"
 #: An account's ARN in an Organizations listing (ListAccounts' ``Arn``):
 #: arn:PARTITION:organizations::MANAGEMENT:account/o-ID/ACCOUNT.
 _ACCOUNT_ARN = re.compile(
     r"arn:(?P<partition>[^:]*):organizations::(?P<management>[0-9]{12}):account/"
-    r"(?P<organization>o-[a-z0-9]{10,32})/(?P<account>[0-9]{12})",
+    rf"(?P<organization>{_ORGANIZATION_ID})/(?P<account>[0-9]{{12}})",
     re.ASCII,
 )
 MAX_PARTITION = 32
@@ -62,6 +64,7 @@ __all__ = [
     "is_role_name",
     "parse_account_id",
     "parse_organization_account_arn",
+    "parse_organization_id",
     "parse_region",
     "parse_role_arn",
     "parse_role_name",
@@ -171,6 +174,16 @@ def parse_role_name(text: object) -> str:
     raise IdentifierError(
         f"{quote(text)} is not an IAM role name; expected 1 to 64 letters, "
         "digits and +=,.@_- (ASCII)"
+    )
+
+
+def parse_organization_id(text: object) -> str:
+    """An organization's id (``o-exampleorgid``), as Organizations gives it."""
+    if isinstance(text, str) and re.fullmatch(_ORGANIZATION_ID, text, re.ASCII):
+        return text
+    raise IdentifierError(
+        f"{quote(text)} is not an organization id; expected o- and 10 to 32 "
+        "lower-case letters and digits (ASCII)"
     )
 
 

@@ -70,6 +70,8 @@ Modelled, following AWS documentation (see docs/sts-facts.md of the project):
   organization: AWSOrganizationsNotInUseException). Member accounts get the
   role ``OrganizationAccountAccessRole`` trusted by the management account,
   as Organizations creates it; a test can make one not assumable.
+  DescribeOrganization answers any account of the organization with its
+  Id, management account and feature set ``ALL``.
 
 - Throttling (``throttle.py``, knobs in ``throttle_api.py``): token buckets
   per (service, calling account, region, API) and a switch that throttles a
@@ -111,8 +113,8 @@ Simplifications: identities and ARNs are in the ``aws`` partition and keys
 work on every partition's hosts; region network state and latency apply to
 the STS hosts of the region only (not to IAM or Account Management);
 ListRegions' ``AccountId`` answers for any account without Organizations
-rules; of Organizations only ListAccounts is simulated, for one
-organization (``reset`` removes it).
+rules; of Organizations only ListAccounts and DescribeOrganization are
+simulated, for one organization (``reset`` removes it).
 """
 
 from __future__ import annotations

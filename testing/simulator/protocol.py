@@ -668,6 +668,8 @@ def _organizations(world: World, ctx: _Context, request: sigv4.HttpRequest) -> R
         ORGANIZATIONS_TARGET_PREFIX + "."
     ):
         raise ApiError(400, "UnknownOperationException", "Unknown operation")
+    if ctx.action == "DescribeOrganization":
+        return _describe_organization(world, ctx, request)
     if ctx.action != "ListAccounts":
         raise ApiError(
             400, "UnknownOperationException", f"{ctx.action} is not simulated"
@@ -737,6 +739,47 @@ def _organizations(world: World, ctx: _Context, request: sigv4.HttpRequest) -> R
             f"accounts:{start + max_results}".encode()
         ).decode()
     return _json11_response(result)
+
+
+def _describe_organization(
+    world: World, ctx: _Context, request: sigv4.HttpRequest
+) -> Response:
+    """DescribeOrganization: any account of the organization may call it
+    (Organizations' API reference); its Id and management account."""
+    record = _authenticate(world, ctx, request)
+    caller = record.principal.account_id
+    with world.lock:
+        org = world.state.organization
+        member = org is not None and (
+            caller == org.management_account or caller in org.accounts
+        )
+        management = org.management_account if org is not None else ""
+    if not member:
+        raise ApiError(
+            400,
+            "AWSOrganizationsNotInUseException",
+            "Your account is not a member of an organization.",
+        )
+    action = "organizations:DescribeOrganization"
+    try:
+        enforce_policies(world, record.principal, action, "*")
+    except ApiError as error:
+        raise ApiError(400, "AccessDeniedException", error.message) from None
+    return _json11_response(
+        {
+            "Organization": {
+                "Id": ORGANIZATION_ID,
+                "Arn": f"arn:aws:organizations::{management}:organization/"
+                f"{ORGANIZATION_ID}",
+                "FeatureSet": "ALL",
+                "MasterAccountArn": f"arn:aws:organizations::{management}:account/"
+                f"{ORGANIZATION_ID}/{management}",
+                "MasterAccountId": management,
+                "MasterAccountEmail": f"{management}@example.com",
+                "AvailablePolicyTypes": [],
+            }
+        }
+    )
 
 
 # -- throttling ----------------------------------------------------------------

@@ -4,9 +4,10 @@ policies, read from the YAML files (tests/e2e/deployment.py sets the
 organization up as docs/deploy.md does).
 
 * With exactly those permissions, the audit, ``--baseline``, ``--report``,
-  shards and ``--merge``, and (AllowTokenVersionChange=true) the
-  remediation run end to end; the management account is checked through
-  its member role, ``Verified`` where a member is.
+  ``--list-accounts``, shards on its listing and ``--merge``, and
+  (AllowTokenVersionChange=true) the remediation run end to end; the
+  management account is checked through its member role, ``Verified``
+  where a member is.
 * With any one permission removed (every action of every policy, trust
   policies included, each in turn, read from the templates, not retyped),
   the command fails in one line naming the missing permission and the
@@ -59,6 +60,7 @@ REMEDIATE = (
     "--member-role-name",
     MEMBER_ROLE,
 )
+LIST = ("sts", "activation-check", "--organization", "--list-accounts")
 MEMBER_ACTIONS = policy_actions(MEMBER_ROLE_TEMPLATE, AllowTokenVersionChange="true")
 CALLER_ACTIONS = policy_actions(CALLER_ROLE_TEMPLATE)
 
@@ -109,6 +111,9 @@ def test_exactly_the_templates_permissions_run_everything(
     baseline = root / "baseline.json"
     baseline.write_text(audit.stdout)
     aws_env.simulator.set_region("eu-west-1", state="deactivated", account_id=PROD)
+    # The shards as the workflow runs them: on one listing.
+    listing = root / "accounts.json"
+    listing.write_text(run(aws_env, kind, *LIST, expect=0).stdout)
     parts = []
     for number in (1, 2):
         part = run(
@@ -116,6 +121,8 @@ def test_exactly_the_templates_permissions_run_everything(
             kind,
             *AUDIT,
             *REGIONS,
+            "--accounts-from",
+            str(listing),
             "--shard",
             f"{number}/2",
             "--output",
@@ -193,7 +200,12 @@ def test_each_caller_permission_is_needed(
 ) -> None:
     template = without_action(load_template(CALLER_ROLE_TEMPLATE), action)
     caller = deploy_organization(aws_env, caller_template=template)
-    args = (*AUDIT, *REGIONS, "--output", "json")
+    args: tuple[str, ...] = (*AUDIT, *REGIONS, "--output", "json")
+    if action == "organizations:DescribeOrganization":
+        # Only a shard on a listing asks it (the listing job does not).
+        listing = aws_env.root / "accounts.json"
+        listing.write_text(run(aws_env, kind, *LIST, expect=0).stdout)
+        args = (*args, "--accounts-from", str(listing))
     if action == "sts:AssumeRole":
         # Every account's role is out of reach: each says so, with the
         # role's account, and the run goes on to the end.

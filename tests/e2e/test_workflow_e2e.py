@@ -7,14 +7,16 @@ the templates (tests/e2e/deployment.py).
 The runner's AWS CLI v2 is AWS's own frozen build, as GitHub's hosted
 runners have it (the only ``aws`` on the jobs' PATH, ahead of Debian's
 Python); the plugin is installed by the workflow's own step, from a wheel
-of this checkout, pinned by its sha256 (STS_AUDIT_PLUGIN). The N shard
-jobs run in parallel, then the merge job. Two scheduled runs: the first
+of this checkout, pinned by its sha256 (STS_AUDIT_PLUGIN). The listing
+job lists the organization once (one ListAccounts in the simulator's log
+for the N shards), the N shard jobs run in parallel on its listing, then
+the merge job. Two scheduled runs: the first
 finds no baseline and succeeds (its report becomes the baseline), the
 second, after a region is deactivated, fails with the change in its step
 summary, though a newer successful run of a fork's pull request on a
 branch named main offers a baseline that would hide it. Cost: one wheel
-build per worker, then about 10 client processes per run (4 per shard
-job, in parallel), three runs.
+build per worker, then about 12 client processes per run (2 in the
+listing job, 4 per shard job, in parallel), three runs.
 """
 
 from __future__ import annotations
@@ -159,7 +161,10 @@ def runner(
 
 
 def run_workflow(run: Runner) -> tuple[list[JobResult], JobResult]:
-    """The shard jobs in parallel (the matrix), then the merge job."""
+    """The listing job, the shard jobs in parallel (the matrix), then the
+    merge job."""
+    listing = run.run_job("accounts")
+    assert listing.status == 0, listing.log
     shards = run.workflow["jobs"]["shard"]["strategy"]["matrix"]["shard"]
     with ThreadPoolExecutor(len(shards)) as pool:
         results = list(
@@ -195,9 +200,16 @@ def test_the_workflow_runs_its_shards_merges_and_fails_on_drift(
         )
     artifacts = Artifacts(aws_env.root / "artifacts")
     shards = load_workflow()["jobs"]["shard"]["strategy"]["matrix"]["shard"]
+    assert len(shards) >= 3
 
+    aws_env.simulator.clear_log()
     first_shards, first = run_workflow(runner(aws_env, wheel, 1001, artifacts, caller))
     assert first.status == 0, first.log
+    # The organization was listed once for all the shards (one page: six
+    # accounts), and each shard asked only which organization it is in.
+    sent = [(r.service, r.action) for r in aws_env.simulator.requests]
+    assert sent.count(("organizations", "ListAccounts")) == 1
+    assert sent.count(("organizations", "DescribeOrganization")) == len(shards)
     assert "no earlier successful run" in first.log
     report = merged_report(artifacts, 1001)
     # Each shard job checked its own accounts; together, all of them.

@@ -1,15 +1,23 @@
 """The fleet options of ``aws sts activation-check``: ``--baseline``,
-``--report``, ``--shard`` and ``--merge``, checked (files read and their
+``--report``, ``--shard``, ``--merge``, ``--list-accounts`` and
+``--accounts-from``, checked (files read and their
 kind told) before anything is sent. Each problem is one
 ``ArgumentProblem`` line."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
+from awscli_regional_sts.aws.files import FileMissing, FileProblem, read_json
 from awscli_regional_sts.aws.untrusted import quote
-from awscli_regional_sts.commands.accounts.arguments import ArgumentProblem
+from awscli_regional_sts.commands.accounts.arguments import (
+    ArgumentProblem,
+    whole_number,
+)
 from awscli_regional_sts.commands.activation.fleet.documents import (
     ReportKind,
     ReportProblem,
@@ -18,6 +26,15 @@ from awscli_regional_sts.commands.activation.fleet.documents import (
 from awscli_regional_sts.commands.activation.fleet.drift import (
     check_baseline,
     check_identity,
+)
+from awscli_regional_sts.commands.activation.fleet.listing import (
+    DEFAULT_MAX_AGE_MINUTES,
+    MAX_LISTING_BYTES,
+    MAX_MAX_AGE_MINUTES,
+    RELIST,
+    AccountListing,
+    ListingProblem,
+    read_listing,
 )
 from awscli_regional_sts.commands.activation.fleet.merge import merge_shards
 from awscli_regional_sts.commands.activation.fleet.options import FleetArguments
@@ -55,9 +72,12 @@ def fleet_arguments(
     """Run after the other arguments are checked (``organization``: whether
     ``--organization`` was given; ``output_format``: its output format)."""
     try:
-        return _fleet_arguments(parsed_args, organization, output_format, partition)
-    except (ReportProblem, ShardProblem) as problem:
+        fleet = _fleet_arguments(parsed_args, organization, output_format, partition)
+        listing = _listing(parsed_args, organization, partition)
+    except (ReportProblem, ShardProblem, ListingProblem) as problem:
         raise ArgumentProblem(str(problem)) from None
+    list_accounts = _given(parsed_args, "list_accounts")
+    return replace(fleet, list_accounts=list_accounts, listing=listing)
 
 
 def _given(parsed_args: Any, dest: str) -> bool:
@@ -131,6 +151,59 @@ def _fleet_arguments(
     return FleetArguments(
         baseline=baseline, reports=tuple(reports), shard=shard, merged=merged
     )
+
+
+#: What --list-accounts cannot be given: it writes the whole listing and
+#: checks nothing.
+_NOT_WITH_LIST_ACCOUNTS = (
+    ("accounts_from", "--accounts-from"),
+    ("shard", "--shard"),
+    ("accounts", "--accounts"),
+    ("include_suspended", "--include-suspended"),
+    ("baseline", "--baseline"),
+    ("report", "--report"),
+    ("output_format", "--output-format"),
+)
+
+
+def _listing(
+    parsed_args: Any, organization: bool, partition: str
+) -> AccountListing | None:
+    """``--list-accounts``' companions checked, and ``--accounts-from``'s
+    listing read and checked whole (ListingProblem): nothing is sent."""
+    for option in ("list_accounts", "accounts_from"):
+        if _given(parsed_args, option) and not organization:
+            raise ArgumentProblem(f"--{option.replace('_', '-')} needs --organization")
+    if _given(parsed_args, "list_accounts"):
+        for dest, option in _NOT_WITH_LIST_ACCOUNTS:
+            if _given(parsed_args, dest):
+                raise ArgumentProblem(
+                    f"{option} cannot be used with --list-accounts (it writes "
+                    "the organization's whole listing and checks nothing)"
+                )
+    name = getattr(parsed_args, "accounts_from", None)
+    if name is None:
+        if _given(parsed_args, "accounts_max_age"):
+            raise ArgumentProblem("--accounts-max-age needs --accounts-from")
+        return None
+    max_age = whole_number(
+        "--accounts-max-age",
+        getattr(parsed_args, "accounts_max_age", None),
+        DEFAULT_MAX_AGE_MINUTES,
+        MAX_MAX_AGE_MINUTES,
+    )
+    shown = quote(name)
+    try:
+        # Owned by you or root, nobody else may write it, no link: the
+        # listing decides which accounts are checked.
+        document = read_json(Path(name), MAX_LISTING_BYTES, owned=True)
+    except FileMissing:
+        raise ListingProblem(
+            f"--accounts-from: there is no file {shown}; {RELIST}"
+        ) from None
+    except FileProblem as problem:
+        raise ListingProblem(f"--accounts-from: {problem}; {RELIST}") from None
+    return read_listing(document, shown, partition, time.time(), max_age)
 
 
 def _as_list(value: Any) -> list[str]:

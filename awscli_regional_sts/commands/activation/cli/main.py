@@ -1,8 +1,8 @@
 """``aws sts activation-check``'s run, from the parsed command line to the
 exit status: the profile read, the run described (``spec.build_spec``),
-then ``--merge``, ``--organization`` or one account; every error line of
-the command printed here, and its exit status decided by
-``accounts/exit_status.py``."""
+then ``--merge``, ``--list-accounts``, ``--organization`` or one
+account; every error line of the command printed here, and its exit
+status decided by ``accounts/exit_status.py``."""
 
 from __future__ import annotations
 
@@ -16,6 +16,9 @@ from awscli_regional_sts.commands.accounts.exit_status import (
     outcomes_or_error_line,
 )
 from awscli_regional_sts.commands.activation.cli.fleet_output import run_merge
+from awscli_regional_sts.commands.activation.cli.listing_output import (
+    run_list_accounts,
+)
 from awscli_regional_sts.commands.activation.cli.one_account import run_account
 from awscli_regional_sts.commands.activation.cli.organization_output import (
     run_organization,
@@ -45,6 +48,8 @@ def _run(
     )
     if spec.fleet.merged is not None:
         return run_merge(command_name, session, spec.fleet, parsed_globals)
+    if spec.fleet.list_accounts:
+        return run_list_accounts(session, spec)
     if spec.organization is not None:
         return run_organization(command_name, session, spec, parsed_globals)
     return run_account(command_name, session, spec, parsed_globals)

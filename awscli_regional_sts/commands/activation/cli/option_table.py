@@ -18,6 +18,10 @@ from awscli_regional_sts.commands.accounts.members import (
     DEFAULT_MEMBER_ROLE_NAME,
 )
 from awscli_regional_sts.commands.activation.fleet.documents import MAX_REPORT_BYTES
+from awscli_regional_sts.commands.activation.fleet.listing import (
+    DEFAULT_MAX_AGE_MINUTES,
+    MAX_MAX_AGE_MINUTES,
+)
 from awscli_regional_sts.commands.activation.fleet.shards import MAX_SHARDS
 from awscli_regional_sts.commands.activation.model.options import (
     DEFAULT_MAX_CONCURRENCY,
@@ -30,7 +34,13 @@ from awscli_regional_sts.commands.activation.model.options import (
 
 #: Options typed as numbers in the help, parsed by argument_checks.py.
 NUMBER_OPTIONS = frozenset(
-    {"timeout", "max-concurrency", "samples", "max-accounts-in-flight"}
+    {
+        "timeout",
+        "max-concurrency",
+        "samples",
+        "max-accounts-in-flight",
+        "accounts-max-age",
+    }
 )
 
 ORGANIZATION_ARG_TABLE: list[dict[str, Any]] = [
@@ -119,6 +129,46 @@ FLEET_ARG_TABLE: list[dict[str, Any]] = [
             "the same K/N whatever the order of ListAccounts. The report's "
             "<code>Shard</code> records K, N and how many accounts the whole "
             "run selected, for <code>--merge</code>."
+        ),
+    },
+    {
+        "name": "list-accounts",
+        "action": "store_true",
+        "help_text": (
+            "With --organization: check nothing; list the organization's "
+            "accounts (Organizations ListAccounts, every page) and write the "
+            "listing to stdout as JSON, whatever <code>--output</code> says "
+            "(<code>&gt; accounts.json</code>), for the "
+            "<code>--accounts-from</code> of every shard: one ListAccounts "
+            "per run instead of one per shard. The listing holds the "
+            "organization's id, its management account, each account's "
+            "<code>Id</code>, <code>Name</code> and <code>Status</code>, when "
+            "it was listed and a SHA-256 <code>Digest</code> of the rest."
+        ),
+    },
+    {
+        "name": "accounts-from",
+        "help_text": (
+            "With --organization: take the accounts from this "
+            "<code>--list-accounts</code> file instead of ListAccounts. The "
+            "file must be yours or root's, writable by nobody else and not a "
+            "symbolic link; a file that is stale (see "
+            "<code>--accounts-max-age</code>), does not match its "
+            "<code>Digest</code>, is malformed or of another partition is "
+            "refused before anything is sent, and one of another "
+            "organization (Organizations DescribeOrganization names another "
+            "id or management account) before any member role is assumed. "
+            "The digest tells corruption and careless edits, not an attacker "
+            "who can rewrite the file: keep it where only you can write."
+        ),
+    },
+    {
+        "name": "accounts-max-age",
+        "cli_type_name": "integer",
+        "help_text": (
+            "With --accounts-from: the oldest listing used, in minutes "
+            f"(default {DEFAULT_MAX_AGE_MINUTES}, at most {MAX_MAX_AGE_MINUTES}): "
+            "an older one would miss the accounts created since."
         ),
     },
     {

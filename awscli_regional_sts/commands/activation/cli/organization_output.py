@@ -73,6 +73,7 @@ def run_organization(
             progress=progress or (lambda checked, failed: None),
             redactor=redactor,
             on_organization=on_organization,
+            listing=fleet.listing,
         )
         try:
             summary = check.run()

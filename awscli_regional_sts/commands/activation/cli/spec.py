@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from awscli_regional_sts.aws.partitions import Partition, Partitions
+from awscli_regional_sts.commands.accounts.arguments import ArgumentProblem
 from awscli_regional_sts.commands.activation.cli.argument_checks import (
     organization_arguments,
     regions_to_probe,
@@ -77,6 +78,12 @@ def build_spec(parsed_args: Any, parsed_globals: Any, profile: Profile) -> RunSp
         organization.output_format if organization else None,
         partition.name,
     )
+    if fleet.list_accounts and getattr(parsed_globals, "query", None) is not None:
+        raise ArgumentProblem(
+            "--query does not apply to --list-accounts, which writes the "
+            "whole listing as JSON (--accounts-from reads it); filter a copy "
+            "of it instead (e.g. with jq)"
+        )
     check = CheckOptions(
         regions=regions_to_probe(arguments, partition),
         partition=partition.name,

@@ -1,6 +1,7 @@
 """What the fleet options asked for (``--baseline``, ``--report``,
-``--shard``, ``--merge``), checked: ``cli/fleet_arguments.py`` builds it,
-the run and its outputs read it."""
+``--shard``, ``--merge``, ``--list-accounts``, ``--accounts-from``),
+checked: ``cli/fleet_arguments.py`` builds it, the run and its outputs
+read it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from awscli_regional_sts.commands.activation.fleet.documents import ReportKind
+from awscli_regional_sts.commands.activation.fleet.listing import AccountListing
 from awscli_regional_sts.commands.activation.fleet.report_file import ReportTarget
 from awscli_regional_sts.commands.activation.fleet.shards import Shard
 
@@ -21,3 +23,7 @@ class FleetArguments:
     shard: Shard | None = None
     #: The merged report of ``--merge``, or None (a check runs).
     merged: dict[str, Any] | None = None
+    #: ``--list-accounts``: write the organization's listing, check nothing.
+    list_accounts: bool = False
+    #: ``--accounts-from``'s listing, checked whole: the run lists nothing.
+    listing: AccountListing | None = None

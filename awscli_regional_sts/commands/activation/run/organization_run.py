@@ -2,7 +2,8 @@
 Organization, each reached through its member role.
 
 * Organizations ListAccounts lists the accounts, a page at a time, only as
-  account workers ask for the next one: the listing is never held whole.
+  account workers ask for the next one; or ``--accounts-from``'s listing
+  gives them, checked against DescribeOrganization (``account_listing.py``).
 * A member account is checked by ``member_account.check_member``: each region
   probed by AssumeRole of the member role (``OrganizationAccountAccessRole``
   unless told otherwise) at the region's endpoint, with the caller's
@@ -65,11 +66,11 @@ from awscli_regional_sts.commands.accounts.credentials import (
 from awscli_regional_sts.commands.accounts.members import (
     MemberAccount,
     Selected,
-    list_accounts,
     member_role_arn,
     select_accounts,
 )
 from awscli_regional_sts.commands.accounts.redaction import CredentialRedactor
+from awscli_regional_sts.commands.activation.fleet.listing import AccountListing
 from awscli_regional_sts.commands.activation.fleet.shards import Shard, ShardCut
 from awscli_regional_sts.commands.activation.model.account_facts import (
     FACTS,
@@ -93,6 +94,10 @@ from awscli_regional_sts.commands.activation.model.organization_report import (
 from awscli_regional_sts.commands.activation.run.account_check import (
     AccountNotChecked,
     backstop_seconds,
+)
+from awscli_regional_sts.commands.activation.run.account_listing import (
+    checked_only,
+    organization_accounts,
 )
 from awscli_regional_sts.commands.activation.run.caller_account import (
     CallerAccount,
@@ -122,6 +127,7 @@ class OrganizationCheck:
         progress: Callable[[int, int], None] = lambda checked, failed: None,
         redactor: CredentialRedactor | None = None,
         on_organization: Callable[[str | None], None] = lambda organization_id: None,
+        listing: AccountListing | None = None,
     ) -> None:
         self._session = session
         self._options = options
@@ -138,6 +144,8 @@ class OrganizationCheck:
         self.organization_id: str | None = None
         self.management_account_id: str | None = None
         self.shard_cut = ShardCut(shard) if shard is not None else None
+        #: ``--accounts-from``'s listing: no ListAccounts then.
+        self._listing = listing
 
     @property
     def probe_description(self) -> str:
@@ -158,13 +166,12 @@ class OrganizationCheck:
             summary.skipped += 1
 
         # The first account is fetched before anything else, so that a
-        # caller who may not list accounts gets the CLI's one-line error
-        # before any other request. Like the caller's identity below, it is
-        # asked on a daemon thread while this one waits in slices: Ctrl-C
-        # then lands in the wait, never inside http.client, whose response
-        # object, half built when the signal arrives, Python 3.14 (AWS's
-        # frozen CLI v2) reports at exit with a traceback.
-        accounts = enumerate(_checked_only(selected, count_skip))
+        # caller who may not list accounts (or a listing of another
+        # organization) gets one line before any other request. Like the
+        # caller's identity below, it is asked on a daemon thread: Ctrl-C
+        # lands in the wait, never inside http.client (whose half-built
+        # response Python 3.14, AWS's frozen CLI v2, reports at exit).
+        accounts = enumerate(checked_only(selected, count_skip))
         first = start_in_background(lambda: next(accounts, None), name="org-listing")()
 
         # The CLI's own STS path (the plugin's router included) says who
@@ -253,7 +260,7 @@ class OrganizationCheck:
             self._client_args()["config"],
         )
         selected = select_accounts(
-            self._identified(list_accounts(organizations)),
+            self._identified(organization_accounts(organizations, self._listing)),
             self._organization.accounts,
             self._organization.include_suspended,
         )
@@ -385,14 +392,3 @@ class OrganizationCheck:
         return probe_config(self._options.timeout).merge(
             Config(max_pool_connections=2 * self._options.max_concurrency)
         )
-
-
-def _checked_only(
-    selected: Iterator[Selected], on_skip: Callable[[], None]
-) -> Iterator[Selected]:
-    """The selected accounts that get a line; the skipped ones are counted."""
-    for item in selected:
-        if item.skipped:
-            on_skip()
-        else:
-            yield item
