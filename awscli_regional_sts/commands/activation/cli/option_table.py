@@ -22,6 +22,7 @@ from awscli_regional_sts.commands.activation.fleet.shards import MAX_SHARDS
 from awscli_regional_sts.commands.activation.model.options import (
     DEFAULT_MAX_CONCURRENCY,
     DEFAULT_SAMPLES,
+    DEFAULT_THROTTLE_BUDGET,
     DEFAULT_TIMEOUT,
     ORGANIZATION_MAX_CONCURRENCY,
     ORGANIZATION_SAMPLES,
@@ -30,7 +31,13 @@ from awscli_regional_sts.commands.activation.model.options import (
 
 #: Options typed as numbers in the help, parsed by argument_checks.py.
 NUMBER_OPTIONS = frozenset(
-    {"timeout", "max-concurrency", "samples", "max-accounts-in-flight"}
+    {
+        "timeout",
+        "max-concurrency",
+        "samples",
+        "max-accounts-in-flight",
+        "throttle-budget",
+    }
 )
 
 ORGANIZATION_ARG_TABLE: list[dict[str, Any]] = [
@@ -205,7 +212,22 @@ ARG_TABLE: list[dict[str, Any]] = [
         "help_text": (
             "How many regions to probe at once (default: every region "
             f"asked for, up to {DEFAULT_MAX_CONCURRENCY}). A region's "
-            "samples are always sequential."
+            "samples are always sequential. The ceiling: toward a region "
+            "that throttles, fewer requests are in flight, and more again "
+            "as it answers."
+        ),
+    },
+    {
+        "name": "throttle-budget",
+        "cli_type_name": "double",
+        "help_text": (
+            "Seconds a throttled request (Throttling, "
+            "TooManyRequestsException, HTTP 429) is retried, with "
+            "exponential back-off and full jitter, and a region or service "
+            "that answers only with throttling is waited for (default "
+            f"{DEFAULT_THROTTLE_BUDGET:g}). Throttling is never a finding: "
+            "a region is <code>unknown</code> only once the budget is "
+            "spent, its Detail counting the throttled answers."
         ),
     },
     {
