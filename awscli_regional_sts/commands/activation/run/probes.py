@@ -18,6 +18,7 @@ from awscli_regional_sts.aws.backoff import Throttle
 from awscli_regional_sts.commands.activation.model.observation import (
     Observation,
     ProbeMethod,
+    answered,
 )
 from awscli_regional_sts.commands.activation.run.probe import (
     RegionLatencies,
@@ -63,9 +64,7 @@ class ConnectionProbes:
 
         def probe() -> tuple[Observation, Any]:
             observation, answer = ask_region(client, method, retry)
-            if observation.probe_error is None or not (
-                observation.probe_error.unreachable
-            ):
+            if answered(observation):
                 sample_latency(client, method, samples, observation)
             observation.endpoint = endpoint()
             return observation, answer
