@@ -81,9 +81,7 @@ def test_throttling_within_the_budget_is_retried_never_reported(
     )
     # With 24 accounts in flight the second page of the listing is asked
     # as soon as the checks start: too soon for one page a second.
-    simulator.set_throttle(
-        service="organizations", api="ListAccounts", rate=1, burst=1
-    )
+    simulator.set_throttle(service="organizations", api="ListAccounts", rate=1, burst=1)
     result = audit(aws_env, kind, "--max-accounts-in-flight", "24")
     assert result.returncode == 0, result.output
     found = rows(result)
