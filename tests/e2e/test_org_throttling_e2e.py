@@ -14,6 +14,7 @@ from __future__ import annotations
 import collections
 import json
 import re
+import threading
 from typing import Any
 
 import pytest
@@ -32,6 +33,9 @@ PAGES = 2
 
 def build(aws_env: AwsEnv) -> list[str]:
     simulator = aws_env.simulator
+    # The rates here are per second of real time (a test before may have
+    # left a manual clock: reset keeps the clock).
+    simulator.use_real_clock()
     user = simulator.add_user("admin")
     aws_env.config = "[default]\nregion = us-east-1\n"
     aws_env.add_keys("default", user)
@@ -147,3 +151,69 @@ def test_a_region_throttled_past_the_budget_is_unknown_never_inactive(
     # The budget was spent on the first calls; the later ones got one
     # attempt each.
     assert max(counts) > 1 and counts.count(1) > 0, counts
+
+
+def _single_account(aws_env: AwsEnv) -> None:
+    aws_env.simulator.use_real_clock()
+    user = aws_env.simulator.add_user("alice")
+    aws_env.config = "[default]\nregion = us-east-1\n"
+    aws_env.add_keys("default", user)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_without_organization_a_throttled_probe_is_retried(
+    aws_env: AwsEnv, kind: str
+) -> None:
+    _single_account(aws_env)
+    simulator = aws_env.simulator
+    # Every request to eu-west-1 is throttled until the throttle's clock
+    # has moved on, which it does after the second throttled answer.
+    clock = simulator.use_manual_clock()
+    simulator.throttle_region("eu-west-1", seconds=5)
+
+    def end_the_throttle() -> None:
+        simulator.wait_for_requests(lambda r: r.throttled, count=2, timeout=60)
+        clock.advance(10)
+
+    thread = threading.Thread(target=end_the_throttle, daemon=True)
+    thread.start()
+    result = aws_env.run(
+        kind, "sts", "activation-check", "--regions", "us-east-1", "eu-west-1"
+    ).check()
+    thread.join(5)
+    report = {row["Region"]: row for row in result.json()["Regions"]}
+    assert report["eu-west-1"]["Status"] == "active", report
+    assert report["eu-west-1"]["Verified"] is True
+    probes = [
+        r
+        for r in simulator.requests
+        if r.action == "GetSessionToken" and r.region == "eu-west-1"
+    ]
+    # Throttled, retried, answered once (the last).
+    assert len(probes) >= 2 and all(r.throttled for r in probes[:-1])
+    assert not probes[-1].throttled
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_require_active_on_a_region_throttled_past_the_budget_is_undetermined(
+    aws_env: AwsEnv, kind: str
+) -> None:
+    _single_account(aws_env)
+    aws_env.simulator.throttle_region("eu-west-1", seconds=600)
+    result = aws_env.run(
+        kind,
+        "sts",
+        "activation-check",
+        "--regions",
+        "us-east-1",
+        "eu-west-1",
+        "--throttle-budget",
+        "0.5",
+        "--require-active",
+    )
+    # Unknown, not inactive: status 3, not 1 (docs/activation-check.md).
+    assert result.returncode == 3, result.output
+    report = {row["Region"]: row for row in result.json()["Regions"]}
+    assert report["eu-west-1"]["Status"] == "unknown"
+    assert "retry budget spent" in report["eu-west-1"]["Detail"]
+    assert report["us-east-1"]["Status"] == "active"
