@@ -4,12 +4,21 @@ spent, in every region and for every probe."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import Any
+
 import awscli  # noqa: F401  (first: `import botocore` is then CLI v1's bundle)
 import pytest
 from botocore.exceptions import ClientError
 
+from awscli_regional_sts.aws.backoff import DEFAULT_BUDGET_SECONDS
 from awscli_regional_sts.aws.errors import CallError, RetryBudgetSpent
+from awscli_regional_sts.aws.partitions import default_partitions
 from awscli_regional_sts.aws.status import RegionStatus
+from awscli_regional_sts.commands.accounts.arguments import ArgumentProblem
+from awscli_regional_sts.commands.activation.cli.argument_checks import (
+    validate_arguments,
+)
 from awscli_regional_sts.commands.activation.model.classify import classify
 from awscli_regional_sts.commands.activation.model.observation import (
     Observation,
@@ -65,3 +74,30 @@ def test_one_throttled_answer_reads_once() -> None:
         "eu-west-1", "aws", ROLE, throttled("Throttling", 400, 1), None, None, 2.0
     )
     assert verdict.detail.startswith("throttled once; retry budget spent")
+
+
+def _validate(**kwargs: Any) -> Any:
+    base: dict[str, Any] = dict(
+        regions=None,
+        role_arn=None,
+        timeout=None,
+        max_concurrency=None,
+        samples=None,
+        require_active=None,
+    )
+    base.update(kwargs)
+    partitions = default_partitions()
+    aws = partitions.by_name("aws")
+    assert aws is not None
+    return validate_arguments(SimpleNamespace(**base), aws, partitions, None)
+
+
+def test_the_throttle_budget_has_one_default_and_is_checked() -> None:
+    assert _validate().throttle_budget == DEFAULT_BUDGET_SECONDS
+    assert _validate(throttle_budget="2.5").throttle_budget == 2.5
+    for bad in ("0", "-1", "soon", "nan", "3601"):
+        with pytest.raises(ArgumentProblem) as problem:
+            _validate(throttle_budget=bad)
+        line = str(problem.value)
+        assert line.startswith("--throttle-budget: expected a number of seconds")
+        assert "\n" not in line
