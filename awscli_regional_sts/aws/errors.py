@@ -8,7 +8,7 @@ plain, the CLI v1 bundle, and CLI v2's fork.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 #: "No connection, or no answer in time": the endpoint, or the path to it,
@@ -40,8 +40,44 @@ REGION_DISABLED = "RegionDisabledException"
 #: "STS is not activated in this region for account:<id>. ...".
 NOT_ACTIVATED_TEXT = "sts is not activated in this region"
 
+#: Error codes that mean "over the rate: ask again later", whatever the
+#: service: STS and IAM ``Throttling`` (HTTP 400), Organizations and Account
+#: Management ``TooManyRequestsException`` (400 and 429), and the other
+#: spellings botocore's retry rules read as throttling
+#: (``botocore/retries/standard.py``, ``data/_retry.json``; docs/sts-facts.md
+#: section 12). One place decides; the checks retry these, never report them.
+THROTTLING_CODES = frozenset(
+    {
+        # botocore 1.44.18's standard (and adaptive) mode, word for word
+        # (``retries/standard.py``, ``ThrottledRetryableChecker``).
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "RequestThrottledException",
+        "TooManyRequestsException",
+        "ProvisionedThroughputExceededException",
+        "TransactionInProgressException",
+        "RequestLimitExceeded",
+        "BandwidthLimitExceeded",
+        "LimitExceededException",
+        "RequestThrottled",
+        "SlowDown",
+        "PriorRequestNotComplete",
+        "EC2ThrottledException",
+        # API Gateway's spelling of HTTP 429 (also caught by the status).
+        "TooManyRequests",
+    }
+)
+#: HTTP "Too Many Requests": throttling whatever the body says.
+THROTTLING_STATUS = 429
+
 #: How long a message may be once it is part of a one-line report.
 MESSAGE_LIMIT = 160
+
+
+def is_throttling(code: str, status: int | None = None) -> bool:
+    """True when an error answer means the caller is over a rate limit."""
+    return code in THROTTLING_CODES or status == THROTTLING_STATUS
 
 
 def is_region_disabled(code: str, message: str) -> bool:
@@ -63,15 +99,26 @@ class CallError:
     #: ... and it is an endpoint's fault, not the local set-up's.
     no_answer: bool = False
     timed_out: bool = False
+    #: The HTTP status of an error answer, when there was one.
+    status: int | None = None
+    #: How many throttled answers the call got before its retry budget was
+    #: spent (``RetryBudgetSpent``); 0 when it was not retried.
+    throttled_answers: int = 0
 
     @classmethod
     def from_exception(cls, error: BaseException) -> CallError:
+        if isinstance(error, RetryBudgetSpent):
+            last = cls.from_exception(error.last_error)
+            return replace(last, throttled_answers=error.throttled_answers)
         response = getattr(error, "response", None)
         if isinstance(response, dict) and "Error" in response:
             info = response.get("Error") or {}
+            metadata = response.get("ResponseMetadata") or {}
+            status = metadata.get("HTTPStatusCode")
             return cls(
                 code=str(info.get("Code") or "Unknown"),
                 message=shorten(str(info.get("Message") or "")),
+                status=status if isinstance(status, int) else None,
             )
         name = type(error).__name__
         # Older urllib3 reports a proxy tunnel (CONNECT) that never answered
@@ -97,8 +144,29 @@ class CallError:
     def region_disabled(self) -> bool:
         return is_region_disabled(self.code, self.message)
 
+    @property
+    def throttling(self) -> bool:
+        """The answer said "over the rate" (``is_throttling``)."""
+        return is_throttling(self.code, self.status)
+
     def describe(self) -> str:
         return f"{self.code}: {self.message}" if self.message else self.code
+
+
+class RetryBudgetSpent(Exception):
+    """A call answered only with throttling until the run's retry budget
+    for it was spent (``aws/backoff.py``): ``last_error`` is the last
+    throttled answer, ``throttled_answers`` how many there were."""
+
+    def __init__(self, last_error: BaseException, throttled_answers: int) -> None:
+        super().__init__(f"throttled {throttled_answers} times; retry budget spent")
+        self.last_error = last_error
+        self.throttled_answers = throttled_answers
+
+
+def is_throttling_error(error: BaseException) -> bool:
+    """``is_throttling`` for a raised botocore error."""
+    return CallError.from_exception(error).throttling
 
 
 def shorten(text: str, limit: int = MESSAGE_LIMIT) -> str:

@@ -301,9 +301,13 @@ def probe_config(timeout: float) -> Config:
     """A botocore Config: one attempt, ``timeout`` to connect and to read.
 
     One attempt, because a retry would double the wait on a dead region and
-    hide throttling. botocore spells "one attempt in total" differently
-    across forks: ``total_max_attempts`` (botocore 1.x) or ``max_attempts``
-    (CLI v2's fork, where it already counts the first attempt).
+    hide throttling; ``activation-check`` retries throttling itself
+    (``aws/backoff.py``), never through botocore's legacy retries, which
+    an Organizations client in the same session can break for HTTP 429
+    (botocore 1.44.18, docs/sts-facts.md section 12). botocore spells
+    "one attempt in total" differently across forks: ``total_max_attempts``
+    (botocore 1.x) or ``max_attempts`` (CLI v2's fork, where it already
+    counts the first attempt).
     """
     try:
         return Config(

@@ -26,11 +26,13 @@ from awscli_regional_sts.commands.accounts.members import (
     MAX_ACCOUNTS_IN_FLIGHT,
 )
 from awscli_regional_sts.commands.activation.model.options import (
+    DEFAULT_THROTTLE_BUDGET,
     DEFAULT_TIMEOUT,
     MAX_CHECK_TIMEOUT,
     MAX_CONCURRENCY_DEFAULTS,
     MAX_CONCURRENCY_LIMIT,
     MAX_SAMPLES,
+    MAX_THROTTLE_BUDGET,
     SAMPLES_DEFAULTS,
     OrganizationOptions,
     OutputFormat,
@@ -45,6 +47,7 @@ class Arguments:
     timeout: float
     max_concurrency: int
     samples: int
+    throttle_budget: float
     #: None: not asked; a tuple: regions that must be active.
     require_active: tuple[str, ...] | None
 
@@ -100,6 +103,12 @@ def validate_arguments(
     samples = whole_number(
         "--samples", parsed_args.samples, SAMPLES_DEFAULTS[organization], MAX_SAMPLES
     )
+    throttle_budget = _number(
+        "--throttle-budget",
+        getattr(parsed_args, "throttle_budget", None),
+        DEFAULT_THROTTLE_BUDGET,
+        MAX_THROTTLE_BUDGET,
+    )
     require = parsed_args.require_active
     require_active: tuple[str, ...] | None = None
     if require is not None:
@@ -123,6 +132,7 @@ def validate_arguments(
         timeout=timeout,
         max_concurrency=max_concurrency,
         samples=samples,
+        throttle_budget=throttle_budget,
         require_active=require_active,
     )
 

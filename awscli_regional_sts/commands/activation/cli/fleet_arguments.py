@@ -60,6 +60,7 @@ _NOT_WITH_MERGE = (
     ("timeout", "--timeout"),
     ("max_concurrency", "--max-concurrency"),
     ("samples", "--samples"),
+    ("throttle_budget", "--throttle-budget"),
 )
 
 

@@ -26,6 +26,7 @@ from awscli_regional_sts.commands.activation.fleet.shards import MAX_SHARDS
 from awscli_regional_sts.commands.activation.model.options import (
     DEFAULT_MAX_CONCURRENCY,
     DEFAULT_SAMPLES,
+    DEFAULT_THROTTLE_BUDGET,
     DEFAULT_TIMEOUT,
     ORGANIZATION_MAX_CONCURRENCY,
     ORGANIZATION_SAMPLES,
@@ -40,6 +41,7 @@ NUMBER_OPTIONS = frozenset(
         "samples",
         "max-accounts-in-flight",
         "accounts-max-age",
+        "throttle-budget",
     }
 )
 
@@ -255,7 +257,22 @@ ARG_TABLE: list[dict[str, Any]] = [
         "help_text": (
             "How many regions to probe at once (default: every region "
             f"asked for, up to {DEFAULT_MAX_CONCURRENCY}). A region's "
-            "samples are always sequential."
+            "samples are always sequential. The ceiling: toward a region "
+            "that throttles, fewer requests are in flight, and more again "
+            "as it answers."
+        ),
+    },
+    {
+        "name": "throttle-budget",
+        "cli_type_name": "double",
+        "help_text": (
+            "Seconds a throttled request (Throttling, "
+            "TooManyRequestsException, HTTP 429) is retried, with "
+            "exponential back-off and full jitter, and a region or service "
+            "that answers only with throttling is waited for (default "
+            f"{DEFAULT_THROTTLE_BUDGET:g}). Throttling is never a finding: "
+            "a region is <code>unknown</code> only once the budget is "
+            "spent, its Detail counting the throttled answers."
         ),
     },
     {

@@ -92,6 +92,7 @@ def build_spec(parsed_args: Any, parsed_globals: Any, profile: Profile) -> RunSp
         timeout=arguments.timeout,
         max_concurrency=arguments.max_concurrency,
         samples=arguments.samples,
+        throttle_budget=arguments.throttle_budget,
         role_arn=arguments.role_arn,
         verify=profile.verify,
         router_handlers=profile.router_handlers,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from awscli_regional_sts.aws.errors import CallError
 from awscli_regional_sts.aws.partitions import GLOBAL, is_opt_in_region
 from awscli_regional_sts.aws.status import RegionStatus
 from awscli_regional_sts.commands.activation.model.account_facts import (
@@ -20,8 +21,6 @@ from awscli_regional_sts.commands.activation.model.observation import (
 #: Regions whose STS cannot be deactivated (IAM User Guide, "Manage AWS STS
 #: in an AWS Region"); the global endpoint cannot be either.
 UNDEACTIVATABLE_REGIONS = frozenset({"us-east-1", "cn-north-1"})
-
-_THROTTLING = frozenset({"Throttling", "ThrottlingException", "RequestLimitExceeded"})
 
 
 @dataclass(frozen=True)
@@ -68,6 +67,10 @@ def classify(
         return _reachable_only(region, opt_in, opt_in_status, method)
 
     code = error.code
+    if error.throttling:
+        # A rate, not a finding: never inactive. The run's Throttle retried
+        # it until its budget was spent (aws/backoff.py).
+        return Classification(RegionStatus.UNKNOWN, False, throttled_detail(error))
     if error.region_disabled:
         if opt_in:
             # An opt-in region cannot be deactivated, only left not enabled:
@@ -117,11 +120,17 @@ def classify(
             f"AssumeRole denied ({error.message}); whether STS checks "
             "activation before authorization is unconfirmed",
         )
-    if code in _THROTTLING:
-        return Classification(
-            RegionStatus.UNKNOWN, False, f"throttled: {error.describe()}"
-        )
     return Classification(RegionStatus.UNKNOWN, False, error.describe())
+
+
+def throttled_detail(error: CallError) -> str:
+    """A throttled region's Detail: how often it was throttled, and that
+    the retry budget is spent (``--throttle-budget``)."""
+    count = error.throttled_answers
+    if not count:
+        return f"throttled: {error.describe()}"
+    times = "once" if count == 1 else f"{count} times"
+    return f"throttled {times}; retry budget spent ({error.describe()})"
 
 
 def not_probed(opt_in_status: str) -> Classification:

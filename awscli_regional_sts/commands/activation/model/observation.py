@@ -97,9 +97,11 @@ class Observation:
 
 
 def answered(observation: Observation) -> bool:
-    """Whether the region answered the probe call (with an error or not)."""
+    """Whether the region answered the probe call (with an error or not).
+    Throttling is no answer, only "later": its latency would be the
+    throttle's, and sampling a region that throttles spends its rate."""
     error = observation.probe_error
-    return error is None or not error.unreachable
+    return error is None or not (error.unreachable or error.throttling)
 
 
 def _median(values: list[float]) -> float:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from awscli_regional_sts.aws.backoff import DEFAULT_BUDGET_SECONDS
 from awscli_regional_sts.commands.accounts.members import (
     DEFAULT_MAX_ACCOUNTS_IN_FLIGHT,
     DEFAULT_MEMBER_ROLE_NAME,
@@ -45,6 +46,10 @@ MAX_CONCURRENCY_DEFAULTS = {
     True: ORGANIZATION_MAX_CONCURRENCY,
 }
 SAMPLES_DEFAULTS = {False: DEFAULT_SAMPLES, True: ORGANIZATION_SAMPLES}
+#: ``--throttle-budget``: how long throttled calls are retried
+#: (``aws/backoff.py`` says how the budget is read, and holds the default).
+DEFAULT_THROTTLE_BUDGET = DEFAULT_BUDGET_SECONDS
+MAX_THROTTLE_BUDGET = 3600.0
 
 
 class OutputFormat(str, Enum):
@@ -66,6 +71,8 @@ class CheckOptions:
     timeout: float = DEFAULT_TIMEOUT
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY
     samples: int = DEFAULT_SAMPLES
+    #: Seconds a throttled call, and its endpoint, may keep retrying.
+    throttle_budget: float = DEFAULT_THROTTLE_BUDGET
     role_arn: str | None = None
     verify: Any = None  # as the CLI's --no-verify-ssl / --ca-bundle give it
     #: (event, unique_id) of the plugin's session handlers.

@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from awscli_regional_sts.aws.backoff import Throttle
 from awscli_regional_sts.aws.errors import CallError
 from awscli_regional_sts.aws.partitions import is_opt_in_region
 from awscli_regional_sts.aws.runner import Outcome, RequestPool
@@ -62,16 +63,22 @@ _SLICE_SECONDS = 0.25
 
 
 def backstop_seconds(
-    task_count: int, max_workers: int, timeout: float, samples: int
+    task_count: int,
+    max_workers: int,
+    timeout: float,
+    samples: int,
+    throttle_budget: float = 0.0,
 ) -> float:
     """How long to wait for all probes before giving up on the stragglers.
 
     Each request is already bounded by ``timeout`` (connect and read), and a
     region that does not answer costs one request; this only catches a
     server that trickles bytes slowly enough to dodge the read timeout.
+    A throttled call may retry for ``throttle_budget`` seconds more
+    (``aws/backoff.py``): never abandoned for that.
     """
     waves = math.ceil(task_count / max(1, max_workers))
-    return waves * timeout * (samples + 1) + 5.0
+    return waves * timeout * (samples + 1) + 5.0 + throttle_budget
 
 
 class AccountNotChecked(Exception):
@@ -104,6 +111,9 @@ class Schedule:
     #: Seconds from the start after which the calls not finished are
     #: abandoned (a backstop: every request has its own timeout).
     deadline: float
+    #: The run's throttling state: the facts' calls retry through it (the
+    #: probes' through their ``RegionProbes``), each service an endpoint.
+    throttle: Throttle
     #: Hold opt-in regions back until ListRegions answers.
     defer_opt_in: bool = False
     progress: Callable[[int, int], None] = lambda done, total: None
@@ -183,11 +193,11 @@ class AccountCheck:
     def _fact_task(
         self, fact: AccountFact, client: Any, issued: Issued
     ) -> Callable[[], Any]:
-        signer = self._target.signer
+        signer, throttle = self._target.signer, self._schedule.throttle
 
         def read() -> Any:
             with signer.signing(issued):
-                return fact.read(client)
+                return throttle.call(fact.service, lambda: fact.read(client))
 
         return read
 

@@ -18,6 +18,7 @@ from typing import Any, Callable, Protocol
 
 from botocore.config import Config
 
+from awscli_regional_sts.aws.backoff import Throttle
 from awscli_regional_sts.aws.identifiers import IdentifierError, parse_role_arn
 from awscli_regional_sts.aws.runner import RequestPool, start_in_background
 from awscli_regional_sts.aws.untrusted import quote
@@ -66,6 +67,8 @@ class SessionClients:
 
     session: Any
     options: CheckOptions
+    #: The run's throttling state: the probes retry through it.
+    throttle: Throttle
 
     def probes(self, plan: ProbePlan, keys: Any) -> RegionProbes:
         options = self.options
@@ -76,7 +79,7 @@ class SessionClients:
                 client,
                 aim_client(client, region, options.router_handlers),
             )
-        return ConnectionProbes(clients, plan.method, options.samples)
+        return ConnectionProbes(clients, plan.method, options.samples, self.throttle)
 
     def fact_client(self, service: str) -> Any:
         return self._client(service, self.options.profile_region or "us-east-1")
@@ -136,16 +139,22 @@ def run_account_check(
     options = caller.options
     tasks = len(options.regions) + len(FACTS)
     pool = RequestPool(min(options.max_concurrency, tasks), name="regional-sts")
+    throttle = Throttle(options.max_concurrency, options.throttle_budget)
     schedule = Schedule(
         pool=pool,
         deadline=backstop_seconds(
-            tasks, options.max_concurrency, options.timeout, options.samples
+            tasks,
+            options.max_concurrency,
+            options.timeout,
+            options.samples,
+            options.throttle_budget,
         ),
+        throttle=throttle,
         progress=progress,
     )
     try:
         return check_caller_account(
-            caller, SessionClients(caller.session, options), schedule
+            caller, SessionClients(caller.session, options, throttle), schedule
         )
     finally:
         pool.close()

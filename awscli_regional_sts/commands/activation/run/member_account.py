@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from awscli_regional_sts.aws.backoff import Throttle
 from awscli_regional_sts.aws.runner import RequestPool
 from awscli_regional_sts.commands.accounts.clients import Signers
 from awscli_regional_sts.commands.accounts.redaction import CredentialRedactor
@@ -70,6 +71,8 @@ class MemberRun:
 
     options: CheckOptions
     pool: RequestPool
+    #: Every member call's throttling state (``aws/backoff.py``): one per run.
+    throttle: Throttle
     #: Per region: the probe client (signed as the caller, aimed at the
     #: region) and the URL it requested.
     probes: Mapping[str, AimedClient]
@@ -95,6 +98,7 @@ class MemberRun:
         return Schedule(
             pool=self.pool,
             deadline=PHASES * self.wait,
+            throttle=self.throttle,
             defer_opt_in=self.lists_regions,
         )
 
@@ -115,7 +119,11 @@ def check_member(run: MemberRun, account_id: str, role_arn: str) -> Report:
             f"AssumeRole of {role_arn} as the caller",
         ),
         probes=SharedProbes(
-            clients=run.probes, method=method, figures=run.latencies, wait=run.wait
+            clients=run.probes,
+            method=method,
+            figures=run.latencies,
+            wait=run.wait,
+            throttle=run.throttle,
         ),
         signer=MemberSigner(
             role_arn=role_arn,
@@ -152,9 +160,12 @@ class SharedCallerClients:
                 method=plan.method,
                 figures=run.latencies,
                 wait=run.wait,
+                throttle=run.throttle,
             )
         # GetCallerIdentity only: its first sample is the probe.
-        return ConnectionProbes(run.probes, plan.method, run.options.samples)
+        return ConnectionProbes(
+            run.probes, plan.method, run.options.samples, run.throttle
+        )
 
     def fact_client(self, service: str) -> Any:
         options = self.run.options
@@ -162,5 +173,7 @@ class SharedCallerClients:
             service,
             options.profile_region or "us-east-1",
             options.verify,
+            # One attempt: the run's Throttle retries throttling
+            # (``plugin/endpoints.probe_config``).
             probe_config(options.timeout),
         )

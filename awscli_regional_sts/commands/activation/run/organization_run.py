@@ -4,43 +4,31 @@ Organization, each reached through its member role.
 * Organizations ListAccounts lists the accounts, a page at a time, only as
   account workers ask for the next one; or ``--accounts-from``'s listing
   gives them, checked against DescribeOrganization (``account_listing.py``).
+* Throttling is a rate, not a finding: every call but the CLI's own STS
+  path makes one attempt and retries throttling through the run's
+  ``Throttle`` (``aws/backoff.py``: back-off, budget, each endpoint's window).
 * A member account is checked by ``member_account.check_member``: each region
   probed by AssumeRole of the member role (``OrganizationAccountAccessRole``
   unless told otherwise) at the region's endpoint, with the caller's
   credentials; the credentials of the first probe that succeeds sign the
   account's own facts (IAM GetAccountSummary, Account Management
   ListRegions) and are dropped as soon as the account's check ends: held
-  in memory only, never printed or kept. Activation counts for the role's
-  account (docs/sts-facts.md), so the answers tell the member's.
-* The caller's own account (the management account or a delegated
-  administrator) is checked the same way when it has the member role
-  (deploy/member-role.yaml as a plain stack: StackSets do not deploy to
-  the management account), so that it is ``Verified`` where a member is.
-  One AssumeRole through the CLI's own STS path tells; without the role
-  (Organizations creates none there) it is checked as without
-  --organization, with the caller's credentials, and a warning says so:
-  on the run's probe clients, with the caller's identity the run already
-  asked and the run's per-region latencies, so that it costs one request
-  per region and its two facts, as a member does.
-* A member role that may not read the account's own facts (a policy
-  refuses GetAccountSummary or ListRegions) leaves the account not
-  checked, its ``Error`` naming the permission (``model/denials.py``).
-* Every client that lists the accounts, sends the probes and the facts is
-  created once per run and shared by all accounts (botocore clients are
-  thread-safe), from sessions that keep the CLI's handlers off those
-  requests but read what the user configured (``accounts/clients.py``):
-  neither the number of clients nor of TLS connections grows with the
-  organization. Only the caller's own GetCallerIdentity and the
-  AssumeRole that no probe could make go through the CLI's STS path.
+  in memory only. Activation counts for the role's account
+  (docs/sts-facts.md), so the answers tell the member's.
+* The caller's own account is checked the same way when it has the
+  member role (one AssumeRole through the CLI's STS path tells; StackSets
+  do not deploy there); without it, as without --organization, with a
+  warning, on the run's clients (docs/organization.md).
+* A member role that may not read the account's own facts leaves the
+  account not checked, its ``Error`` naming the permission (``denials``).
+* Every client is created once per run and shared by all accounts
+  (botocore clients are thread-safe; ``accounts/clients.py``): clients and
+  TLS connections do not grow with the organization.
 * One ``RequestPool`` of ``max_concurrency`` threads sends every member
-  request: that many in flight across all accounts; at most
-  ``max_accounts_in_flight`` accounts are under way at once. Each finished
-  account goes to ``on_result`` at once and is forgotten here; the summary
-  keeps counts per region only, so memory does not grow with the
-  organization.
-* Each region's latency is measured once for the run
-  (``probe.RegionLatencies``), with the caller's GetCallerIdentity after
-  the first probe of the region that got an answer.
+  request; at most ``max_accounts_in_flight`` accounts are under way at
+  once. Each finished account goes to ``on_result`` and is forgotten here;
+  the summary keeps counts per region only.
+* Each region's latency is measured once, after its first answered probe.
 """
 
 from __future__ import annotations
@@ -52,6 +40,7 @@ from typing import Any, Callable
 
 from botocore.config import Config
 
+from awscli_regional_sts.aws.backoff import Throttle
 from awscli_regional_sts.aws.errors import CallError
 from awscli_regional_sts.aws.runner import (
     RequestPool,
@@ -110,6 +99,9 @@ from awscli_regional_sts.commands.activation.run.member_account import (
     check_member,
 )
 from awscli_regional_sts.commands.activation.run.probe import RegionLatencies
+from awscli_regional_sts.commands.activation.run.throttled_organizations import (
+    ThrottledOrganizations,
+)
 from awscli_regional_sts.plugin.endpoints import aim_client, client_region, probe_config
 
 
@@ -146,6 +138,9 @@ class OrganizationCheck:
         self.shard_cut = ShardCut(shard) if shard is not None else None
         #: ``--accounts-from``'s listing: no ListAccounts then.
         self._listing = listing
+        #: Every request of the run but the CLI's own STS path retries
+        #: throttling through it (``aws/backoff.py``).
+        self._throttle = Throttle(options.max_concurrency, options.throttle_budget)
 
     @property
     def probe_description(self) -> str:
@@ -165,24 +160,31 @@ class OrganizationCheck:
         def count_skip() -> None:
             summary.skipped += 1
 
-        # The first account is fetched before anything else, so that a
-        # caller who may not list accounts (or a listing of another
-        # organization) gets one line before any other request. Like the
-        # caller's identity below, it is asked on a daemon thread: Ctrl-C
-        # lands in the wait, never inside http.client (whose half-built
-        # response Python 3.14, AWS's frozen CLI v2, reports at exit).
+        # The first account first: a caller who may not list accounts (or a
+        # listing of another organization) gets one line before any other
+        # request. On a daemon thread, as the identity below: Ctrl-C lands
+        # in the wait, never in http.client (Python 3.14 reports its
+        # half-built response at exit).
         accounts = enumerate(checked_only(selected, count_skip))
         first = start_in_background(lambda: next(accounts, None), name="org-listing")()
 
         # The CLI's own STS path (the plugin's router included) says who
         # the caller is, and assumes a member role when no probe could.
         sts = self._session.create_client(
-            "sts", region_name=options.profile_region, **self._client_args()
+            "sts",
+            region_name=options.profile_region,
+            verify=options.verify,
+            config=Config(
+                connect_timeout=options.timeout,
+                read_timeout=options.timeout,
+                # The workers share it for the roles no probe could assume.
+                max_pool_connections=options.max_concurrency,
+            ),
         )
         caller = start_in_background(sts.get_caller_identity, name="org-identity")()
         self._caller_account = str(caller["Account"])
         pool = RequestPool(options.max_concurrency, name="org-request")
-        run = self._member_run(sts, pool, signers)
+        run = self._member_run(sts, pool, signers, self._throttle)
         self._caller = self._caller_on(run, caller)
 
         def tasks() -> Iterator[tuple[str, Callable[[], AccountResult]]]:
@@ -209,6 +211,7 @@ class OrganizationCheck:
         sts: Any,
         pool: RequestPool,
         signers: Signers,
+        throttle: Throttle,
     ) -> MemberRun:
         """The clients and limits every member's check shares."""
         options = self._options
@@ -216,14 +219,17 @@ class OrganizationCheck:
         probes = {}
         for name in options.regions:
             client = signers.caller_client(
-                "sts", client_region(name), options.verify, self._probe_config()
+                "sts",
+                client_region(name),
+                options.verify,
+                # The members' probes (the pool's limit) and, alongside,
+                # those of the caller's own account, which borrows them.
+                self._one_attempt(2 * options.max_concurrency),
             )
             probes[name] = (client, aim_client(client, name, options.router_handlers))
         latencies = RegionLatencies(options.samples)
         region = options.profile_region or "us-east-1"
-        facts_config = self._client_args()["config"].merge(
-            Config(max_pool_connections=options.max_concurrency)
-        )
+        facts_config = self._one_attempt(options.max_concurrency)
         fact_clients = {
             fact.service: signers.member_client(
                 fact.service, region, options.verify, facts_config
@@ -241,6 +247,7 @@ class OrganizationCheck:
         return MemberRun(
             options=options,
             pool=pool,
+            throttle=throttle,
             probes=probes,
             latencies=latencies,
             signers=signers,
@@ -257,10 +264,15 @@ class OrganizationCheck:
             "organizations",
             region,
             self._options.verify,
-            self._client_args()["config"],
+            self._one_attempt(self._options.max_concurrency),
         )
         selected = select_accounts(
-            self._identified(organization_accounts(organizations, self._listing)),
+            self._identified(
+                organization_accounts(
+                    ThrottledOrganizations(organizations, self._throttle),
+                    self._listing,
+                )
+            ),
             self._organization.accounts,
             self._organization.include_suspended,
         )
@@ -281,7 +293,7 @@ class OrganizationCheck:
             redactor=self._redactor,
             ask_identity=lambda: functools.partial(dict, identity),
         )
-        probes = SessionClients(self._session, self._options).probes
+        probes = SessionClients(self._session, self._options, self._throttle).probes
         return caller, SharedCallerClients(probes, run)
 
     def _identified(self, listed: Iterator[MemberAccount]) -> Iterator[MemberAccount]:
@@ -369,26 +381,20 @@ class OrganizationCheck:
             self._organization.max_accounts_in_flight
         )
         return backstop_seconds(
-            in_flight_tasks, options.max_concurrency, options.timeout, options.samples
+            in_flight_tasks,
+            options.max_concurrency,
+            options.timeout,
+            options.samples,
+            options.throttle_budget,
         )
 
-    def _client_args(self) -> dict[str, Any]:
-        options = self._options
-        return {
-            "verify": options.verify,
-            "config": Config(
-                connect_timeout=options.timeout,
-                read_timeout=options.timeout,
-                # The workers share it for the roles no probe could assume.
-                max_pool_connections=options.max_concurrency,
-            ),
-        }
-
-    def _probe_config(self) -> Any:
-        """One attempt and ``--timeout`` per call, as for the single-account
-        probes, and a connection pool for twice the shared concurrency: the
-        members' probes (the pool's limit) and, alongside, those of the
-        caller's own account, which borrows these clients."""
+    def _one_attempt(self, connections: int) -> Any:
+        """Every client of the run but the CLI's own STS path: one attempt
+        and ``--timeout`` per call (``probe_config``), ``connections`` in
+        its pool. The run's ``Throttle`` retries throttling, never
+        botocore: its legacy mode (CLI v1's and boto3's default) stops
+        retrying HTTP 429 in a session once an Organizations client was
+        made there (botocore 1.44.18; docs/sts-facts.md, section 12)."""
         return probe_config(self._options.timeout).merge(
-            Config(max_pool_connections=2 * self._options.max_concurrency)
+            Config(max_pool_connections=connections)
         )

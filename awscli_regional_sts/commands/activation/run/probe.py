@@ -19,6 +19,15 @@ from awscli_regional_sts.commands.activation.model.observation import (
     answered,
 )
 
+#: How a probe call is made: once, or through the run's ``Throttle``
+#: (``functools.partial(throttle.call, key)``), which retries throttling.
+Retry = Callable[[Callable[[], Any]], Any]
+
+
+def once(call: Callable[[], Any]) -> Any:
+    """The call, once: no retry."""
+    return call()
+
 
 def probe_region(
     client: Any,
@@ -26,6 +35,7 @@ def probe_region(
     samples: int,
     endpoint: Callable[[], str | None] = lambda: None,
     clock: Callable[[], float] = time.perf_counter,
+    retry: Retry = once,
 ) -> Observation:
     """Probe one region with a client already aimed at it (``aim_client``).
 
@@ -37,22 +47,26 @@ def probe_region(
     credentials. For GetCallerIdentity-only probes the first sample is the
     probe.
     """
-    observation, _ = ask_region(client, method)
+    observation, _ = ask_region(client, method, retry)
     if answered(observation):
         sample_latency(client, method, samples, observation, clock)
     observation.endpoint = endpoint()
     return observation
 
 
-def ask_region(client: Any, method: ProbeMethod) -> tuple[Observation, Any]:
+def ask_region(
+    client: Any, method: ProbeMethod, retry: Retry = once
+) -> tuple[Observation, Any]:
     """The probe's credential-issuing call, and its answer (None on an
     error, and for GetCallerIdentity-only probes, whose first latency
-    sample is the probe)."""
+    sample is the probe). ``retry`` makes the call: through the run's
+    ``Throttle``, a throttled answer is retried, and the error of a call
+    whose retry budget ran out counts its throttled answers."""
     observation = Observation()
     if not method.verifies:
         return observation, None
     try:
-        return observation, method.call(client)
+        return observation, retry(lambda: method.call(client))
     except Exception as error:  # every failure is a finding, not a crash
         observation.probe_error = CallError.from_exception(error)
         return observation, None
@@ -118,11 +132,12 @@ class RegionLatencies:
         client: Any,
         method: ProbeMethod,
         endpoint: Callable[[], str | None],
+        retry: Retry = once,
     ) -> tuple[Observation, Any]:
         """The region's probe call on ``client`` (``ask_region``), its
         answer, and the URL it requested; the first probe of the region
         that gets an answer then measures the region."""
-        observation, answer = ask_region(client, method)
+        observation, answer = ask_region(client, method, retry)
         if answered(observation):
             self.after_answer(region, client, method)
         observation.endpoint = endpoint()

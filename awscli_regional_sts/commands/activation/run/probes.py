@@ -9,16 +9,20 @@ the probe call's answer (member credentials in an AssumeRole answer).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Callable, Protocol
 
+from awscli_regional_sts.aws.backoff import Throttle
 from awscli_regional_sts.commands.activation.model.observation import (
     Observation,
     ProbeMethod,
+    answered,
 )
 from awscli_regional_sts.commands.activation.run.probe import (
     RegionLatencies,
+    Retry,
     ask_region,
     sample_latency,
 )
@@ -26,6 +30,12 @@ from awscli_regional_sts.commands.activation.run.probe import (
 #: A region's probe client (aimed at the region) and the URL it requested.
 AimedClient = tuple[Any, Callable[[], "str | None"]]
 ProbeTask = Callable[[], tuple[Observation, Any]]
+
+
+def probe_retry(throttle: Throttle, region: str) -> Retry:
+    """A region's probe calls through the run's ``Throttle``: each STS
+    region is an endpoint of its own (its window, its budget)."""
+    return functools.partial(throttle.call, f"sts/{region}")
 
 
 class RegionProbes(Protocol):
@@ -45,16 +55,16 @@ class ConnectionProbes:
     clients: Mapping[str, AimedClient]
     method: ProbeMethod
     samples: int
+    throttle: Throttle
 
     def task(self, region: str) -> ProbeTask:
         client, endpoint = self.clients[region]
         method, samples = self.method, self.samples
+        retry = probe_retry(self.throttle, region)
 
         def probe() -> tuple[Observation, Any]:
-            observation, answer = ask_region(client, method)
-            if observation.probe_error is None or not (
-                observation.probe_error.unreachable
-            ):
+            observation, answer = ask_region(client, method, retry)
+            if answered(observation):
                 sample_latency(client, method, samples, observation)
             observation.endpoint = endpoint()
             return observation, answer
@@ -76,11 +86,13 @@ class SharedProbes:
     figures: RegionLatencies
     #: Seconds a row may wait for the probe that measures its region.
     wait: float
+    throttle: Throttle
 
     def task(self, region: str) -> ProbeTask:
         client, endpoint = self.clients[region]
         method, figures = self.method, self.figures
-        return lambda: figures.probe(region, client, method, endpoint)
+        retry = probe_retry(self.throttle, region)
+        return lambda: figures.probe(region, client, method, endpoint, retry)
 
     def latencies(self, region: str, observation: Observation) -> list[float]:
         return self.figures.of(region, self.wait)
