@@ -217,3 +217,25 @@ def test_require_active_on_a_region_throttled_past_the_budget_is_undetermined(
     assert report["eu-west-1"]["Status"] == "unknown"
     assert "retry budget spent" in report["eu-west-1"]["Detail"]
     assert report["us-east-1"]["Status"] == "active"
+
+
+def test_the_listing_for_the_shards_retries_a_throttled_page(aws_env: AwsEnv) -> None:
+    """``--list-accounts`` (the workflow's first job) lists through the same
+    back-off: each page it is refused is asked again, and the listing has
+    every account. One page per 4 s outlasts botocore's own retries (the
+    frozen CLI's standard mode: 3 attempts, at most 1 + 2 s apart), which
+    is all the listing had before."""
+    members = build(aws_env)
+    simulator = aws_env.simulator
+    simulator.set_throttle(
+        service="organizations", api="ListAccounts", rate=0.25, burst=1
+    )
+    result = aws_env.run(
+        CLI_V2_FROZEN, "sts", "activation-check", "--organization", "--list-accounts"
+    )
+    assert result.returncode == 0, result.output
+    listed = {account["Id"] for account in result.json()["Accounts"]}
+    assert listed == {ACCOUNT_ID, *members}
+    calls = [r for r in simulator.requests if r.action == "ListAccounts"]
+    assert sum(r.throttled for r in calls) > 0
+    assert sum(not r.throttled for r in calls) == PAGES

@@ -12,8 +12,7 @@ import time
 from collections.abc import Iterator
 from typing import Any, Callable
 
-from botocore.config import Config
-
+from awscli_regional_sts.aws.backoff import Throttle
 from awscli_regional_sts.aws.runner import start_in_background
 from awscli_regional_sts.aws.untrusted import quote
 from awscli_regional_sts.commands.accounts.clients import Signers
@@ -31,6 +30,10 @@ from awscli_regional_sts.commands.activation.fleet.listing import (
     listed,
 )
 from awscli_regional_sts.commands.activation.model.options import CheckOptions
+from awscli_regional_sts.commands.activation.run.throttled_organizations import (
+    ThrottledOrganizations,
+)
+from awscli_regional_sts.plugin.endpoints import probe_config
 
 
 def organization_accounts(
@@ -76,13 +79,19 @@ def list_organization(
     session: Any, options: CheckOptions, redactor: CredentialRedactor
 ) -> AccountListing:
     """``--list-accounts``: every page of ListAccounts, on the caller's
-    client of the organization run (nothing of the CLI's handlers)."""
+    client of the organization run (nothing of the CLI's handlers): one
+    attempt per call, a throttled page retried through a ``Throttle``, as
+    the organization run lists (``organization_run._one_attempt`` says why
+    not botocore's retries)."""
     caller_credentials(session, redactor)
-    organizations = Signers(session).caller_client(
+    client = Signers(session).caller_client(
         "organizations",
         options.profile_region or "us-east-1",
         options.verify,
-        Config(connect_timeout=options.timeout, read_timeout=options.timeout),
+        probe_config(options.timeout),
+    )
+    organizations = ThrottledOrganizations(
+        client, Throttle(options.max_concurrency, options.throttle_budget)
     )
     started = time.time()
     # On a daemon thread, as the organization run lists: Ctrl-C lands in
