@@ -448,8 +448,6 @@ def start_foreground(argv: list[str], env: dict[str, str]) -> subprocess.Popen[s
 def _run(
     argv: list[str], env: dict[str, str], timeout: float, stdin: str | None
 ) -> Result:
-    import resource as _r
-    _before = _r.getrusage(_r.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.run(
         argv,
@@ -462,9 +460,6 @@ def _run(
         cwd=env["HOME"],
     )
     seconds = time.perf_counter() - started
-    _after = _r.getrusage(_r.RUSAGE_CHILDREN)
-    with open("/tmp/procs.jsonl", "a") as _f:
-        _f.write(json.dumps({"test": os.environ.get("PYTEST_CURRENT_TEST", ""), "exe": argv[0], "args": argv[1:4], "cpu": (_after.ru_utime + _after.ru_stime) - (_before.ru_utime + _before.ru_stime), "wall": seconds}) + "\n")
     return Result(argv, proc.returncode, proc.stdout, proc.stderr, seconds)
 
 
