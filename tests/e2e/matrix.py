@@ -9,6 +9,14 @@ of one report) runs whole on one client, AWS's frozen CLI v2 (the CLI most
 users run), and one representative row runs on every other client, which
 shows that client's side of it: the exit status, the one line, no
 traceback, nothing sent.
+
+A command run whole (``activation-check --organization``, ``--baseline``,
+``--report``, ``--shard``/``--merge``, ``set-global-endpoint-token-version``)
+runs on every client in its headline test. Its further cases (which status
+wins, a baseline, shard or listing refused, one more output form of the
+same document, the simulator's IAM answers) are the plugin's own code
+whichever CLI runs it: they run on ``FURTHER_CASES_ON``, one client of each
+family (CLI v1's exit 255, CLI v2's 252, their error lines).
 """
 
 from __future__ import annotations
@@ -18,10 +26,13 @@ from typing import Any
 
 import pytest
 
-from testing.clients import CLI_V2_FROZEN
+from testing.clients import CLI_V1, CLI_V2_FROZEN
 
 #: The client that runs every row of such a table.
 EVERY_ROW_ON = CLI_V2_FROZEN
+#: The clients that run a whole command's further cases: AWS's frozen CLI
+#: v2 (most users) and CLI v1, one of each family.
+FURTHER_CASES_ON = (CLI_V1, CLI_V2_FROZEN)
 
 
 def rows_by_client(

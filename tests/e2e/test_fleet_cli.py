@@ -19,13 +19,11 @@ from awscli_regional_sts.commands.activation.fleet.documents import MAX_REPORT_B
 from testing.clients import (
     CLI_KINDS,
     CLI_V1,
-    CLI_V2,
-    CLI_V2_FROZEN,
     AwsEnv,
     Result,
 )
 from testing.simulator import ACCOUNT_ID
-from tests.e2e.matrix import EVERY_ROW_ON
+from tests.e2e.matrix import EVERY_ROW_ON, FURTHER_CASES_ON
 from tests.e2e.test_organization_cli import (
     DEV,
     INVALID_ARGUMENT_RC,
@@ -122,7 +120,7 @@ def test_organization_drift_exits_5_and_names_each_change(
     assert query.stdout.split() == [PROD, "eu-west-1", "inactive"]
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN])
+@pytest.mark.parametrize("kind", FURTHER_CASES_ON)
 def test_account_drift_and_which_status_wins(aws_env: AwsEnv, kind: str) -> None:
     build_organization(aws_env)
     baseline = aws_env.root / "me.json"
@@ -177,7 +175,7 @@ def test_account_drift_and_which_status_wins(aws_env: AwsEnv, kind: str) -> None
     assert [c["AccountId"] for c in both.json()["Changes"]] == [PROD]
 
 
-@pytest.mark.parametrize("kind", CLI_KINDS)
+@pytest.mark.parametrize("kind", FURTHER_CASES_ON)
 def test_unusable_baselines_are_refused_before_anything_is_sent(
     aws_env: AwsEnv, kind: str
 ) -> None:
@@ -218,7 +216,7 @@ def test_unusable_baselines_are_refused_before_anything_is_sent(
     )
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN])
+@pytest.mark.parametrize("kind", FURTHER_CASES_ON)
 def test_a_baseline_of_another_account_or_organization(
     aws_env: AwsEnv, kind: str
 ) -> None:
@@ -248,7 +246,7 @@ def test_a_baseline_of_another_account_or_organization(
     assert {r.action for r in aws_env.simulator.requests} == {"ListAccounts"}
 
 
-@pytest.mark.parametrize("kind", CLI_KINDS)
+@pytest.mark.parametrize("kind", FURTHER_CASES_ON)
 def test_csv_report_and_bad_report_names(aws_env: AwsEnv, kind: str) -> None:
     build_organization(aws_env)
     aws_env.simulator.add_member_account("666666666666", name="=cmd|' /C calc'!A0")
@@ -400,7 +398,7 @@ def test_shards_merged_equal_one_unsharded_run(aws_env: AwsEnv, kind: str) -> No
     )
 
 
-@pytest.mark.parametrize("kind", CLI_KINDS)
+@pytest.mark.parametrize("kind", FURTHER_CASES_ON)
 def test_bad_shards_are_refused(aws_env: AwsEnv, kind: str) -> None:
     build_organization(aws_env)
     # Every bad value on one CLI, one on the others (tests/e2e/matrix.py).

@@ -26,7 +26,7 @@ from testing.clients import (
     is_cli_v2,
 )
 from testing.simulator import ACCOUNT_ID, Simulator
-from tests.e2e.matrix import rows_by_client
+from tests.e2e.matrix import FURTHER_CASES_ON, rows_by_client
 
 ORG = ("sts", "activation-check", "--organization")
 REGIONS = ("--regions", "us-east-1", "eu-west-1", "ap-east-1")
@@ -144,7 +144,7 @@ def test_mixed_organization_as_a_document(aws_env: AwsEnv, kind: str) -> None:
     assert_no_secret(aws_env.simulator, result)
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN])
+@pytest.mark.parametrize("kind", FURTHER_CASES_ON)
 def test_mixed_organization_as_json_lines(aws_env: AwsEnv, kind: str) -> None:
     build_organization(aws_env)
     result = some_failed(
@@ -211,7 +211,7 @@ def test_formats_and_query(aws_env: AwsEnv, kind: str) -> None:
     assert_no_secret(aws_env.simulator, *outputs)
 
 
-@pytest.mark.parametrize("kind", CLI_KINDS)
+@pytest.mark.parametrize("kind", FURTHER_CASES_ON)
 def test_named_accounts_and_suspended_ones(aws_env: AwsEnv, kind: str) -> None:
     build_organization(aws_env)
     named = some_failed(
@@ -259,7 +259,7 @@ def test_named_accounts_and_suspended_ones(aws_env: AwsEnv, kind: str) -> None:
     assert healthy.json()["Summary"]["AccountsWithError"] == 0
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN])
+@pytest.mark.parametrize("kind", FURTHER_CASES_ON)
 def test_a_caller_who_may_not_list_accounts_gets_one_line(
     aws_env: AwsEnv, kind: str
 ) -> None:

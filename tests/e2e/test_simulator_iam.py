@@ -13,14 +13,12 @@ import json
 import pytest
 
 from testing.clients import (
-    CLI_KINDS,
     CLI_V1,
-    CLI_V2,
-    CLI_V2_FROZEN,
     AwsEnv,
     Result,
 )
 from testing.simulator import ACCOUNT_ID, MEMBER_ROLE_NAME, Simulator
+from tests.e2e.matrix import FURTHER_CASES_ON
 
 MEMBER = "222222222222"
 OTHER = "333333333333"
@@ -64,7 +62,7 @@ def _set(env: AwsEnv, kind: str, profile: str, value: str) -> Result:
     )
 
 
-@pytest.mark.parametrize("kind", CLI_KINDS)
+@pytest.mark.parametrize("kind", FURTHER_CASES_ON)
 def test_token_version_is_set_per_account(aws_env: AwsEnv, kind: str) -> None:
     _organization(aws_env)
     sim = aws_env.simulator
@@ -87,7 +85,7 @@ def test_token_version_is_set_per_account(aws_env: AwsEnv, kind: str) -> None:
     assert _summary_version(aws_env, kind, "member") == 1
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN])
+@pytest.mark.parametrize("kind", FURTHER_CASES_ON)
 @pytest.mark.parametrize(
     "value", ["v3Token", "V2TOKEN", "2", ""], ids=["v3", "case", "number", "empty"]
 )
@@ -131,7 +129,7 @@ def test_a_missing_value_is_refused(aws_env: AwsEnv) -> None:
     assert "Member must not be null" in out
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN])
+@pytest.mark.parametrize("kind", FURTHER_CASES_ON)
 def test_a_member_whose_iam_calls_are_denied(aws_env: AwsEnv, kind: str) -> None:
     _organization(aws_env)
     sim = aws_env.simulator

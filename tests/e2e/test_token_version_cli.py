@@ -27,7 +27,7 @@ from testing.clients import (
     Result,
 )
 from testing.simulator import ACCOUNT_ID, LoggedRequest, Simulator
-from tests.e2e.matrix import rows_by_client
+from tests.e2e.matrix import FURTHER_CASES_ON, rows_by_client
 
 COMMAND = ("sts", "set-global-endpoint-token-version")
 PROD, DEV, LOCKED, CLOSED = (
@@ -134,7 +134,7 @@ def test_table_output(aws_env: AwsEnv, kind: str) -> None:
     assert "False" in again.stdout and writes(sim) == []
 
 
-@pytest.mark.parametrize("kind", CLI_KINDS)
+@pytest.mark.parametrize("kind", FURTHER_CASES_ON)
 def test_named_accounts_with_one_denied(aws_env: AwsEnv, kind: str) -> None:
     sim = build_organization(aws_env)
     result = aws_env.run(
@@ -172,7 +172,7 @@ def test_named_accounts_with_one_denied(aws_env: AwsEnv, kind: str) -> None:
     assert_no_secret(sim, result)
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN])
+@pytest.mark.parametrize("kind", FURTHER_CASES_ON)
 def test_dry_run_sends_no_write(aws_env: AwsEnv, kind: str) -> None:
     sim = build_organization(aws_env)
     sim.set_token_version(2, account_id=DEV)
@@ -282,7 +282,7 @@ def test_organization(aws_env: AwsEnv, kind: str) -> None:
     assert_no_secret(sim, result, again, done)
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN])
+@pytest.mark.parametrize("kind", FURTHER_CASES_ON)
 def test_organization_with_named_accounts(aws_env: AwsEnv, kind: str) -> None:
     sim = build_organization(aws_env)
     result = aws_env.run(
@@ -319,7 +319,7 @@ def test_the_callers_own_account_named_uses_the_callers_keys(aws_env: AwsEnv) ->
     assert sim.token_version(ACCOUNT_ID) == sim.token_version(PROD) == 2
 
 
-@pytest.mark.parametrize("kind", [CLI_V1, CLI_V2, CLI_V2_FROZEN])
+@pytest.mark.parametrize("kind", FURTHER_CASES_ON)
 def test_a_caller_who_may_not_list_accounts_gets_the_clis_error(
     aws_env: AwsEnv, kind: str
 ) -> None:
