@@ -72,7 +72,6 @@ LONG_FUNCTIONS = {
     "commands/resolve_endpoint/report.py:describe_route": 120,
     # 65 before the FleetArguments it returns was built by keyword (item 9).
     "commands/activation/cli/fleet_arguments.py:_fleet_arguments": 67,
-    "commands/activation/run/save.py:save_for_auto": 67,
 }
 
 
