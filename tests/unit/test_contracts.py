@@ -70,8 +70,6 @@ LONG_FUNCTIONS = {
     "plugin/settings.py:read_sts_settings": 78,
     # A decision walk in botocore's order, one branch per case.
     "commands/resolve_endpoint/report.py:describe_route": 120,
-    # 65 before the FleetArguments it returns was built by keyword (item 9).
-    "commands/activation/cli/fleet_arguments.py:_fleet_arguments": 67,
 }
 
 
