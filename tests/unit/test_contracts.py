@@ -38,11 +38,6 @@ MAX_FUNCTION_LINES = 60
 #: Modules allowed over MAX_MODULE_LINES, each with its length today: none
 #: may grow, and each is named with the reason it is not cut yet.
 LONG_MODULES = {
-    # The failover handler and its notices: one event's handling; the
-    # notice text could move to its own module (issue 32 follow-up). 450
-    # before plugin/state.py became failover_memory.py, whose longer name
-    # wraps the import over 5 lines.
-    "plugin/failover.py": 454,
     # Every profile key and environment variable, read and checked in one
     # place on purpose (docs/architecture.md: "one place decides").
     "plugin/settings.py": 427,
@@ -57,9 +52,6 @@ LONG_FUNCTIONS = {
     # loop over one queue; cut apart they would share state through
     # arguments.
     "aws/runner.py:stream_parallel": 78,
-    # One request's failover: retry, notice, memory in the order they
-    # happen; botocore calls it as one handler.
-    "plugin/failover.py:fail_over_sts_request": 76,
     # Reads every key in the order the docs list them (profile, then
     # environment, then register()'s argument).
     "plugin/settings.py:read_sts_settings": 78,
