@@ -24,6 +24,9 @@ from awscli_regional_sts.commands.activation.fleet.documents import (
     accounts_of,
     regions_of,
 )
+from awscli_regional_sts.commands.activation.model.account_facts import (
+    TOKEN_VERSION_FIELD,
+)
 
 #: Per status: the cell's letter, background and text colour, and the
 #: legend's words. Red for inactive is the one a reader looks for.
@@ -105,7 +108,7 @@ def summary_counts(kind: ReportKind, document: dict[str, Any]) -> dict[str, int]
         counts["AccountsWithInactive"] += 1 if inactive else 0
         counts["Unknown"] += statuses.count(str(RegionStatus.UNKNOWN))
         counts["Unreachable"] += statuses.count(str(RegionStatus.UNREACHABLE))
-        if account.get("GlobalEndpointTokenVersion") == 1:
+        if account.get(TOKEN_VERSION_FIELD) == 1:
             counts["OnV1Tokens"] += 1
     return counts
 
@@ -234,7 +237,7 @@ def _account_row(account: dict[str, Any], regions: list[str]) -> list[str]:
     region, or one cell across the grid with its error."""
     name = account.get("Name")
     label = str(account["AccountId"]) + (f" {name}" if name else "")
-    version = account.get("GlobalEndpointTokenVersion")
+    version = account.get(TOKEN_VERSION_FIELD)
     token = f"v{version}" if version in (1, 2) else "?"
     out = [
         f'<tr><th title="{escape(label)}">{escape(label)}</th><td>{escape(token)}</td>'

@@ -33,6 +33,9 @@ from awscli_regional_sts.commands.activation.fleet.documents import (
     accounts_of,
 )
 from awscli_regional_sts.commands.activation.fleet.report_html import summary_counts
+from awscli_regional_sts.commands.activation.model.account_facts import (
+    TOKEN_VERSION_FIELD,
+)
 
 MAX_ROWS = 100
 SECTION_BUDGET = 12_000
@@ -124,7 +127,7 @@ def render_markdown(kind: ReportKind, document: dict[str, Any]) -> str:
             [
                 (a.get("AccountId"), a.get("Name"))
                 for a in checked
-                if a.get("GlobalEndpointTokenVersion") == 1
+                if a.get(TOKEN_VERSION_FIELD) == 1
             ],
             "account",
         ),
