@@ -48,6 +48,10 @@ NEEDS_A_PERSON = (
 )
 
 
+#: A baseline change's fields, in the order of its section's columns.
+_CHANGE_KEYS = ("AccountId", "Region", "Change", "Before", "After")
+
+
 def code(value: Any) -> str:
     """``value`` as a code span that renders as its text, whatever it
     holds; "-" for nothing."""
@@ -149,9 +153,6 @@ def render_markdown(kind: ReportKind, document: dict[str, Any]) -> str:
             "Nothing needs a person: every account checked, every region active.",
         ]
     return "\n".join(lines) + "\n"
-
-
-_CHANGE_KEYS = ("AccountId", "Region", "Change", "Before", "After")
 
 
 def _summary(
