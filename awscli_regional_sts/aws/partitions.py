@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from awscli_regional_sts.aws.untrusted import did_you_mean
+
 #: The word for a partition's global STS endpoint (``sts.amazonaws.com``) in
 #: ``sts_fallback``, ``--regions`` and reports; not a region name.
 GLOBAL = "global"
@@ -208,6 +210,64 @@ def is_opt_in_region(partition: str, region: str) -> bool:
     default (never for the global endpoint)."""
     default = DEFAULT_ENABLED_REGIONS.get(partition)
     return default is not None and region != GLOBAL and region not in default
+
+
+def unknown_region_text(
+    value: str,
+    partition: Partition | None,
+    nearby: Partition | None,
+    partitions: Partitions,
+) -> str:
+    """Why ``value`` is not a region this botocore lists, with the closest
+    listed names (``nearby``: the partition whose names are closest)."""
+    if partition is not None and value in partition.pseudo_regions:
+        return f"is partition {partition.name}'s pseudo-region, not a region"
+    pool = (
+        nearby.known_regions
+        if nearby is not None
+        else frozenset().union(*(p.known_regions for p in partitions.partitions))
+    )
+    hint = did_you_mean(value, pool)
+    if partition is not None and partition.fits_pattern(value):
+        return (
+            f"is not a region that this botocore lists for partition "
+            f"{partition.name}{hint}; if it is a region newer than the installed "
+            "botocore, upgrade the AWS CLI or botocore"
+        )
+    return f"is not a region name{hint}"
+
+
+def expected_region_text(partition: Partition | None, partitions: Partitions) -> str:
+    """What a region value may be: an example, and the partition's STS
+    regions."""
+    example = partitions.example_region
+    if partition is not None and example not in partition.sts_regions:
+        example = partition.sts_regions[0] if partition.sts_regions else example
+    text = f"a region name such as {example}"
+    if partition is not None:
+        text += f"; STS regions in partition {partition.name}: " + ", ".join(
+            partition.sts_regions
+        )
+    return text
+
+
+def expected_fips_region_text(
+    partition: Partition | None, partitions: Partitions
+) -> str:
+    """What a value may be where FIPS is asked for: a region of
+    ``partition`` (None: any partition) with a FIPS STS endpoint, or FIPS
+    turned off where it has none."""
+    # Only the region's own partition: a region of another one is refused
+    # anyway, so naming it would only send the user round in a circle.
+    candidates = [partition] if partition else list(partitions.partitions)
+    fips_regions = sorted(name for p in candidates for name in p.sts_fips_regions)
+    region_partition = partition.name if partition else "(unknown)"
+    where = f" of partition {region_partition}" if partition else ""
+    return (
+        f"a region{where} with a FIPS STS endpoint: " + ", ".join(fips_regions)
+        if fips_regions
+        else f"FIPS turned off: partition {region_partition} has no FIPS STS endpoint"
+    )
 
 
 def _partition(

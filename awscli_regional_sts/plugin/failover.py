@@ -31,12 +31,10 @@ and throttling never do.
 from __future__ import annotations
 
 import logging
-import sys
 import threading
 import time
 import weakref
 from collections.abc import MutableMapping
-from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import urlsplit, urlunsplit
 
@@ -45,7 +43,6 @@ from botocore.exceptions import EndpointConnectionError
 
 from awscli_regional_sts.aws.errors import NO_ANSWER_ERRORS, CallError
 from awscli_regional_sts.aws.partitions import GLOBAL
-from awscli_regional_sts.aws.untrusted import printable
 from awscli_regional_sts.plugin.endpoints import (
     SDK_ENDPOINT,
     entry_endpoint,
@@ -59,10 +56,20 @@ from awscli_regional_sts.plugin.failover_memory import (
     MEMORY,
     Failure,
 )
+from awscli_regional_sts.plugin.failover_notice import (
+    SKIPPED,
+    FailoverState,
+    annotate,
+    describe_failure,
+    failover_warning,
+    label,
+    notify,
+)
 from awscli_regional_sts.plugin.registry import LOGGER_NAME
 from awscli_regional_sts.plugin.settings import StsSettings
 from awscli_regional_sts.plugin.signing import (
     ROUTED_ENTRY,
+    Signing,
     request_signing,
     signing_accepts,
 )
@@ -71,13 +78,6 @@ logger = logging.getLogger(LOGGER_NAME)
 
 #: Key of the per-call failover state in botocore's request context.
 CONTEXT_KEY = "awscli_regional_sts.plugin.failover"
-
-#: One warning per process, whatever the number of calls that failed over
-#: (and at most one per profile per hour across processes: failover_memory.py).
-_warned = False
-
-#: The code a skipped endpoint has in the list of what a call tried.
-SKIPPED = "skipped"
 
 #: The calls of this thread that may still send a request, newest last:
 #: ``before-send`` gets the prepared request only, without its context.
@@ -143,42 +143,6 @@ def failover_reason(response: Any, caught_exception: Any) -> CallError | None:
         return None
     answer = CallError.from_parsed_response(response[1])
     return answer if answer is not None and answer.region_disabled else None
-
-
-def describe_failure(failure: CallError, timeout: float | None) -> str:
-    """How one endpoint failed, for the warning and the debug log."""
-    if failure.code == SKIPPED:
-        return f"was skipped (it failed lately: {failure.message})"
-    if failure.timed_out:
-        limit = f" within {timeout:g} s" if timeout else " in time"
-        return f"did not answer{limit} ({failure.code})"
-    if failure.unreachable:
-        return f"could not be reached ({failure.code})"
-    return f"answered {failure.code}"
-
-
-@dataclass
-class FailoverState:
-    """One call's way through its endpoints; lives in the request context,
-    which botocore keeps across the attempts of one call."""
-
-    #: The endpoint rule set's inputs of the first attempt, after routing.
-    builtins: dict[str, Any]
-    #: Entries not tried yet, in order.
-    remaining: list[str]
-    #: What the endpoint in use is called in messages.
-    current: str
-    #: Where the failover list came from, for messages.
-    source: str
-    timeout: float | None
-    tried: list[tuple[str, CallError]] = field(default_factory=list)
-    #: Entries skipped once and moved to the end; never skipped again.
-    deferred: set[str] = field(default_factory=set)
-    #: The call has had its last answer.
-    done: bool = False
-
-    def summary(self) -> str:
-        return ", ".join(f"{name} ({failure.code})" for name, failure in self.tried)
 
 
 def remember_failover_inputs(
@@ -312,18 +276,39 @@ def fail_over_sts_request(
             state.done = True
             return None
         failure = reason
-        problem = MEMORY.remember_failure(state.current, failure.code)
-        logger.debug(
-            "STS: %s will be tried last for %g s%s",
-            state.current,
-            FAILURE_MEMORY_SECONDS,
-            f" (in this process only: {problem})" if problem else "",
-        )
+        _remember_failure(state.current, failure)
     state.tried.append((state.current, failure))
     # Entries that failed lately go last, in their order.
     state.remaining.sort(key=lambda name: MEMORY.recent_failure(name) is not None)
     assert isinstance(context, MutableMapping)  # nosec B101  # type narrowing for mypy, guaranteed by the code above
-    signing = request_signing(context)
+    hop = _next_entry(state, request_signing(context))
+    if hop is None:
+        state.done = True
+        annotate(response, caught_exception, state)
+        return None
+    entry, url, signing_region = hop
+    request_dict["url"] = _with_host_of(url, str(request_dict["url"]))
+    pin_signing_region(context, signing_region)
+    _say_hop(state, operation, failure, skipped, url, signing_region)
+    state.current = entry
+    return 0
+
+
+def _remember_failure(entry: str, failure: CallError) -> None:
+    """Keep ``entry``'s failure in the memory (other calls try it last)."""
+    problem = MEMORY.remember_failure(entry, failure.code)
+    logger.debug(
+        "STS: %s will be tried last for %g s%s",
+        entry,
+        FAILURE_MEMORY_SECONDS,
+        f" (in this process only: {problem})" if problem else "",
+    )
+
+
+def _next_entry(state: FailoverState, signing: Signing) -> tuple[str, str, str] | None:
+    """(entry, URL, signing region) of the next remaining entry that
+    botocore can resolve and the request's signing can reach, taken off
+    ``state.remaining`` with those passed over; None when none is left."""
     while state.remaining:
         entry = state.remaining.pop(0)
         try:
@@ -333,32 +318,39 @@ def fail_over_sts_request(
             continue
         if not signing_accepts(signing, entry, signing_region):
             continue
-        request_dict["url"] = _with_host_of(url, str(request_dict["url"]))
-        pin_signing_region(context, signing_region)
-        logger.debug(
-            "STS %s failing over: %s %s; sending it to %s, signed for %s (%s)",
-            operation_name(operation),
-            _label(state.tried[-1][0]),
-            describe_failure(failure, state.timeout),
-            url,
-            signing_region,
-            state.source,
-        )
-        if skipped:
-            logger.debug(
-                "STS: %s skipped without a request: it %s within the last "
-                "%g s; tried again after that, or when no other entry is left",
-                state.tried[-1][0],
-                "did not answer or refused"
-                if skipped in NO_ANSWER_ERRORS
-                else f"answered {skipped}",
-                FAILURE_MEMORY_SECONDS,
-            )
-        state.current = entry
-        return 0
-    state.done = True
-    _annotate(response, caught_exception, state)
+        return entry, url, signing_region
     return None
+
+
+def _say_hop(
+    state: FailoverState,
+    operation: Any,
+    failure: CallError,
+    skipped: str,
+    url: str,
+    signing_region: str,
+) -> None:
+    """The debug lines of one hop: why the call leaves its entry and where
+    it goes; for a skip, why nothing was sent."""
+    logger.debug(
+        "STS %s failing over: %s %s; sending it to %s, signed for %s (%s)",
+        operation_name(operation),
+        label(state.tried[-1][0]),
+        describe_failure(failure, state.timeout),
+        url,
+        signing_region,
+        state.source,
+    )
+    if skipped:
+        logger.debug(
+            "STS: %s skipped without a request: it %s within the last "
+            "%g s; tried again after that, or when no other entry is left",
+            state.tried[-1][0],
+            "did not answer or refused"
+            if skipped in NO_ANSWER_ERRORS
+            else f"answered {skipped}",
+            FAILURE_MEMORY_SECONDS,
+        )
 
 
 def _with_host_of(endpoint_url: str, request_url: str) -> str:
@@ -375,80 +367,4 @@ def _after_failover(state: FailoverState, response: Any, caught_exception: Any) 
     if caught_exception is None and status and status < 300:
         notify(failover_warning(state), state.source)
     else:
-        _annotate(response, caught_exception, state)
-
-
-def failover_warning(state: FailoverState) -> str:
-    """The one line on stderr that says a failover happened, and the fix."""
-    causes = "; ".join(
-        f"STS {_label(name)} {describe_failure(failure, state.timeout)}"
-        for name, failure in state.tried
-    )
-    first, first_failure = state.tried[0]
-    no_answer = first_failure.unreachable or (
-        first_failure.code == SKIPPED
-        and first_failure.message.split(" ")[0] in NO_ANSWER_ERRORS
-    )
-    if no_answer:
-        fix = "check the network path to that endpoint, or raise sts_timeout"
-    else:
-        fix = (
-            f"activate STS in {first} for the account (IAM console, Account "
-            "settings) or choose another sts_region with "
-            "'aws sts activation-check'"
-        )
-    return (
-        f"awscli-regional-sts: {causes}; used {_label(state.current, bare=True)} "
-        f"({state.source}). To stop failing over, {fix}."
-    )
-
-
-def notify(line: str, label: str) -> None:
-    """The failover notice: always in --debug; on stderr once per process
-    and at most once per ``label`` (the profile's setting) per
-    NOTICE_PERIOD_SECONDS across processes, so that a script of many
-    commands is not flooded."""
-    global _warned
-    logger.debug("%s", line)
-    if _warned:
-        return
-    _warned = True
-    if not MEMORY.notice_due(label):
-        logger.debug(
-            "STS failover notice not repeated on stderr: already printed for "
-            "%s within the last hour (delete %s to see it again)",
-            label,
-            MEMORY.path,
-        )
-        return
-    # The codes and messages in it are what an endpoint answered.
-    sys.stderr.write(printable(line) + "\n")
-    sys.stderr.flush()
-    problem = MEMORY.remember_notice(label)
-    if problem:
-        logger.debug("STS failover notice not remembered: %s", problem)
-
-
-def _annotate(response: Any, caught_exception: Any, state: FailoverState) -> None:
-    """Add what was tried to the error the caller gets."""
-    note = f" (awscli-regional-sts tried: {state.summary()})"
-    if not state.tried:
-        return
-    if caught_exception is not None:
-        args = getattr(caught_exception, "args", ())
-        text = str(args[0]) if args else str(caught_exception)
-        if note not in text:
-            caught_exception.args = (text + note, *args[1:])
-        return
-    parsed = response[1] if isinstance(response, tuple) and len(response) == 2 else None
-    error = parsed.get("Error") if isinstance(parsed, dict) else None
-    if isinstance(error, dict):
-        message = str(error.get("Message") or "")
-        if note not in message:
-            error["Message"] = message + note
-
-
-def _label(name: str, bare: bool = False) -> str:
-    if name == GLOBAL:
-        return "the global endpoint" if bare else "at the global endpoint"
-    return name if bare else f"in {name}"
+        annotate(response, caught_exception, state)

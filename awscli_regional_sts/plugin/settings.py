@@ -24,8 +24,11 @@ from awscli_regional_sts.aws.partitions import (
     Partition,
     Partitions,
     default_partitions,
+    expected_fips_region_text,
+    expected_region_text,
+    unknown_region_text,
 )
-from awscli_regional_sts.aws.untrusted import did_you_mean, parse_decimal, quote
+from awscli_regional_sts.aws.untrusted import parse_decimal, quote
 
 if TYPE_CHECKING:
     from botocore.session import Session
@@ -133,7 +136,8 @@ def validate_sts_region(
             source=source,
             value=quote(value),
             problem=problem,
-            expected=(expected or _expected(shown, partitions)) + also_accepted,
+            expected=(expected or expected_region_text(shown, partitions))
+            + also_accepted,
         )
 
     if not isinstance(value, str):
@@ -145,7 +149,7 @@ def validate_sts_region(
     partition = partitions.region_partition(value)
     if partition is None or value not in partition.known_regions:
         raise fail(
-            _unknown_region(value, partition, configured or partition, partitions)
+            unknown_region_text(value, partition, configured or partition, partitions)
         )
     if configured is not None and configured.name != partition.name:
         raise fail(
@@ -155,30 +159,6 @@ def validate_sts_region(
             + ", ".join(configured.sts_regions),
         )
     return value
-
-
-def _unknown_region(
-    value: str,
-    partition: Partition | None,
-    nearby: Partition | None,
-    partitions: Partitions,
-) -> str:
-    """Why ``value`` is not a region, with the closest listed names."""
-    if partition is not None and value in partition.pseudo_regions:
-        return f"is partition {partition.name}'s pseudo-region, not a region"
-    pool = (
-        nearby.known_regions
-        if nearby is not None
-        else frozenset().union(*(p.known_regions for p in partitions.partitions))
-    )
-    hint = did_you_mean(value, pool)
-    if partition is not None and partition.fits_pattern(value):
-        return (
-            f"is not a region that this botocore lists for partition "
-            f"{partition.name}{hint}; if it is a region newer than the installed "
-            "botocore, upgrade the AWS CLI or botocore"
-        )
-    return f"is not a region name{hint}"
 
 
 def validate_sts_fallback(
@@ -221,7 +201,7 @@ def validate_sts_fallback(
                     value=quote(entry),
                     problem=f"names no endpoint: partition {partition.name} has "
                     "no global STS endpoint",
-                    expected=_expected(partition, partitions),
+                    expected=expected_region_text(partition, partitions),
                 )
         else:
             validate_sts_region(
@@ -289,22 +269,11 @@ def _check_fips(
         if partition is not None and region in partition.sts_fips_regions:
             return
         problem = f"has no FIPS STS endpoint, and {setting} asks for FIPS"
-    # Only the region's own partition: a region of another one is refused
-    # anyway, so naming it would only send the user round in a circle.
-    candidates = [partition] if partition else list(partitions.partitions)
-    fips_regions = sorted(name for p in candidates for name in p.sts_fips_regions)
-    region_partition = partition.name if partition else "(unknown)"
-    where = f" of partition {region_partition}" if partition else ""
     raise InvalidStsRegionError(
         source=source,
         value=quote(region),
         problem=problem,
-        expected=(
-            f"a region{where} with a FIPS STS endpoint: " + ", ".join(fips_regions)
-            if fips_regions
-            else f"FIPS turned off: partition {region_partition} has no FIPS STS "
-            "endpoint"
-        ),
+        expected=expected_fips_region_text(partition, partitions),
     )
 
 
@@ -329,16 +298,7 @@ def read_sts_settings(session: Session, *, override: str | None = None) -> StsSe
         # botocore reports the missing profile itself, more clearly.
         return StsSettings(None, "no profile")
     profile = session.profile or "default"
-    value: object
-    if override is not None:
-        value, source = override, "register(sts_region=...)"
-    elif os.environ.get(ENV_VAR):
-        value, source = os.environ[ENV_VAR], f"environment variable {ENV_VAR}"
-    elif PROFILE_KEY in scoped:
-        value = scoped[PROFILE_KEY]
-        source = f"{PROFILE_KEY} in profile {quote(profile)}"
-    else:
-        value, source = None, f"no {PROFILE_KEY} in profile {profile!r}"
+    value, source = _sts_region_setting(scoped, profile, override)
     raw_fallback = _setting(scoped, FALLBACK_KEY, FALLBACK_ENV_VAR, profile)
     raw_timeout = _setting(scoped, TIMEOUT_KEY, TIMEOUT_ENV_VAR, profile)
     if value is None and raw_fallback is None:
@@ -357,16 +317,11 @@ def read_sts_settings(session: Session, *, override: str | None = None) -> StsSe
             configured_region=configured_region,
             partitions=partitions,
         )
-    fallback: tuple[str, ...] = ()
-    fallback_source = ""
-    if raw_fallback is not None:
-        fallback_value, fallback_source = raw_fallback
-        fallback = validate_sts_fallback(
-            fallback_value,
-            source=fallback_source,
-            region=region if region not in (None, AUTO) else configured_region,
-            partitions=partitions,
-        )
+    fallback, fallback_source = _fallback_setting(
+        raw_fallback,
+        region if region not in (None, AUTO) else configured_region,
+        partitions,
+    )
     if _fips_configured(session):
         # Reported here, at the first STS client or request, rather than
         # when failover first needs an entry: that is during an outage.
@@ -377,20 +332,50 @@ def read_sts_settings(session: Session, *, override: str | None = None) -> StsSe
             partitions,
             setting="use_fips_endpoint",
         )
-    timeout: float | None = None
-    if raw_timeout is not None:
-        timeout = validate_sts_timeout(raw_timeout[0], source=raw_timeout[1])
-    elif fallback or region == AUTO:
-        timeout = DEFAULT_FAILOVER_TIMEOUT
     region_set = os.environ.get(REGION_SET_ENV_VAR) or scoped.get(REGION_SET_KEY)
     return StsSettings(
         region,
         source,
         fallback,
         fallback_source,
-        timeout,
+        _timeout(raw_timeout, with_failover=bool(fallback) or region == AUTO),
         region_set=region_set if isinstance(region_set, str) else "",
     )
+
+
+def _sts_region_setting(
+    scoped: dict[str, object], profile: str, override: str | None
+) -> tuple[object, str]:
+    """(value, where it was said) of the STS region, or (None, why none)."""
+    if override is not None:
+        return override, "register(sts_region=...)"
+    if os.environ.get(ENV_VAR):
+        return os.environ[ENV_VAR], f"environment variable {ENV_VAR}"
+    if PROFILE_KEY in scoped:
+        return scoped[PROFILE_KEY], f"{PROFILE_KEY} in profile {quote(profile)}"
+    return None, f"no {PROFILE_KEY} in profile {profile!r}"
+
+
+def _timeout(raw: tuple[object, str] | None, *, with_failover: bool) -> float | None:
+    """``sts_timeout`` checked; without it, DEFAULT_FAILOVER_TIMEOUT for a
+    profile that fails over or measures, else None (botocore's own)."""
+    if raw is not None:
+        return validate_sts_timeout(raw[0], source=raw[1])
+    return DEFAULT_FAILOVER_TIMEOUT if with_failover else None
+
+
+def _fallback_setting(
+    raw: tuple[object, str] | None, region: str | None, partitions: Partitions
+) -> tuple[tuple[str, ...], str]:
+    """(entries, where they were said) of ``sts_fallback``, checked against
+    ``region``'s partition; none when it is unset."""
+    if raw is None:
+        return (), ""
+    value, source = raw
+    entries = validate_sts_fallback(
+        value, source=source, region=region, partitions=partitions
+    )
+    return entries, source
 
 
 def _fips_configured(session: Session) -> bool:
@@ -413,15 +398,3 @@ def _setting(
     if key in scoped:
         return scoped[key], f"{key} in profile {quote(profile)}"
     return None
-
-
-def _expected(partition: Partition | None, partitions: Partitions) -> str:
-    example = partitions.example_region
-    if partition is not None and example not in partition.sts_regions:
-        example = partition.sts_regions[0] if partition.sts_regions else example
-    text = f"a region name such as {example}"
-    if partition is not None:
-        text += f"; STS regions in partition {partition.name}: " + ", ".join(
-            partition.sts_regions
-        )
-    return text

@@ -37,48 +37,16 @@ MAX_FUNCTION_LINES = 60
 
 #: Modules allowed over MAX_MODULE_LINES, each with its length today: none
 #: may grow, and each is named with the reason it is not cut yet.
-LONG_MODULES = {
-    # One report per route; its describe_route walks botocore's decision
-    # in order (issue 32 follow-up: split the report's text from the walk).
-    # 429 before its dataclasses of more than three fields were built by
-    # keyword (issue 32, item 9).
-    "commands/resolve_endpoint/report.py": 436,
-    # The failover handler and its notices: one event's handling; the
-    # notice text could move to its own module (issue 32 follow-up). 450
-    # before plugin/state.py became failover_memory.py, whose longer name
-    # wraps the import over 5 lines.
-    "plugin/failover.py": 454,
-    # Every profile key and environment variable, read and checked in one
-    # place on purpose (docs/architecture.md: "one place decides").
-    "plugin/settings.py": 427,
-}
+LONG_MODULES: dict[str, int] = {}
 
 #: Functions allowed over MAX_FUNCTION_LINES ("module:function" -> lines
-#: today, def to last line): none may grow. The commands/activation/ ones
-#: belong to modules issue 32's engine branch is reshaping; the coordinator
-#: trims this list after merging it.
+#: today, def to last line): none may grow.
 LONG_FUNCTIONS = {
     # The bounded pool: submission, the deadline and the drain are one
     # loop over one queue; cut apart they would share state through
-    # arguments.
+    # arguments. Left whole while the engine's retries (i34-backoff)
+    # reshape aws/runner.py.
     "aws/runner.py:stream_parallel": 78,
-    # One request's failover: retry, notice, memory in the order they
-    # happen; botocore calls it as one handler.
-    "plugin/failover.py:fail_over_sts_request": 76,
-    # Reads every key in the order the docs list them (profile, then
-    # environment, then register()'s argument).
-    "plugin/settings.py:read_sts_settings": 78,
-    # A decision walk in botocore's order, one branch per case.
-    "commands/resolve_endpoint/report.py:describe_route": 120,
-    # Not reshaped by i32-engine (moved only; issue 32 follow-up). One
-    # verdict per probe outcome, in the order they are told apart.
-    "commands/activation/model/classify.py:classify": 91,
-    # 65 before the FleetArguments it returns was built by keyword (item 9).
-    "commands/activation/cli/fleet_arguments.py:_fleet_arguments": 67,
-    "commands/activation/fleet/merge.py:merge_shards": 84,
-    "commands/activation/fleet/report_html.py:render_html": 109,
-    "commands/activation/fleet/report_markdown.py:render_markdown": 99,
-    "commands/activation/run/save.py:save_for_auto": 67,
 }
 
 

@@ -15,20 +15,25 @@ from its cache file only: measuring would send requests.
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Mapping, MutableMapping
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from awscli_regional_sts.aws.partitions import Partitions, default_partitions
 from awscli_regional_sts.aws.sigv4a import REGION_SET_KEY
+from awscli_regional_sts.commands.resolve_endpoint.auto_view import (
+    AutoState,
+    auto_from_cache,
+)
+from awscli_regional_sts.commands.resolve_endpoint.failover_view import (
+    Hop,
+    failover_hops,
+)
 from awscli_regional_sts.commands.resolve_endpoint.signing_view import (
     EndpointSigning,
     first_call_signing,
-    hop_signing,
     regional_only_warning,
 )
-from awscli_regional_sts.plugin import auto_measurements as cache
 from awscli_regional_sts.plugin.endpoints import (
     AWS_REGION,
     AWS_STS_USE_GLOBAL_ENDPOINT,
@@ -36,12 +41,9 @@ from awscli_regional_sts.plugin.endpoints import (
     AWS_USE_FIPS,
     SDK_ENDPOINT,
     check_client_partition,
-    entry_endpoint,
-    first_entry,
     partition_mismatch,
     resolve_sts_endpoint,
 )
-from awscli_regional_sts.plugin.nearest import auto_lookup, saved_measurements
 from awscli_regional_sts.plugin.registry import session_handler_ids
 from awscli_regional_sts.plugin.settings import (
     AUTO,
@@ -68,53 +70,6 @@ if TYPE_CHECKING:
 PROBE_OPERATION = "GetCallerIdentity"
 #: How a client without ``auth_scheme_preference`` signs.
 SIGNED_SIGV4 = Signing(SIGV4)
-#: What a report says when ``auto`` has nothing fresh in its cache.
-NOT_MEASURED = "auto: not measured yet; the first STS call will measure"
-
-
-@dataclass(frozen=True)
-class Hop:
-    """One ``sts_fallback`` entry and where a call failing over goes."""
-
-    entry: str
-    url: str
-    signing_region: str
-    signing: EndpointSigning = EndpointSigning(SIGV4, None)
-    #: Why failover skips the entry (outside the user's region set).
-    skipped: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "Entry": self.entry,
-            "Url": self.url,
-            "SigningRegion": self.signing_region,
-            "Scheme": self.signing.scheme,
-            "RegionSet": self.signing.region_set,
-            "Skipped": self.skipped,
-        }
-
-
-@dataclass(frozen=True)
-class AutoState:
-    """What the ``auto`` cache says, read without measuring."""
-
-    #: The region the first STS call would use, or None (it will measure).
-    region: str | None
-    note: str
-    cache_file: str | None = None
-    age_seconds: float | None = None
-    method: str | None = None
-    account: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "Region": self.region,
-            "Note": self.note,
-            "CacheFile": self.cache_file,
-            "AgeSeconds": self.age_seconds,
-            "Method": self.method,
-            "Account": self.account,
-        }
 
 
 @dataclass(frozen=True)
@@ -211,95 +166,27 @@ def describe_route(
     settings = read_sts_settings(session, override=sts_region)
     partitions = default_partitions(session.get_component("data_loader"))
     profile = session.profile or "default"
-    botocore_url, botocore_signing = resolve_sts_endpoint(dict(builtins))
-    # The rule set names a signing scheme only for the global endpoint.
-    rule_set_signs = botocore_signing is not None
-    botocore_signing = botocore_signing or str(builtins.get(AWS_REGION))
+    botocore = _botocore_route(builtins)
     configured_endpoint = builtins.get(SDK_ENDPOINT) or None
-
-    auto: AutoState | None = None
-    region = settings.region
-    source = settings.source
-    if region == AUTO:
-        auto = auto_from_cache(session, partitions, now=now)
-        region = auto.region
-        source = f"{settings.source} (auto): {auto.note}"
-
-    if not configured_endpoint:
-        # The first STS call would stop with this very error.
-        check_client_partition(
-            settings.with_region(region, source),
-            builtins.get(AWS_REGION),
-            partitions,
-        )
-
-    url, signing_region = botocore_url, botocore_signing
-    rerouted = False
+    target = _target(session, builtins, settings, partitions, now)
     routed: dict[str, Any] = dict(builtins)
-    first = region
-    warnings: list[str] = []
-    if configured_endpoint:
-        reason = (
-            f"the plugin changes nothing here: the configured endpoint "
-            f"{configured_endpoint} wins"
-        )
-    elif region is None:
-        why = auto.note if auto is not None else source
-        reason = (
-            f"the plugin changes nothing here: botocore uses {botocore_url} "
-            f"(reason: {why}; {_botocore_mode(session, builtins)})"
-        )
-    elif partition_mismatch(routed, region, source, PROBE_OPERATION):
-        reason = (
-            f"the plugin changes nothing here: the client's region "
-            f"{builtins.get(AWS_REGION)!r} is in another partition than "
-            f"{region!r} ({source}); botocore uses {botocore_url}"
-        )
-    else:
-        if builtins.get(AWS_USE_FIPS):
-            # The first STS call would stop with this very error.
-            check_fips_endpoints(
-                settings.with_region(region, source),
-                partitions,
-                setting="use_fips_endpoint",
-            )
-        signing_region = region
-        rerouted = True
-        reason = (
-            f"{settings.source} is 'auto': {region!r}, the {auto.note}"
-            if auto is not None
-            else f"{source} is {region!r}"
-        )
-        rule_region = region
-        if not signing.allows(region):
-            # As the router: the first failover entry inside the user's
-            # SigV4a region set (RegionSetError when none is).
-            first, rule_region, signing_region = first_entry_inside(
-                routed, settings.with_region(region, source), signing
-            )
-            warnings.append(outside_line(region, region, signing, "sts_region"))
-            reason += f"; outside {REGION_SET_KEY}, so calls go to {first}"
-        routed[AWS_REGION] = rule_region
-        routed[AWS_STS_USE_GLOBAL_ENDPOINT] = False
-        url, rule_signing = resolve_sts_endpoint(routed)
-        rule_set_signs = rule_signing is not None
-
-    partition = partitions.region_partition(signing_region)
-    hops = _hops(settings, routed, first, configured_endpoint, signing)
-    warnings += [hop.skipped for hop in hops if hop.skipped]
-    regional_only = regional_only_warning(builtins, url, profile)
+    route = _first_call(session, builtins, routed, target, botocore, signing)
+    partition = partitions.region_partition(route.signing_region)
+    hops = failover_hops(settings, routed, route.first, configured_endpoint, signing)
+    warnings = [*route.warnings, *(hop.skipped for hop in hops if hop.skipped)]
+    regional_only = regional_only_warning(builtins, route.url, profile)
     if regional_only:
         warnings.append(regional_only)
     return RouteReport(
         profile=profile,
-        url=url,
-        signing_region=signing_region,
-        rerouted=rerouted,
-        reason=reason,
-        botocore_url=botocore_url,
-        botocore_signing_region=botocore_signing,
+        url=route.url,
+        signing_region=route.signing_region,
+        rerouted=route.rerouted,
+        reason=route.reason,
+        botocore_url=botocore.url,
+        botocore_signing_region=botocore.signing_region,
         sts_region=settings.region,
-        auto=auto,
+        auto=target.auto,
         fallback=hops,
         fallback_source=settings.fallback_source or None,
         timeout_seconds=settings.timeout,
@@ -310,90 +197,163 @@ def describe_route(
         configured_endpoint=configured_endpoint,
         # Without routing, nothing pins a signing region: botocore's "*".
         signing=first_call_signing(
-            signing, signing_region if rerouted else None, rule_set_signs
+            signing,
+            route.signing_region if route.rerouted else None,
+            route.rule_set_signs,
         ),
         warnings=tuple(warnings),
     )
 
 
-def auto_from_cache(
-    session: Session, partitions: Partitions, *, now: float | None = None
-) -> AutoState:
-    """What ``auto`` would choose from its cache file, read only (never
-    measured: this report sends nothing). Mirrors ``nearest``: the file of
-    the role's account, else the freshest file listing the profile."""
-    directory = cache.cache_directory()
-    found = saved_measurements(directory, auto_lookup(session, partitions), partitions)
-    if found is None:
-        return AutoState(region=None, note=NOT_MEASURED)
-    path = str(cache.cache_file(directory, found.partition, found.account))
-    moment = time.time() if now is None else now
-    age = round(moment - found.measured_at, 1)
-    best = found.fastest()
-    if not found.is_fresh(now=moment):
-        region = None
-        note = (
-            f"auto: the measurements in {path} are {_age(age)} old (kept "
-            f"{_age(cache.TTL_SECONDS)}); the first STS call will measure again"
-        )
-    elif best is None:
-        region = None
-        note = (
-            f"auto: {path} names no usable region; the first STS call will "
-            "measure again"
-        )
-    else:
-        region = best.region
-        note = (
-            f"fastest active region measured by {found.method} for account "
-            f"{found.account}, {_age(age)} ago ({path})"
-        )
-    return AutoState(
-        region=region,
-        note=note,
-        cache_file=path,
-        age_seconds=age,
-        method=str(found.method),
-        account=found.account,
+@dataclass(frozen=True)
+class _Target:
+    """The STS region the settings name (``auto`` read from its cache),
+    where that came from, and the settings and partitions it was read
+    with."""
+
+    settings: StsSettings
+    partitions: Partitions
+    region: str | None
+    source: str
+    auto: AutoState | None
+
+
+@dataclass(frozen=True)
+class _Route:
+    """Where the first STS call goes and why."""
+
+    url: str
+    signing_region: str
+    #: Whether the STS rule set named a signing scheme for ``url``.
+    rule_set_signs: bool
+    rerouted: bool = False
+    reason: str = ""
+    #: The first endpoint's entry (failover starts after it).
+    first: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+def _botocore_route(builtins: Mapping[str, Any]) -> _Route:
+    """Where botocore sends the call without the plugin."""
+    url, signing_region = resolve_sts_endpoint(dict(builtins))
+    return _Route(
+        url=url,
+        # The rule set names a signing scheme only for the global endpoint.
+        signing_region=signing_region or str(builtins.get(AWS_REGION)),
+        rule_set_signs=signing_region is not None,
     )
 
 
-def _hops(
+def _target(
+    session: Session,
+    builtins: Mapping[str, Any],
     settings: StsSettings,
-    routed: MutableMapping[str, Any],
-    region: str | None,
-    configured_endpoint: Any,
+    partitions: Partitions,
+    now: float | None,
+) -> _Target:
+    """The STS region the settings name and its source (for ``auto``, what
+    its cache file says), refused as the first STS call would refuse it."""
+    auto = None
+    region, source = settings.region, settings.source
+    if region == AUTO:
+        auto = auto_from_cache(session, partitions, now=now)
+        region = auto.region
+        source = f"{settings.source} (auto): {auto.note}"
+    if not builtins.get(SDK_ENDPOINT):
+        # The first STS call would stop with this very error.
+        check_client_partition(
+            settings.with_region(region, source),
+            builtins.get(AWS_REGION),
+            partitions,
+        )
+    return _Target(
+        settings=settings,
+        partitions=partitions,
+        region=region,
+        source=source,
+        auto=auto,
+    )
+
+
+def _first_call(
+    session: Session,
+    builtins: Mapping[str, Any],
+    routed: dict[str, Any],
+    target: _Target,
+    botocore: _Route,
     signing: Signing,
-) -> tuple[Hop, ...]:
-    """The failover entries after the first endpoint, as ``failover.py``
-    resolves them (a configured endpoint never fails over), each with how
-    it is signed, or why failover skips it."""
-    if configured_endpoint or not settings.fallback:
-        return ()
-    first = first_entry(routed, region)
-    hops = []
-    for entry in settings.fallback:
-        if entry == first:
-            continue
-        try:
-            url, signing_region = entry_endpoint(routed, entry)
-        except Exception:  # nosec B112  # failover skips an entry botocore cannot resolve
-            continue
-        skipped = (
-            None
-            if signing.allows(signing_region)
-            else outside_line(entry, signing_region, signing, "sts_fallback entry")
+) -> _Route:
+    """Botocore's route with the reason the plugin stands aside (a
+    configured endpoint, no STS region, another partition), or the
+    plugin's (``routed``: the built-ins re-aimed)."""
+    region, source = target.region, target.source
+    configured_endpoint = builtins.get(SDK_ENDPOINT) or None
+    if configured_endpoint:
+        reason = (
+            f"the plugin changes nothing here: the configured endpoint "
+            f"{configured_endpoint} wins"
         )
-        hops.append(
-            Hop(
-                entry=entry,
-                url=url,
-                signing_region=signing_region,
-                signing=hop_signing(signing, signing_region),
-                skipped=skipped,
-            )
+    elif region is None:
+        why = target.auto.note if target.auto is not None else source
+        reason = (
+            f"the plugin changes nothing here: botocore uses {botocore.url} "
+            f"(reason: {why}; {_botocore_mode(session, builtins)})"
         )
-    return tuple(hops)
+    elif partition_mismatch(routed, region, source, PROBE_OPERATION):
+        reason = (
+            f"the plugin changes nothing here: the client's region "
+            f"{builtins.get(AWS_REGION)!r} is in another partition than "
+            f"{region!r} ({source}); botocore uses {botocore.url}"
+        )
+    else:
+        return _rerouted(builtins, routed, target, region, signing)
+    return replace(botocore, reason=reason, first=region)
+
+
+def _rerouted(
+    builtins: Mapping[str, Any],
+    routed: dict[str, Any],
+    target: _Target,
+    region: str,
+    signing: Signing,
+) -> _Route:
+    """The plugin's route to ``region`` (the target's), as the router
+    aims it: ``routed`` re-aimed in place."""
+    settings, source, auto = target.settings, target.source, target.auto
+    if builtins.get(AWS_USE_FIPS):
+        # The first STS call would stop with this very error.
+        check_fips_endpoints(
+            settings.with_region(region, source),
+            target.partitions,
+            setting="use_fips_endpoint",
+        )
+    first, rule_region, signing_region = region, region, region
+    reason = (
+        f"{settings.source} is 'auto': {region!r}, the {auto.note}"
+        if auto is not None
+        else f"{source} is {region!r}"
+    )
+    warnings: tuple[str, ...] = ()
+    if not signing.allows(region):
+        # As the router: the first failover entry inside the user's
+        # SigV4a region set (RegionSetError when none is).
+        first, rule_region, signing_region = first_entry_inside(
+            routed, settings.with_region(region, source), signing
+        )
+        warnings = (outside_line(region, region, signing, "sts_region"),)
+        reason += f"; outside {REGION_SET_KEY}, so calls go to {first}"
+    routed[AWS_REGION] = rule_region
+    routed[AWS_STS_USE_GLOBAL_ENDPOINT] = False
+    url, rule_signing = resolve_sts_endpoint(routed)
+    return _Route(
+        url=url,
+        signing_region=signing_region,
+        rule_set_signs=rule_signing is not None,
+        rerouted=True,
+        reason=reason,
+        first=first,
+        warnings=warnings,
+    )
 
 
 def _timeout_source(session: Session, settings: StsSettings) -> str:
@@ -426,11 +386,3 @@ def _botocore_mode(session: Session, builtins: Mapping[str, Any]) -> str:
     glob = "global endpoint" if builtins.get(AWS_STS_USE_GLOBAL_ENDPOINT) else None
     mode_text = f"sts_regional_endpoints mode {mode}" if mode else "regional endpoints"
     return f"{mode_text}, client region {region}" + (f", {glob}" if glob else "")
-
-
-def _age(seconds: float) -> str:
-    if seconds < 120:
-        return f"{seconds:.0f} s"
-    if seconds < 7200:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds / 3600:.0f} h"

@@ -12,12 +12,12 @@ import botocore.session
 import pytest
 
 import awscli_regional_sts
-from awscli_regional_sts.commands.resolve_endpoint import report as route_report
+from awscli_regional_sts.commands.resolve_endpoint.auto_view import NOT_MEASURED
 from awscli_regional_sts.commands.resolve_endpoint.report import (
-    NOT_MEASURED,
     client_builtins,
     describe_route,
 )
+from awscli_regional_sts.plugin import auto_measurements
 from awscli_regional_sts.plugin.settings import InvalidStsRegionError
 
 ACCOUNT = "111122223333"
@@ -204,7 +204,7 @@ def test_auto_reads_the_cache_and_never_measures(
     )
     assert report("q")["Auto"]["Region"] == "eu-north-1"
     # Stale: the first call measures again.
-    write_cache(home, age=2 * route_report.cache.TTL_SECONDS, profiles=["p"])
+    write_cache(home, age=2 * auto_measurements.TTL_SECONDS, profiles=["p"])
     stale = report("q")
     assert stale["Auto"]["Region"] is None
     assert "will measure again" in stale["Auto"]["Note"]

@@ -18,8 +18,8 @@ from botocore.exceptions import (
 )
 
 from awscli_regional_sts.aws.partitions import default_partitions
-from awscli_regional_sts.plugin import failover
 from awscli_regional_sts.plugin import failover_memory as failover_state
+from awscli_regional_sts.plugin import failover_notice
 from awscli_regional_sts.plugin.endpoints import entry_endpoint, sts_client_config
 from awscli_regional_sts.plugin.failover import (
     CONTEXT_KEY,
@@ -208,7 +208,7 @@ def request_dict(current: Any = None) -> dict[str, Any]:
 
 
 def test_hops_in_order_then_gives_up_with_the_list(monkeypatch: Any) -> None:
-    monkeypatch.setattr(failover, "_warned", False)
+    monkeypatch.setattr(failover_notice, "_warned", False)
     request = request_dict()
     assert (
         fail_over_sts_request(
@@ -238,8 +238,8 @@ def test_success_after_a_hop_warns_once_per_process(
     monkeypatch: Any,
 ) -> None:
     stderr = io.StringIO()
-    monkeypatch.setattr(failover.sys, "stderr", stderr)
-    monkeypatch.setattr(failover, "_warned", False)
+    monkeypatch.setattr(failover_notice.sys, "stderr", stderr)
+    monkeypatch.setattr(failover_notice, "_warned", False)
     for _ in range(2):
         request = request_dict()
         fail_over_sts_request(
@@ -440,9 +440,9 @@ def test_skip_is_in_the_debug_log(caplog: Any) -> None:
 
 def test_the_notice_is_printed_once_per_profile_per_period(monkeypatch: Any) -> None:
     stderr = io.StringIO()
-    monkeypatch.setattr(failover.sys, "stderr", stderr)
+    monkeypatch.setattr(failover_notice.sys, "stderr", stderr)
     for _ in range(2):  # two processes
-        monkeypatch.setattr(failover, "_warned", False)
+        monkeypatch.setattr(failover_notice, "_warned", False)
         request = request_dict()
         fail_over_sts_request(
             request, error_response("RegionDisabledException"), settings=settings()
@@ -450,7 +450,7 @@ def test_the_notice_is_printed_once_per_profile_per_period(monkeypatch: Any) -> 
         fail_over_sts_request(request, ok_response(), settings=settings())
     assert len(stderr.getvalue().splitlines()) == 1
     monkeypatch.setattr(failover_state, "NOTICE_PERIOD_SECONDS", 0.0)
-    monkeypatch.setattr(failover, "_warned", False)
+    monkeypatch.setattr(failover_notice, "_warned", False)
     request = request_dict()
     fail_over_sts_request(
         request, error_response("RegionDisabledException"), settings=settings()

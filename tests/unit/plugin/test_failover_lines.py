@@ -13,7 +13,7 @@ import pytest
 from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError, SSLError
 
 from awscli_regional_sts.aws.errors import CallError
-from awscli_regional_sts.plugin import failover
+from awscli_regional_sts.plugin import failover, failover_notice
 from awscli_regional_sts.plugin.failover import (
     CONTEXT_KEY,
     SKIPPED,
@@ -61,7 +61,7 @@ def stderr(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> Stderr:
     """What failover writes on stderr (a new process: no notice yet)."""
-    monkeypatch.setattr(failover, "_warned", False)
+    monkeypatch.setattr(failover_notice, "_warned", False)
     return Stderr(capsys)
 
 

@@ -4,6 +4,7 @@ the skip line's text: pinned where the mutation run found them unpinned."""
 from __future__ import annotations
 
 import pytest
+from botocore import auth as botocore_auth
 from botocore.config import Config
 
 from awscli_regional_sts.plugin.signing import (
@@ -66,3 +67,43 @@ def test_the_skip_line_names_the_entry_and_the_set() -> None:
     )
     line = outside_line("ap-south-1", "ap-south-1", signing, "sts_region")
     assert "sts_region ap-south-1 skipped" in line
+
+
+def test_without_a_preference_the_operations_auth_is_kept() -> None:
+    """No auth_scheme_preference: botocore signs with the request's own
+    auth type, whatever order the service lists its schemes in."""
+    sigv4a_first = ["aws.auth#sigv4a", "aws.auth#sigv4"]
+    assert predict_signing(Config(), "v4", sigv4a_first) == Signing(SIGV4)
+    assert predict_signing(None, None, sigv4a_first) == Signing(SIGV4)
+
+
+def test_a_config_without_a_region_set_gives_no_set() -> None:
+    """A client config that has no sigv4a_signing_region_set at all (no
+    config in the context, or a botocore that predates the setting)."""
+    assert predict_signing(None, "v4a", STS_AUTH) == Signing(SIGV4A, ())
+
+
+@pytest.mark.parametrize(
+    ("preference", "options", "expected"),
+    [
+        # What botocore resolves that is no SigV4 signer: bearer, unsigned.
+        ("httpBearerAuth", ["smithy.api#httpBearerAuth", "aws.auth#sigv4"], OTHER),
+        ("noAuth", ["smithy.api#noAuth", "aws.auth#sigv4"], OTHER),
+        # Nothing botocore can sign with: its resolver raises; SigV4 stays.
+        ("sigv4a", ["example.auth#custom"], SIGV4),
+    ],
+)
+def test_what_botocore_resolves_from_the_preference(
+    preference: str, options: list[str], expected: str
+) -> None:
+    config = Config(auth_scheme_preference=preference)
+    assert predict_signing(config, None, options) == Signing(expected)
+
+
+def test_a_botocore_without_auth_scheme_preference_signs_sigv4(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """botocore before the setting has no resolver: SigV4, no error."""
+    monkeypatch.delattr(botocore_auth, "resolve_auth_scheme_preference")
+    config = Config(auth_scheme_preference="sigv4a")
+    assert predict_signing(config, None, STS_AUTH) == Signing(SIGV4)

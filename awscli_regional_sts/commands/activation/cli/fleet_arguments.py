@@ -44,6 +44,7 @@ from awscli_regional_sts.commands.activation.fleet.report_file import (
 )
 from awscli_regional_sts.commands.activation.fleet.shards import (
     MAX_SHARDS,
+    Shard,
     ShardProblem,
     parse_shard,
 )
@@ -112,46 +113,68 @@ def _fleet_arguments(
                     f"{option} needs the whole report: use --output-format "
                     "document (the default), not jsonl"
                 )
+    reports = _report_targets(getattr(parsed_args, "report", None))
+    merged = None if merge is None else _merged(merge)
+    kind = (
+        ReportKind.ORGANIZATION
+        if organization or merged is not None
+        else ReportKind.ACCOUNT
+    )
+    baseline = None
+    if getattr(parsed_args, "baseline", None) is not None:
+        baseline = _baseline(parsed_args.baseline, kind, merged, partition, shard)
+    return FleetArguments(
+        baseline=baseline, reports=tuple(reports), shard=shard, merged=merged
+    )
+
+
+def _report_targets(names: Any) -> list[ReportTarget]:
+    """``--report``'s files, each named once."""
     reports: list[ReportTarget] = []
-    for name in _as_list(getattr(parsed_args, "report", None)):
+    for name in _as_list(names):
         target = report_target(name)
         if any(t.path.resolve() == target.path.resolve() for t in reports):
             raise ArgumentProblem(f"--report: {quote(name)} is named twice")
         reports.append(target)
-    merged = None
-    kind = ReportKind.ORGANIZATION if organization else ReportKind.ACCOUNT
-    if merge is not None:
-        files = list(merge)
-        if len(files) > MAX_SHARDS:
-            raise ArgumentProblem(f"--merge: at most {MAX_SHARDS} files")
-        shards = []
-        for name in files:
-            file_kind, document = load_report("--merge", name)
-            if file_kind != ReportKind.ORGANIZATION:
-                raise ArgumentProblem(
-                    f"--merge: {quote(name)} is a report of one account, not a shard "
-                    "of --organization"
-                )
-            shards.append((quote(name), document))
-        merged = merge_shards(shards)
-        kind = ReportKind.ORGANIZATION
-    baseline = None
-    if getattr(parsed_args, "baseline", None) is not None:
-        baseline_kind, document = load_report("--baseline", parsed_args.baseline)
-        check_baseline(
-            baseline_kind,
-            document,
-            kind,
-            merged["Partition"] if merged is not None else partition,
-            shard,
-        )
-        if merged is not None:
-            # A merge knows its organization: all is checked before output.
-            check_identity(kind, document, merged.get("OrganizationId"))
-        baseline = (baseline_kind, document)
-    return FleetArguments(
-        baseline=baseline, reports=tuple(reports), shard=shard, merged=merged
+    return reports
+
+
+def _merged(files: Sequence[str]) -> dict[str, Any]:
+    """``--merge``'s shard reports read and merged into one."""
+    if len(files) > MAX_SHARDS:
+        raise ArgumentProblem(f"--merge: at most {MAX_SHARDS} files")
+    shards = []
+    for name in files:
+        file_kind, document = load_report("--merge", name)
+        if file_kind != ReportKind.ORGANIZATION:
+            raise ArgumentProblem(
+                f"--merge: {quote(name)} is a report of one account, not a shard "
+                "of --organization"
+            )
+        shards.append((quote(name), document))
+    return merge_shards(shards)
+
+
+def _baseline(
+    name: str,
+    kind: ReportKind,
+    merged: dict[str, Any] | None,
+    partition: str,
+    shard: Shard | None,
+) -> tuple[ReportKind, dict[str, Any]]:
+    """``--baseline``'s report, read and checked against this run."""
+    baseline_kind, document = load_report("--baseline", name)
+    check_baseline(
+        baseline_kind,
+        document,
+        kind,
+        merged["Partition"] if merged is not None else partition,
+        shard,
     )
+    if merged is not None:
+        # A merge knows its organization: all is checked before output.
+        check_identity(kind, document, merged.get("OrganizationId"))
+    return (baseline_kind, document)
 
 
 #: What --list-accounts cannot be given: it writes the whole listing and

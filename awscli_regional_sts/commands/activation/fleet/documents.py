@@ -17,6 +17,10 @@ from awscli_regional_sts.aws.files import FileMissing, FileProblem, read_json
 from awscli_regional_sts.aws.status import Word
 from awscli_regional_sts.aws.untrusted import quote
 from awscli_regional_sts.commands.accounts.exit_status import CommandProblem
+from awscli_regional_sts.commands.activation.model.account_facts import (
+    FACT_FIELDS,
+    TOKEN_VERSION_FIELD,
+)
 
 #: The largest report read back. The CLI's indented JSON takes some 400
 #: bytes per region row (measured: 71 KB for 5 accounts x 35 rows, all the
@@ -100,9 +104,9 @@ def _regions_problem(rows: Any, where: str) -> str | None:
 
 
 def _token_problem(fields: dict[str, Any], where: str) -> str | None:
-    version = fields.get("GlobalEndpointTokenVersion")
+    version = fields.get(TOKEN_VERSION_FIELD)
     if version is not None and (isinstance(version, bool) or version not in (1, 2)):
-        return f"{where}GlobalEndpointTokenVersion is not 1, 2 or null"
+        return f"{where}{TOKEN_VERSION_FIELD} is not 1, 2 or null"
     return None
 
 
@@ -162,15 +166,16 @@ def summary_regions(document: dict[str, Any]) -> list[str]:
 
 def accounts_of(kind: ReportKind, document: dict[str, Any]) -> list[dict[str, Any]]:
     """A report's accounts in the organization report's per-account shape
-    (``AccountId``, ``Name``, ``GlobalEndpointTokenVersion``, ``Regions``,
-    ``Error``); a one-account report is an organization of one."""
+    (``AccountId``, ``Name``, the facts' fields (``FACT_FIELDS``),
+    ``Regions``, ``Error``); a one-account report is an organization of
+    one."""
     if kind == ReportKind.ORGANIZATION:
         return list(document["Accounts"])
     return [
         {
             "AccountId": document["Account"],
             "Name": None,
-            "GlobalEndpointTokenVersion": document.get("GlobalEndpointTokenVersion"),
+            **{name: document.get(name) for name in FACT_FIELDS},
             "Regions": document["Regions"],
             "Error": None,
         }

@@ -14,8 +14,9 @@ Three checks, in the order the command can make them:
 
 A change is one of: an account that appeared, went, or could not be
 checked (``Account``: null, ``checked`` or ``error``), a region's
-``Status`` of an account checked both times, or the account's
-``GlobalEndpointTokenVersion``. Latencies and details are not compared:
+``Status`` of an account checked both times, or one of the account's
+facts (``account_facts.FACT_FIELDS``: ``GlobalEndpointTokenVersion``).
+Latencies and details are not compared:
 they differ on every run. Pure functions over plain dicts.
 """
 
@@ -32,14 +33,15 @@ from awscli_regional_sts.commands.activation.fleet.documents import (
     ReportProblem,
 )
 from awscli_regional_sts.commands.activation.fleet.shards import Shard
+from awscli_regional_sts.commands.activation.model.account_facts import FACT_FIELDS
 
 
 class ChangeField(Word):
-    """What changed, in the report's own field names."""
+    """What changed, in the report's own field names; an account's fact
+    changes under its own field (``FACT_FIELDS``)."""
 
     ACCOUNT = "Account"
     STATUS = "Status"
-    TOKEN_VERSION = "GlobalEndpointTokenVersion"  # nosec B105  # a name (IAM action, API or report field), not a password
 
 
 class AccountPresence(Word):
@@ -54,7 +56,8 @@ class AccountPresence(Word):
 class Change:
     account_id: str
     region: str | None
-    field: ChangeField
+    #: A ChangeField, or a fact's report field.
+    field: str
     before: Any
     after: Any
 
@@ -180,18 +183,17 @@ def _account_changes(
     account_id: str, old: dict[str, Any], new: dict[str, Any]
 ) -> list[Change]:
     changes: list[Change] = []
-    before_version = old.get("GlobalEndpointTokenVersion")
-    after_version = new.get("GlobalEndpointTokenVersion")
-    if before_version != after_version:
-        changes.append(
-            Change(
-                account_id=account_id,
-                region=None,
-                field=ChangeField.TOKEN_VERSION,
-                before=before_version,
-                after=after_version,
+    for name in FACT_FIELDS:
+        if old.get(name) != new.get(name):
+            changes.append(
+                Change(
+                    account_id=account_id,
+                    region=None,
+                    field=name,
+                    before=old.get(name),
+                    after=new.get(name),
+                )
             )
-        )
     before = {row["Region"]: row["Status"] for row in old.get("Regions") or ()}
     after = {row["Region"]: row["Status"] for row in new.get("Regions") or ()}
     for region in _ordered(after, before):

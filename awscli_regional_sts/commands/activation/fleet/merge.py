@@ -40,6 +40,18 @@ _SAME = (
 def merge_shards(shards: Sequence[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
     """One organization report from ``(shown file name, shard report)``
     pairs, each already checked by ``documents.check_report``."""
+    _check_one_run(shards)
+    first = shards[0][1]
+    accounts, skipped = _accounts_once_each(shards)
+    accounts.sort(key=lambda account: str(account["AccountId"]))
+    merged = {field: first.get(field) for field in _SAME}
+    merged["Accounts"] = accounts
+    merged["Summary"] = summarize(accounts, summary_regions(first), skipped)
+    return merged
+
+
+def _check_one_run(shards: Sequence[tuple[str, dict[str, Any]]]) -> None:
+    """Every file a shard report, all cut alike from one run."""
     if not shards:
         raise ReportProblem("--merge: name the shard reports to merge")
     for shown, document in shards:
@@ -79,6 +91,15 @@ def merge_shards(shards: Sequence[tuple[str, dict[str, Any]]]) -> dict[str, Any]
     if not 1 <= count <= MAX_SHARDS:
         raise ReportProblem(f"--merge: {first_name} has a shard count of {count}")
 
+
+def _accounts_once_each(
+    shards: Sequence[tuple[str, dict[str, Any]]],
+) -> tuple[list[dict[str, Any]], int]:
+    """The shards' accounts and how many accounts they skipped, each shard
+    K of N given once and present, each account in one shard, and the
+    accounts adding up to the run's selection."""
+    first = shards[0][1]
+    count = first["Shard"]["Count"]
     by_number: dict[int, str] = {}
     owner: dict[str, str] = {}
     accounts: list[dict[str, Any]] = []
@@ -109,18 +130,14 @@ def merge_shards(shards: Sequence[tuple[str, dict[str, Any]]]) -> dict[str, Any]
             f" and {len(missing) - 10} more" if len(missing) > 10 else ""
         )
         raise ReportProblem(f"--merge: shards missing: {shown_missing}")
-    selected = first_shard["AccountsSelected"]
+    selected = first["Shard"]["AccountsSelected"]
     if in_shards != selected:
         raise ReportProblem(
             f"--merge: the shards hold {in_shards} accounts but the run selected "
             f"{selected}: the organization changed between the runs; run the "
             "shards again"
         )
-    accounts.sort(key=lambda account: str(account["AccountId"]))
-    merged = {field: first.get(field) for field in _SAME}
-    merged["Accounts"] = accounts
-    merged["Summary"] = summarize(accounts, summary_regions(first), skipped)
-    return merged
+    return accounts, skipped
 
 
 def summarize(

@@ -2,7 +2,8 @@
 spreadsheet or a script.
 
 Columns: AccountId, Name, Region, Status, Verified, LatencyMs, Detail,
-GlobalEndpointTokenVersion. An account that could not be checked has one
+then the account's facts (``account_facts.FACT_FIELDS``:
+GlobalEndpointTokenVersion). An account that could not be checked has one
 row, with Status ``error`` and its ``Error`` as the Detail.
 
 Account names are anyone's to choose (each member account's admin), so
@@ -28,6 +29,7 @@ from awscli_regional_sts.commands.activation.fleet.documents import (
     ReportKind,
     accounts_of,
 )
+from awscli_regional_sts.commands.activation.model.account_facts import FACT_FIELDS
 
 COLUMNS = (
     "AccountId",
@@ -37,7 +39,7 @@ COLUMNS = (
     "Verified",
     "LatencyMs",
     "Detail",
-    "GlobalEndpointTokenVersion",
+    *FACT_FIELDS,
 )
 #: The Status of an account's single row when it has an Error.
 ERROR_STATUS = "error"
@@ -83,7 +85,7 @@ def render_csv(kind: ReportKind, document: dict[str, Any]) -> str:
     writer.writerow(COLUMNS)
     for account in accounts_of(kind, document):
         base = (account["AccountId"], account.get("Name"))
-        version = account.get("GlobalEndpointTokenVersion")
+        facts = tuple(account.get(name) for name in FACT_FIELDS)
         if account.get("Error") is not None:
             writer.writerow(
                 cell(v)
@@ -94,7 +96,7 @@ def render_csv(kind: ReportKind, document: dict[str, Any]) -> str:
                     None,
                     None,
                     account["Error"],
-                    version,
+                    *facts,
                 )
             )
             continue
@@ -106,7 +108,7 @@ def render_csv(kind: ReportKind, document: dict[str, Any]) -> str:
                 row.get("Verified"),
                 row.get("LatencyMs"),
                 row.get("Detail"),
-                version,
+                *facts,
             )
             writer.writerow(cell(v) for v in values)
     return stream.getvalue()

@@ -24,6 +24,9 @@ from awscli_regional_sts.commands.activation.fleet.documents import (
     accounts_of,
     regions_of,
 )
+from awscli_regional_sts.commands.activation.model.account_facts import (
+    TOKEN_VERSION_FIELD,
+)
 
 #: Per status: the cell's letter, background and text colour, and the
 #: legend's words. Red for inactive is the one a reader looks for.
@@ -105,22 +108,52 @@ def summary_counts(kind: ReportKind, document: dict[str, Any]) -> dict[str, int]
         counts["AccountsWithInactive"] += 1 if inactive else 0
         counts["Unknown"] += statuses.count(str(RegionStatus.UNKNOWN))
         counts["Unreachable"] += statuses.count(str(RegionStatus.UNREACHABLE))
-        if account.get("GlobalEndpointTokenVersion") == 1:
+        if account.get(TOKEN_VERSION_FIELD) == 1:
             counts["OnV1Tokens"] += 1
     return counts
 
 
 def render_html(kind: ReportKind, document: dict[str, Any]) -> str:
+    subject = _subject(kind, document)
+    changes = document.get("Changes")
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        # Nothing may be fetched: no script, font, image or style sheet.
+        '<meta http-equiv="Content-Security-Policy" content="default-src '
+        "'none'; style-src 'unsafe-inline'\">",
+        '<meta name="viewport" content="width=device-width">',
+        f"<title>STS activation: {escape(subject)}</title>",
+        f"<style>{_CSS}</style></head><body>",
+        f"<h1>STS activation: {escape(subject)} ({escape(str(document['Partition']))})"
+        "</h1>",
+        '<table class="summary" id="summary">',
+    ]
+    for label, value in _summary_rows(kind, document):
+        out.append(f"<tr><th>{escape(label)}</th><td>{escape(value)}</td></tr>")
+    out.append("</table>")
+    out.extend(_legend())
+    if changes:
+        out.extend(_changes_table(changes))
+    out.extend(_grid(regions_of(kind, document), accounts_of(kind, document)))
+    out.append("</tbody></table></div></body></html>")
+    return "\n".join(out) + "\n"
+
+
+def _subject(kind: ReportKind, document: dict[str, Any]) -> str:
+    """What the page is about: the organization (and shard), or the account."""
+    if kind != ReportKind.ORGANIZATION:
+        return f"account {document['Account']}"
+    subject = str(document.get("OrganizationId") or "organization")
+    shard = document.get("Shard")
+    if shard:
+        subject += f", shard {shard['Number']}/{shard['Count']}"
+    return subject
+
+
+def _summary_rows(kind: ReportKind, document: dict[str, Any]) -> list[tuple[str, str]]:
+    """The summary table's label and value per row."""
     counts = summary_counts(kind, document)
-    regions = regions_of(kind, document)
-    accounts = accounts_of(kind, document)
-    if kind == ReportKind.ORGANIZATION:
-        subject = str(document.get("OrganizationId") or "organization")
-        shard = document.get("Shard")
-        if shard:
-            subject += f", shard {shard['Number']}/{shard['Count']}"
-    else:
-        subject = f"account {document['Account']}"
     skipped = (
         document["Summary"]["AccountsSkipped"] if kind == ReportKind.ORGANIZATION else 0
     )
@@ -144,81 +177,87 @@ def render_html(kind: ReportKind, document: dict[str, Any]) -> str:
     changes = document.get("Changes")
     if changes is not None:
         rows.append(("Changes since the baseline", f"{len(changes)}"))
-    out = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        # Nothing may be fetched: no script, font, image or style sheet.
-        '<meta http-equiv="Content-Security-Policy" content="default-src '
-        "'none'; style-src 'unsafe-inline'\">",
-        '<meta name="viewport" content="width=device-width">',
-        f"<title>STS activation: {escape(subject)}</title>",
-        f"<style>{_CSS}</style></head><body>",
-        f"<h1>STS activation: {escape(subject)} ({escape(str(document['Partition']))})"
-        "</h1>",
-        '<table class="summary" id="summary">',
-    ]
-    for label, value in rows:
-        out.append(f"<tr><th>{escape(label)}</th><td>{escape(value)}</td></tr>")
-    out.append("</table>")
-    out.append('<div class="legend">')
+    return rows
+
+
+def _legend() -> list[str]:
+    """Every cell letter with its colours and words."""
+    out = ['<div class="legend">']
     for letter, background, colour, words in (*STYLES.values(), ERROR_STYLE):
         out.append(
             f'<span><b style="background:{background};color:{colour}">'
             f"{escape(letter)}</b>{escape(words)}</span>"
         )
     out.append("</div>")
-    if changes:
-        out.append("<h2>Changes since the baseline</h2>")
-        out.append('<table class="changes" id="changes"><tr><th>Account</th>')
-        out.append("<th>Region</th><th>Change</th><th>Before</th><th>After</th></tr>")
-        for change in changes:
-            values = (
-                change.get("AccountId"),
-                change.get("Region") or "",
-                change.get("Change"),
-                _shown(change.get("Before")),
-                _shown(change.get("After")),
-            )
-            out.append(
-                "<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in values) + "</tr>"
-            )
-        out.append("</table>")
-    out.append("<h2>Accounts by region</h2>")
-    out.append(
+    return out
+
+
+def _changes_table(changes: list[dict[str, Any]]) -> list[str]:
+    """The changes since the baseline, one row each."""
+    out = [
+        "<h2>Changes since the baseline</h2>",
+        '<table class="changes" id="changes"><tr><th>Account</th>',
+        "<th>Region</th><th>Change</th><th>Before</th><th>After</th></tr>",
+    ]
+    for change in changes:
+        values = (
+            change.get("AccountId"),
+            change.get("Region") or "",
+            change.get("Change"),
+            _shown(change.get("Before")),
+            _shown(change.get("After")),
+        )
+        out.append(
+            "<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in values) + "</tr>"
+        )
+    out.append("</table>")
+    return out
+
+
+def _grid(regions: list[str], accounts: list[dict[str, Any]]) -> list[str]:
+    """The accounts-by-regions grid, up to its last row (the caller closes
+    the table)."""
+    out = [
+        "<h2>Accounts by region</h2>",
         "<p>Accounts with an error or a region not active first, then the "
-        "others, each in the report's order.</p>"
-    )
-    out.append('<div class="wrap"><table class="grid" id="grid"><thead><tr>')
-    out.append('<th class="corner">Account</th><th>Token</th>')
+        "others, each in the report's order.</p>",
+        '<div class="wrap"><table class="grid" id="grid"><thead><tr>',
+        '<th class="corner">Account</th><th>Token</th>',
+    ]
     for region in regions:
         out.append(f'<th class="region">{escape(region)}</th>')
     out.append("</tr></thead><tbody>")
     for account in sorted(accounts, key=_all_active):
-        name = account.get("Name")
-        label = str(account["AccountId"]) + (f" {name}" if name else "")
-        version = account.get("GlobalEndpointTokenVersion")
-        token = f"v{version}" if version in (1, 2) else "?"
+        out.extend(_account_row(account, regions))
+    return out
+
+
+def _account_row(account: dict[str, Any], regions: list[str]) -> list[str]:
+    """One account's row: its id and name, token version, then a cell per
+    region, or one cell across the grid with its error."""
+    name = account.get("Name")
+    label = str(account["AccountId"]) + (f" {name}" if name else "")
+    version = account.get(TOKEN_VERSION_FIELD)
+    token = f"v{version}" if version in (1, 2) else "?"
+    out = [
+        f'<tr><th title="{escape(label)}">{escape(label)}</th><td>{escape(token)}</td>'
+    ]
+    error = account.get("Error")
+    if error is not None:
+        letter, background, colour, _ = ERROR_STYLE
         out.append(
-            f'<tr><th title="{escape(label)}">{escape(label)}</th>'
-            f"<td>{escape(token)}</td>"
+            f'<td class="note" colspan="{max(len(regions), 1)}" '
+            f'title="{escape(str(error))}" '
+            f'style="background:{background};color:{colour}">'
+            f"{escape(letter)}: {escape(str(error))}</td></tr>"
         )
-        error = account.get("Error")
-        if error is not None:
-            letter, background, colour, _ = ERROR_STYLE
-            out.append(
-                f'<td class="note" colspan="{max(len(regions), 1)}" '
-                f'title="{escape(str(error))}" '
-                f'style="background:{background};color:{colour}">'
-                f"{escape(letter)}: {escape(str(error))}</td></tr>"
-            )
-            continue
-        by_region = {row["Region"]: row for row in account.get("Regions") or ()}
-        for region in regions:
-            row = by_region.get(region)
-            out.append(_cell(row and row["Status"], region, row and row.get("Detail")))
-        out.append("</tr>")
-    out.append("</tbody></table></div></body></html>")
-    return "\n".join(out) + "\n"
+        return out
+    by_region = {row["Region"]: row for row in account.get("Regions") or ()}
+    for region in regions:
+        row = by_region.get(region)
+        out.append(_cell(row and row["Status"], region, row and row.get("Detail")))
+    out.append("</tr>")
+    return out
 
 
 def _all_active(account: dict[str, Any]) -> bool:

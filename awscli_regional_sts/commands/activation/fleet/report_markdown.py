@@ -33,6 +33,9 @@ from awscli_regional_sts.commands.activation.fleet.documents import (
     accounts_of,
 )
 from awscli_regional_sts.commands.activation.fleet.report_html import summary_counts
+from awscli_regional_sts.commands.activation.model.account_facts import (
+    TOKEN_VERSION_FIELD,
+)
 
 MAX_ROWS = 100
 SECTION_BUDGET = 12_000
@@ -43,6 +46,10 @@ NEEDS_A_PERSON = (
     str(RegionStatus.UNREACHABLE),
     str(RegionStatus.UNKNOWN),
 )
+
+
+#: A baseline change's fields, in the order of its section's columns.
+_CHANGE_KEYS = ("AccountId", "Region", "Change", "Before", "After")
 
 
 def code(value: Any) -> str:
@@ -99,8 +106,61 @@ def _section(
 
 
 def render_markdown(kind: ReportKind, document: dict[str, Any]) -> str:
-    counts = summary_counts(kind, document)
     accounts = accounts_of(kind, document)
+    checked = [a for a in accounts if a.get("Error") is None]
+    sections = [
+        _section(
+            "Accounts not checked",
+            ("Account", "Name", "Error"),
+            [
+                (a.get("AccountId"), a.get("Name"), a.get("Error"))
+                for a in accounts
+                if a.get("Error") is not None
+            ],
+            "account",
+        ),
+        _section(
+            "Regions not active",
+            ("Account", "Name", "Region", "Status", "Detail"),
+            _regions_not_active(checked),
+            "account-region",
+        ),
+        _section(
+            "Accounts on v1 tokens (global endpoint)",
+            ("Account", "Name"),
+            [
+                (a.get("AccountId"), a.get("Name"))
+                for a in checked
+                if a.get(TOKEN_VERSION_FIELD) == 1
+            ],
+            "account",
+        ),
+        _section(
+            "Changes since the baseline",
+            ("Account", "Region", "Change", "Before", "After"),
+            [
+                tuple(c.get(key) for key in _CHANGE_KEYS)
+                for c in document.get("Changes") or ()
+            ],
+            "change",
+        ),
+    ]
+    lines = _summary(kind, document, checked)
+    lines += [line for section in sections for line in section]
+    if not any(sections):
+        lines += [
+            "",
+            "Nothing needs a person: every account checked, every region active.",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _summary(
+    kind: ReportKind, document: dict[str, Any], checked: list[dict[str, Any]]
+) -> list[str]:
+    """The heading and the table of counts (``checked``: the accounts
+    without an error, whose not-enabled opt-in regions are counted)."""
+    counts = summary_counts(kind, document)
     if kind == ReportKind.ORGANIZATION:
         subject = code(document.get("OrganizationId") or "organization")
         shard = document.get("Shard")
@@ -114,8 +174,7 @@ def render_markdown(kind: ReportKind, document: dict[str, Any]) -> str:
         skipped = 0
     not_enabled = sum(
         1
-        for account in accounts
-        if account.get("Error") is None
+        for account in checked
         for row in account.get("Regions") or ()
         if row.get("Status") == str(RegionStatus.NOT_ENABLED)
     )
@@ -138,16 +197,12 @@ def render_markdown(kind: ReportKind, document: dict[str, Any]) -> str:
     ]
     if changes is not None:
         lines.append(f"| Changes since the baseline | {len(changes):,} |")
+    return lines
 
-    errors = [
-        (a.get("AccountId"), a.get("Name"), a.get("Error"))
-        for a in accounts
-        if a.get("Error") is not None
-    ]
-    lines += _section(
-        "Accounts not checked", ("Account", "Name", "Error"), errors, "account"
-    )
-    not_active = [
+
+def _regions_not_active(checked: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """Every account-region a person must look at (NEEDS_A_PERSON)."""
+    return [
         (
             a.get("AccountId"),
             a.get("Name"),
@@ -155,45 +210,7 @@ def render_markdown(kind: ReportKind, document: dict[str, Any]) -> str:
             row.get("Status"),
             row.get("Detail"),
         )
-        for a in accounts
-        if a.get("Error") is None
+        for a in checked
         for row in a.get("Regions") or ()
         if row.get("Status") in NEEDS_A_PERSON
     ]
-    lines += _section(
-        "Regions not active",
-        ("Account", "Name", "Region", "Status", "Detail"),
-        not_active,
-        "account-region",
-    )
-    v1 = [
-        (a.get("AccountId"), a.get("Name"))
-        for a in accounts
-        if a.get("Error") is None and a.get("GlobalEndpointTokenVersion") == 1
-    ]
-    lines += _section(
-        "Accounts on v1 tokens (global endpoint)", ("Account", "Name"), v1, "account"
-    )
-    if changes:
-        rows = [
-            (
-                c.get("AccountId"),
-                c.get("Region"),
-                c.get("Change"),
-                c.get("Before"),
-                c.get("After"),
-            )
-            for c in changes
-        ]
-        lines += _section(
-            "Changes since the baseline",
-            ("Account", "Region", "Change", "Before", "After"),
-            rows,
-            "change",
-        )
-    if not (errors or not_active or v1 or changes):
-        lines += [
-            "",
-            "Nothing needs a person: every account checked, every region active.",
-        ]
-    return "\n".join(lines) + "\n"

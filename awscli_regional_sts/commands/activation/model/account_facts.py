@@ -94,13 +94,16 @@ class AccountFact:
     opt_in_only: bool = False
 
 
+#: The report's field of the token version the global endpoint issues
+#: (1 or 2): the fleet reports count and show the accounts on v1 by it.
+TOKEN_VERSION_FIELD = "GlobalEndpointTokenVersion"
 TOKEN_VERSION = AccountFact(
     key="token-version",
     service="iam",
     read=read_token_version,
     action=Action.GET_ACCOUNT_SUMMARY,
     call=Action.GET_ACCOUNT_SUMMARY.value,
-    field="GlobalEndpointTokenVersion",
+    field=TOKEN_VERSION_FIELD,
 )
 OPT_IN = AccountFact(
     key="opt-in",
@@ -115,6 +118,9 @@ OPT_IN = AccountFact(
 FACTS = (TOKEN_VERSION, OPT_IN)
 #: The suffix of the field that says why a fact's value is null.
 DETAIL = "Detail"
+#: The report's value field of every fact that has one, in FACTS' order:
+#: an account's fields in the fleet reports (CSV columns, baseline changes).
+FACT_FIELDS = tuple(fact.field for fact in FACTS if fact.field is not None)
 #: Every report field of the facts: the value, then why it is null.
 REPORT_FIELDS = tuple(
     name

@@ -49,16 +49,7 @@ def classify(
     opt_in = is_opt_in_region(partition, region)
     error = observation.probe_error
     if observation.abandoned or (error is not None and error.unreachable):
-        if observation.abandoned or (error is not None and error.timed_out):
-            what = f"no answer within {timeout:g} s"
-        else:
-            what = "no connection"
-        reason = error.describe() if error is not None else "probe abandoned"
-        detail = f"{what} ({reason})"
-        if opt_in_status in OPT_IN_DISABLED:
-            detail += f"; opt-in status {opt_in_status}"
-        return Classification(RegionStatus.UNREACHABLE, False, detail)
-
+        return _no_answer(observation, opt_in_status, timeout)
     if error is None:
         if method.verifies:
             return Classification(
@@ -66,54 +57,17 @@ def classify(
             )
         return _reachable_only(region, opt_in, opt_in_status, method)
 
-    code = error.code
     if error.throttling:
         # A rate, not a finding: never inactive. The run's Throttle retried
         # it until its budget was spent (aws/backoff.py).
         return Classification(RegionStatus.UNKNOWN, False, throttled_detail(error))
     if error.region_disabled:
-        if opt_in:
-            # An opt-in region cannot be deactivated, only left not enabled:
-            # STS refusing there (e.g. AssumeRole into another account, whose
-            # opt-in status decides) means the region is not enabled for it.
-            known = opt_in_status in OPT_IN_DISABLED
-            return Classification(
-                RegionStatus.NOT_ENABLED,
-                method.verifies and known,
-                f"{code} from {method.operation} in an opt-in region"
-                + (
-                    f"; ListRegions says opt-in status {opt_in_status}"
-                    if known
-                    else "; inferred: an opt-in region cannot be deactivated"
-                ),
-            )
-        # Only credential-issuing calls are checked for activation.
-        return Classification(
-            RegionStatus.INACTIVE, method.verifies, f"{code} from {method.operation}"
+        return _region_disabled(error.code, opt_in, opt_in_status, method)
+    if error.code in ("InvalidClientTokenId", "AuthFailure"):
+        return _token_not_valid_here(
+            error, opt_in, opt_in_status, opt_in_unknown_reason
         )
-    if code in ("InvalidClientTokenId", "AuthFailure"):
-        # The same error for a not-enabled opt-in region and for a token not
-        # valid here (v1 global-endpoint token); the opt-in status decides.
-        if opt_in_status in OPT_IN_DISABLED:
-            return Classification(
-                RegionStatus.NOT_ENABLED,
-                True,
-                f"{code}, and ListRegions says opt-in status {opt_in_status}",
-            )
-        if opt_in_status is None and opt_in:
-            because = f" ({opt_in_unknown_reason})" if opt_in_unknown_reason else ""
-            return Classification(
-                RegionStatus.NOT_ENABLED,
-                False,
-                f"inferred: {code} in an opt-in region; opt-in status unknown{because}",
-            )
-        return Classification(
-            RegionStatus.UNKNOWN,
-            False,
-            f"{error.describe()} - the credentials are not valid here "
-            "(a v1 session token from the global endpoint?)",
-        )
-    if code == "AccessDenied" and method.operation == ProbeOperation.ASSUME_ROLE:
+    if error.code == "AccessDenied" and method.operation == ProbeOperation.ASSUME_ROLE:
         return Classification(
             RegionStatus.UNKNOWN,
             False,
@@ -131,6 +85,79 @@ def throttled_detail(error: CallError) -> str:
         return f"throttled: {error.describe()}"
     times = "once" if count == 1 else f"{count} times"
     return f"throttled {times}; retry budget spent ({error.describe()})"
+
+
+def _no_answer(
+    observation: Observation, opt_in_status: str | None, timeout: float
+) -> Classification:
+    """No answer from the endpoint: the probe timed out, was abandoned, or
+    could not connect."""
+    error = observation.probe_error
+    if observation.abandoned or (error is not None and error.timed_out):
+        what = f"no answer within {timeout:g} s"
+    else:
+        what = "no connection"
+    reason = error.describe() if error is not None else "probe abandoned"
+    detail = f"{what} ({reason})"
+    if opt_in_status in OPT_IN_DISABLED:
+        detail += f"; opt-in status {opt_in_status}"
+    return Classification(RegionStatus.UNREACHABLE, False, detail)
+
+
+def _region_disabled(
+    code: str, opt_in: bool, opt_in_status: str | None, method: ProbeMethod
+) -> Classification:
+    """STS answered that it is not activated in the region (RegionDisabled)."""
+    if opt_in:
+        # An opt-in region cannot be deactivated, only left not enabled:
+        # STS refusing there (e.g. AssumeRole into another account, whose
+        # opt-in status decides) means the region is not enabled for it.
+        known = opt_in_status in OPT_IN_DISABLED
+        return Classification(
+            RegionStatus.NOT_ENABLED,
+            method.verifies and known,
+            f"{code} from {method.operation} in an opt-in region"
+            + (
+                f"; ListRegions says opt-in status {opt_in_status}"
+                if known
+                else "; inferred: an opt-in region cannot be deactivated"
+            ),
+        )
+    # Only credential-issuing calls are checked for activation.
+    return Classification(
+        RegionStatus.INACTIVE, method.verifies, f"{code} from {method.operation}"
+    )
+
+
+def _token_not_valid_here(
+    error: CallError,
+    opt_in: bool,
+    opt_in_status: str | None,
+    opt_in_unknown_reason: str | None,
+) -> Classification:
+    """InvalidClientTokenId / AuthFailure: the same error for a not-enabled
+    opt-in region and for a token not valid here (v1 global-endpoint
+    token); the opt-in status decides."""
+    code = error.code
+    if opt_in_status in OPT_IN_DISABLED:
+        return Classification(
+            RegionStatus.NOT_ENABLED,
+            True,
+            f"{code}, and ListRegions says opt-in status {opt_in_status}",
+        )
+    if opt_in_status is None and opt_in:
+        because = f" ({opt_in_unknown_reason})" if opt_in_unknown_reason else ""
+        return Classification(
+            RegionStatus.NOT_ENABLED,
+            False,
+            f"inferred: {code} in an opt-in region; opt-in status unknown{because}",
+        )
+    return Classification(
+        RegionStatus.UNKNOWN,
+        False,
+        f"{error.describe()} - the credentials are not valid here "
+        "(a v1 session token from the global endpoint?)",
+    )
 
 
 def not_probed(opt_in_status: str) -> Classification:
