@@ -99,13 +99,14 @@ def listed(
     ``now``); ListingProblem when their ARNs do not name one organization."""
     kept = tuple(accounts)
     organizations = {(a.organization_id, a.management_account_id) for a in kept}
-    if len(organizations) != 1 or None in next(iter(organizations), (None,)):
+    organization_id, management = (
+        next(iter(organizations)) if len(organizations) == 1 else (None, None)
+    )
+    if organization_id is None or management is None:
         raise ListingProblem(
             "--list-accounts: ListAccounts did not name one organization in "
             "its accounts' ARNs; the listing was not written"
         )
-    ((organization_id, management),) = organizations
-    assert organization_id is not None and management is not None  # nosec B101  # checked above
     return AccountListing(
         partition=partition,
         organization_id=organization_id,

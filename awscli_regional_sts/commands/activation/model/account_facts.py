@@ -96,7 +96,7 @@ class AccountFact:
 
 #: The report's field of the token version the global endpoint issues
 #: (1 or 2): the fleet reports count and show the accounts on v1 by it.
-TOKEN_VERSION_FIELD = "GlobalEndpointTokenVersion"
+TOKEN_VERSION_FIELD = "GlobalEndpointTokenVersion"  # nosec B105  # a report column, no secret
 TOKEN_VERSION = AccountFact(
     key="token-version",
     service="iam",
