@@ -15,6 +15,37 @@ from testing.clients import AwsEnv
 from testing.simulator import Simulator
 from tests.e2e.outcomes import client_outcome
 
+#: The longest tests, each tens of seconds of one worker (whole unit suites
+#: under other Pythons, the demo, the workflow, a browser, a spreadsheet,
+#: the shards' runs, the package builds), as node ids under tests/e2e/.
+#: They are collected first, so that pytest-xdist (which hands tests out in
+#: the order collected) starts them first: collected in file order, the
+#: workflow's and the Pythons' came last and kept one worker busy while the
+#: others had nothing left to do.
+STARTED_FIRST = (
+    "test_pythons.py::test_unit_tests_pass",
+    "test_workflow_e2e.py::",
+    "test_demo.py::",
+    "test_fleet_cli.py::test_shards_merged_equal_one_unsharded_run",
+    "test_fleet_reports_e2e.py::test_html_report_in_a_real_browser",
+    "test_fleet_csv_spreadsheet_e2e.py::",
+    "test_account_listing_e2e.py::test_the_shards_share_one_listing",
+    "test_packaging.py::",
+)
+
+
+def _started_at(item: pytest.Item) -> int:
+    """The rank of ``item`` in STARTED_FIRST (longest first); the rest after."""
+    name = item.nodeid.removeprefix("tests/e2e/")
+    ranks = [rank for rank, start in enumerate(STARTED_FIRST) if name.startswith(start)]
+    return ranks[0] if ranks else len(STARTED_FIRST)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The STARTED_FIRST tests first, in its order, the rest as collected
+    (a stable sort; every worker collects the same order)."""
+    items.sort(key=_started_at)
+
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
