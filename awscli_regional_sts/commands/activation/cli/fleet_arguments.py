@@ -82,6 +82,16 @@ def fleet_arguments(
     return replace(fleet, list_accounts=list_accounts, listing=listing)
 
 
+def _refuse_given(
+    parsed_args: Any, conflicts: Sequence[tuple[str, str]], mode: str
+) -> None:
+    """ArgumentProblem naming the first option of ``conflicts`` given with
+    ``mode`` (the option and why it runs no check)."""
+    for dest, option in conflicts:
+        if _given(parsed_args, dest):
+            raise ArgumentProblem(f"{option} cannot be used with {mode}")
+
+
 def _given(parsed_args: Any, dest: str) -> bool:
     return getattr(parsed_args, dest, None) not in (None, False)
 
@@ -94,12 +104,11 @@ def _fleet_arguments(
 ) -> FleetArguments:
     merge: Sequence[str] | None = getattr(parsed_args, "merge", None)
     if merge is not None:
-        for dest, option in _NOT_WITH_MERGE:
-            if _given(parsed_args, dest):
-                raise ArgumentProblem(
-                    f"{option} cannot be used with --merge (it merges earlier "
-                    "reports and runs no check)"
-                )
+        _refuse_given(
+            parsed_args,
+            _NOT_WITH_MERGE,
+            "--merge (it merges earlier reports and runs no check)",
+        )
     raw_shard = getattr(parsed_args, "shard", None)
     shard = None
     if raw_shard is not None:
@@ -199,12 +208,12 @@ def _listing(
         if _given(parsed_args, option) and not organization:
             raise ArgumentProblem(f"--{option.replace('_', '-')} needs --organization")
     if _given(parsed_args, "list_accounts"):
-        for dest, option in _NOT_WITH_LIST_ACCOUNTS:
-            if _given(parsed_args, dest):
-                raise ArgumentProblem(
-                    f"{option} cannot be used with --list-accounts (it writes "
-                    "the organization's whole listing and checks nothing)"
-                )
+        _refuse_given(
+            parsed_args,
+            _NOT_WITH_LIST_ACCOUNTS,
+            "--list-accounts (it writes the organization's whole listing and "
+            "checks nothing)",
+        )
     name = getattr(parsed_args, "accounts_from", None)
     if name is None:
         if _given(parsed_args, "accounts_max_age"):
