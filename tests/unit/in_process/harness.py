@@ -1,0 +1,77 @@
+"""``aws`` (CLI v1's driver) run inside the test process, against the
+simulator over TLS, with the plugin loaded from ``[plugins]``.
+
+Why in process: ``make mutation`` (mutmut) sees only the calls made in the
+pytest process, and the CLI glue and the run tier of ``commands/`` are
+otherwise reached only by the end-to-end tests, whose clients are other
+processes. The parts are the end-to-end tests' own (awscli 1.x's
+``clidriver``, its botocore, the plugin, the config and credentials files
+``AwsEnv`` writes, the simulator's proxy and CA): only the process is
+shared. What a user sees is still claimed by the end-to-end tests, on
+every client; these pin the code paths, fast.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import awscli  # noqa: F401  (first: `import botocore` is then CLI v1's bundle)
+import pytest
+from awscli.clidriver import create_clidriver
+
+from testing.clients import CLI_V1, AwsEnv, Result
+from testing.simulator import Simulator
+
+
+@dataclass
+class InProcessAws:
+    """One test's AWS set-up (``aws_env``) and a way to run ``aws`` in process."""
+
+    aws_env: AwsEnv
+    monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str]
+
+    @property
+    def simulator(self) -> Simulator:
+        return self.aws_env.simulator  # type: ignore[no-any-return]
+
+    def run(self, *args: str, env: dict[str, str] | None = None) -> Result:
+        """``aws ARGS`` in this process: exit status, stdout, stderr."""
+        self.aws_env.write_files(CLI_V1, plugin=True)
+        for name in list(os.environ):
+            # AWS_DATA_PATH is awscli's own: its import sets it to its data.
+            # A proxy of the machine's (or NO_PROXY) would bypass the
+            # simulator's.
+            own = name.startswith("AWS_") and name != "AWS_DATA_PATH"
+            if own or name.lower().endswith("_proxy"):
+                self.monkeypatch.delenv(name)
+        for name, value in self.aws_env.env(env).items():
+            self.monkeypatch.setenv(name, value)
+        self.capsys.readouterr()
+        returncode = create_clidriver().main(list(args))
+        out, err = self.capsys.readouterr()
+        return Result(["aws", *args], returncode, out, err)
+
+
+@pytest.fixture(scope="session")
+def in_process_simulator() -> Iterator[Simulator]:
+    with Simulator() as simulator:
+        yield simulator
+
+
+@pytest.fixture
+def aws(
+    in_process_simulator: Simulator,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> InProcessAws:
+    in_process_simulator.reset()
+    return InProcessAws(
+        aws_env=AwsEnv(root=tmp_path, simulator=in_process_simulator),
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
