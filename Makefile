@@ -29,6 +29,11 @@ AWSCRT := $(VENV)/awscrt
 
 setup: $(VENV)/.installed $(AWSCRT)/.installed $(LEGACY)/.installed cli-v2 frozen-cli chromium libreoffice py39 pythons js
 
+# apt-get update, then apt-get install ARGS, one at a time: `make test`
+# builds setup's targets three at a time, and a second apt-get would stop
+# at dpkg's lock instead of waiting for it.
+APT_GET = mkdir -p .cache && flock .cache/apt.lock sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$$@" >/dev/null' apt-get
+
 # $(call venv_support,PYTHON): Debian's own Pythons (/usr/bin/python3) come
 # without ensurepip, so `-m venv` fails, until python3.X-venv is installed;
 # installed where apt-get can run (root), as for cli-v2 below.
@@ -37,7 +42,7 @@ if $(1) -c "import ensurepip" 2>/dev/null; then :; \
 elif command -v apt-get >/dev/null 2>&1 && [ "$$$$(id -u)" = 0 ]; then \
 	package=$$$$($(1) -c 'import sys; print("python%d.%d-venv" % sys.version_info[:2])'); \
 	echo "==> Installing Debian's $$$$package ($(1) -m venv needs it)"; \
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$$$package >/dev/null; \
+	$$(APT_GET) $$$$package; \
 else \
 	echo "$(1) cannot make a virtualenv (no ensurepip): on Debian, apt-get install python3-venv as root"; \
 	exit 1; \
@@ -85,7 +90,7 @@ cli-v2:
 	@if [ -x $(CLI_V2) ]; then :; \
 	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
 		echo "==> Installing Debian's awscli (AWS CLI v2)"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq awscli >/dev/null; \
+		$(APT_GET) awscli; \
 	else \
 		echo "Debian's awscli (AWS CLI v2) is not installed and apt-get is not usable here: CLI v2 tests will be skipped"; \
 	fi
@@ -106,7 +111,7 @@ chromium:
 	@if [ -x $(CHROMIUM) ]; then :; \
 	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
 		echo "==> Installing Debian's chromium (the HTML report's browser test)"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+		$(APT_GET) --no-install-recommends chromium; \
 	else \
 		echo "Debian's chromium is not installed and apt-get is not usable here: the HTML report's browser test will be skipped"; \
 	fi
@@ -119,7 +124,7 @@ libreoffice:
 	@if [ -x $(SOFFICE) ]; then :; \
 	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
 		echo "==> Installing Debian's LibreOffice Calc (the CSV report's spreadsheet test)"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null; \
+		$(APT_GET) --no-install-recommends libreoffice-calc-nogui; \
 	else \
 		echo "Debian's LibreOffice Calc is not installed and apt-get is not usable here: the CSV report's spreadsheet test will be skipped"; \
 	fi
@@ -195,8 +200,12 @@ BRIDGE_FUZZ_EXAMPLES ?= 200000
 bridge-fuzz: $(VENV)/.installed
 	BRIDGE_FUZZ_EXAMPLES=$(BRIDGE_FUZZ_EXAMPLES) $(PYTEST) tests/property
 
-# Unit tests first: they fail fast, before the long end-to-end run.
-test: setup lint
+# Unit tests first: they fail fast, before the long end-to-end run. setup
+# and lint run three targets at a time (their output kept whole per
+# target): the installs mostly wait on downloads and unpacking, and mypy
+# fills a core meanwhile; the apt-get installs take turns (APT_GET).
+test:
+	@$(MAKE) --no-print-directory -j3 --output-sync=target setup lint
 	$(PYTEST) -n 2 tests/unit
 	$(PYTEST) -n 2 tests/property
 	$(PYTEST) $(E2E_ARGS) tests/e2e
