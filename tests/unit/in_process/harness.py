@@ -13,6 +13,7 @@ every client; these pin the code paths, fast.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from pathlib import Path
 import awscli  # noqa: F401  (first: `import botocore` is then CLI v1's bundle)
 import pytest
 from awscli.clidriver import create_clidriver
+from botocore.loaders import Loader, create_loader
 
 from testing.clients import CLI_V1, AwsEnv, Result
 from testing.simulator import Simulator
@@ -51,9 +53,22 @@ class InProcessAws:
         for name, value in self.aws_env.env(env).items():
             self.monkeypatch.setenv(name, value)
         self.capsys.readouterr()
-        returncode = create_clidriver().main(list(args))
+        driver = create_clidriver()
+        data_path = driver.session.get_config_variable("data_path")
+        driver.session.register_component("data_loader", _data_loader(data_path))
+        returncode = driver.main(list(args))
         out, err = self.capsys.readouterr()
         return Result(["aws", *args], returncode, out, err)
+
+
+@functools.cache
+def _data_loader(data_path: str | None) -> Loader:
+    """One data loader per data path for every run, as awscli's own
+    functional tests share one (``awscli/testutils.py``): botocore's JSON
+    (endpoints, service models) is then parsed once per test process, not
+    once per run (about 0.3 s of CPU each). The files are the same; only
+    the parsing is shared."""
+    return create_loader(data_path)
 
 
 @pytest.fixture(scope="session")
