@@ -38,7 +38,7 @@ from awscli_regional_sts.commands.activation.model.options import OutputFormat
 from tests.unit.commands.test_fleet import ACTIVE, IDS, account, organization, sharded
 
 ORG_ID, MANAGEMENT = "o-a1b2c3d4e5", "111122223333"
-MERGE_CONFLICTS = (
+MERGE_CONFLICTS: tuple[tuple[str, str, Any], ...] = (
     ("organization", "--organization", True),
     ("regions", "--regions", ["us-east-1"]),
     ("role_arn", "--role-arn", "arn:aws:iam::111122223333:role/R"),
@@ -50,7 +50,7 @@ MERGE_CONFLICTS = (
     ("samples", "--samples", "2"),
     ("throttle_budget", "--throttle-budget", "2"),
 )
-LISTING_CONFLICTS = (
+LISTING_CONFLICTS: tuple[tuple[str, str, Any], ...] = (
     ("accounts_from", "--accounts-from", "accounts.json"),
     ("shard", "--shard", "1/2"),
     ("accounts", "--accounts", ["111111111111"]),
