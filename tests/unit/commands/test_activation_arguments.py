@@ -298,6 +298,11 @@ def test_organization_options_and_their_defaults() -> None:
         output_format=OutputFormat.JSONL,
     )
     with pytest.raises(ArgumentProblem) as raised:
+        organization_arguments(organization(accounts=["12345"]), globals_())
+    assert (
+        str(raised.value) == "--accounts: '12345' is not an AWS account id (12 digits)"
+    )
+    with pytest.raises(ArgumentProblem) as raised:
         organization_arguments(organization(max_accounts_in_flight="65"), globals_())
     assert str(raised.value) == (
         "--max-accounts-in-flight: expected a whole number from 1 to 64 "

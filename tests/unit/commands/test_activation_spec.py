@@ -6,6 +6,7 @@ the ``RunSpec`` field that the run reads, from one place."""
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from awscli_regional_sts.commands.activation.model.options import (
     OutputFormat,
 )
 from awscli_regional_sts.plugin.registry import session_handler_ids
+from tests.unit.commands.test_fleet import organization as organization_report
 
 PARTITIONS = default_partitions()
 HANDLERS = (("before-call.sts", "regional-sts-x"),)
@@ -162,15 +164,32 @@ def test_an_organization_run_leaves_out_the_callers_sts_region(tmp_path: Path) -
     with pytest.raises(ArgumentProblem, match="^--shard needs --organization$"):
         build_spec(parsed(shard="1/2"), GLOBALS, profile())
     # The fleet options see the profile's partition.
-    listing = tmp_path / "accounts.json"
-    listing.write_text('{"Format": "x"}')
-    listing.chmod(0o600)
-    with pytest.raises(ArgumentProblem, match="is not an account listing"):
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(json.dumps(organization_report([])))
+    baseline.chmod(0o600)
+    with pytest.raises(
+        ArgumentProblem, match="partition 'aws', this run checks aws-cn"
+    ):
         build_spec(
-            parsed(organization=True, accounts_from=str(listing)),
+            parsed(organization=True, baseline=str(baseline)),
             GLOBALS,
-            profile("aws-cn"),
+            profile("aws-cn", region="cn-north-1", sts_region=None),
         )
+    # ... and the organization's options the CLI's global ones.
+    with pytest.raises(
+        ArgumentProblem, match="^--query does not apply to --output-format"
+    ):
+        build_spec(
+            parsed(organization=True, output_format="jsonl"),
+            argparse.Namespace(query="Accounts", output=None),
+            profile(),
+        )
+
+
+def test_require_active_alone_checks_the_profiles_sts_region() -> None:
+    spec = build_spec(parsed(require_active=[]), GLOBALS, profile())
+    assert spec.require_active == ("eu-west-2",)
+    assert spec.check.regions[0] == "global" and "eu-west-2" in spec.check.regions
 
 
 def test_list_accounts_takes_no_query() -> None:

@@ -132,6 +132,11 @@ def test_merge_refuses_too_many_files_and_a_report_of_one_account() -> None:
     assert refusal(given(merge=too_many[:MAX_SHARDS])) == (
         f"--merge: there is no file '{too_many[0]}'"
     )
+    # Each file is named by its (quoted) name in the merge's refusals.
+    first = write("first.json", sharded(2, [account(a, ACTIVE) for a in IDS[:4]])[0][1])
+    assert refusal(given(merge=[first, first])) == (
+        "--merge: shard 1/2 is given twice ('first.json' and 'first.json')"
+    )
     one = write(
         "one.json",
         {"Account": MANAGEMENT, "Partition": "aws", "Regions": []},
@@ -250,16 +255,19 @@ def test_listing_options_need_organization() -> None:
     assert listed_now == FleetArguments(list_accounts=True)
 
 
-def _listing_file(minutes_ago: float) -> str:
+def _listing_file(minutes_ago: float, more: int = 0, name: str = "n") -> str:
+    ids = [MANAGEMENT, "222222222222"] + [
+        f"{300000000000 + n:012d}" for n in range(more)
+    ]
     members = [
         MemberAccount(
             account_id=account_id,
-            name="n",
+            name=name,
             status="ACTIVE",
             organization_id=ORG_ID,
             management_account_id=MANAGEMENT,
         )
-        for account_id in (MANAGEMENT, "222222222222")
+        for account_id in ids
     ]
     listing = listed(members, "aws", time.time() - minutes_ago * 60)
     return write("accounts.json", listing_document(listing))
@@ -286,10 +294,20 @@ def test_accounts_from_is_read_with_its_maximum_age() -> None:
         "--accounts-max-age: expected a whole number from 1 to 10080 (digits 0-9), "
         "got '10081'"
     )
-    # The run's partition is the listing's to match.
-    assert "lists partition aws, but the check runs in partition aws-cn" in refusal(
-        given(accounts_from=name), True, None, "aws-cn"
+    # The run's partition is the listing's to match; the file is named.
+    assert refusal(given(accounts_from=name), True, None, "aws-cn").startswith(
+        "--accounts-from: 'accounts.json' lists partition aws, but the check runs "
+        "in partition aws-cn"
     )
+
+
+def test_a_large_organizations_listing_is_read() -> None:
+    # Over read_json's default limit (256 KiB) for the plugin's own small
+    # files: 1500 accounts with long names.
+    name = _listing_file(1, more=1500, name="n" * 200)
+    assert Path(name).stat().st_size > 256 * 1024
+    fleet = fleet_arguments(given(accounts_from=name), True, None, "aws")
+    assert fleet.listing is not None and len(fleet.listing.accounts) == 1502
 
 
 def test_accounts_from_must_be_a_file_to_trust() -> None:

@@ -98,6 +98,17 @@ def test_a_bad_number_is_one_line_and_nothing_is_sent(aws: InProcessAws) -> None
     assert result.stdout == ""
     assert aws.simulator.requests == []
 
+    # The CLI's global options are checked with the command's.
+    query = aws.run(*CHECK, "--organization", "--list-accounts", "--query", "Accounts")
+
+    assert query.returncode == BAD_PARAMETER_V1
+    assert query.stderr == (
+        "aws sts activation-check: error: --query does not apply to "
+        "--list-accounts, which writes the whole listing as JSON "
+        "(--accounts-from reads it); filter a copy of it instead (e.g. with jq)\n"
+    )
+    assert aws.simulator.requests == []
+
 
 def test_an_organization_run(aws: InProcessAws) -> None:
     organization_world(aws)
@@ -152,7 +163,8 @@ def test_list_accounts_writes_the_listing_as_json(aws: InProcessAws) -> None:
 
 
 def test_merge_prints_the_merged_report(aws: InProcessAws, tmp_path: Path) -> None:
-    aws.aws_env.config = "[default]\nregion = us-east-1\n"
+    # The output format from the profile, as for any command's response.
+    aws.aws_env.config = "[default]\nregion = us-east-1\noutput = table\n"
     accounts = [account(a, ACTIVE) for a in IDS[:4]]
     files = []
     for number, (_, document) in enumerate(sharded(2, accounts), 1):
@@ -165,8 +177,6 @@ def test_merge_prints_the_merged_report(aws: InProcessAws, tmp_path: Path) -> No
         *CHECK,
         "--merge",
         *files,
-        "--output",
-        "table",
         "--query",
         "[Summary.AccountsChecked, OrganizationId]",
     )
