@@ -13,10 +13,12 @@ import json
 from pathlib import Path
 from types import SimpleNamespace
 
-import pytest
-
 from awscli_regional_sts.commands.activation import command as command_module
-from awscli_regional_sts.commands.activation.cli.option_table import NUMBER_OPTIONS
+from awscli_regional_sts.commands.activation import inject_commands
+from awscli_regional_sts.commands.activation.cli.option_table import (
+    ARG_TABLE,
+    NUMBER_OPTIONS,
+)
 from awscli_regional_sts.commands.activation.command import ActivationCheckCommand
 from testing.simulator import ACCOUNT_ID
 from tests.unit.commands.test_fleet import ACTIVE, IDS, account, sharded
@@ -208,9 +210,6 @@ def test_number_options_are_left_to_the_commands_own_checks() -> None:
 
 
 def test_the_command_table_entry() -> None:
-    from awscli_regional_sts.commands.activation import inject_commands
-    from awscli_regional_sts.commands.activation.cli.option_table import ARG_TABLE
-
     table: dict[str, object] = {}
     session = object()
     inject_commands(table, session)
@@ -220,9 +219,3 @@ def test_the_command_table_entry() -> None:
     assert isinstance(entry, command_module.ActivationCheckCommand)
     assert entry._session is session
     assert entry.ARG_TABLE is ARG_TABLE
-
-
-@pytest.fixture(autouse=True)
-def _no_color(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The table's title and cells without escape sequences.
-    monkeypatch.setenv("AWS_PAGER", "")
