@@ -9,6 +9,11 @@ import pytest
 
 from awscli_regional_sts.aws.errors import CallError
 from awscli_regional_sts.aws.status import RegionStatus
+from awscli_regional_sts.commands.activation.model import report as report_module
+from awscli_regional_sts.commands.activation.model.account_facts import (
+    OPT_IN,
+    TOKEN_VERSION,
+)
 from awscli_regional_sts.commands.activation.model.denials import FactDenial
 from awscli_regional_sts.commands.activation.model.report import (
     NOISE_FLOOR_MS,
@@ -100,6 +105,16 @@ def test_facts_fields_are_each_value_and_why_it_is_null() -> None:
         "GlobalEndpointTokenVersion": None,
         "GlobalEndpointTokenVersionDetail": "iam:GetAccountSummary: AccessDenied",
     }
+
+
+def test_a_fact_without_a_field_hides_none_after_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """FACTS lists the opt-in statuses (no field) last today; in any order,
+    every fact with a field is in the report."""
+    monkeypatch.setattr(report_module, "FACTS", (OPT_IN, TOKEN_VERSION))
+    facts = AccountFacts(ACCOUNT, ARN, {"token-version": (1, None)})
+    assert facts.fields() == {"GlobalEndpointTokenVersion": 1}
 
 
 # --- the recommendation -----------------------------------------------------------
@@ -450,6 +465,11 @@ def test_v1_warning_names_four_regions_and_counts_the_rest() -> None:
     assert token_version_warning(
         1, "aws", [row("eu-south-1")], four
     ) == V1_WARNING.format("af-south-1, ap-east-1, eu-south-1, me-south-1")
+    # A fifth is counted, not shown.
+    five = four | {"il-central-1": "ENABLED"}
+    assert token_version_warning(
+        1, "aws", [row("eu-south-1")], five
+    ) == V1_WARNING.format("af-south-1, ap-east-1, eu-south-1, il-central-1 and 1 more")
     six = four | {"il-central-1": "ENABLED", "me-central-1": "ENABLED"}
     assert token_version_warning(
         1, "aws", [row("eu-south-1")], six
