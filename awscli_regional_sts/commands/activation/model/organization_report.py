@@ -75,7 +75,8 @@ class OrganizationSummary:
         for row in result.report.regions:
             counts = self.counts.get(row.region)
             if counts is not None:
-                counts[row.status] = counts.get(row.status, 0) + 1
+                # Every status a row can have is a column, counted from 0.
+                counts[row.status] += 1
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -232,13 +232,12 @@ def recommend(
         global_latency_ms=global_ms,
         command=command,
         tied_with=others,
-        reason=_reason(chosen, fastest, tied, preferred),
+        reason=_reason(chosen, tied, preferred),
     )
 
 
 def _reason(
     chosen: RegionResult,
-    fastest: RegionResult,
     tied: Sequence[RegionResult],
     preferred: Sequence[str | None],
 ) -> str:
