@@ -73,6 +73,12 @@ def test_only_refused_facts_are_denials() -> None:
     are skipped; the later fact is still looked at."""
     assert fact_denials({"token-version": (2, None)}) == ()
     assert fact_denials(
+        {"token-version": (2, None), "opt-in": (None, refused("AccessDenied"))}
+    ) == (FactDenial("account:ListRegions", CallError("AccessDenied", "not allowed")),)
+    assert fact_denials({"opt-in": (None, refused("AccessDenied"))}) == (
+        FactDenial("account:ListRegions", CallError("AccessDenied", "not allowed")),
+    )
+    assert fact_denials(
         {
             "token-version": (None, EndpointConnectionError(endpoint_url="https://x")),
             "opt-in": (None, refused("UnauthorizedOperation")),
