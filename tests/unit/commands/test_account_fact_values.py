@@ -5,6 +5,7 @@ model), and the value or the reason a report gives for it."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -39,9 +40,15 @@ from awscli_regional_sts.commands.activation.model.account_facts import (
 )
 
 
+@functools.cache
+def _session() -> Any:
+    """One session for the module: loading the services' models is the
+    slow part, and a client never changes its session."""
+    return botocore.session.get_session()
+
+
 def _client(service: str) -> Any:
-    session = botocore.session.get_session()
-    return session.create_client(
+    return _session().create_client(
         service,
         region_name="us-east-1",
         aws_access_key_id="AKIAEXAMPLE",
