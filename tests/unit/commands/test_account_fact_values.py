@@ -23,9 +23,6 @@ from awscli_regional_sts.commands.activation.model.account_facts import (
     FACTS,
     MEMBER_ROLE_ACTIONS,
     OPT_IN,
-    OPT_IN_DISABLED,
-    OPT_IN_ENABLED,
-    OPT_IN_NOT_ENABLED,
     OTHER_ACCOUNT,
     REPORT_FIELDS,
     TOKEN_VERSION,
@@ -187,12 +184,6 @@ def test_a_botocore_without_list_regions_is_not_asked() -> None:
     )
 
 
-def test_the_opt_in_status_sets() -> None:
-    assert frozenset({"ENABLED", "ENABLED_BY_DEFAULT"}) == OPT_IN_ENABLED
-    assert frozenset({"DISABLED", "DISABLING"}) == OPT_IN_DISABLED
-    assert OPT_IN_NOT_ENABLED == "DISABLED"
-
-
 # -- partitions --------------------------------------------------------------
 
 
@@ -237,10 +228,6 @@ def test_the_report_fields_and_the_member_roles_actions() -> None:
         "GlobalEndpointTokenVersionDetail",
     )
     assert MEMBER_ROLE_ACTIONS == (Action.GET_ACCOUNT_SUMMARY, Action.LIST_REGIONS)
-
-
-def test_other_account_reason() -> None:
-    assert OTHER_ACCOUNT == "ListRegions not asked: the role is in another account"
 
 
 # -- a fact's value or why it has none ----------------------------------------
@@ -296,7 +283,11 @@ def test_opt_in_statuses_do_not_exist_where_the_partition_has_none() -> None:
 
 def test_opt_in_statuses_of_another_account_are_not_asked() -> None:
     statuses = ({"ap-east-1": "ENABLED"}, None)
-    assert fact_value(OPT_IN, statuses, "aws", False) == (None, OTHER_ACCOUNT)
+    assert fact_value(OPT_IN, statuses, "aws", False) == (
+        None,
+        "ListRegions not asked: the role is in another account",
+    )
+    assert fact_value(OPT_IN, statuses, "aws", False)[1] == OTHER_ACCOUNT
     assert fact_value(OPT_IN, statuses, "aws", same_account=True) == statuses
     # The token version is the role's account's own: read either way.
     assert fact_value(TOKEN_VERSION, (2, None), "aws", same_account=False) == (

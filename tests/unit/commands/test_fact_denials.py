@@ -10,7 +10,6 @@ from botocore.exceptions import ClientError, EndpointConnectionError
 
 from awscli_regional_sts.aws.errors import CallError
 from awscli_regional_sts.commands.activation.model.denials import (
-    POLICY_DENIAL_CODES,
     FactDenial,
     denied_line,
     fact_denials,
@@ -24,14 +23,9 @@ def refused(code: str, message: str = "not allowed") -> ClientError:
     return ClientError({"Error": {"Code": code, "Message": message}}, "Op")
 
 
-def test_the_policy_denial_codes() -> None:
-    assert (
-        frozenset({"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"})
-        == POLICY_DENIAL_CODES
-    )
-
-
-@pytest.mark.parametrize("code", sorted(POLICY_DENIAL_CODES))
+@pytest.mark.parametrize(
+    "code", ["AccessDenied", "AccessDeniedException", "UnauthorizedOperation"]
+)
 def test_a_policy_refusal_is_a_denial(code: str) -> None:
     assert is_policy_denial(CallError(code, "User is not authorized"))
 

@@ -33,10 +33,6 @@ SESSION_ONLY = ProbePlan(
 )
 
 
-def test_the_credential_sources_are_words() -> None:
-    assert [str(source) for source in CredentialSource] == ["caller", "source"]
-
-
 def test_role_arn_option_assumes_that_role_with_the_callers_credentials() -> None:
     """--role-arn wins over the profile's own role and over IAM user keys."""
     profile = {"role_arn": PROFILE_ROLE, "source_profile": "base"}

@@ -9,7 +9,6 @@ import pytest
 from awscli_regional_sts.aws.errors import CallError
 from awscli_regional_sts.aws.status import RegionStatus
 from awscli_regional_sts.commands.activation.model.classify import (
-    UNDEACTIVATABLE_REGIONS,
     Classification,
     classify,
     not_probed,
@@ -149,10 +148,6 @@ def test_get_caller_identity_where_sts_cannot_be_deactivated(region: str) -> Non
     assert verdict(None, region=region, method=GCI) == Classification(
         ACTIVE, False, "reachable; STS cannot be deactivated here"
     )
-
-
-def test_the_undeactivatable_regions() -> None:
-    assert frozenset({"us-east-1", "cn-north-1"}) == UNDEACTIVATABLE_REGIONS
 
 
 @pytest.mark.parametrize("status", ["ENABLED", "ENABLED_BY_DEFAULT"])
