@@ -15,6 +15,7 @@ import botocore.session
 import pytest
 from botocore.config import Config
 
+from awscli_regional_sts.commands.accounts.clients import Signers
 from awscli_regional_sts.commands.accounts.credentials import (
     MEMBER_SESSION_SECONDS,
     assume_member_role,
@@ -156,6 +157,22 @@ def test_a_member_role_for_the_shortest_session(
     assert identity["Account"] == "444455556666"
     close_client(member)
     close_client(sts)
+    # So is the run's one member client, in the thread given them.
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", caller.access_key_id)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", caller.secret_access_key)
+    signers = Signers(botocore.session.Session())
+    proxied = Config(proxies={"https": simulator.proxy_url})
+    shared = signers.member_client("sts", "eu-west-1", simulator.ca_bundle, proxied)
+    with signers.signing_as(answer["Credentials"]):
+        assert shared.get_caller_identity()["Account"] == "444455556666"
+    own = signers.caller_client("sts", "eu-west-1", simulator.ca_bundle, proxied)
+    assert own.get_caller_identity()["Arn"].endswith(":user/alice")
+    assert [
+        (r.action, r.signing_region, r.access_key_id) for r in simulator.requests[-2:]
+    ] == [
+        ("GetCallerIdentity", "eu-west-1", answer["Credentials"]["AccessKeyId"]),
+        ("GetCallerIdentity", "eu-west-1", caller.access_key_id),
+    ]
 
 
 def test_close_client_closes_and_tolerates_what_cannot() -> None:
