@@ -84,7 +84,10 @@ def test_whole_number_in_range_or_default(value: object, expected: int) -> None:
     assert whole_number("--max", value, 4, 64) == expected
 
 
-@pytest.mark.parametrize(("value", "shown"), [("0", "'0'"), ("65", "'65'"), ("²", "'\\xb2'"), ("x", "'x'"), ("", "''")])
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [("0", "'0'"), ("65", "'65'"), ("²", "'\\xb2'"), ("x", "'x'"), ("", "''")],
+)
 def test_whole_number_out_of_range_names_the_range(value: str, shown: str) -> None:
     with pytest.raises(ArgumentProblem) as raised:
         whole_number("--max", value, 4, 64)

@@ -27,8 +27,9 @@ from awscli_regional_sts.commands.accounts.redaction import (
         # A tag that does not close itself keeps its text.
         ("<SessionToken>t</SecretAccessKey>", "<SessionToken>t</SecretAccessKey>"),
         (
-            '{"SecretAccessKey": "s1", \'sessionToken\':b\'t1\', "secretAccessKey":"s2"}',
-            '{"SecretAccessKey": "<redacted>", \'sessionToken\':b\'<redacted>\', '
+            "{\"SecretAccessKey\": \"s1\", 'sessionToken':b't1', "
+            '"secretAccessKey":"s2"}',
+            "{\"SecretAccessKey\": \"<redacted>\", 'sessionToken':b'<redacted>', "
             '"secretAccessKey":"<redacted>"}',
         ),
         ('{"SessionToken" :  "t2"}', '{"SessionToken" :  "<redacted>"}'),
@@ -60,7 +61,9 @@ def test_known_values_are_blanked_until_discarded() -> None:
 
 
 def record(message: str, *args: object) -> logging.LogRecord:
-    return logging.LogRecord("botocore", logging.DEBUG, __file__, 1, message, args, None)
+    return logging.LogRecord(
+        "botocore", logging.DEBUG, __file__, 1, message, args, None
+    )
 
 
 def test_the_filter_rewrites_a_record_only_when_it_held_a_secret() -> None:

@@ -92,7 +92,9 @@ def test_clients_without_a_config_still_carry_the_user_agent(session: Any) -> No
     ):
         assert client.meta.config.user_agent == user_agent(session)
         assert client.meta.region_name == "eu-central-1"
-    with_config = signers.caller_client("sts", "us-west-1", False, Config(read_timeout=2))
+    with_config = signers.caller_client(
+        "sts", "us-west-1", False, Config(read_timeout=2)
+    )
     assert with_config.meta.region_name == "us-west-1"
     assert with_config.meta.config.read_timeout == 2
     assert with_config.meta.config.user_agent == user_agent(session)

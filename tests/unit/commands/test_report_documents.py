@@ -60,14 +60,15 @@ def test_kinds() -> None:
     assert report_kind(ORGANIZATION) == ReportKind.ORGANIZATION
     assert str(ReportKind.ACCOUNT) == "account"
     assert str(ReportKind.ORGANIZATION) == "organization"
-    for other in (
+    others: tuple[Any, ...] = (
         [ORGANIZATION],
         {"Accounts": []},
         {"Summary": {}},
         {"Account": "1"},
         {"Regions": []},
         None,
-    ):
+    )
+    for other in others:
         assert report_kind(other) is None
     # Both shapes at once: the organization's wins.
     assert report_kind({**ACCOUNT_REPORT, **ORGANIZATION}) == ReportKind.ORGANIZATION
@@ -130,16 +131,33 @@ DELETE = object()
         (("Regions", 1), "us-east-1", "Regions has a row without Region and Status"),
         (("Regions", 1, "Region"), None, "Regions has a row without Region and Status"),
         (("Regions", 0, "Status"), 1, "Regions has a row without Region and Status"),
-        (("GlobalEndpointTokenVersion",), 3, "GlobalEndpointTokenVersion is not 1, 2 or null"),
-        (("GlobalEndpointTokenVersion",), True, "GlobalEndpointTokenVersion is not 1, 2 or null"),
-        (("GlobalEndpointTokenVersion",), "2", "GlobalEndpointTokenVersion is not 1, 2 or null"),
+        (
+            ("GlobalEndpointTokenVersion",),
+            3,
+            "GlobalEndpointTokenVersion is not 1, 2 or null",
+        ),
+        (
+            ("GlobalEndpointTokenVersion",),
+            True,
+            "GlobalEndpointTokenVersion is not 1, 2 or null",
+        ),
+        (
+            ("GlobalEndpointTokenVersion",),
+            "2",
+            "GlobalEndpointTokenVersion is not 1, 2 or null",
+        ),
     ],
 )
-def test_account_report_problems(path: tuple[Any, ...], value: Any, problem: str) -> None:
+def test_account_report_problems(
+    path: tuple[Any, ...], value: Any, problem: str
+) -> None:
     assert problem_of(changed(ACCOUNT_REPORT, path, value)) == problem
 
 
 LONG_ID = "222233334444-and-more"
+SHARD_PROBLEM = (
+    "Shard is not an object of Number, Count, AccountsSelected, AccountsInShard"
+)
 
 
 @pytest.mark.parametrize(
@@ -151,23 +169,87 @@ LONG_ID = "222233334444-and-more"
         (("ManagementAccountId",), ["x"], "ManagementAccountId is not text"),
         (("Accounts",), {}, "Accounts is not a list"),
         (("Accounts", 0), "222233334444", "Accounts has an entry without AccountId"),
-        (("Accounts", 0, "AccountId"), 222233334444, "Accounts has an entry without AccountId"),
-        (("Accounts", 0, "Regions"), None, "account 222233334444: Regions is not a list"),
-        (("Accounts", 0, "AccountId"), LONG_ID, "account 222233334444: Regions has a row without Region and Status"),
-        (("Accounts", 0, "GlobalEndpointTokenVersion"), 0, "account 222233334444: GlobalEndpointTokenVersion is not 1, 2 or null"),
-        (("Accounts", 0, "Error"), {"Code": "x"}, "account 222233334444: Error is not text"),
+        (
+            ("Accounts", 0, "AccountId"),
+            222233334444,
+            "Accounts has an entry without AccountId",
+        ),
+        (
+            ("Accounts", 0, "Regions"),
+            None,
+            "account 222233334444: Regions is not a list",
+        ),
+        (
+            ("Accounts", 0, "AccountId"),
+            LONG_ID,
+            "account 222233334444: Regions has a row without Region and Status",
+        ),
+        (
+            ("Accounts", 0, "GlobalEndpointTokenVersion"),
+            0,
+            "account 222233334444: GlobalEndpointTokenVersion is not 1, 2 or null",
+        ),
+        (
+            ("Accounts", 0, "Error"),
+            {"Code": "x"},
+            "account 222233334444: Error is not text",
+        ),
         (("Summary",), [], "Summary is not an object"),
-        (("Summary", "AccountsChecked"), True, "Summary.AccountsChecked is not a number"),
-        (("Summary", "AccountsWithError"), "0", "Summary.AccountsWithError is not a number"),
-        (("Summary", "AccountsSkipped"), DELETE, "Summary.AccountsSkipped is not a number"),
-        (("Summary", "AccountsSkipped"), 1.5, "Summary.AccountsSkipped is not a number"),
-        (("Summary", "Regions"), {"Region": "x"}, "Summary.Regions is not a list of regions"),
-        (("Summary", "Regions", 1), "eu-west-1", "Summary.Regions is not a list of regions"),
-        (("Summary", "Regions", 1, "Region"), None, "Summary.Regions is not a list of regions"),
-        (("Shard",), [1, 2], "Shard is not an object of Number, Count, AccountsSelected, AccountsInShard"),
-        (("Shard", "Number"), True, "Shard is not an object of Number, Count, AccountsSelected, AccountsInShard"),
-        (("Shard", "AccountsInShard"), "1", "Shard is not an object of Number, Count, AccountsSelected, AccountsInShard"),
-        (("Shard", "AccountsSelected"), DELETE, "Shard is not an object of Number, Count, AccountsSelected, AccountsInShard"),
+        (
+            ("Summary", "AccountsChecked"),
+            True,
+            "Summary.AccountsChecked is not a number",
+        ),
+        (
+            ("Summary", "AccountsWithError"),
+            "0",
+            "Summary.AccountsWithError is not a number",
+        ),
+        (
+            ("Summary", "AccountsSkipped"),
+            DELETE,
+            "Summary.AccountsSkipped is not a number",
+        ),
+        (
+            ("Summary", "AccountsSkipped"),
+            1.5,
+            "Summary.AccountsSkipped is not a number",
+        ),
+        (
+            ("Summary", "Regions"),
+            {"Region": "x"},
+            "Summary.Regions is not a list of regions",
+        ),
+        (
+            ("Summary", "Regions", 1),
+            "eu-west-1",
+            "Summary.Regions is not a list of regions",
+        ),
+        (
+            ("Summary", "Regions", 1, "Region"),
+            None,
+            "Summary.Regions is not a list of regions",
+        ),
+        (
+            ("Shard",),
+            [1, 2],
+            SHARD_PROBLEM,
+        ),
+        (
+            ("Shard", "Number"),
+            True,
+            SHARD_PROBLEM,
+        ),
+        (
+            ("Shard", "AccountsInShard"),
+            "1",
+            SHARD_PROBLEM,
+        ),
+        (
+            ("Shard", "AccountsSelected"),
+            DELETE,
+            SHARD_PROBLEM,
+        ),
     ],
 )
 def test_organization_report_problems(
@@ -183,7 +265,11 @@ def test_the_first_bad_account_is_named() -> None:
     second = {**MEMBER, "AccountId": "333344445555", "Error": 1}
     document = {**ORGANIZATION, "Accounts": [MEMBER, second]}
     assert problem_of(document) == "account 333344445555: Error is not text"
-    empty = {**ORGANIZATION, "Accounts": [], "Summary": {**ORGANIZATION["Summary"], "Regions": []}}
+    empty = {
+        **ORGANIZATION,
+        "Accounts": [],
+        "Summary": {**ORGANIZATION["Summary"], "Regions": []},
+    }
     assert check_report("--b", "f", empty) == ReportKind.ORGANIZATION
 
 
@@ -215,7 +301,10 @@ def test_load_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_accounts_and_regions_of_both_kinds() -> None:
     assert summary_regions(ORGANIZATION) == ["us-west-2", "eu-west-1"]
-    assert regions_of(ReportKind.ORGANIZATION, ORGANIZATION) == ["us-west-2", "eu-west-1"]
+    assert regions_of(ReportKind.ORGANIZATION, ORGANIZATION) == [
+        "us-west-2",
+        "eu-west-1",
+    ]
     assert regions_of(ReportKind.ACCOUNT, ACCOUNT_REPORT) == ["eu-west-1", "us-east-1"]
     accounts = accounts_of(ReportKind.ORGANIZATION, ORGANIZATION)
     assert accounts == [MEMBER] and accounts is not ORGANIZATION["Accounts"]

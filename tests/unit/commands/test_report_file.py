@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from awscli_regional_sts.commands.activation.fleet import report_file
 from awscli_regional_sts.commands.activation.fleet.documents import (
     ReportKind,
     ReportProblem,
@@ -69,7 +68,9 @@ def test_a_name_in_the_current_folder(
     assert report_target("r.md") == ReportTarget(Path("r.md"), ReportFormat.MARKDOWN)
 
 
-@pytest.mark.parametrize("name", ["r.txt", "r", "r.html.gz", "", ".csv", "r.csv.", "r.htm"])
+@pytest.mark.parametrize(
+    "name", ["r.txt", "r", "r.html.gz", "", ".csv", "r.csv.", "r.htm"]
+)
 def test_any_other_name_is_refused(name: str) -> None:
     with pytest.raises(ReportProblem) as raised:
         report_target(name)
@@ -111,7 +112,9 @@ def test_each_format_its_renderer(format: ReportFormat, renderer: Any) -> None:
     )
 
 
-@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+@pytest.mark.parametrize(
+    ("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)]
+)
 def test_written_whole_with_the_umasks_permissions(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, umask: int, mode: int
 ) -> None:
@@ -131,7 +134,7 @@ def test_written_whole_with_the_umasks_permissions(
         )
         replace(source, destination)
 
-    monkeypatch.setattr(report_file.os, "replace", spy)
+    monkeypatch.setattr(os, "replace", spy)
     previous = os.umask(umask)
     try:
         write_report(target, ReportKind.ACCOUNT, REPORT)
@@ -158,7 +161,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(
     def fails(source: Any, destination: Any) -> None:
         raise PermissionError(13, "denied")
 
-    monkeypatch.setattr(report_file.os, "replace", fails)
+    monkeypatch.setattr(os, "replace", fails)
     with pytest.raises(PermissionError):
         write_report(target, ReportKind.ACCOUNT, REPORT)
     assert [p.name for p in tmp_path.iterdir()] == ["r.md"]
@@ -173,7 +176,7 @@ def test_an_interrupted_write_leaves_no_temporary(
     def interrupted(descriptor: int) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(report_file.os, "fsync", interrupted)
+    monkeypatch.setattr(os, "fsync", interrupted)
     with pytest.raises(KeyboardInterrupt):
         write_report(target, ReportKind.ACCOUNT, REPORT)
     assert list(tmp_path.iterdir()) == []

@@ -154,7 +154,9 @@ def test_nothing_to_merge_or_not_a_shard() -> None:
     assert problem([]) == "--merge: name the shard reports to merge"
     whole = shard(1, 1, [A], selected=1)
     del whole["Shard"]
-    assert problem([("'s1.json'", shard(1, 2, [A], selected=2)), ("'w.json'", whole)]) == (
+    assert problem(
+        [("'s1.json'", shard(1, 2, [A], selected=2)), ("'w.json'", whole)]
+    ) == (
         "--merge: 'w.json' is not a shard report (it was not written with --shard K/N)"
     )
     whole["Shard"] = None
@@ -201,9 +203,7 @@ def test_a_shard_count_out_of_range(count: int) -> None:
 
 
 def test_the_largest_shard_count() -> None:
-    shards = [
-        (f"'s{n}.json'", shard(n, 1000, [], selected=0)) for n in range(1, 1001)
-    ]
+    shards = [(f"'s{n}.json'", shard(n, 1000, [], selected=0)) for n in range(1, 1001)]
     assert merge_shards(shards)["Accounts"] == []
 
 

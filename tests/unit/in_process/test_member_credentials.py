@@ -34,9 +34,7 @@ ISSUED = {
 }
 
 
-def session_with(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **keys: str
-) -> Any:
+def session_with(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **keys: str) -> Any:
     for name in (
         "AWS_PROFILE",
         "AWS_ACCESS_KEY_ID",
