@@ -36,6 +36,8 @@ def test_account_ids_split_commas_strip_and_drop_repeats() -> None:
     assert account_ids("--accounts", None) is None
     assert account_ids("--accounts", [f" {A} ,{B}", f"{A},,", B]) == (A, B)
     assert account_ids("--accounts", [A]) == (A,)
+    # An empty name between two is passed over, not the end of the list.
+    assert account_ids("--accounts", [f"{A},,{B}"]) == (A, B)
 
 
 def test_an_empty_list_names_the_option_and_what_to_name() -> None:

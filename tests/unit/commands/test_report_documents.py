@@ -299,6 +299,23 @@ def test_load_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
+def test_a_report_larger_than_the_plugins_own_files_is_read(
+    tmp_path: Path,
+) -> None:
+    # A large organization's report is megabytes (MAX_REPORT_BYTES says
+    # why); the plugin's own files are capped far lower.
+    many = [
+        {**MEMBER, "AccountId": f"{200000000000 + n:012d}", "Name": "n" * 200}
+        for n in range(2000)
+    ]
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps({**ORGANIZATION, "Accounts": many}))
+    assert path.stat().st_size > 512 * 1024
+    kind, document = load_report("--baseline", str(path))
+    assert kind == ReportKind.ORGANIZATION
+    assert len(document["Accounts"]) == 2000
+
+
 def test_accounts_and_regions_of_both_kinds() -> None:
     assert summary_regions(ORGANIZATION) == ["us-west-2", "eu-west-1"]
     assert regions_of(ReportKind.ORGANIZATION, ORGANIZATION) == [

@@ -5,6 +5,7 @@ umask gives a new file, and nothing left behind when the write fails."""
 
 from __future__ import annotations
 
+import locale
 import os
 import stat
 from pathlib import Path
@@ -180,3 +181,86 @@ def test_an_interrupted_write_leaves_no_temporary(
     with pytest.raises(KeyboardInterrupt):
         write_report(target, ReportKind.ACCOUNT, REPORT)
     assert list(tmp_path.iterdir()) == []
+
+
+ORGANIZATION: dict[str, Any] = {
+    "Partition": "aws",
+    "OrganizationId": "o-a1b2c3d4e5",
+    "ManagementAccountId": "111122223333",
+    "MemberRoleName": "OrganizationAccountAccessRole",
+    "Probe": "AssumeRole",
+    "Accounts": [
+        {
+            "AccountId": "222233334444",
+            "Name": "Équipe",
+            "GlobalEndpointTokenVersion": 1,
+            "Regions": [dict(REPORT["Regions"][0])],
+            "Error": None,
+        }
+    ],
+    "Summary": {
+        "AccountsChecked": 1,
+        "AccountsWithError": 0,
+        "AccountsSkipped": 0,
+        "Regions": [
+            {
+                "Region": "eu-west-1",
+                "Active": 0,
+                "Inactive": 1,
+                "NotEnabled": 0,
+                "Unreachable": 0,
+                "Unknown": 0,
+            }
+        ],
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("format", "renderer"),
+    [
+        (ReportFormat.CSV, render_csv),
+        (ReportFormat.HTML, render_html),
+        (ReportFormat.MARKDOWN, render_markdown),
+    ],
+)
+def test_each_format_renders_an_organization_as_one(
+    format: ReportFormat, renderer: Any
+) -> None:
+    target = ReportTarget(Path("r"), format)
+    text = render(target, ReportKind.ORGANIZATION, ORGANIZATION)
+    assert text == renderer(ReportKind.ORGANIZATION, ORGANIZATION)
+    assert "222233334444" in text
+
+
+def test_utf_8_whatever_the_locale(tmp_path: Path) -> None:
+    # A cron job or a minimal container runs with the C locale, whose
+    # encoding is ASCII: the report is UTF-8 all the same.
+    target = report_target(str(tmp_path / "r.md"))
+    previous = locale.setlocale(locale.LC_CTYPE)
+    locale.setlocale(locale.LC_CTYPE, "C")
+    try:
+        write_report(target, ReportKind.ORGANIZATION, ORGANIZATION)
+    finally:
+        locale.setlocale(locale.LC_CTYPE, previous)
+    text = render_markdown(ReportKind.ORGANIZATION, ORGANIZATION)
+    assert "Équipe" in text
+    assert target.path.read_bytes() == text.encode("utf-8")
+
+
+def test_a_temporary_that_cannot_be_removed_does_not_hide_the_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = report_target(str(tmp_path / "r.csv"))
+
+    def fails(source: Any, destination: Any) -> None:
+        raise PermissionError(13, "denied")
+
+    def cannot_unlink(path: Any) -> None:
+        raise PermissionError(13, "denied too")
+
+    monkeypatch.setattr(os, "replace", fails)
+    monkeypatch.setattr(os, "unlink", cannot_unlink)
+    with pytest.raises(PermissionError) as raised:
+        write_report(target, ReportKind.ACCOUNT, REPORT)
+    assert raised.value.strerror == "denied"

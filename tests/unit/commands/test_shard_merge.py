@@ -242,3 +242,21 @@ def test_shards_that_do_not_add_up_to_the_selection() -> None:
         "--merge: the shards hold 4 accounts but the run selected 5: the "
         "organization changed between the runs; run the shards again"
     )
+
+
+def test_every_failed_account_is_counted_and_every_row_read() -> None:
+    first = member("500000000000", error="AssumeRole: AccessDenied")
+    second = member("600000000000", error="ListAccounts: not listed")
+    odd = member("700000000000", "bogus", "inactive")
+    summary = summarize([first, second, odd, C], REGIONS, 0)
+    assert (summary["AccountsChecked"], summary["AccountsWithError"]) == (1, 3)
+    # A status the summary does not count is passed over, not the end.
+    assert [row["Inactive"] for row in summary["Regions"]] == [0, 1]
+
+
+def test_eleven_missing_shards_are_ten_and_one_more() -> None:
+    only = [("'s1.json'", shard(1, 12, [A], selected=1))]
+    assert problem(only) == (
+        "--merge: shards missing: 2/12, 3/12, 4/12, 5/12, 6/12, 7/12, 8/12, 9/12, "
+        "10/12, 11/12 and 1 more"
+    )
