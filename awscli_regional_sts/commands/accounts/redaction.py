@@ -12,18 +12,21 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+#: Each pattern's secret lies between its ``start`` and ``end`` groups,
+#: which are kept.
 _SECRET_PATTERNS = (
     # Response bodies of GetSessionToken/AssumeRole (XML) and JSON services.
-    re.compile(r"(<(SecretAccessKey|SessionToken)>)[^<]*(</\2>)"),
+    re.compile(r"(?P<start><(SecretAccessKey|SessionToken)>)[^<]*(?P<end></\2>)"),
     re.compile(
-        r"""(["'](?:SecretAccessKey|SessionToken|secretAccessKey|sessionToken)"""
-        r"""["']\s*:\s*b?["'])[^"']*(["'])"""
+        r"""(?P<start>["']"""
+        r"""(?:SecretAccessKey|SessionToken|secretAccessKey|sessionToken)"""
+        r"""["']\s*:\s*b?["'])[^"']*(?P<end>["'])"""
     ),
     # The session token sent with a request: canonical request, headers,
     # presigned query strings.
     re.compile(
-        r"""((?i:x-amz-security-token)(?:["']?\s*[:=]\s*b?["']?))"""
-        r"""[^\s&'"]+()"""
+        r"""(?P<start>(?i:x-amz-security-token)(?:["']?\s*[:=]\s*b?["']?))"""
+        r"""[^\s&'"]+(?P<end>)"""
     ),
 )
 
@@ -49,14 +52,7 @@ class CredentialRedactor(logging.Filter):
 
     def redact(self, text: str) -> str:
         for pattern in _SECRET_PATTERNS:
-            text = pattern.sub(
-                lambda m: (
-                    m.group(1)
-                    + "<redacted>"
-                    + (m.group(m.lastindex or 1) if (m.lastindex or 0) > 1 else "")
-                ),
-                text,
-            )
+            text = pattern.sub(r"\g<start><redacted>\g<end>", text)
         for secret in self._known:
             text = text.replace(secret, "<redacted>")
         return text

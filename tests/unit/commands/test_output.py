@@ -54,3 +54,12 @@ def test_the_progress_line_is_escaped(capsys: pytest.CaptureFixture[str]) -> Non
     line = capsys.readouterr().err
     assert line.startswith("\rChecking STS activation: 1/2 \\x1b[2J")
     assert "\x1b" not in line and "\x9b" not in line
+
+
+def test_the_table_is_titled_with_the_command(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    document = {"Account": "111122223333", "Partition": "aws"}
+    print_document("activation-check", document, Session(None), arguments("table"))
+    title = capsys.readouterr().out.splitlines()[1]
+    assert title.strip("| ") == "activation-check"
