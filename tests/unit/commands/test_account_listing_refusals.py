@@ -4,6 +4,8 @@ statuses kept, and the listing's time both ways."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,6 +15,7 @@ from awscli_regional_sts.commands.activation.fleet.listing import (
     ListingProblem,
     digest_of,
     listed,
+    listing_document,
     read_listing,
 )
 from tests.unit.commands.test_account_listing import (
@@ -158,3 +161,41 @@ def test_accounts_of_more_than_one_organization_are_not_listed() -> None:
     with pytest.raises(ListingProblem):
         listed([partial], "aws", NOW)
     assert listed([other], "aws", NOW + 0.9).listed_at == int(NOW)
+
+
+@pytest.fixture
+def far_from_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The machine's local time 5 h 30 ahead of UTC (India)."""
+    monkeypatch.setenv("TZ", "IST-5:30")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("far_from_utc")
+def test_the_listings_times_are_utc_whatever_the_machines_zone() -> None:
+    assert time.localtime(NOW).tm_hour == 13  # 08:00Z in India
+    written = listing_document(listed([member(MANAGEMENT)], "aws", NOW))
+    assert written["ListedAt"] == "2027-01-15T08:00:00Z"
+    listing = read_listing(written, "'x'", "aws", NOW, 360)
+    assert listing.listed_at == int(NOW)
+    assert refusal(written, now=NOW + 361 * 60) == (
+        f"{WHERE} was listed at 2027-01-15T08:00:00Z, 361 minutes ago, more than "
+        "--accounts-max-age (360 minutes) allows: accounts created since would be "
+        f"missed; {RELIST}, or pass a larger --accounts-max-age"
+    )
+
+
+def test_a_listing_keeps_the_organization_once_and_its_digest() -> None:
+    listing = listed([member(MANAGEMENT), member("222222222222")], "aws", NOW)
+    assert (listing.organization_id, listing.management_account_id) == (
+        "o-a1b2c3d4e5",
+        MANAGEMENT,
+    )
+    assert [(a.organization_id, a.management_account_id) for a in listing.accounts] == [
+        (None, None)
+    ] * 2
+    written = listing_document(listing)
+    content = {k: v for k, v in written.items() if k != "Digest"}
+    assert written["Digest"] == digest_of(content)
