@@ -221,3 +221,90 @@ def test_a_section_stops_at_its_row_budget(monkeypatch: pytest.MonkeyPatch) -> N
         "| `200000000001` | `calm` |\n\n... and 1,000 more accounts not listed "
         "here (the JSON, CSV and HTML reports have them all).\n"
     )
+
+
+def test_each_section_says_how_many_it_left_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One row a section: each says what it left out in its own noun. The
+    accounts not checked are named but count nowhere else (their rows and
+    token version are not this run's)."""
+    monkeypatch.setattr(report_markdown, "MAX_ROWS", 1)
+    broken = [row("us-east-1", "inactive"), row("eu-west-1", "not-enabled")]
+    document = shard_report(
+        Shard=None,
+        Accounts=[
+            member("200000000001", "first", None, broken, error="denied"),
+            member("200000000002", "second", 1, broken, error="throttled"),
+            member("200000000003", "third", 1, broken),
+            member("200000000004", "fourth", 1, broken),
+        ],
+    )
+    assert render_markdown(ReportKind.ORGANIZATION, document) == CUT_TEXT
+
+
+CUT_TEXT = """\
+## STS activation: `o-a1b2c3d4e5` (`aws`)
+
+| | |
+|---|---|
+| Accounts | 4 |
+| Accounts not checked (error) | 2 |
+| Accounts skipped (not ACTIVE) | 2 |
+| Regions | 3 |
+| Inactive account-regions | 2 in 2 accounts |
+| Unreachable account-regions | 0 |
+| Unknown account-regions | 0 |
+| Opt-in regions not enabled | 2 |
+| Accounts on v1 tokens | 2 |
+| Changes since the baseline | 3 |
+
+### Accounts not checked (2)
+
+| Account | Name | Error |
+|---|---|---|
+| `200000000001` | `first` | `denied` |
+
+... and 1 more account not listed here (the JSON, CSV and HTML reports have them all).
+
+### Regions not active (2)
+
+| Account | Name | Region | Status | Detail |
+|---|---|---|---|---|
+| `200000000003` | `third` | `us-east-1` | `inactive` | - |
+
+... and 1 more account-region not listed here (the JSON, CSV and HTML reports have them all).
+
+### Accounts on v1 tokens (global endpoint) (2)
+
+| Account | Name |
+|---|---|
+| `200000000003` | `third` |
+
+... and 1 more account not listed here (the JSON, CSV and HTML reports have them all).
+
+### Changes since the baseline (3)
+
+| Account | Region | Change | Before | After |
+|---|---|---|---|---|
+| `200000000002` | `eu-west-1` | `Status` | `active` | `inactive` |
+
+... and 2 more changes not listed here (the JSON, CSV and HTML reports have them all).
+"""  # noqa: E501
+
+
+def test_each_row_counts_against_the_budget_with_its_line_break(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(report_markdown, "SECTION_BUDGET", 29 + 28 * 2)
+    two = v1_section(render_markdown(ReportKind.ORGANIZATION, v1_accounts(3)))
+    assert two.endswith(
+        "| `200000000001` | `calm` |\n\n... and 1 more account not listed here "
+        "(the JSON, CSV and HTML reports have them all).\n"
+    )
+    monkeypatch.setattr(report_markdown, "SECTION_BUDGET", 29 + 28 * 2 - 1)
+    one = v1_section(render_markdown(ReportKind.ORGANIZATION, v1_accounts(3)))
+    assert one.endswith(
+        "| `200000000000` | `calm` |\n\n... and 2 more accounts not listed here "
+        "(the JSON, CSV and HTML reports have them all).\n"
+    )
