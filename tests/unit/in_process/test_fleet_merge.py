@@ -112,3 +112,27 @@ def test_a_merge_that_changed_and_a_report_not_written(aws: InProcessAws) -> Non
     assert not not_reached.exists()
     # The report is printed all the same.
     assert unwritten.json()["Summary"]["AccountsChecked"] == 4
+
+
+def test_a_merge_printed_as_a_table_is_titled_with_the_command(
+    aws: InProcessAws,
+) -> None:
+    """As any command's table: the CLI's formatter, titled with its name."""
+    root = aws.aws_env.root
+    shard = write(root / "s.json", whole_shard())
+
+    result = aws.run(*MERGE, shard, "--output", "table", "--query", "Summary")
+
+    assert result.returncode == 4, result.output
+    lines = result.stdout.splitlines()
+    assert lines[1].strip("| ") == "activation-check"
+    assert lines[3].split() == [
+        "|",
+        "AccountsChecked",
+        "|",
+        "AccountsSkipped",
+        "|",
+        "AccountsWithError",
+        "|",
+    ]
+    assert lines[5].split() == ["|", "4", "|", "2", "|", "1", "|"]
