@@ -163,7 +163,8 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports --no-cache
 
-# Unit tests: in-process only (no client process, no simulator); seconds.
+# Unit tests: in-process only (no client process; tests/unit/in_process runs
+# the simulator in a thread); seconds.
 unit: $(VENV)/.installed $(AWSCRT)/.installed
 	$(PYTEST) -n 2 tests/unit
 
