@@ -195,6 +195,8 @@ def test_role_arn_of_another_account_is_saved_under_it_without_the_profile(
         "--samples",
         "1",
         "--save",
+        "--require-active",
+        "us-east-1",
         "--output",
         "table",
     )
@@ -234,6 +236,43 @@ def test_role_arn_of_another_account_is_saved_under_it_without_the_profile(
         ("eu-west-1", "inactive"),
         ("ap-east-1", "active"),
     ]
+
+    # With --query, the document is the user's to shape: the table keeps
+    # the endpoints, text prints the warnings where the query puts them.
+    endpoints = aws.run(
+        *CHECK,
+        "--role-arn",
+        role_arn,
+        "--regions",
+        "us-east-1",
+        "--samples",
+        "1",
+        "--output",
+        "table",
+        "--query",
+        "Regions[].Endpoint",
+    )
+    assert endpoints.returncode == 0, endpoints.output
+    assert "https://sts.us-east-1.amazonaws.com/" in endpoints.stdout
+    warnings = aws.run(
+        *CHECK,
+        "--role-arn",
+        role_arn,
+        "--regions",
+        "us-east-1",
+        "--samples",
+        "1",
+        "--output",
+        "text",
+        "--query",
+        "Warnings",
+    )
+    assert warnings.returncode == 0, warnings.output
+    assert warnings.stdout == (
+        f"the probes ask account {OTHER_ACCOUNT} (the role's), not {ACCOUNT_ID}: "
+        "activation is per account\n"
+    )
+    assert "warning" not in warnings.stderr
 
 
 def test_session_credentials_cannot_tell_and_a_baseline_is_compared(
