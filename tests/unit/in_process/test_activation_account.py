@@ -152,6 +152,10 @@ def test_a_role_arn_profile_probes_with_its_source_keys_and_saves(
     ]
     assert len({k for _, _, k in sent if k != key}) == 1
 
+    # The probe clients make one attempt: the refused region was tried
+    # once (botocore's default retries would try it again).
+    assert simulator.connects.count("sts.eu-west-2.amazonaws.com") == 1
+
     document = saved(aws)
     assert document["File"] == f"aws-{ACCOUNT_ID}.json"
     assert (document["Account"], document["Profiles"]) == (ACCOUNT_ID, ["ops"])
