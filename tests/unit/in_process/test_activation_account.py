@@ -300,14 +300,15 @@ def test_session_credentials_cannot_tell_and_a_baseline_is_compared(
         "AWS_SECRET_ACCESS_KEY": credentials["SecretAccessKey"],
         "AWS_SESSION_TOKEN": credentials["SessionToken"],
     }
-    regions = ("--regions", "us-east-1", "eu-west-1")
+    regions = ("--regions", "us-east-1", "eu-west-1", "eu-west-2")
     simulator.clear_log()
 
     result = aws.run(*CHECK, *regions, "--require-active", env=session)
 
     assert result.returncode == 3, result.output
     assert result.stderr == (
-        f"{PROG}: activation cannot be told: eu-west-1 (unknown); these "
+        f"{PROG}: activation cannot be told: eu-west-1 (unknown), eu-west-2 "
+        "(unknown); these "
         "credentials cannot call a credential-issuing probe: pass --role-arn "
         "to verify\n"
     )
@@ -317,24 +318,27 @@ def test_session_credentials_cannot_tell_and_a_baseline_is_compared(
     assert [(r["Region"], r["Status"], r["Verified"]) for r in report["Regions"]] == [
         ("us-east-1", "active", False),
         ("eu-west-1", "unknown", False),
+        ("eu-west-2", "unknown", False),
     ]
     # The first GetCallerIdentity of each region is the probe, the next
     # the second sample (--samples defaults to 3).
     probes = [r.host for r in simulator.requests if r.host.startswith("sts.")]
     assert sorted(probes) == sorted(
-        ["sts.us-east-1.amazonaws.com"] * 4 + ["sts.eu-west-1.amazonaws.com"] * 3
+        ["sts.us-east-1.amazonaws.com"] * 4
+        + ["sts.eu-west-1.amazonaws.com"] * 3
+        + ["sts.eu-west-2.amazonaws.com"] * 3
     )
     assert all(row["LatencyMs"] is not None for row in report["Regions"])
 
     baseline = tmp_path / "baseline.json"
     baseline.write_text(result.stdout)
-    simulator.set_region("eu-west-1", state="refused")
+    simulator.set_region("eu-west-2", state="refused")
     drifted = aws.run(*CHECK, *regions, "--baseline", str(baseline), env=session)
     assert drifted.returncode == 5, drifted.output
     assert drifted.json()["Changes"] == [
         {
             "AccountId": ACCOUNT_ID,
-            "Region": "eu-west-1",
+            "Region": "eu-west-2",
             "Change": "Status",
             "Before": "unknown",
             "After": "unreachable",
@@ -361,3 +365,39 @@ def test_session_credentials_cannot_tell_and_a_baseline_is_compared(
     )
     # Only the identity was asked: no probe, no fact.
     assert [r.action for r in simulator.requests] == ["GetCallerIdentity"]
+
+
+def test_a_report_and_measurements_that_cannot_be_written(
+    aws: InProcessAws, tmp_path: Path
+) -> None:
+    """--report into /proc and --save into a home whose cache is a
+    file: each says so on one line, the report is printed all the same,
+    and the run ends with the CLI's general error status."""
+    user = aws.simulator.add_user("grace")
+    aws.aws_env.config = "[default]\nregion = us-east-1\n"
+    aws.aws_env.add_keys("default", user)
+    # A folder that passes --report's checks, where no file can be
+    # created, not even by root: /proc.
+    report = Path("/proc/report.md")
+    cache = aws.aws_env.root / "home" / ".aws" / "cli" / "cache"
+    cache.parent.mkdir(parents=True)
+    cache.write_text("not a folder")
+
+    result = aws.run(
+        *CHECK,
+        "--regions",
+        "us-east-1",
+        "eu-west-1",
+        "--samples",
+        "1",
+        "--report",
+        str(report),
+        "--save",
+    )
+
+    assert result.returncode == 255, result.output
+    assert [row["Status"] for row in result.json()["Regions"]] == ["active"] * 2
+    assert result.stderr.splitlines() == [
+        f"{PROG}: --report: cannot write '{report}': No such file or directory",
+        f"{PROG}: measurements not saved: cannot open {cache}: Not a directory",
+    ]
