@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 import awscli  # noqa: F401  (first: `import botocore` is then CLI v1's bundle)
 import pytest
+from botocore import credentials
 from botocore.credentials import Credentials
 
 from awscli_regional_sts.commands.accounts.redaction import CredentialRedactor
@@ -149,9 +150,19 @@ def test_the_environment_as_credential_source(monkeypatch: pytest.MonkeyPatch) -
 def test_instance_metadata_as_credential_source(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    made: list[dict[str, Any]] = []
+
+    class Fetcher(credentials.InstanceMetadataFetcher):
+        def __init__(self, **kwargs: Any) -> None:
+            made.append(kwargs)
+            super().__init__(**kwargs)
+
+    monkeypatch.setattr(credentials, "InstanceMetadataFetcher", Fetcher)
     # Metadata disabled: nothing is sent, no credentials come back.
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     assert _credential_source("Ec2InstanceMetadata") is None
+    # One attempt of at most 2 s: off EC2, the check must not wait long.
+    assert made == [{"timeout": 2, "num_attempts": 1}]
 
 
 def test_the_account_of_a_role_arn() -> None:

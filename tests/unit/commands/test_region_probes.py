@@ -5,6 +5,7 @@ run's figure for the region in an organization."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any, Callable, TypeVar
 
 from awscli_regional_sts.aws.backoff import Throttle
@@ -100,3 +101,37 @@ def test_an_organizations_rows_take_the_runs_figure_for_the_region() -> None:
         assert observation.endpoint == "u"
         assert shared.latencies("eu-west-1", observation) == [5.0]
     assert probes[0].latencies("ap-east-1", Observation()) == []
+
+
+class Held(Sts):
+    """Its GetCallerIdentity waits for ``release`` (a measurement under
+    way in another thread)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+        self.sampling = threading.Event()
+
+    def get_caller_identity(self) -> Any:
+        self.sampling.set()
+        self.release.wait(10)
+        return super().get_caller_identity()
+
+
+def test_a_row_waits_only_so_long_for_its_regions_measurement() -> None:
+    sts = Held()
+    figures = RegionLatencies(1)
+    shared = SharedProbes(
+        {"eu-west-1": (sts, lambda: "u")}, GST, figures, 0.05, Recording()
+    )
+    measuring = threading.Thread(target=shared.task("eu-west-1"))
+    measuring.start()
+    try:
+        assert sts.sampling.wait(10)
+        # Still measuring: the row gives up after its wait, without figure.
+        assert shared.latencies("eu-west-1", Observation()) == []
+        assert figures.of("eu-west-1", 0.05) == []
+    finally:
+        sts.release.set()
+        measuring.join(10)
+    assert len(shared.latencies("eu-west-1", Observation())) == 1

@@ -374,7 +374,9 @@ def test_a_report_and_measurements_that_cannot_be_written(
     file: each says so on one line, the report is printed all the same,
     and the run ends with the CLI's general error status."""
     user = aws.simulator.add_user("grace")
-    aws.aws_env.config = "[default]\nregion = us-east-1\n"
+    # No region: the identity goes to the global endpoint, the facts'
+    # clients to us-east-1's.
+    aws.aws_env.config = "[default]\noutput = json\n"
     aws.aws_env.add_keys("default", user)
     # A folder that passes --report's checks, where no file can be
     # created, not even by root: /proc.
