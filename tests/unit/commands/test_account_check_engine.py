@@ -351,3 +351,23 @@ def test_the_backstop_waits_for_every_wave(
 ) -> None:
     assert backstop_seconds(tasks, workers, 2.0, 3, 1.5) == expected
     assert backstop_seconds(tasks, max(workers, 1), 2.0, 3) == expected - 1.5
+
+
+def test_a_slow_answer_within_the_deadline_is_waited_for() -> None:
+    # Held longer than the calling thread's 0.25 s slices, well within
+    # the deadline: the check keeps waiting for it.
+    gate = threading.Event()
+    timer = threading.Timer(0.6, gate.set)
+    stses = {"eu-west-1": Sts(gate=gate)}
+    timer.start()
+    try:
+        report = run_check(
+            stses,
+            signer=CallerSigner("arn:aws:iam::111122223333:user/alice"),
+            fact_clients={},
+            deadline=20.0,
+        )
+    finally:
+        timer.cancel()
+        gate.set()
+    assert statuses(report)["eu-west-1"][0] == RegionStatus.ACTIVE
