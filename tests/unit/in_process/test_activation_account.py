@@ -395,10 +395,17 @@ def test_a_report_and_measurements_that_cannot_be_written(
         "--report",
         str(report),
         "--save",
+        # The simulator's CA named on the command line, the environment's
+        # bundle missing: every client of the check must take --ca-bundle.
+        "--ca-bundle",
+        aws.simulator.ca_bundle,
+        env={"AWS_CA_BUNDLE": str(tmp_path / "missing-ca.pem")},
     )
 
     assert result.returncode == 255, result.output
-    assert [row["Status"] for row in result.json()["Regions"]] == ["active"] * 2
+    document = result.json()
+    assert [row["Status"] for row in document["Regions"]] == ["active"] * 2
+    assert document["GlobalEndpointTokenVersion"] == 1
     assert result.stderr.splitlines() == [
         f"{PROG}: --report: cannot write '{report}': No such file or directory",
         f"{PROG}: measurements not saved: cannot open {cache}: Not a directory",
