@@ -64,9 +64,15 @@ def test_a_sample_that_fails_after_an_answered_probe_is_a_sampling_error() -> No
     assert observation.probe_error is None
     assert observation.sample_error is not None
     assert len(observation.latencies_ms) == 1
-    # GetCallerIdentity only: its first call is the probe.
+    # The very first sample failing is still not the probe's error.
+    observation = probe_region(Sts(good=0), GST, 3)
+    assert observation.probe_error is None and observation.sample_error is not None
+    # GetCallerIdentity only: its first call is the probe, the next ones
+    # samples.
     observation = probe_region(Sts(good=0), GCI, 3)
     assert observation.probe_error is not None and observation.sample_error is None
+    observation = probe_region(Sts(good=1), GCI, 3)
+    assert observation.probe_error is None and observation.sample_error is not None
 
 
 def test_an_organizations_measurement_keeps_the_samples_it_got() -> None:
