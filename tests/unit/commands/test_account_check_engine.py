@@ -11,11 +11,11 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 import awscli  # noqa: F401  (first: `import botocore` is then CLI v1's bundle)
 import pytest
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, EndpointConnectionError
 
 from awscli_regional_sts.aws.backoff import Throttle
 from awscli_regional_sts.aws.runner import RequestPool
@@ -42,12 +42,17 @@ from awscli_regional_sts.commands.activation.run.account_check import (
     Schedule,
     backstop_seconds,
 )
-from awscli_regional_sts.commands.activation.run.probes import ConnectionProbes
+from awscli_regional_sts.commands.activation.run.probe import RegionLatencies
+from awscli_regional_sts.commands.activation.run.probes import (
+    ConnectionProbes,
+    SharedProbes,
+)
 from awscli_regional_sts.commands.activation.run.signing import (
     CallerSigner,
     MemberSigner,
 )
 
+T = TypeVar("T")
 MEMBER = "444455556666"
 ROLE = f"arn:aws:iam::{MEMBER}:role/Member"
 ASSUMED = f"arn:aws:sts::{MEMBER}:assumed-role/Member/probe"
@@ -88,6 +93,8 @@ class Sts:
         self.calls.append("AssumeRole")
         if self.gate is not None:
             self.gate.wait(10)
+        if self.error == "unreachable":
+            raise EndpointConnectionError(endpoint_url="https://sts.x")
         if self.error:
             raise client_error(self.error)
         return assumed()
@@ -136,6 +143,18 @@ class Signers:
             self.current = None
 
 
+class Recording(Throttle):
+    """The run's Throttle, noting each call's endpoint."""
+
+    def __init__(self) -> None:
+        super().__init__(4, 0.0, sleep=lambda seconds: None)
+        self.endpoints: list[str] = []
+
+    def call(self, endpoint: str, fn: Callable[[], T]) -> T:
+        self.endpoints.append(endpoint)
+        return super().call(endpoint, fn)
+
+
 def endpoint(region: str) -> str:
     return f"https://sts.{region}.amazonaws.com/"
 
@@ -149,12 +168,15 @@ def run_check(
     defer_opt_in: bool = True,
     deadline: float = 30.0,
     progress: list[tuple[int, int]] | None = None,
+    throttle: Recording | None = None,
+    probes: Any = None,
+    same_account: bool = True,
 ) -> Report:
     options = CheckOptions(
         regions=tuple(stses), partition="aws", profile="p", profile_region=None
     )
-    throttle = Throttle(4, 0.0, sleep=lambda seconds: None)
-    probes = ConnectionProbes(
+    throttle = throttle or Recording()
+    probes = probes or ConnectionProbes(
         {r: (sts, functools.partial(endpoint, r)) for r, sts in stses.items()},
         method,
         1,
@@ -166,6 +188,7 @@ def run_check(
         probes=probes,
         signer=signer,
         fact_clients=fact_clients,
+        same_account=same_account,
     )
     pool = RequestPool(1)
     seen = progress if progress is not None else []
@@ -202,13 +225,23 @@ def test_a_members_facts_wait_for_the_first_probes_credentials() -> None:
     facts = Facts(signers)
     stses = {"eu-west-1": Sts(), "ap-east-1": Sts(), "me-south-1": Sts()}
     progress: list[tuple[int, int]] = []
+    throttle = Recording()
 
     report = run_check(
         stses,
         signer=member_signer(redactor, signers),
         fact_clients={"iam": facts, "account": facts},
         progress=progress,
+        throttle=throttle,
     )
+
+    # Each region's STS and each fact's service is an endpoint of its own.
+    assert sorted(throttle.endpoints) == [
+        "account",
+        "iam",
+        "sts/eu-west-1",
+        "sts/me-south-1",
+    ]
 
     # The opt-in regions waited for ListRegions: the one not enabled was
     # never probed; the enabled one was, after it.
@@ -275,6 +308,8 @@ def test_a_member_assumes_its_role_once_when_no_probe_brought_credentials() -> N
     assert facts.signed == ["ASIAMEMBER", "ASIAMEMBER"]
     assert OPT_IN.key in report.facts.values
     assert report.facts.values[OPT_IN.key][0] is None
+    # The policy's refusal is reported as such.
+    assert [denial.action for denial in report.denials] == ["account:ListRegions"]
 
 
 def test_an_account_whose_role_cannot_be_assumed_is_not_checked() -> None:
@@ -371,3 +406,52 @@ def test_a_slow_answer_within_the_deadline_is_waited_for() -> None:
         timer.cancel()
         gate.set()
     assert statuses(report)["eu-west-1"][0] == RegionStatus.ACTIVE
+
+
+def test_a_later_probe_may_still_bring_a_members_credentials() -> None:
+    # The first probe fails, the second brings credentials: no AssumeRole
+    # of its own while a probe is still awaited.
+    signers, redactor = Signers(), CredentialRedactor()
+    facts = Facts(signers)
+    stses = {"eu-west-1": Sts("RegionDisabledException"), "eu-west-2": Sts()}
+    report = run_check(
+        stses, signer=member_signer(redactor, signers), fact_clients={"iam": facts}
+    )
+    assert facts.signed == ["ASIAMEMBER"]
+    assert report.facts.arn == ASSUMED
+
+
+def test_listregions_is_not_asked_for_a_role_of_another_account() -> None:
+    report = run_check(
+        {"eu-west-1": Sts()},
+        signer=CallerSigner("arn:aws:iam::111122223333:user/alice"),
+        fact_clients={},
+        same_account=False,
+    )
+    assert report.facts.values[OPT_IN.key] == (
+        None,
+        "ListRegions not asked: the role is in another account",
+    )
+
+
+def test_an_organizations_rows_take_the_regions_figure_only_when_answered() -> None:
+    # Another account's probe already measured both regions.
+    figures = RegionLatencies(1, clock=iter([0.0, 0.007, 1.0, 1.003]).__next__)
+    figures.after_answer("eu-west-1", Sts(), ROLE_PROBE)
+    figures.after_answer("eu-west-2", Sts(), ROLE_PROBE)
+    stses = {"eu-west-1": Sts("unreachable"), "eu-west-2": Sts()}
+    probes = SharedProbes(
+        {r: (sts, functools.partial(endpoint, r)) for r, sts in stses.items()},
+        ROLE_PROBE,
+        figures,
+        1.0,
+        Recording(),
+    )
+    report = run_check(
+        stses,
+        signer=CallerSigner("arn:aws:iam::111122223333:user/alice"),
+        fact_clients={},
+        probes=probes,
+    )
+    latency = {r.region: r.latency_ms for r in report.regions}
+    assert latency == {"eu-west-1": None, "eu-west-2": 3.0}
