@@ -166,7 +166,7 @@ def run_check(
     fact_clients: Mapping[str, Any],
     method: ProbeMethod = ROLE_PROBE,
     defer_opt_in: bool = True,
-    deadline: float = 30.0,
+    deadline: float = 5.0,
     progress: list[tuple[int, int]] | None = None,
     throttle: Recording | None = None,
     probes: Any = None,
@@ -400,7 +400,7 @@ def test_a_slow_answer_within_the_deadline_is_waited_for() -> None:
             stses,
             signer=CallerSigner("arn:aws:iam::111122223333:user/alice"),
             fact_clients={},
-            deadline=20.0,
+            deadline=5.0,
         )
     finally:
         timer.cancel()
