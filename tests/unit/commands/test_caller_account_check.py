@@ -17,6 +17,7 @@ from botocore.credentials import Credentials
 from awscli_regional_sts.aws.backoff import Throttle
 from awscli_regional_sts.aws.runner import RequestPool
 from awscli_regional_sts.commands.accounts.redaction import CredentialRedactor
+from awscli_regional_sts.commands.activation.model.account_facts import OPT_IN
 from awscli_regional_sts.commands.activation.model.options import CheckOptions
 from awscli_regional_sts.commands.activation.model.probe_plan import ProbePlan
 from awscli_regional_sts.commands.activation.model.report import Report
@@ -162,6 +163,10 @@ def test_a_role_of_another_account_is_warned_of_and_not_asked_listregions() -> N
         "activation is per account"
     )
     assert identities == [CALLER]
+    assert report.facts.values[OPT_IN.key] == (
+        None,
+        "ListRegions not asked: the role is in another account",
+    )
 
 
 def test_a_role_of_the_callers_account_is_not_another_account() -> None:
