@@ -79,6 +79,11 @@ def assumed() -> dict[str, Any]:
     }
 
 
+#: Every AssumeRole and GetAccountSummary the fakes answered, in order
+#: (the pool has one worker).
+CALLS: list[str] = []
+
+
 class Sts:
     """A region's STS: AssumeRole answers or fails with ``error``;
     ``gate`` (when given) holds every call until it is set."""
@@ -91,6 +96,7 @@ class Sts:
 
     def assume_role(self, **params: Any) -> Any:
         self.calls.append("AssumeRole")
+        CALLS.append("AssumeRole")
         if self.gate is not None:
             self.gate.wait(10)
         if self.error == "unreachable":
@@ -116,6 +122,7 @@ class Facts:
 
     def get_account_summary(self) -> Any:
         self.signed.append(self.signers.current)
+        CALLS.append("GetAccountSummary")
         return {"SummaryMap": {"GlobalEndpointTokenVersion": 2}}
 
     def list_regions(self, **params: Any) -> Any:
@@ -455,3 +462,36 @@ def test_an_organizations_rows_take_the_regions_figure_only_when_answered() -> N
     )
     latency = {r.region: r.latency_ms for r in report.regions}
     assert latency == {"eu-west-1": None, "eu-west-2": 3.0}
+
+
+def test_a_members_facts_go_before_the_probes_still_queued() -> None:
+    # The facts started by a probe's credentials are urgent: the one
+    # worker, held by the second region meanwhile, takes them before the
+    # third region's probe, queued earlier.
+    CALLS.clear()
+    signers, redactor = Signers(), CredentialRedactor()
+    gate = threading.Event()
+    timer = threading.Timer(0.3, gate.set)
+    timer.start()
+    try:
+        run_check(
+            {"eu-west-1": Sts(), "eu-west-2": Sts(gate=gate), "eu-west-3": Sts()},
+            signer=member_signer(redactor, signers),
+            fact_clients={"iam": Facts(signers)},
+        )
+    finally:
+        timer.cancel()
+        gate.set()
+    assert CALLS == ["AssumeRole", "AssumeRole", "GetAccountSummary", "AssumeRole"]
+
+
+def test_listregions_alone_still_holds_the_opt_in_regions_back() -> None:
+    signers = Signers()
+    stses = {"ap-east-1": Sts(), "eu-west-1": Sts()}
+    run_check(
+        stses,
+        signer=CallerSigner("arn:aws:iam::111122223333:user/alice"),
+        fact_clients={"account": Facts(signers)},
+    )
+    assert stses["ap-east-1"].calls == []
+    assert stses["eu-west-1"].calls == ["AssumeRole", "GetCallerIdentity"]
