@@ -338,14 +338,22 @@ def test_an_account_whose_role_cannot_be_assumed_is_not_checked() -> None:
 def test_no_credentials_at_all_names_the_account_when_no_role() -> None:
     signers, redactor = Signers(), CredentialRedactor()
     identity_only = ProbeMethod(ProbeOperation.GET_CALLER_IDENTITY, reason="x")
+    asked: list[str] = []
+
+    def no_credentials(arn: str) -> Mapping[str, Any]:
+        asked.append(arn)
+        return {"Account": MEMBER}
+
     with pytest.raises(AccountNotChecked) as raised:
         run_check(
             {"eu-west-1": Sts()},
-            signer=member_signer(redactor, signers, lambda arn: {"Account": MEMBER}),
+            signer=member_signer(redactor, signers, no_credentials),
             fact_clients={"iam": Facts(signers)},
             method=identity_only,
         )
     assert str(raised.value) == f"AssumeRole of {MEMBER}: no answer in time"
+    # Once: an answer without credentials is not asked again.
+    assert asked == [ROLE]
 
 
 def test_a_straggler_is_abandoned_at_the_deadline() -> None:
