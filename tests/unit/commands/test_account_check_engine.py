@@ -503,3 +503,26 @@ def test_listregions_alone_still_holds_the_opt_in_regions_back() -> None:
     )
     assert stses["ap-east-1"].calls == []
     assert stses["eu-west-1"].calls == ["AssumeRole", "GetCallerIdentity"]
+
+
+def test_a_probe_task_that_fails_is_the_regions_error() -> None:
+    # Nothing a probe task calls is expected to raise (ask_region keeps
+    # every failure of the call); if its client's URL recorder does, the
+    # row reports that error rather than an abandoned probe.
+    def broken() -> str:
+        raise EndpointConnectionError(
+            endpoint_url="https://sts.eu-west-1.amazonaws.com"
+        )
+
+    probes = ConnectionProbes(
+        {"eu-west-1": (Sts(), broken)}, ROLE_PROBE, 1, Recording()
+    )
+    report = run_check(
+        {"eu-west-1": Sts()},
+        signer=CallerSigner("arn:aws:iam::111122223333:user/alice"),
+        fact_clients={},
+        probes=probes,
+    )
+    [row] = report.regions
+    assert row.status == RegionStatus.UNREACHABLE
+    assert row.detail.startswith("no connection (EndpointConnectionError"), row.detail
