@@ -6,6 +6,7 @@ are abandoned at the deadline, and every outcome moves the progress."""
 from __future__ import annotations
 
 import functools
+import queue
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -178,6 +179,7 @@ def run_check(
     throttle: Recording | None = None,
     probes: Any = None,
     same_account: bool = True,
+    shared_pool: RequestPool | None = None,
 ) -> Report:
     options = CheckOptions(
         regions=tuple(stses), partition="aws", profile="p", profile_region=None
@@ -197,7 +199,7 @@ def run_check(
         fact_clients=fact_clients,
         same_account=same_account,
     )
-    pool = RequestPool(1)
+    pool = shared_pool or RequestPool(1)
     seen = progress if progress is not None else []
     try:
         schedule = Schedule(
@@ -526,3 +528,44 @@ def test_a_probe_task_that_fails_is_the_regions_error() -> None:
     [row] = report.regions
     assert row.status == RegionStatus.UNREACHABLE
     assert row.detail.startswith("no connection (EndpointConnectionError"), row.detail
+
+
+def test_a_members_extra_assumerole_goes_before_other_accounts_calls() -> None:
+    # In an organization the pool is shared: other accounts' calls queue
+    # while this account's only probe fails. The AssumeRole that follows
+    # is urgent: the one worker, held meanwhile by another account's call,
+    # takes it before the other accounts' next one.
+    CALLS.clear()
+    pool, sink = RequestPool(1), queue.SimpleQueue()  # type: ignore[var-annotated]
+    gate = threading.Event()
+    timer = threading.Timer(0.3, gate.set)
+
+    def held() -> None:
+        gate.wait(5)
+        CALLS.append("other-1")
+
+    class Busy(Sts):
+        def assume_role(self, **params: Any) -> Any:
+            CALLS.append("probe")
+            pool.submit("other-1", held, sink)
+            pool.submit("other-2", lambda: CALLS.append("other-2"), sink)
+            raise client_error("RegionDisabledException")
+
+    def assume(arn: str) -> Mapping[str, Any]:
+        CALLS.append("AssumeRole")
+        return assumed()
+
+    signers, redactor = Signers(), CredentialRedactor()
+    timer.start()
+    try:
+        run_check(
+            {"eu-west-1": Busy()},
+            signer=member_signer(redactor, signers, assume),
+            fact_clients={},
+            shared_pool=pool,
+        )
+    finally:
+        timer.cancel()
+        gate.set()
+        pool.close()
+    assert CALLS[:3] == ["probe", "other-1", "AssumeRole"]
