@@ -12,6 +12,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import awscli  # noqa: F401  (first: `import botocore` is then CLI v1's bundle)
+import pytest
 from botocore.credentials import Credentials
 
 from awscli_regional_sts.aws.backoff import Throttle
@@ -21,7 +22,11 @@ from awscli_regional_sts.commands.activation.model.account_facts import OPT_IN
 from awscli_regional_sts.commands.activation.model.options import CheckOptions
 from awscli_regional_sts.commands.activation.model.probe_plan import ProbePlan
 from awscli_regional_sts.commands.activation.model.report import Report
-from awscli_regional_sts.commands.activation.run.account_check import Schedule
+from awscli_regional_sts.commands.activation.run import caller_account
+from awscli_regional_sts.commands.activation.run.account_check import (
+    Schedule,
+    backstop_seconds,
+)
 from awscli_regional_sts.commands.activation.run.caller_account import (
     CallerAccount,
     check_caller_account,
@@ -180,3 +185,46 @@ def test_a_partition_without_opt_in_regions_is_not_asked_listregions() -> None:
     aws = Aws()
     check(aws, partition="aws-cn")
     assert "iam client" in aws.events and "account client" not in aws.events
+
+
+def test_the_runs_schedule_bounds_every_call_of_the_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # What run_account_check hands the check: a throttle with the run's
+    # concurrency and budget, the same one its session clients retry
+    # through, and a backstop for all the regions' probes and the facts.
+    handed: list[tuple[Any, Schedule]] = []
+
+    def capture(caller: Any, clients: Any, schedule: Schedule) -> Any:
+        handed.append((clients, schedule))
+        return "report"
+
+    monkeypatch.setattr(caller_account, "check_caller_account", capture)
+    options = CheckOptions(
+        regions=("us-east-1", "eu-west-1", "eu-west-2"),
+        partition="aws",
+        profile="default",
+        profile_region="us-east-1",
+        timeout=2.0,
+        max_concurrency=2,
+        samples=3,
+        throttle_budget=7.0,
+    )
+    caller = CallerAccount(
+        session=Session({}),
+        options=options,
+        redactor=CredentialRedactor(),
+        ask_identity=lambda: lambda: {},
+    )
+
+    def progress(done: int, total: int) -> None:
+        pass
+
+    report: Any = caller_account.run_account_check(caller, progress)
+    assert report == "report"
+    [(clients, schedule)] = handed
+    # 3 regions + 2 facts on 2 workers: 3 waves of up to 4 requests.
+    assert schedule.deadline == backstop_seconds(5, 2, 2.0, 3, 7.0) == 36.0
+    assert (schedule.throttle.ceiling, schedule.throttle.budget) == (2, 7.0)
+    assert clients.throttle is schedule.throttle and clients.options is options
+    assert schedule.progress is progress
