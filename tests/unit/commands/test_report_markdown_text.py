@@ -77,7 +77,7 @@ ACCOUNT_TEXT = """\
 | Accounts not checked (error) | 0 |
 | Accounts skipped (not ACTIVE) | 0 |
 | Regions | 2 |
-| Inactive account-regions | 1 in 1 accounts |
+| Inactive account-regions | 1 in 1 account |
 | Unreachable account-regions | 0 |
 | Unknown account-regions | 0 |
 | Opt-in regions not enabled | 0 |

@@ -189,7 +189,7 @@ def _summary(
         f"| Accounts skipped (not ACTIVE) | {skipped:,} |",
         f"| Regions | {counts['Regions']:,} |",
         f"| Inactive account-regions | {counts['Inactive']:,} in "
-        f"{counts['AccountsWithInactive']:,} accounts |",
+        f"{_accounts(counts['AccountsWithInactive'])} |",
         f"| Unreachable account-regions | {counts['Unreachable']:,} |",
         f"| Unknown account-regions | {counts['Unknown']:,} |",
         f"| Opt-in regions not enabled | {not_enabled:,} |",
@@ -214,3 +214,8 @@ def _regions_not_active(checked: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
         for row in a.get("Regions") or ()
         if row.get("Status") in NEEDS_A_PERSON
     ]
+
+
+def _accounts(number: int) -> str:
+    """One account, 2 accounts: as the HTML page counts them."""
+    return f"{number:,} account" + ("" if number == 1 else "s")
