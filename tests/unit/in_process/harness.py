@@ -14,6 +14,7 @@ every client; these pin the code paths, fast.
 from __future__ import annotations
 
 import functools
+import logging
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,10 +23,14 @@ from pathlib import Path
 import awscli  # noqa: F401  (first: `import botocore` is then CLI v1's bundle)
 import pytest
 from awscli.clidriver import create_clidriver
+from awscli.customizations import assumerole
 from botocore.loaders import Loader, create_loader
 
 from testing.clients import CLI_V1, AwsEnv, Result
 from testing.simulator import Simulator
+
+#: The loggers ``aws --debug`` sends to stderr (awscli's clidriver).
+_CLI_LOGGERS = ("", "awscli", "botocore", "s3transfer", "urllib3")
 
 
 @dataclass
@@ -52,11 +57,28 @@ class InProcessAws:
                 self.monkeypatch.delenv(name)
         for name, value in self.aws_env.env(env).items():
             self.monkeypatch.setenv(name, value)
+        # CLI v1 fixes its assume-role cache folder when awscli is imported
+        # (from the HOME of that moment, the developer's own): each run
+        # caches in its own HOME, as a process started there would.
+        self.monkeypatch.setattr(
+            assumerole,
+            "CACHE_DIR",
+            os.path.join(self.aws_env.home, ".aws", "cli", "cache"),
+        )
         self.capsys.readouterr()
         driver = create_clidriver()
         data_path = driver.session.get_config_variable("data_path")
         driver.session.register_component("data_loader", _data_loader(data_path))
-        returncode = driver.main(list(args))
+        loggers = [logging.getLogger(name) for name in _CLI_LOGGERS]
+        before = [(logger.level, list(logger.handlers)) for logger in loggers]
+        try:
+            returncode = driver.main(list(args))
+        finally:
+            # --debug gives these loggers a handler on this run's stderr;
+            # a process would end with it, this one goes on to other tests.
+            for logger, (level, handlers) in zip(loggers, before):
+                logger.setLevel(level)
+                logger.handlers[:] = handlers
         out, err = self.capsys.readouterr()
         return Result(["aws", *args], returncode, out, err)
 
