@@ -1,0 +1,332 @@
+"""``aws sts set-global-endpoint-token-version`` in process
+(tests/unit/in_process/harness.py says why): the CLI glue (command.py,
+run.py) and the run tier (remediation.py) that the end-to-end tests of
+tests/e2e/test_token_version_cli.py reach in client processes, on a small
+organization:
+
+* 111122223333, the management account (the caller, IAM user keys);
+* 222222222222 "prod" and 333333333333 "dev": reachable, on v1 tokens;
+* 444444444444 "locked": every IAM call denied;
+* 555555555555 "closed": SUSPENDED;
+* 666666666666 "norole": no member role.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import pytest
+
+from testing.simulator import ACCOUNT_ID, LoggedRequest, Simulator
+from tests.unit.in_process.harness import InProcessAws
+
+COMMAND = ("sts", "set-global-endpoint-token-version")
+PROD, DEV, LOCKED, CLOSED, NOROLE = (
+    "222222222222",
+    "333333333333",
+    "444444444444",
+    "555555555555",
+    "666666666666",
+)
+SET = "SetSecurityTokenServicePreferences"
+#: CLI v1's status for a bad parameter (the harness runs CLI v1's driver).
+INVALID_ARGUMENT_RC = 255
+ACCOUNTS_FAILED_RC = 4
+
+
+def organization(aws: InProcessAws, *, region: str = "us-east-1") -> Simulator:
+    sim = aws.simulator
+    aws.aws_env.add_keys("default", sim.add_user("admin"))
+    aws.aws_env.config = f"[default]\nregion = {region}\n"
+    sim.create_organization()
+    sim.add_member_account(PROD, name="prod")
+    sim.add_member_account(DEV, name="dev")
+    sim.add_member_account(LOCKED, name="locked")
+    sim.add_member_account(CLOSED, name="closed", status="SUSPENDED")
+    sim.add_member_account(NOROLE, name="norole", member_role=None)
+    sim.deny("iam:*", account_id=LOCKED)
+    return sim
+
+
+def writes(sim: Simulator) -> list[LoggedRequest]:
+    return [r for r in sim.requests if r.action == SET]
+
+
+def line(
+    account_id: str,
+    before: str | None,
+    after: str | None,
+    changed: bool = False,
+    error: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "AccountId": account_id,
+        "Before": before,
+        "After": after,
+        "Changed": changed,
+        "Error": error,
+    }
+
+
+def assert_no_secret(sim: Simulator, text: str) -> None:
+    secrets = sim.issued_secrets()
+    assert secrets
+    for secret in secrets:
+        assert secret not in text
+
+
+def test_the_callers_account_with_the_callers_keys(aws: InProcessAws) -> None:
+    sim = organization(aws)
+    result = aws.run(*COMMAND, "--token-version", "v2Token")
+    assert result.returncode == 0, result.output
+    assert result.json() == {
+        "TokenVersion": "v2Token",
+        "DryRun": False,
+        "MemberRoleName": None,
+        "Accounts": [line(ACCOUNT_ID, "v1Token", "v2Token", True)],
+        "Summary": {
+            "Accounts": 1,
+            "AlreadySet": 0,
+            "Changed": 1,
+            "WouldChange": 0,
+            "WithError": 0,
+            "Skipped": 0,
+        },
+    }
+    assert result.stderr == ""
+    assert sim.token_version(ACCOUNT_ID) == 2 and sim.token_version(PROD) == 1
+    # No listing and no AssumeRole: the caller's identity, then IAM's read
+    # and write at its global endpoint, signed for us-east-1 with the
+    # caller's own key.
+    key = aws.aws_env.credentials.split("aws_access_key_id = ")[1].split()[0]
+    assert [
+        (r.host, r.action, r.signing_region, r.access_key_id, r.status)
+        for r in sim.requests
+    ] == [
+        ("sts.us-east-1.amazonaws.com", "GetCallerIdentity", "us-east-1", key, 200),
+        ("iam.amazonaws.com", "GetAccountSummary", "us-east-1", key, 200),
+        ("iam.amazonaws.com", SET, "us-east-1", key, 200),
+    ]
+
+
+def test_the_organization_on_a_terminal(
+    aws: InProcessAws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sim = organization(aws)
+    # stderr as a terminal: the progress line is drawn and cleared.
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    result = aws.run(
+        *COMMAND,
+        "--token-version",
+        "v2Token",
+        "--organization",
+        "--max-accounts-in-flight",
+        "2",
+    )
+    assert result.returncode == ACCOUNTS_FAILED_RC, result.output
+    document = result.json()
+    denied = document["Accounts"][3]["Error"]
+    assert denied.startswith("iam:GetAccountSummary: AccessDenied: ")
+    no_role = document["Accounts"][4]["Error"]
+    assert no_role.startswith(
+        f"AssumeRole of arn:aws:iam::{NOROLE}:role/OrganizationAccountAccessRole: "
+        "AccessDenied: "
+    )
+    # ListAccounts order; the suspended account only counted.
+    assert document == {
+        "TokenVersion": "v2Token",
+        "DryRun": False,
+        "MemberRoleName": "OrganizationAccountAccessRole",
+        "Accounts": [
+            line(ACCOUNT_ID, "v1Token", "v2Token", True),
+            line(PROD, "v1Token", "v2Token", True),
+            line(DEV, "v1Token", "v2Token", True),
+            line(LOCKED, None, None, error=denied),
+            line(NOROLE, None, None, error=no_role),
+        ],
+        "Summary": {
+            "Accounts": 5,
+            "AlreadySet": 0,
+            "Changed": 3,
+            "WouldChange": 0,
+            "WithError": 2,
+            "Skipped": 1,
+        },
+    }
+    for account_id in (ACCOUNT_ID, PROD, DEV):
+        assert sim.token_version(account_id) == 2
+    assert sim.token_version(LOCKED) == sim.token_version(CLOSED) == 1
+    # The progress line: drawn after each account, then erased.
+    assert result.stderr.startswith("\rSetting token versions: 1 accounts, 0 with")
+    assert "\rSetting token versions: 5 accounts, 2 with an error " in result.stderr
+    assert result.stderr.endswith("\r\033[K")
+    # One AssumeRole per listed account, the management account's refused
+    # (it has no member role) and its own keys used; members' writes are
+    # signed with their role sessions, at IAM's global endpoint.
+    requests = sim.requests
+    assumed = [r for r in requests if r.action == "AssumeRole"]
+    assert sorted((r.account_id, r.status) for r in assumed) == [
+        (ACCOUNT_ID, 403),
+        (PROD, 200),
+        (DEV, 200),
+        (LOCKED, 200),
+        (NOROLE, 403),
+    ]
+    assert {r.host for r in assumed} == {"sts.us-east-1.amazonaws.com"}
+    assert sorted((r.account_id, r.host, r.signing_region) for r in writes(sim)) == [
+        (ACCOUNT_ID, "iam.amazonaws.com", "us-east-1"),
+        (PROD, "iam.amazonaws.com", "us-east-1"),
+        (DEV, "iam.amazonaws.com", "us-east-1"),
+    ]
+    assert [r.action for r in requests if r.service == "organizations"] == [
+        "ListAccounts"
+    ]
+    assert_no_secret(sim, result.output)
+
+
+def test_named_accounts_of_the_organization_in_a_dry_run(aws: InProcessAws) -> None:
+    sim = organization(aws)
+    sim.set_token_version(2, account_id=PROD)
+    result = aws.run(
+        *COMMAND,
+        "--token-version",
+        "v2Token",
+        "--organization",
+        "--accounts",
+        DEV,
+        CLOSED,
+        "999999999999",
+        PROD,
+        "--dry-run",
+    )
+    assert result.returncode == ACCOUNTS_FAILED_RC, result.output
+    assert result.json() == {
+        "TokenVersion": "v2Token",
+        "DryRun": True,
+        "MemberRoleName": "OrganizationAccountAccessRole",
+        # In ListAccounts order, then what it does not list.
+        "Accounts": [
+            line(PROD, "v2Token", "v2Token"),
+            line(DEV, "v1Token", "v2Token"),
+            line(CLOSED, None, None, error="not changed: the account is SUSPENDED"),
+            line(
+                "999999999999",
+                None,
+                None,
+                error="not changed: ListAccounts does not list this account",
+            ),
+        ],
+        "Summary": {
+            "Accounts": 4,
+            "AlreadySet": 1,
+            "Changed": 0,
+            "WouldChange": 1,
+            "WithError": 2,
+            "Skipped": 0,
+        },
+    }
+    # Not a terminal: no progress line.
+    assert result.stderr == ""
+    assert writes(sim) == []
+    assert sim.token_version(DEV) == 1
+    assumed = [r for r in sim.requests if r.action == "AssumeRole"]
+    assert sorted(r.account_id for r in assumed) == [PROD, DEV]
+
+
+def test_named_accounts_through_a_named_role_in_china(
+    aws: InProcessAws, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sim = organization(aws, region="cn-northwest-1")
+    sim.add_member_account("777777777777", name="ops", member_role="Ops")
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    result = aws.run(
+        *COMMAND,
+        "--token-version",
+        "v1Token",
+        "--accounts",
+        "777777777777",
+        ACCOUNT_ID,
+        PROD,
+        "--member-role-name",
+        "Ops",
+        "--dry-run",
+    )
+    assert result.returncode == ACCOUNTS_FAILED_RC, result.output
+    document = result.json()
+    # The role ARNs are of the profile's partition, with the role named
+    # (the simulator's roles are aws-partition ones: each is refused).
+    errors = [account["Error"] or "" for account in document["Accounts"]]
+    for account_id, error in zip(("777777777777", PROD), errors[::2]):
+        assert error.startswith(
+            f"AssumeRole of arn:aws-cn:iam::{account_id}:role/Ops: AccessDenied: "
+        ), error
+    assert document == {
+        "TokenVersion": "v1Token",
+        "DryRun": True,
+        "MemberRoleName": "Ops",
+        "Accounts": [
+            line("777777777777", None, None, error=errors[0]),
+            # The caller's own account: its role refused, its own keys.
+            line(ACCOUNT_ID, "v1Token", "v1Token"),
+            line(PROD, None, None, error=errors[2]),
+        ],
+        "Summary": {
+            "Accounts": 3,
+            "AlreadySet": 1,
+            "Changed": 0,
+            "WouldChange": 0,
+            "WithError": 2,
+            "Skipped": 0,
+        },
+    }
+    assert "\rReading token versions: 3 accounts, 2 with an error " in result.stderr
+    # IAM of the profile's partition: one endpoint, signed for cn-north-1;
+    # STS of the profile's region; no listing.
+    iam = {(r.host, r.signing_region) for r in sim.requests if r.service == "iam"}
+    assert iam == {("iam.cn-north-1.amazonaws.com.cn", "cn-north-1")}
+    sts = {(r.host, r.signing_region) for r in sim.requests if r.service == "sts"}
+    assert sts == {("sts.cn-northwest-1.amazonaws.com.cn", "cn-northwest-1")}
+    assert not [r for r in sim.requests if r.service == "organizations"]
+
+
+def test_a_caller_who_may_not_list_accounts_gets_the_clis_error(
+    aws: InProcessAws,
+) -> None:
+    sim = organization(aws)
+    sim.deny("organizations:ListAccounts")
+    result = aws.run(*COMMAND, "--token-version", "v2Token", "--organization")
+    assert result.returncode == 255
+    assert result.stdout == ""
+    assert "AccessDeniedException" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    # Nothing but the listing was sent.
+    assert {r.action for r in sim.requests} == {"ListAccounts"}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("--token-version", "v3Token"),
+            "--token-version: 'v3Token' is not a token version; did you mean "
+            "v2Token?; expected v1Token or v2Token",
+        ),
+        (
+            # The CLI would int() the number itself, with a Python message.
+            ("--token-version", "v2Token", "--organization"),
+            "--max-accounts-in-flight: expected a whole number from 1 to 64 "
+            "(digits 0-9), got 'x1'",
+        ),
+    ],
+)
+def test_bad_input_is_one_line_and_sends_nothing(
+    aws: InProcessAws, args: tuple[str, ...], message: str
+) -> None:
+    sim = organization(aws)
+    sim.clear_log()
+    result = aws.run(*COMMAND, *args, "--max-accounts-in-flight", "x1")
+    assert result.returncode == INVALID_ARGUMENT_RC, result.output
+    assert result.stderr == f"aws {' '.join(COMMAND)}: error: {message}\n"
+    assert result.stdout == ""
+    assert sim.connects == []
