@@ -231,7 +231,7 @@ def test_named_accounts_of_the_organization_in_a_dry_run(aws: InProcessAws) -> N
     assert writes(sim) == []
     assert sim.token_version(DEV) == 1
     assumed = [r for r in sim.requests if r.action == "AssumeRole"]
-    assert sorted(r.account_id for r in assumed) == [PROD, DEV]
+    assert sorted(str(r.account_id) for r in assumed) == [PROD, DEV]
 
 
 def test_named_accounts_through_a_named_role_in_china(
