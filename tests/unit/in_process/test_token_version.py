@@ -7,15 +7,17 @@ organization:
 * 111122223333, the management account (the caller, IAM user keys);
 * 222222222222 "prod" and 333333333333 "dev": reachable, on v1 tokens;
 * 444444444444 "locked": every IAM call denied;
-* 555555555555 "closed": SUSPENDED;
+* 555555555555 "closed" and 888888888888 "gone": SUSPENDED;
 * 666666666666 "norole": no member role.
 """
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
+import botocore
 import pytest
 
 from testing.simulator import ACCOUNT_ID, LoggedRequest, Simulator
@@ -33,18 +35,21 @@ SET = "SetSecurityTokenServicePreferences"
 #: CLI v1's status for a bad parameter (the harness runs CLI v1's driver).
 INVALID_ARGUMENT_RC = 255
 ACCOUNTS_FAILED_RC = 4
+#: botocore's own bundle of public CAs: none of them signed the simulator's.
+PUBLIC_CAS = str(Path(botocore.__file__).parent / "cacert.pem")
 
 
-def organization(aws: InProcessAws, *, region: str = "us-east-1") -> Simulator:
+def organization(aws: InProcessAws, *, region: str | None = "us-east-1") -> Simulator:
     sim = aws.simulator
     aws.aws_env.add_keys("default", sim.add_user("admin"))
-    aws.aws_env.config = f"[default]\nregion = {region}\n"
+    aws.aws_env.config = "[default]\n" + (f"region = {region}\n" if region else "")
     sim.create_organization()
     sim.add_member_account(PROD, name="prod")
     sim.add_member_account(DEV, name="dev")
     sim.add_member_account(LOCKED, name="locked")
     sim.add_member_account(CLOSED, name="closed", status="SUSPENDED")
     sim.add_member_account(NOROLE, name="norole", member_role=None)
+    sim.add_member_account("888888888888", name="gone", status="SUSPENDED")
     sim.deny("iam:*", account_id=LOCKED)
     return sim
 
@@ -77,7 +82,9 @@ def assert_no_secret(sim: Simulator, text: str) -> None:
 
 
 def test_the_callers_account_with_the_callers_keys(aws: InProcessAws) -> None:
-    sim = organization(aws)
+    # No region anywhere: CLI v1 sends STS calls to the global endpoint, and
+    # IAM's client is made for us-east-1.
+    sim = organization(aws, region=None)
     result = aws.run(*COMMAND, "--token-version", "v2Token")
     assert result.returncode == 0, result.output
     assert result.json() == {
@@ -104,7 +111,7 @@ def test_the_callers_account_with_the_callers_keys(aws: InProcessAws) -> None:
         (r.host, r.action, r.signing_region, r.access_key_id, r.status)
         for r in sim.requests
     ] == [
-        ("sts.us-east-1.amazonaws.com", "GetCallerIdentity", "us-east-1", key, 200),
+        ("sts.amazonaws.com", "GetCallerIdentity", "us-east-1", key, 200),
         ("iam.amazonaws.com", "GetAccountSummary", "us-east-1", key, 200),
         ("iam.amazonaws.com", SET, "us-east-1", key, 200),
     ]
@@ -113,9 +120,12 @@ def test_the_callers_account_with_the_callers_keys(aws: InProcessAws) -> None:
 def test_the_organization_on_a_terminal(
     aws: InProcessAws, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sim = organization(aws)
+    sim = organization(aws, region=None)
     # stderr as a terminal: the progress line is drawn and cleared.
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    # The simulator's CA only through --ca-bundle (the environment names
+    # one that does not trust it): every client is made with the CLI's
+    # verify setting. The region only through --region.
     result = aws.run(
         *COMMAND,
         "--token-version",
@@ -123,6 +133,11 @@ def test_the_organization_on_a_terminal(
         "--organization",
         "--max-accounts-in-flight",
         "2",
+        "--region",
+        "eu-west-2",
+        "--ca-bundle",
+        sim.ca_bundle,
+        env={"AWS_CA_BUNDLE": PUBLIC_CAS},
     )
     assert result.returncode == ACCOUNTS_FAILED_RC, result.output
     document = result.json()
@@ -133,7 +148,7 @@ def test_the_organization_on_a_terminal(
         f"AssumeRole of arn:aws:iam::{NOROLE}:role/OrganizationAccountAccessRole: "
         "AccessDenied: "
     )
-    # ListAccounts order; the suspended account only counted.
+    # ListAccounts order; the suspended accounts only counted.
     assert document == {
         "TokenVersion": "v2Token",
         "DryRun": False,
@@ -151,7 +166,7 @@ def test_the_organization_on_a_terminal(
             "Changed": 3,
             "WouldChange": 0,
             "WithError": 2,
-            "Skipped": 1,
+            "Skipped": 2,
         },
     }
     for account_id in (ACCOUNT_ID, PROD, DEV):
@@ -173,7 +188,9 @@ def test_the_organization_on_a_terminal(
         (LOCKED, 200),
         (NOROLE, 403),
     ]
-    assert {r.host for r in assumed} == {"sts.us-east-1.amazonaws.com"}
+    assert {(r.host, r.signing_region) for r in assumed} == {
+        ("sts.eu-west-2.amazonaws.com", "eu-west-2")
+    }
     assert sorted((r.account_id, r.host, r.signing_region) for r in writes(sim)) == [
         (ACCOUNT_ID, "iam.amazonaws.com", "us-east-1"),
         (PROD, "iam.amazonaws.com", "us-east-1"),
