@@ -115,6 +115,31 @@ def test_the_callers_account_with_the_callers_keys(aws: InProcessAws) -> None:
         ("iam.amazonaws.com", "GetAccountSummary", "us-east-1", key, 200),
         ("iam.amazonaws.com", SET, "us-east-1", key, 200),
     ]
+    # Again, as the CLI's table (titled with the command's name): already
+    # set, nothing written.
+    sim.clear_log()
+    again = aws.run(*COMMAND, "--token-version", "v2Token", "--output", "table")
+    assert again.returncode == 0, again.output
+    cells = [
+        cell.strip()
+        for line in again.stdout.splitlines()
+        if line.startswith("|") and "-+-" not in line
+        for cell in line.strip("|").split("|")
+        if cell.strip()
+    ]
+    assert cells == [
+        "set-global-endpoint-token-version",
+        *("DryRun", "MemberRoleName", "TokenVersion"),
+        *("False", "None", "v2Token"),
+        "Accounts",
+        *("AccountId", "After", "Before", "Changed", "Error"),
+        *(ACCOUNT_ID, "v2Token", "v2Token", "False", "None"),
+        "Summary",
+        *("Accounts", "AlreadySet", "Changed", "Skipped", "WithError"),
+        "WouldChange",
+        *("1", "1", "0", "0", "0", "0"),
+    ]
+    assert writes(sim) == []
 
 
 def test_the_organization_on_a_terminal(
