@@ -77,14 +77,14 @@ def test_nothing_cached_means_the_first_call_measures(home: Path) -> None:
 def test_a_fresh_measurement_names_its_fastest_region(home: Path) -> None:
     path = write_cache(home)
     # The age is rounded to a tenth of a second.
-    assert auto(90.04).to_dict() == {
+    assert auto(90.44).to_dict() == {
         "Region": "eu-north-1",
         "Note": (
             "fastest active region measured by first use for account "
             f"{ACCOUNT}, 90 s ago ({path})"
         ),
         "CacheFile": path,
-        "AgeSeconds": 90.0,
+        "AgeSeconds": 90.4,
         "Method": "first use",
         "Account": ACCOUNT,
     }
@@ -97,7 +97,8 @@ def test_a_fresh_measurement_names_its_fastest_region(home: Path) -> None:
         (120.0, "2 min"),
         (7199.0, "120 min"),
         (7200.0, "2 h"),
-        (36000.0, "10 h"),
+        # 2.5003 h: the hour is divided by 3600 exactly.
+        (9001.0, "3 h"),
     ],
 )
 def test_the_age_in_seconds_minutes_or_hours(

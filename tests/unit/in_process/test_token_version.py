@@ -276,7 +276,7 @@ def test_named_accounts_of_the_organization_in_a_dry_run(aws: InProcessAws) -> N
     assert sorted(str(r.account_id) for r in assumed) == [PROD, DEV]
 
 
-def test_named_accounts_through_a_named_role_in_china(
+def test_named_accounts_of_a_china_organization_through_a_named_role(
     aws: InProcessAws, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sim = organization(aws, region="cn-northwest-1")
@@ -286,6 +286,7 @@ def test_named_accounts_through_a_named_role_in_china(
         *COMMAND,
         "--token-version",
         "v1Token",
+        "--organization",
         "--accounts",
         "777777777777",
         ACCOUNT_ID,
@@ -299,7 +300,7 @@ def test_named_accounts_through_a_named_role_in_china(
     # The role ARNs are of the profile's partition, with the role named
     # (the simulator's roles are aws-partition ones: each is refused).
     errors = [account["Error"] or "" for account in document["Accounts"]]
-    for account_id, error in zip(("777777777777", PROD), errors[::2]):
+    for account_id, error in zip((PROD, "777777777777"), errors[1:]):
         assert error.startswith(
             f"AssumeRole of arn:aws-cn:iam::{account_id}:role/Ops: AccessDenied: "
         ), error
@@ -307,11 +308,12 @@ def test_named_accounts_through_a_named_role_in_china(
         "TokenVersion": "v1Token",
         "DryRun": True,
         "MemberRoleName": "Ops",
+        # In ListAccounts order.
         "Accounts": [
-            line("777777777777", None, None, error=errors[0]),
             # The caller's own account: its role refused, its own keys.
             line(ACCOUNT_ID, "v1Token", "v1Token"),
-            line(PROD, None, None, error=errors[2]),
+            line(PROD, None, None, error=errors[1]),
+            line("777777777777", None, None, error=errors[2]),
         ],
         "Summary": {
             "Accounts": 3,
@@ -324,12 +326,16 @@ def test_named_accounts_through_a_named_role_in_china(
     }
     assert "\rReading token versions: 3 accounts, 2 with an error " in result.stderr
     # IAM of the profile's partition: one endpoint, signed for cn-north-1;
-    # STS of the profile's region; no listing.
+    # STS of the profile's region; the listing from the partition's
+    # Organizations.
     iam = {(r.host, r.signing_region) for r in sim.requests if r.service == "iam"}
     assert iam == {("iam.cn-north-1.amazonaws.com.cn", "cn-north-1")}
     sts = {(r.host, r.signing_region) for r in sim.requests if r.service == "sts"}
     assert sts == {("sts.cn-northwest-1.amazonaws.com.cn", "cn-northwest-1")}
-    assert not [r for r in sim.requests if r.service == "organizations"]
+    listing = {(r.host, r.action) for r in sim.requests if r.service == "organizations"}
+    assert listing == {
+        ("organizations.cn-northwest-1.amazonaws.com.cn", "ListAccounts")
+    }
 
 
 def test_a_caller_who_may_not_list_accounts_gets_the_clis_error(
