@@ -18,6 +18,10 @@ from awscli_regional_sts.commands.resolve_endpoint.auto_view import (
     AutoState,
     auto_from_cache,
 )
+from awscli_regional_sts.commands.resolve_endpoint.report import (
+    client_builtins,
+    describe_route,
+)
 
 ACCOUNT = "111122223333"
 #: When the cache file's measurement was taken (seconds since the epoch).
@@ -144,3 +148,17 @@ def test_a_measurement_with_no_usable_region(home: Path) -> None:
         "Method": "first use",
         "Account": ACCOUNT,
     }
+
+
+def test_the_reason_names_auto_and_its_choice(home: Path) -> None:
+    path = write_cache(home)
+    session = botocore.session.Session(profile="p")
+    client = type(session).create_client(
+        session, "sts", aws_access_key_id="x", aws_secret_access_key="y"
+    )
+    report = describe_route(session, client_builtins(client), now=MEASURED_AT + 60)
+    assert report.url == "https://sts.eu-north-1.amazonaws.com"
+    assert report.reason == (
+        "sts_region in profile 'p' is 'auto': 'eu-north-1', the fastest active "
+        f"region measured by first use for account {ACCOUNT}, 60 s ago ({path})"
+    )
