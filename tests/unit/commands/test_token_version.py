@@ -192,3 +192,27 @@ def test_bad_arguments_are_one_line(values: dict[str, Any], message: str) -> Non
     text = str(caught.value)
     assert message in text, text
     assert "\n" not in text
+
+
+def test_each_outcome_names_its_account() -> None:
+    unreadable = FakeIam(1, read_error=True).run(V2)
+    refused = FakeIam(1)
+    refused.write_error = True
+    odd = FakeIam(7).run(V2)
+    for outcome in (unreadable, refused.run(V2), odd):
+        assert outcome.account_id == "123456789012", outcome
+        assert outcome.to_dict()["AccountId"] == "123456789012"
+
+
+def test_summary_counts_add_up_over_many_accounts() -> None:
+    summary = Summary()
+    for version, dry_run in ((2, False), (2, True), (1, True), (1, True), (2, False)):
+        summary.add(FakeIam(version).run(V2, dry_run=dry_run))
+    assert summary.to_dict() == {
+        "Accounts": 5,
+        "AlreadySet": 3,
+        "Changed": 0,
+        "WouldChange": 2,
+        "WithError": 0,
+        "Skipped": 0,
+    }
