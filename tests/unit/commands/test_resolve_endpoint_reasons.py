@@ -103,6 +103,8 @@ def test_outside_the_region_set_the_first_inside_entry_leads(
         "https://sts.amazonaws.com",
         "us-east-1",
     )
+    # The global endpoint's own rule names SigV4, whatever the preference.
+    assert (got["Scheme"], got["RegionSet"]) == ("sigv4", None)
     assert [(hop["Entry"], bool(hop["Skipped"])) for hop in got["Fallback"]] == [
         ("eu-west-1", True)
     ]
