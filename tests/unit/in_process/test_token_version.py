@@ -228,7 +228,9 @@ def test_the_organization_on_a_terminal(
 
 
 def test_named_accounts_of_the_organization_in_a_dry_run(aws: InProcessAws) -> None:
-    sim = organization(aws)
+    # No region anywhere: the listing goes to the aws partition's
+    # Organizations endpoint.
+    sim = organization(aws, region=None)
     sim.set_token_version(2, account_id=PROD)
     result = aws.run(
         *COMMAND,
@@ -274,6 +276,10 @@ def test_named_accounts_of_the_organization_in_a_dry_run(aws: InProcessAws) -> N
     assert sim.token_version(DEV) == 1
     assumed = [r for r in sim.requests if r.action == "AssumeRole"]
     assert sorted(str(r.account_id) for r in assumed) == [PROD, DEV]
+    listing = [
+        (r.host, r.signing_region) for r in sim.requests if r.action == "ListAccounts"
+    ]
+    assert listing == [("organizations.us-east-1.amazonaws.com", "us-east-1")]
 
 
 def test_named_accounts_of_a_china_organization_through_a_named_role(
