@@ -243,9 +243,8 @@ def test_named_accounts_of_the_organization_in_a_dry_run(aws: InProcessAws) -> N
         "999999999999",
         PROD,
         "--dry-run",
-        "--debug",
     )
-    assert result.returncode == ACCOUNTS_FAILED_RC, result.output[-3000:]
+    assert result.returncode == ACCOUNTS_FAILED_RC, result.output
     assert result.json() == {
         "TokenVersion": "v2Token",
         "DryRun": True,
@@ -271,11 +270,8 @@ def test_named_accounts_of_the_organization_in_a_dry_run(aws: InProcessAws) -> N
             "Skipped": 0,
         },
     }
-    # Not a terminal: no progress line. --debug logs every response body,
-    # the member roles' AssumeRole answers included: no issued secret shows.
-    assert "\rReading token versions" not in result.stderr
-    assert "Response body" in result.stderr and "AssumeRole" in result.stderr
-    assert_no_secret(sim, result.output)
+    # Not a terminal: no progress line.
+    assert result.stderr == ""
     assert writes(sim) == []
     assert sim.token_version(DEV) == 1
     assumed = [r for r in sim.requests if r.action == "AssumeRole"]
