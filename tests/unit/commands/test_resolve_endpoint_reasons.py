@@ -36,12 +36,14 @@ def route(
     monkeypatch: pytest.MonkeyPatch,
     *,
     without_the_mode: bool = False,
+    profile: str | None = "p",
 ) -> dict[str, Any]:
-    """The report for profile ``p`` of ``lines``, as the command builds it."""
+    """The report for ``profile`` (of ``lines``), as the command builds it."""
     for name in SIGNING_VARIABLES:
         monkeypatch.delenv(name, raising=False)
-    config.write_text("[profile p]\n" + lines)
-    session = botocore.session.Session(profile="p")
+    config.write_text(f"[profile {profile}]\n" if profile else "[default]\n")
+    config.write_text(config.read_text() + lines)
+    session = botocore.session.Session(profile=profile)
     if without_the_mode:
         own = session.get_config_variable
 
@@ -147,3 +149,19 @@ def test_a_region_without_fips_is_the_first_calls_error_word_for_word(
         "region of partition aws with a FIPS STS"
     )
     assert "us-east-1, us-east-2, us-west-1, us-west-2" in regions
+
+
+def test_the_timeout_and_its_source(
+    aws_files: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    got = route(aws_files, "sts_region = eu-west-1\n", monkeypatch)
+    assert (got["TimeoutSeconds"], got["TimeoutSource"]) == (
+        None,
+        "none set: botocore's own (60 s, or --cli-connect-timeout / "
+        "--cli-read-timeout)",
+    )
+    # The default profile is named so.
+    lines = "sts_region = eu-west-1\nsts_timeout = 5\n"
+    got = route(aws_files, lines, monkeypatch, profile=None)
+    assert got["Profile"] == "default"
+    assert got["TimeoutSource"] == "sts_timeout in profile 'default'"
