@@ -22,6 +22,7 @@ from awscli_regional_sts.commands.resolve_endpoint.report import (
     client_builtins,
     describe_route,
 )
+from awscli_regional_sts.plugin.settings import InvalidStsRegionError
 
 ACCOUNT = "111122223333"
 #: When the cache file's measurement was taken (seconds since the epoch).
@@ -161,4 +162,30 @@ def test_the_reason_names_auto_and_its_choice(home: Path) -> None:
     assert report.reason == (
         "sts_region in profile 'p' is 'auto': 'eu-north-1', the fastest active "
         f"region measured by first use for account {ACCOUNT}, 60 s ago ({path})"
+    )
+
+
+def test_a_cached_region_without_fips_is_the_first_calls_error(
+    home: Path,
+) -> None:
+    """auto's region is known only from its cache: the FIPS check of the
+    settings cannot see it, the route's check does."""
+    (home / "config").write_text(
+        "[profile p]\nsts_region = auto\nuse_fips_endpoint = true\n"
+    )
+    path = write_cache(home)
+    session = botocore.session.Session(profile="p")
+    client = type(session).create_client(
+        session, "sts", aws_access_key_id="x", aws_secret_access_key="y"
+    )
+    with pytest.raises(InvalidStsRegionError) as caught:
+        describe_route(session, client_builtins(client), now=MEASURED_AT + 60)
+    # The FIPS regions listed are the loaded botocore's.
+    text = str(caught.value).split(" endpoint: ")[0]
+    assert text == (
+        "Invalid STS region in sts_region in profile 'p' (auto): fastest "
+        f"active region measured by first use for account {ACCOUNT}, 60 s ago "
+        f"({path}): 'eu-north-1' has no FIPS STS endpoint, and "
+        "use_fips_endpoint asks for FIPS; expected a region of partition aws "
+        "with a FIPS STS"
     )
