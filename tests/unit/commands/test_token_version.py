@@ -238,6 +238,10 @@ def test_summary_counts_add_up_over_many_accounts() -> None:
             "--max-accounts-in-flight needs --accounts or --organization (it "
             "concerns member accounts)",
         ),
+        (
+            {"accounts": ["12345"]},
+            "--accounts: '12345' is not an AWS account id (12 digits)",
+        ),
     ],
 )
 def test_argument_problems_word_for_word(values: dict[str, Any], line: str) -> None:
