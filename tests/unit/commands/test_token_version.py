@@ -12,6 +12,7 @@ import pytest
 from awscli_regional_sts.commands.accounts.arguments import ArgumentProblem
 from awscli_regional_sts.commands.token_version.arguments import (
     DEFAULT_MAX_ACCOUNTS_IN_FLIGHT,
+    TokenVersionArguments,
     token_version_arguments,
 )
 from awscli_regional_sts.commands.token_version.plan import (
@@ -192,3 +193,82 @@ def test_bad_arguments_are_one_line(values: dict[str, Any], message: str) -> Non
     text = str(caught.value)
     assert message in text, text
     assert "\n" not in text
+
+
+def test_each_outcome_names_its_account() -> None:
+    unreadable = FakeIam(1, read_error=True).run(V2)
+    refused = FakeIam(1)
+    refused.write_error = True
+    odd = FakeIam(7).run(V2)
+    for outcome in (unreadable, refused.run(V2), odd):
+        assert outcome.account_id == "123456789012", outcome
+        assert outcome.to_dict()["AccountId"] == "123456789012"
+
+
+def test_summary_counts_add_up_over_many_accounts() -> None:
+    summary = Summary()
+    for version, dry_run in ((2, False), (2, True), (1, True), (1, True), (2, False)):
+        summary.add(FakeIam(version).run(V2, dry_run=dry_run))
+    assert summary.to_dict() == {
+        "Accounts": 5,
+        "AlreadySet": 3,
+        "Changed": 0,
+        "WouldChange": 2,
+        "WithError": 0,
+        "Skipped": 0,
+    }
+
+
+@pytest.mark.parametrize(
+    "values, line",
+    [
+        ({"token_version": None}, "--token-version is required: v1Token or v2Token"),
+        (
+            {"token_version": "v3Token"},
+            "--token-version: 'v3Token' is not a token version; did you mean "
+            "v2Token?; expected v1Token or v2Token",
+        ),
+        (
+            {"member_role_name": "Ops"},
+            "--member-role-name needs --accounts or --organization (it concerns "
+            "member accounts)",
+        ),
+        (
+            {"max_accounts_in_flight": "4"},
+            "--max-accounts-in-flight needs --accounts or --organization (it "
+            "concerns member accounts)",
+        ),
+        (
+            {"accounts": ["12345"]},
+            "--accounts: '12345' is not an AWS account id (12 digits)",
+        ),
+    ],
+)
+def test_argument_problems_word_for_word(values: dict[str, Any], line: str) -> None:
+    with pytest.raises(ArgumentProblem) as caught:
+        token_version_arguments(_parsed(**values))
+    assert str(caught.value) == line
+
+
+def test_every_argument_is_kept_as_given() -> None:
+    own = token_version_arguments(_parsed())
+    assert own == TokenVersionArguments(
+        target=V2,
+        dry_run=False,
+        accounts=None,
+        organization=False,
+        member_role_name="OrganizationAccountAccessRole",
+        max_accounts_in_flight=16,
+    )
+    assert not own.uses_member_roles
+    org = token_version_arguments(
+        _parsed(organization=True, dry_run=True, max_accounts_in_flight="64")
+    )
+    assert (org.organization, org.dry_run, org.max_accounts_in_flight) == (
+        True,
+        True,
+        64,
+    )
+    assert org.uses_member_roles
+    named = token_version_arguments(_parsed(accounts=["111111111111"]))
+    assert named.uses_member_roles and not named.organization
