@@ -1,0 +1,316 @@
+"""``aws sts activation-check --organization`` in process
+(tests/unit/in_process/harness.py says why): the organization run
+(``run/organization_run.py``), its members' checks (``member_account.py``),
+its listing (``account_listing.py``) and its two outputs
+(``cli/organization_output.py``). tests/e2e/test_organization_cli.py and
+test_account_listing_e2e.py claim the same on every client."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from awscli_regional_sts.aws.errors import shorten
+from testing.simulator import ACCOUNT_ID
+from tests.unit.in_process.harness import InProcessAws
+
+ORG = ("sts", "activation-check", "--organization")
+REGIONS = ("--regions", "us-east-1", "eu-west-1")
+PROD, DEV, LOCKED, CLOSED = (
+    "222222222222",
+    "333333333333",
+    "444444444444",
+    "555555555555",
+)
+ORGANIZATION_ID = "o-a1b2c3d4e5"
+ROLE = "OrganizationAccountAccessRole"
+SESSION = "sts-activation-check"
+V1_WARNING = (
+    "the global endpoint issues v1 session tokens, which are not valid in the "
+    "enabled opt-in regions (af-south-1, ap-east-1, ap-east-2, ap-south-2 and "
+    "13 more): use a regional endpoint (sts_region) or run 'aws iam "
+    "set-security-token-service-preferences --global-endpoint-token-version "
+    "v2Token'"
+)
+#: activation-check's exit status when a selected account has an Error.
+ACCOUNTS_FAILED = 4
+
+
+def build(aws: InProcessAws, region: str | None = "us-east-1") -> None:
+    """The management account (the caller: IAM user keys, no member role),
+    "prod" (all active), "dev" (eu-west-1 deactivated), "locked" (its member
+    role trusts nobody) and "closed" (SUSPENDED)."""
+    simulator = aws.simulator
+    user = simulator.add_user("admin")
+    aws.aws_env.config = "[default]\n" + (f"region = {region}\n" if region else "")
+    aws.aws_env.add_keys("default", user)
+    simulator.create_organization()
+    simulator.add_member_account(PROD, name="prod")
+    simulator.add_member_account(DEV, name="dev")
+    simulator.add_member_account(LOCKED, name="locked")
+    simulator.add_member_account(CLOSED, name="closed", status="SUSPENDED")
+    simulator.set_region("eu-west-1", state="deactivated", account_id=DEV)
+    simulator.set_member_role_assumable(LOCKED, False)
+
+
+def without_latencies(account: dict[str, Any]) -> dict[str, Any]:
+    """The account's fields but the measured ones (latencies and, where two
+    regions are active, which was the faster)."""
+    kept = {k: v for k, v in account.items() if k not in ("Fastest", "Recommendation")}
+    kept["Regions"] = [
+        {k: v for k, v in row.items() if k != "LatencyMs"} for row in account["Regions"]
+    ]
+    return kept
+
+
+def region_rows(detail: str, inactive: str = "") -> list[dict[str, Any]]:
+    rows = []
+    for region in ("us-east-1", "eu-west-1"):
+        off = region == inactive
+        rows.append(
+            {
+                "Region": region,
+                "Endpoint": f"https://sts.{region}.amazonaws.com/",
+                "Status": "inactive" if off else "active",
+                "Verified": True,
+                "Detail": f"RegionDisabledException from {detail.split()[0]}"
+                if off
+                else detail,
+            }
+        )
+    return rows
+
+
+def member(account_id: str, name: str, role: str = ROLE, **changes: Any) -> dict[str, Any]:
+    role_arn = f"arn:aws:iam::{account_id}:role/{role}"
+    fields = {
+        "AccountId": account_id,
+        "Name": name,
+        "AccountStatus": "ACTIVE",
+        "Arn": f"arn:aws:sts::{account_id}:assumed-role/{role}/{SESSION}",
+        "GlobalEndpointTokenVersion": 1,
+        "GlobalEndpointTokenVersionDetail": None,
+        "Probe": f"AssumeRole of {role_arn} as the caller",
+        "Regions": region_rows("AssumeRole succeeded"),
+        "Warnings": [V1_WARNING],
+        "Error": None,
+    }
+    fields.update(changes)
+    return fields
+
+
+def not_checked(account_id: str, name: str, error: str, **changes: Any) -> dict[str, Any]:
+    fields = {
+        "AccountId": account_id,
+        "Name": name,
+        "AccountStatus": "ACTIVE",
+        "Arn": None,
+        "GlobalEndpointTokenVersion": None,
+        "GlobalEndpointTokenVersionDetail": None,
+        "Probe": None,
+        "Fastest": None,
+        "Recommendation": None,
+        "Regions": [],
+        "Warnings": [],
+        "Error": error,
+    }
+    fields.update(changes)
+    return fields
+
+
+def denied_assume(caller: str, account_id: str, role: str = ROLE) -> str:
+    arn = f"arn:aws:iam::{account_id}:role/{role}"
+    message = (
+        f"User: {caller} is not authorized to perform: sts:AssumeRole on "
+        f"resource: {arn}"
+    )
+    # CallError shortens the message (aws/errors.py's MESSAGE_LIMIT).
+    return f"AssumeRole of {arn}: AccessDenied: {shorten(message)}"
+
+
+def summary_regions(*rows: tuple[str, int, int]) -> list[dict[str, Any]]:
+    return [
+        {
+            "Region": region,
+            "Active": active,
+            "Inactive": inactive,
+            "NotEnabled": 0,
+            "Unreachable": 0,
+            "Unknown": 0,
+        }
+        for region, active, inactive in rows
+    ]
+
+
+ADMIN = f"arn:aws:iam::{ACCOUNT_ID}:user/admin"
+
+
+def test_a_mixed_organization_as_a_document(aws: InProcessAws) -> None:
+    build(aws)
+    result = aws.run(*ORG, *REGIONS)
+
+    assert result.returncode == ACCOUNTS_FAILED, result.output
+    assert result.stderr == ""
+    document = result.json()
+    accounts = document.pop("Accounts")
+    assert document == {
+        "Partition": "aws",
+        "OrganizationId": ORGANIZATION_ID,
+        "ManagementAccountId": ACCOUNT_ID,
+        "MemberRoleName": ROLE,
+        "Probe": f"AssumeRole of each account's {ROLE} with the caller's "
+        "credentials, at each region's endpoint",
+        "Summary": {
+            "AccountsChecked": 3,
+            "AccountsWithError": 1,
+            "AccountsSkipped": 1,
+            "Regions": summary_regions(("us-east-1", 3, 0), ("eu-west-1", 2, 1)),
+        },
+    }
+    # ListAccounts' order, whatever order the accounts finished in; the
+    # suspended account skipped.
+    management = {
+        "AccountId": ACCOUNT_ID,
+        "Name": "management",
+        "AccountStatus": "ACTIVE",
+        "Arn": ADMIN,
+        "GlobalEndpointTokenVersion": 1,
+        "GlobalEndpointTokenVersionDetail": None,
+        # No member role there: checked as without --organization.
+        "Probe": "GetSessionToken (IAM user keys)",
+        "Regions": region_rows("GetSessionToken succeeded"),
+        "Warnings": [
+            V1_WARNING,
+            "checked with the caller's own credentials: "
+            + denied_assume(ADMIN, ACCOUNT_ID),
+        ],
+        "Error": None,
+    }
+    assert [without_latencies(a) for a in accounts[:3]] + accounts[3:] == [
+        without_latencies(management),
+        without_latencies(member(PROD, "prod")),
+        without_latencies(
+            member(DEV, "dev", Regions=region_rows("AssumeRole succeeded", "eu-west-1"))
+        ),
+        not_checked(LOCKED, "locked", denied_assume(ADMIN, LOCKED)),
+    ]
+    dev = accounts[2]
+    assert dev["Fastest"] == dev["Recommendation"]["Region"] == "us-east-1"
+    # Each region's latency is measured once per run: every row of a region
+    # reports the same figure.
+    for index in (0, 1):
+        figures = {a["Regions"][index]["LatencyMs"] for a in accounts[:3]}
+        assert len(figures) == 1 and None not in figures, figures
+
+    log = aws.simulator.requests
+    assert [(r.action, r.host) for r in log if r.service == "organizations"] == [
+        ("ListAccounts", "organizations.us-east-1.amazonaws.com")
+    ]
+    # The caller is asked once, through the CLI's STS path.
+    identity = [r for r in log if r.action == "GetCallerIdentity"]
+    assert identity[0].host == "sts.us-east-1.amazonaws.com"
+    # Each member's probes: AssumeRole at each region's endpoint, signed
+    # for that region, with the caller's keys; the locked one's role
+    # assumed once more through the CLI's STS path (us-east-1).
+    probes = sorted(
+        (r.account_id, r.host, r.signing_region, r.status)
+        for r in log
+        if r.action == "AssumeRole" and r.account_id != ACCOUNT_ID
+    )
+    assert probes == sorted(
+        [
+            (PROD, "sts.us-east-1.amazonaws.com", "us-east-1", 200),
+            (PROD, "sts.eu-west-1.amazonaws.com", "eu-west-1", 200),
+            (DEV, "sts.us-east-1.amazonaws.com", "us-east-1", 200),
+            (DEV, "sts.eu-west-1.amazonaws.com", "eu-west-1", 403),
+            (LOCKED, "sts.us-east-1.amazonaws.com", "us-east-1", 403),
+            (LOCKED, "sts.eu-west-1.amazonaws.com", "eu-west-1", 403),
+            (LOCKED, "sts.us-east-1.amazonaws.com", "us-east-1", 403),
+        ]
+    )
+    assert all(r.caller_account_id == ACCOUNT_ID for r in log if r.service == "sts")
+    # A member's facts are signed with the credentials of its probe, asked
+    # once each; nothing of the suspended account.
+    facts = sorted(
+        (r.action, r.caller_account_id, r.access_key_id.startswith("ASIA"))
+        for r in log
+        if r.service in ("iam", "account")
+    )
+    assert facts == [
+        ("GetAccountSummary", ACCOUNT_ID, False),
+        ("GetAccountSummary", PROD, True),
+        ("GetAccountSummary", DEV, True),
+        ("ListRegions", ACCOUNT_ID, False),
+        ("ListRegions", PROD, True),
+        ("ListRegions", DEV, True),
+    ]
+    assert CLOSED not in {r.account_id for r in log}
+    for secret in aws.simulator.issued_secrets():
+        assert secret not in result.output
+
+
+def test_jsonl_lines_for_a_shard_with_another_member_role(aws: InProcessAws) -> None:
+    """One line per account as it finishes, then the summary with the
+    shard; the member role named; the profile without a region."""
+    build(aws, region=None)
+    aws.simulator.add_role("AuditRole", account_id=PROD, trusted=(ACCOUNT_ID,))
+    result = aws.run(
+        *ORG,
+        *REGIONS,
+        "--member-role-name",
+        "AuditRole",
+        "--output-format",
+        "jsonl",
+        "--shard",
+        "1/1",
+        "--include-suspended",
+    )
+
+    assert result.returncode == ACCOUNTS_FAILED, result.output
+    lines = result.stdout.splitlines()
+    for line in lines:
+        # Compact: one account a line, as written.
+        assert line == json.dumps(json.loads(line), separators=(",", ":"))
+    *accounts, last = map(json.loads, lines)
+    assert last == {
+        "Summary": {
+            "AccountsChecked": 2,
+            "AccountsWithError": 3,
+            "AccountsSkipped": 0,
+            "Regions": summary_regions(("us-east-1", 2, 0), ("eu-west-1", 2, 0)),
+        },
+        "Shard": {"Number": 1, "Count": 1, "AccountsSelected": 5, "AccountsInShard": 5},
+    }
+    found = {a["AccountId"]: a for a in accounts}
+    assert len(found) == len(accounts) == 5
+    assert without_latencies(found.pop(PROD)) == without_latencies(
+        member(PROD, "prod", role="AuditRole")
+    )
+    management = found.pop(ACCOUNT_ID)
+    assert management["Probe"] == "GetSessionToken (IAM user keys)"
+    assert management["Warnings"][1] == (
+        "checked with the caller's own credentials: "
+        + denied_assume(ADMIN, ACCOUNT_ID, "AuditRole")
+    )
+    # Only prod has the role: the others' Error names it; the suspended
+    # account is checked too (--include-suspended).
+    assert found == {
+        account_id: not_checked(
+            account_id,
+            name,
+            denied_assume(ADMIN, account_id, "AuditRole"),
+            AccountStatus=status,
+        )
+        for account_id, name, status in (
+            (DEV, "dev", "ACTIVE"),
+            (LOCKED, "locked", "ACTIVE"),
+            (CLOSED, "closed", "SUSPENDED"),
+        )
+    }
+    # Without a region in the profile, the caller's clients are us-east-1's.
+    hosts = {(r.service, r.host, r.signing_region) for r in aws.simulator.requests}
+    assert {h for h in hosts if h[0] != "sts"} == {
+        ("organizations", "organizations.us-east-1.amazonaws.com", "us-east-1"),
+        ("iam", "iam.amazonaws.com", "us-east-1"),
+        ("account", "account.us-east-1.amazonaws.com", "us-east-1"),
+    }
