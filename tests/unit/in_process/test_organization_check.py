@@ -145,6 +145,19 @@ def summary_regions(*rows: tuple[str, int, int]) -> list[dict[str, Any]]:
 ADMIN = f"arn:aws:iam::{ACCOUNT_ID}:user/admin"
 
 
+def facts_denied(principal: str) -> str:
+    """``denials.denied_line`` for iam:GetAccountSummary denied (as the
+    simulator words its denial by a service control policy)."""
+    message = (
+        f"User: {principal} is not authorized to perform: iam:GetAccountSummary "
+        "on resource: * with an explicit deny in a service control policy"
+    )
+    return (
+        f"not checked: iam:GetAccountSummary denied to {principal} (AccessDenied); "
+        f"give the member role iam:GetAccountSummary: {shorten(message)}"
+    )
+
+
 def test_a_mixed_organization_as_a_document(aws: InProcessAws) -> None:
     build(aws)
     result = aws.run(*ORG, *REGIONS)
@@ -254,6 +267,9 @@ def test_jsonl_lines_for_a_shard_with_another_member_role(aws: InProcessAws) -> 
     shard; the member role named; the profile without a region."""
     build(aws, region=None)
     aws.simulator.add_role("AuditRole", account_id=PROD, trusted=(ACCOUNT_ID,))
+    # Neither a member role nor the caller may read the management
+    # account's facts.
+    aws.simulator.deny("iam:GetAccountSummary", account_id=ACCOUNT_ID)
     result = aws.run(
         *ORG,
         *REGIONS,
@@ -274,10 +290,10 @@ def test_jsonl_lines_for_a_shard_with_another_member_role(aws: InProcessAws) -> 
     *accounts, last = map(json.loads, lines)
     assert last == {
         "Summary": {
-            "AccountsChecked": 2,
-            "AccountsWithError": 3,
+            "AccountsChecked": 1,
+            "AccountsWithError": 4,
             "AccountsSkipped": 0,
-            "Regions": summary_regions(("us-east-1", 2, 0), ("eu-west-1", 2, 0)),
+            "Regions": summary_regions(("us-east-1", 1, 0), ("eu-west-1", 1, 0)),
         },
         "Shard": {"Number": 1, "Count": 1, "AccountsSelected": 5, "AccountsInShard": 5},
     }
@@ -286,14 +302,16 @@ def test_jsonl_lines_for_a_shard_with_another_member_role(aws: InProcessAws) -> 
     assert without_latencies(found.pop(PROD)) == without_latencies(
         member(PROD, "prod", role="AuditRole")
     )
-    management = found.pop(ACCOUNT_ID)
-    assert management["Probe"] == "GetSessionToken (IAM user keys)"
-    assert management["Warnings"][1] == (
-        "checked with the caller's own credentials: "
-        + denied_assume(ADMIN, ACCOUNT_ID, "AuditRole")
-    )
     # Only prod has the role: the others' Error names it; the suspended
-    # account is checked too (--include-suspended).
+    # account is checked too (--include-suspended). The management account
+    # has no member role, and its caller may not read its facts.
+    sts_error = denied_assume(ADMIN, ACCOUNT_ID, "AuditRole")
+    assert found.pop(ACCOUNT_ID) == not_checked(
+        ACCOUNT_ID,
+        "management",
+        f"{sts_error}; with the caller's own credentials: "
+        + facts_denied(ADMIN),
+    )
     assert found == {
         account_id: not_checked(
             account_id,
@@ -314,3 +332,72 @@ def test_jsonl_lines_for_a_shard_with_another_member_role(aws: InProcessAws) -> 
         ("iam", "iam.amazonaws.com", "us-east-1"),
         ("account", "account.us-east-1.amazonaws.com", "us-east-1"),
     }
+
+
+def test_named_accounts_one_at_a_time(aws: InProcessAws) -> None:
+    """--accounts: the named ones in the listing's order, those not
+    checked with why; the management account through its member role when
+    it has one; a member whose role may not read its facts not checked."""
+    build(aws)
+    aws.simulator.add_role(ROLE, account_id=ACCOUNT_ID, trusted=(ACCOUNT_ID,))
+    aws.simulator.deny("iam:GetAccountSummary", account_id=PROD)
+    unknown = "999999999999"
+    result = aws.run(
+        *ORG,
+        *REGIONS,
+        "--accounts",
+        unknown,
+        CLOSED,
+        PROD,
+        ACCOUNT_ID,
+        "--max-accounts-in-flight",
+        "1",
+        "--output-format",
+        "jsonl",
+    )
+    assert result.returncode == ACCOUNTS_FAILED, result.output
+    *lines, last = map(json.loads, result.stdout.splitlines())
+    # One account in flight: the lines come in the listing's order, the
+    # named accounts it lacks last.
+    management, *others = lines
+    assert without_latencies(management) == without_latencies(
+        member(ACCOUNT_ID, "management")
+    )
+    prod_arn = f"arn:aws:sts::{PROD}:assumed-role/{ROLE}/{SESSION}"
+    assert others == [
+        not_checked(PROD, "prod", facts_denied(prod_arn)),
+        not_checked(
+            CLOSED,
+            "closed",
+            "not checked: the account is SUSPENDED (pass --include-suspended "
+            "to try it)",
+            AccountStatus="SUSPENDED",
+        ),
+        not_checked(
+            unknown,
+            None,
+            "not checked: ListAccounts does not list this account",
+            AccountStatus=None,
+        ),
+    ]
+    assert last == {
+        "Summary": {
+            "AccountsChecked": 1,
+            "AccountsWithError": 3,
+            "AccountsSkipped": 0,
+            "Regions": summary_regions(("us-east-1", 1, 0), ("eu-west-1", 1, 0)),
+        }
+    }
+    # The management account's role is assumed once through the CLI's STS
+    # path (it can be), then once per region by its probes.
+    assumed = [
+        (r.host, r.status)
+        for r in aws.simulator.requests
+        if r.action == "AssumeRole" and r.account_id == ACCOUNT_ID
+    ]
+    assert sorted(assumed) == [
+        ("sts.eu-west-1.amazonaws.com", 200),
+        ("sts.us-east-1.amazonaws.com", 200),
+        ("sts.us-east-1.amazonaws.com", 200),
+    ]
+    assert not {LOCKED, DEV, CLOSED} & {r.account_id for r in aws.simulator.requests}
