@@ -7,7 +7,9 @@ test_account_listing_e2e.py claim the same on every client."""
 
 from __future__ import annotations
 
+import calendar
 import json
+import time
 from typing import Any
 
 from awscli_regional_sts.aws.errors import shorten
@@ -401,3 +403,76 @@ def test_named_accounts_one_at_a_time(aws: InProcessAws) -> None:
         ("sts.us-east-1.amazonaws.com", 200),
     ]
     assert not {LOCKED, DEV, CLOSED} & {r.account_id for r in aws.simulator.requests}
+
+
+def test_a_listing_checked_against_the_organization(aws: InProcessAws) -> None:
+    """--list-accounts writes the whole listing (ListAccounts only);
+    --accounts-from checks it with one DescribeOrganization and sends no
+    ListAccounts; a --baseline of another organization ends the run then,
+    before any member role is assumed."""
+    build(aws)
+    before = time.time()
+    listed = aws.run(*ORG, "--list-accounts")
+    after = time.time()
+
+    assert listed.returncode == 0, listed.output
+    listing = listed.json()
+    assert [(r.service, r.action) for r in aws.simulator.requests] == [
+        ("organizations", "ListAccounts")
+    ]
+    assert {k: v for k, v in listing.items() if k not in ("ListedAt", "Digest")} == {
+        "Format": "awscli-regional-sts/organization-accounts",
+        "FormatVersion": 1,
+        "Partition": "aws",
+        "OrganizationId": ORGANIZATION_ID,
+        "ManagementAccountId": ACCOUNT_ID,
+        "Accounts": [
+            {"Id": account_id, "Name": name, "Status": status}
+            for account_id, name, status in (
+                (ACCOUNT_ID, "management", "ACTIVE"),
+                (PROD, "prod", "ACTIVE"),
+                (DEV, "dev", "ACTIVE"),
+                (LOCKED, "locked", "ACTIVE"),
+                (CLOSED, "closed", "SUSPENDED"),
+            )
+        ],
+    }
+    # Stamped with the time the listing started.
+    stamped = calendar.timegm(time.strptime(listing["ListedAt"], "%Y-%m-%dT%H:%M:%SZ"))
+    assert int(before) <= stamped <= after
+    path = aws.aws_env.root / "accounts.json"
+    path.write_text(listed.stdout)
+
+    aws.simulator.clear_log()
+    result = aws.run(*ORG, *REGIONS, "--accounts-from", str(path), "--accounts", PROD)
+    assert result.returncode == 0, result.output
+    document = result.json()
+    assert (document["OrganizationId"], document["ManagementAccountId"]) == (
+        ORGANIZATION_ID,
+        ACCOUNT_ID,
+    )
+    assert [a["AccountId"] for a in document["Accounts"]] == [PROD]
+    assert without_latencies(document["Accounts"][0]) == without_latencies(
+        member(PROD, "prod")
+    )
+    sent = [(r.service, r.action) for r in aws.simulator.requests]
+    assert sent[0] == ("organizations", "DescribeOrganization")
+    assert ("organizations", "ListAccounts") not in sent
+    assert sent.count(("organizations", "DescribeOrganization")) == 1
+
+    foreign = aws.aws_env.root / "other-organization.json"
+    foreign.write_text(json.dumps({**document, "OrganizationId": "o-zzzzzzzzzz"}))
+    aws.simulator.clear_log()
+    refused = aws.run(
+        *ORG, *REGIONS, "--accounts-from", str(path), "--baseline", str(foreign)
+    )
+    assert refused.returncode == 255, refused.output
+    assert refused.stdout == ""
+    assert refused.stderr == (
+        "aws sts activation-check: error: --baseline: the file is a report of "
+        f"organization 'o-zzzzzzzzzz', this run checks organization "
+        f"'{ORGANIZATION_ID}'\n"
+    )
+    assert [(r.service, r.action) for r in aws.simulator.requests] == [
+        ("organizations", "DescribeOrganization")
+    ]
