@@ -83,9 +83,11 @@ def region_rows(detail: str, inactive: str = "") -> list[dict[str, Any]]:
     return rows
 
 
-def member(account_id: str, name: str, role: str = ROLE, **changes: Any) -> dict[str, Any]:
+def member(
+    account_id: str, name: str, role: str = ROLE, **changes: Any
+) -> dict[str, Any]:
     role_arn = f"arn:aws:iam::{account_id}:role/{role}"
-    fields = {
+    fields: dict[str, Any] = {
         "AccountId": account_id,
         "Name": name,
         "AccountStatus": "ACTIVE",
@@ -101,8 +103,10 @@ def member(account_id: str, name: str, role: str = ROLE, **changes: Any) -> dict
     return fields
 
 
-def not_checked(account_id: str, name: str, error: str, **changes: Any) -> dict[str, Any]:
-    fields = {
+def not_checked(
+    account_id: str, name: str | None, error: str, **changes: Any
+) -> dict[str, Any]:
+    fields: dict[str, Any] = {
         "AccountId": account_id,
         "Name": name,
         "AccountStatus": "ACTIVE",
@@ -247,7 +251,7 @@ def test_a_mixed_organization_as_a_document(aws: InProcessAws) -> None:
     # A member's facts are signed with the credentials of its probe, asked
     # once each; nothing of the suspended account.
     facts = sorted(
-        (r.action, r.caller_account_id, r.access_key_id.startswith("ASIA"))
+        (r.action, r.caller_account_id, (r.access_key_id or "").startswith("ASIA"))
         for r in log
         if r.service in ("iam", "account")
     )
@@ -311,8 +315,7 @@ def test_jsonl_lines_for_a_shard_with_another_member_role(aws: InProcessAws) -> 
     assert found.pop(ACCOUNT_ID) == not_checked(
         ACCOUNT_ID,
         "management",
-        f"{sts_error}; with the caller's own credentials: "
-        + facts_denied(ADMIN),
+        f"{sts_error}; with the caller's own credentials: " + facts_denied(ADMIN),
     )
     assert found == {
         account_id: not_checked(
