@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import json
+import sys
 import time
 from typing import Any
 
@@ -347,6 +348,8 @@ def test_named_accounts_one_at_a_time(aws: InProcessAws) -> None:
     aws.simulator.add_role(ROLE, account_id=ACCOUNT_ID, trusted=(ACCOUNT_ID,))
     aws.simulator.deny("iam:GetAccountSummary", account_id=PROD)
     unknown = "999999999999"
+    # On a terminal, a progress line (stderr) after each account.
+    aws.monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     result = aws.run(
         *ORG,
         *REGIONS,
@@ -361,6 +364,10 @@ def test_named_accounts_one_at_a_time(aws: InProcessAws) -> None:
         "jsonl",
     )
     assert result.returncode == ACCOUNTS_FAILED, result.output
+    assert result.stderr == "".join(
+        f"\rChecking STS activation: 1 accounts checked, {failed} with an error "
+        for failed in range(4)
+    ) + ("\r\x1b[K")
     *lines, last = map(json.loads, result.stdout.splitlines())
     # One account in flight: the lines come in the listing's order, the
     # named accounts it lacks last.
