@@ -273,7 +273,7 @@ def test_jsonl_lines_for_a_shard_with_another_member_role(aws: InProcessAws) -> 
     """One line per account as it finishes, then the summary with the
     shard; the member role named; the profile without a region."""
     build(aws, region=None)
-    aws.simulator.add_role("AuditRole", account_id=PROD, trusted=(ACCOUNT_ID,))
+    aws.simulator.add_role("JsonlAuditRole", account_id=PROD, trusted=(ACCOUNT_ID,))
     # Neither a member role nor the caller may read the management
     # account's facts.
     aws.simulator.deny("iam:GetAccountSummary", account_id=ACCOUNT_ID)
@@ -281,7 +281,7 @@ def test_jsonl_lines_for_a_shard_with_another_member_role(aws: InProcessAws) -> 
         *ORG,
         *REGIONS,
         "--member-role-name",
-        "AuditRole",
+        "JsonlAuditRole",
         "--output-format",
         "jsonl",
         "--shard",
@@ -307,12 +307,12 @@ def test_jsonl_lines_for_a_shard_with_another_member_role(aws: InProcessAws) -> 
     found = {a["AccountId"]: a for a in accounts}
     assert len(found) == len(accounts) == 5
     assert without_latencies(found.pop(PROD)) == without_latencies(
-        member(PROD, "prod", role="AuditRole")
+        member(PROD, "prod", role="JsonlAuditRole")
     )
     # Only prod has the role: the others' Error names it; the suspended
     # account is checked too (--include-suspended). The management account
     # has no member role, and its caller may not read its facts.
-    sts_error = denied_assume(ADMIN, ACCOUNT_ID, "AuditRole")
+    sts_error = denied_assume(ADMIN, ACCOUNT_ID, "JsonlAuditRole")
     assert found.pop(ACCOUNT_ID) == not_checked(
         ACCOUNT_ID,
         "management",
@@ -322,7 +322,7 @@ def test_jsonl_lines_for_a_shard_with_another_member_role(aws: InProcessAws) -> 
         account_id: not_checked(
             account_id,
             name,
-            denied_assume(ADMIN, account_id, "AuditRole"),
+            denied_assume(ADMIN, account_id, "JsonlAuditRole"),
             AccountStatus=status,
         )
         for account_id, name, status in (
@@ -345,7 +345,11 @@ def test_named_accounts_one_at_a_time(aws: InProcessAws) -> None:
     checked with why; the management account through its member role when
     it has one; a member whose role may not read its facts not checked."""
     build(aws)
-    aws.simulator.add_role(ROLE, account_id=ACCOUNT_ID, trusted=(ACCOUNT_ID,))
+    # Roles outlive a test (the simulator's reset keeps identities): a name
+    # of this test's own.
+    role = "NamedAuditRole"
+    for account_id in (ACCOUNT_ID, PROD):
+        aws.simulator.add_role(role, account_id=account_id, trusted=(ACCOUNT_ID,))
     aws.simulator.deny("iam:GetAccountSummary", account_id=PROD)
     unknown = "999999999999"
     # On a terminal, a progress line (stderr) after each account.
@@ -358,6 +362,8 @@ def test_named_accounts_one_at_a_time(aws: InProcessAws) -> None:
         CLOSED,
         PROD,
         ACCOUNT_ID,
+        "--member-role-name",
+        role,
         "--max-accounts-in-flight",
         "1",
         "--output-format",
@@ -373,9 +379,9 @@ def test_named_accounts_one_at_a_time(aws: InProcessAws) -> None:
     # named accounts it lacks last.
     management, *others = lines
     assert without_latencies(management) == without_latencies(
-        member(ACCOUNT_ID, "management")
+        member(ACCOUNT_ID, "management", role=role)
     )
-    prod_arn = f"arn:aws:sts::{PROD}:assumed-role/{ROLE}/{SESSION}"
+    prod_arn = f"arn:aws:sts::{PROD}:assumed-role/{role}/{SESSION}"
     assert others == [
         not_checked(PROD, "prod", facts_denied(prod_arn)),
         not_checked(
