@@ -8,6 +8,8 @@ test_account_listing_e2e.py claim the same on every client."""
 from __future__ import annotations
 
 import calendar
+import copy
+import csv
 import json
 import sys
 import time
@@ -37,6 +39,8 @@ V1_WARNING = (
 )
 #: activation-check's exit status when a selected account has an Error.
 ACCOUNTS_FAILED = 4
+#: ... when something changed since --baseline.
+CHANGED = 5
 
 
 def build(aws: InProcessAws, region: str | None = "us-east-1") -> None:
@@ -475,6 +479,45 @@ def test_a_listing_checked_against_the_organization(aws: InProcessAws) -> None:
     assert sent[0] == ("organizations", "DescribeOrganization")
     assert ("organizations", "ListAccounts") not in sent
     assert sent.count(("organizations", "DescribeOrganization")) == 1
+
+    # Against a baseline of the same organization: its changes (through
+    # the CLI's formatter: --query applies), the --report file written, and
+    # the exit status says what changed.
+    before = copy.deepcopy(document)
+    before["Accounts"][0]["Regions"][1]["Status"] = "inactive"
+    baseline = aws.aws_env.root / "baseline.json"
+    baseline.write_text(json.dumps(before))
+    report = aws.aws_env.root / "report.csv"
+    changed = aws.run(
+        *ORG,
+        *REGIONS,
+        "--accounts-from",
+        str(path),
+        "--accounts",
+        PROD,
+        "--baseline",
+        str(baseline),
+        "--report",
+        str(report),
+        "--query",
+        "Changes",
+    )
+    assert changed.returncode == CHANGED, changed.output
+    assert changed.json() == [
+        {
+            "AccountId": PROD,
+            "Region": "eu-west-1",
+            "Change": "Status",
+            "Before": "inactive",
+            "After": "active",
+        }
+    ]
+    with report.open(newline="") as lines:
+        rows = list(csv.DictReader(lines))
+    assert [(r["AccountId"], r["Region"], r["Status"]) for r in rows] == [
+        (PROD, "us-east-1", "active"),
+        (PROD, "eu-west-1", "active"),
+    ]
 
     foreign = aws.aws_env.root / "other-organization.json"
     foreign.write_text(json.dumps({**document, "OrganizationId": "o-zzzzzzzzzz"}))
