@@ -169,9 +169,18 @@ def facts_denied(principal: str) -> str:
     )
 
 
+def trusted_by_option_only(aws: InProcessAws) -> tuple[tuple[str, ...], dict[str, str]]:
+    """--ca-bundle with the simulator's CA, and in the environment a bundle
+    that trusts nothing: every client must be given the option's."""
+    nothing = aws.aws_env.root / "trusts-nothing.pem"
+    nothing.write_text("")
+    return ("--ca-bundle", aws.simulator.ca_bundle), {"AWS_CA_BUNDLE": str(nothing)}
+
+
 def test_a_mixed_organization_as_a_document(aws: InProcessAws) -> None:
     build(aws)
-    result = aws.run(*ORG, *REGIONS)
+    bundle, env = trusted_by_option_only(aws)
+    result = aws.run(*ORG, *REGIONS, *bundle, env=env)
 
     assert result.returncode == ACCOUNTS_FAILED, result.output
     assert result.stderr == ""
@@ -432,7 +441,8 @@ def test_a_listing_checked_against_the_organization(aws: InProcessAws) -> None:
     before any member role is assumed."""
     build(aws)
     before = time.time()
-    listed = aws.run(*ORG, "--list-accounts")
+    bundle, env = trusted_by_option_only(aws)
+    listed = aws.run(*ORG, "--list-accounts", *bundle, env=env)
     after = time.time()
 
     assert listed.returncode == 0, listed.output
