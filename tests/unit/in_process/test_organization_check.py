@@ -11,6 +11,7 @@ import calendar
 import copy
 import csv
 import json
+import re
 import sys
 import time
 from typing import Any
@@ -545,3 +546,52 @@ def test_a_listing_checked_against_the_organization(aws: InProcessAws) -> None:
     assert [(r.service, r.action) for r in aws.simulator.requests] == [
         ("organizations", "DescribeOrganization")
     ]
+
+
+def test_the_listing_makes_one_attempt_and_retries_throttling_within_budget(
+    aws: InProcessAws,
+) -> None:
+    """--list-accounts (the profile without a region: us-east-1's client):
+    a throttled page is retried by the run's Throttle until --throttle-budget
+    is spent, never by botocore; a refused connection is tried once."""
+    build(aws, region=None)
+    # One ListAccounts in the bucket, never refilled: the clock stands still.
+    aws.simulator.use_manual_clock()
+    try:
+        aws.simulator.set_throttle(
+            service="organizations", api="ListAccounts", rate=1, burst=1
+        )
+        listed = aws.run(*ORG, "--list-accounts", "--throttle-budget", "0.1")
+        throttled = aws.run(*ORG, "--list-accounts", "--throttle-budget", "0.1")
+    finally:
+        aws.simulator.use_real_clock()
+        aws.simulator.clear_throttles()
+
+    assert listed.returncode == 0, listed.output
+    assert [a["Id"] for a in listed.json()["Accounts"]] == [
+        ACCOUNT_ID,
+        PROD,
+        DEV,
+        LOCKED,
+        CLOSED,
+    ]
+    assert throttled.returncode == 255, throttled.output
+    assert throttled.stdout == ""
+    said = re.fullmatch(
+        r"\nthrottled (once|(\d+) times); retry budget spent\n", throttled.stderr
+    )
+    assert said is not None, throttled.stderr
+    log = [(r.host, r.throttled) for r in aws.simulator.requests]
+    host = "organizations.us-east-1.amazonaws.com"
+    assert log[0] == (host, False)
+    # Each throttled answer was one attempt of the Throttle's (it counts
+    # them all), none of botocore's.
+    count = int(said.group(2) or 1)
+    assert log[1:] == [(host, True)] * count
+
+    aws.simulator.clear_log()
+    aws.simulator.set_host_state(host, "refused")
+    refused = aws.run(*ORG, "--list-accounts")
+    assert refused.returncode == 255, refused.output
+    assert refused.stderr.startswith("\nFailed to connect to proxy URL")
+    assert aws.simulator.connects == [host]
