@@ -475,9 +475,24 @@ def test_a_listing_checked_against_the_organization(aws: InProcessAws) -> None:
     path.write_text(listed.stdout)
 
     aws.simulator.clear_log()
-    result = aws.run(*ORG, *REGIONS, "--accounts-from", str(path), "--accounts", PROD)
+    result = aws.run(
+        *ORG,
+        *REGIONS,
+        "--accounts-from",
+        str(path),
+        "--accounts",
+        PROD,
+        "--shard",
+        "1/1",
+    )
     assert result.returncode == 0, result.output
     document = result.json()
+    assert document["Shard"] == {
+        "Number": 1,
+        "Count": 1,
+        "AccountsSelected": 1,
+        "AccountsInShard": 1,
+    }
     assert (document["OrganizationId"], document["ManagementAccountId"]) == (
         ORGANIZATION_ID,
         ACCOUNT_ID,
@@ -499,6 +514,9 @@ def test_a_listing_checked_against_the_organization(aws: InProcessAws) -> None:
     baseline = aws.aws_env.root / "baseline.json"
     baseline.write_text(json.dumps(before))
     report = aws.aws_env.root / "report.csv"
+    # The profile's output (the session tells it): a table titled with the
+    # command's name.
+    aws.aws_env.config += "output = table\n"
     changed = aws.run(
         *ORG,
         *REGIONS,
@@ -506,6 +524,8 @@ def test_a_listing_checked_against_the_organization(aws: InProcessAws) -> None:
         str(path),
         "--accounts",
         PROD,
+        "--shard",
+        "1/1",
         "--baseline",
         str(baseline),
         "--report",
@@ -514,14 +534,12 @@ def test_a_listing_checked_against_the_organization(aws: InProcessAws) -> None:
         "Changes",
     )
     assert changed.returncode == CHANGED, changed.output
-    assert changed.json() == [
-        {
-            "AccountId": PROD,
-            "Region": "eu-west-1",
-            "Change": "Status",
-            "Before": "inactive",
-            "After": "active",
-        }
+    assert changed.stdout.splitlines()[1:6] == [
+        "|                      activation-check                       |",
+        "+---------------+---------+-----------+---------+-------------+",
+        "|   AccountId   |  After  |  Before   | Change  |   Region    |",
+        "+---------------+---------+-----------+---------+-------------+",
+        f"|  {PROD} |  active |  inactive |  Status |  eu-west-1  |",
     ]
     with report.open(newline="") as lines:
         rows = list(csv.DictReader(lines))
@@ -534,7 +552,14 @@ def test_a_listing_checked_against_the_organization(aws: InProcessAws) -> None:
     foreign.write_text(json.dumps({**document, "OrganizationId": "o-zzzzzzzzzz"}))
     aws.simulator.clear_log()
     refused = aws.run(
-        *ORG, *REGIONS, "--accounts-from", str(path), "--baseline", str(foreign)
+        *ORG,
+        *REGIONS,
+        "--accounts-from",
+        str(path),
+        "--shard",
+        "1/1",
+        "--baseline",
+        str(foreign),
     )
     assert refused.returncode == 255, refused.output
     assert refused.stdout == ""
