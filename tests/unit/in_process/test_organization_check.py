@@ -620,3 +620,47 @@ def test_the_listing_makes_one_attempt_and_retries_throttling_within_budget(
     assert refused.returncode == 255, refused.output
     assert refused.stderr.startswith("\nFailed to connect to proxy URL")
     assert aws.simulator.connects == [host]
+
+
+def test_a_china_profile_asks_its_partitions_endpoints(aws: InProcessAws) -> None:
+    """The caller's clients (Organizations, the caller's own IAM) are the
+    profile region's partition's; the member roles' ARNs too. (The
+    simulator's member roles are aws-partition ones: no member role can be
+    assumed here, which the rows say.)"""
+    build(aws, region="cn-northwest-1")
+    result = aws.run(
+        *ORG, "--regions", "cn-north-1", "cn-northwest-1", "--output-format", "jsonl"
+    )
+
+    assert result.returncode == ACCOUNTS_FAILED, result.output
+    *accounts, _ = map(json.loads, result.stdout.splitlines())
+    found = {a["AccountId"]: a for a in accounts}
+    assert set(found) == {ACCOUNT_ID, PROD, DEV, LOCKED}
+    for account_id in (PROD, DEV, LOCKED):
+        assert found[account_id]["Error"].startswith(
+            f"AssumeRole of arn:aws-cn:iam::{account_id}:role/{ROLE}: AccessDenied: "
+        )
+    management = found[ACCOUNT_ID]
+    assert management["Error"] is None
+    assert management["Probe"] == "GetSessionToken (IAM user keys)"
+    assert [row["Endpoint"] for row in management["Regions"]] == [
+        "https://sts.cn-north-1.amazonaws.com.cn/",
+        "https://sts.cn-northwest-1.amazonaws.com.cn/",
+    ]
+    hosts = {
+        (r.action, r.host, r.signing_region)
+        for r in aws.simulator.requests
+        if r.service != "sts" or r.action == "GetCallerIdentity"
+    }
+    assert hosts == {
+        (
+            "ListAccounts",
+            "organizations.cn-northwest-1.amazonaws.com.cn",
+            "cn-northwest-1",
+        ),
+        ("GetAccountSummary", "iam.cn-north-1.amazonaws.com.cn", "cn-north-1"),
+        # The caller asked through the CLI's STS path (the profile's region),
+        # and the management account's connection probes.
+        ("GetCallerIdentity", "sts.cn-northwest-1.amazonaws.com.cn", "cn-northwest-1"),
+        ("GetCallerIdentity", "sts.cn-north-1.amazonaws.com.cn", "cn-north-1"),
+    }
