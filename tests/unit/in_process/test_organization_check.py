@@ -664,3 +664,79 @@ def test_a_china_profile_asks_its_partitions_endpoints(aws: InProcessAws) -> Non
         ("GetCallerIdentity", "sts.cn-northwest-1.amazonaws.com.cn", "cn-northwest-1"),
         ("GetCallerIdentity", "sts.cn-north-1.amazonaws.com.cn", "cn-north-1"),
     }
+
+
+def test_the_management_account_checked_as_its_callers_profile_would_be(
+    aws: InProcessAws,
+) -> None:
+    """Without a member role there, the caller's own account gets the
+    probe its profile would without --organization: a role_arn profile's
+    AssumeRole with its source keys; session credentials' GetCallerIdentity
+    only, which cannot tell activation."""
+    build(aws)
+    user = aws.simulator.add_user("orgops")
+    # Roles outlive a test: a name of this test's own.
+    role_arn = aws.simulator.add_role(
+        "OrgOpsRole", trusted=(f"arn:aws:iam::{ACCOUNT_ID}:root",)
+    )
+    aws.aws_env.config = (
+        f"[profile ops]\nregion = us-east-1\nrole_arn = {role_arn}\n"
+        "source_profile = base\n[profile base]\nregion = us-east-1\n"
+    )
+    aws.aws_env.add_keys("base", user)
+    selected = ("--accounts", ACCOUNT_ID, PROD)
+    ops = aws.run(*ORG, *REGIONS, "--profile", "ops", *selected)
+
+    assert ops.returncode == 0, ops.output
+    management, prod = ops.json()["Accounts"]
+    assert management["Probe"] == f"AssumeRole of the profile's role_arn {role_arn}"
+    assert [
+        (r["Status"], r["Verified"], r["Detail"]) for r in management["Regions"]
+    ] == [("active", True, "AssumeRole succeeded")] * 2
+    assert without_latencies(prod) == without_latencies(member(PROD, "prod"))
+    # The management account's probes: its role assumed at each region's
+    # endpoint with the source profile's keys (and once by the CLI itself).
+    with_source_keys = sorted(
+        r.host
+        for r in aws.simulator.requests
+        if r.action == "AssumeRole" and r.access_key_id == user.access_key_id
+    )
+    assert with_source_keys == [
+        "sts.eu-west-1.amazonaws.com",
+        "sts.us-east-1.amazonaws.com",
+        "sts.us-east-1.amazonaws.com",
+    ]
+
+    issued = aws.run("sts", "get-session-token", "--profile", "base")
+    keys = issued.json()["Credentials"]
+    aws.simulator.clear_log()
+    session = aws.run(
+        *ORG,
+        *REGIONS,
+        *selected,
+        env={
+            "AWS_ACCESS_KEY_ID": keys["AccessKeyId"],
+            "AWS_SECRET_ACCESS_KEY": keys["SecretAccessKey"],
+            "AWS_SESSION_TOKEN": keys["SessionToken"],
+        },
+    )
+
+    assert session.returncode == 0, session.output
+    management, prod = session.json()["Accounts"]
+    assert management["Probe"] == (
+        "GetCallerIdentity only (session credentials cannot call "
+        "GetSessionToken); pass --role-arn to verify"
+    )
+    assert [(r["Status"], r["Verified"]) for r in management["Regions"]] == [
+        ("active", False),
+        ("unknown", False),
+    ]
+    assert all(r["LatencyMs"] is not None for r in management["Regions"])
+    assert without_latencies(prod) == without_latencies(member(PROD, "prod"))
+    # Its probes: GetCallerIdentity at each region's endpoint.
+    probed = {
+        r.host
+        for r in aws.simulator.requests
+        if r.action == "GetCallerIdentity" and r.region != "global"
+    }
+    assert probed == {"sts.us-east-1.amazonaws.com", "sts.eu-west-1.amazonaws.com"}
