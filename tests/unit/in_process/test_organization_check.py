@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import copy
 import csv
+import hashlib
 import json
 import re
 import sys
@@ -740,3 +741,32 @@ def test_the_management_account_checked_as_its_callers_profile_would_be(
         if r.action == "GetCallerIdentity" and r.region != "global"
     }
     assert probed == {"sts.us-east-1.amazonaws.com", "sts.eu-west-1.amazonaws.com"}
+
+
+def test_a_shard_without_accounts(aws: InProcessAws) -> None:
+    """The shard that does not hold the one named account: nothing to
+    check, an empty document, no member request."""
+    build(aws)
+    # fleet/shards.py's rule: SHA-256 of the id, big-endian, modulo N.
+    other = 2 - int.from_bytes(hashlib.sha256(PROD.encode()).digest(), "big") % 2
+    result = aws.run(*ORG, *REGIONS, "--accounts", PROD, "--shard", f"{other}/2")
+
+    assert result.returncode == 0, result.output
+    document = result.json()
+    assert document["Accounts"] == []
+    assert document["Shard"] == {
+        "Number": other,
+        "Count": 2,
+        "AccountsSelected": 1,
+        "AccountsInShard": 0,
+    }
+    assert document["Summary"] == {
+        "AccountsChecked": 0,
+        "AccountsWithError": 0,
+        "AccountsSkipped": 0,
+        "Regions": summary_regions(("us-east-1", 0, 0), ("eu-west-1", 0, 0)),
+    }
+    assert {r.action for r in aws.simulator.requests} == {
+        "ListAccounts",
+        "GetCallerIdentity",
+    }
