@@ -653,6 +653,14 @@ def test_a_china_profile_asks_its_partitions_endpoints(aws: InProcessAws) -> Non
         for r in aws.simulator.requests
         if r.service != "sts" or r.action == "GetCallerIdentity"
     }
+    listed = aws.run(*ORG, "--list-accounts")
+    assert listed.returncode == 0, listed.output
+    assert listed.json()["Partition"] == "aws-cn"
+    # --list-accounts too: the partition's Organizations endpoint.
+    assert [(r.action, r.host) for r in aws.simulator.requests][-1] == (
+        "ListAccounts",
+        "organizations.cn-northwest-1.amazonaws.com.cn",
+    )
     assert hosts == {
         (
             "ListAccounts",
