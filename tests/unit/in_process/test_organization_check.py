@@ -683,6 +683,12 @@ def test_the_management_account_checked_as_its_callers_profile_would_be(
     AssumeRole with its source keys; session credentials' GetCallerIdentity
     only, which cannot tell activation."""
     build(aws)
+    # CLI v1 caches assumed-role credentials in a folder it names at import
+    # (~/.aws/cli/cache of whoever imported it first): this test's own, so
+    # that no other run's credentials (of another simulator) are reused.
+    aws.monkeypatch.setattr(
+        "awscli.customizations.assumerole.CACHE_DIR", str(aws.aws_env.root / "cache")
+    )
     user = aws.simulator.add_user("orgops")
     # Roles outlive a test: a name of this test's own.
     role_arn = aws.simulator.add_role(
