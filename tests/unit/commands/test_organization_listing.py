@@ -1,0 +1,246 @@
+"""Where an organization run's accounts come from
+(``run/account_listing.py``) and the Organizations calls it makes through
+the run's ``Throttle`` (``run/throttled_organizations.py``): on
+botocore-shaped fakes and a sleep that does not wait. The CLI's side is
+tests/unit/in_process/test_organization_check.py and
+tests/e2e/test_account_listing_e2e.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import awscli  # noqa: F401  (first: `import botocore` is then CLI v1's bundle)
+import pytest
+from botocore.exceptions import ClientError
+
+from awscli_regional_sts.aws.backoff import Throttle
+from awscli_regional_sts.aws.errors import RetryBudgetSpent
+from awscli_regional_sts.commands.accounts.members import MemberAccount, Selected
+from awscli_regional_sts.commands.activation.fleet.listing import (
+    AccountListing,
+    ListingProblem,
+)
+from awscli_regional_sts.commands.activation.run.account_listing import (
+    check_organization,
+    checked_only,
+    organization_accounts,
+)
+from awscli_regional_sts.commands.activation.run.throttled_organizations import (
+    ThrottledOrganizations,
+)
+
+ORG, MANAGEMENT = "o-a1b2c3d4e5", "111122223333"
+RELIST = (
+    "list the accounts again (aws sts activation-check --organization "
+    "--list-accounts > FILE)"
+)
+
+
+def throttling() -> ClientError:
+    return ClientError(
+        {
+            "Error": {"Code": "TooManyRequestsException", "Message": "Rate exceeded"},
+            "ResponseMetadata": {"HTTPStatusCode": 400},
+        },
+        "ListAccounts",
+    )
+
+
+class Organizations:
+    """Throttles the first ``throttled`` calls; records every call's
+    parameters; answers ListAccounts' ``pages`` in turn."""
+
+    def __init__(
+        self,
+        throttled: int = 0,
+        pages: list[dict[str, Any]] | None = None,
+        organization: dict[str, Any] | None = None,
+    ) -> None:
+        self.throttled = throttled
+        self.pages = list(pages or [])
+        self.organization = organization
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+
+    def _answer(self, name: str, params: dict[str, Any]) -> None:
+        self.calls.append((name, params))
+        if self.throttled:
+            self.throttled -= 1
+            raise throttling()
+
+    def list_accounts(self, **params: Any) -> Any:
+        self._answer("ListAccounts", params)
+        return self.pages.pop(0)
+
+    def describe_organization(self) -> Any:
+        self._answer("DescribeOrganization", {})
+        return self.organization
+
+
+def throttle(slept: list[float]) -> Throttle:
+    """A throttle whose clock stands still and whose sleep only records."""
+    return Throttle(4, 30.0, clock=lambda: 100.0, sleep=slept.append, draw=max)
+
+
+def entry(account_id: str, status: str = "ACTIVE") -> dict[str, Any]:
+    return {
+        "Id": account_id,
+        "Arn": f"arn:aws:organizations::{MANAGEMENT}:account/{ORG}/{account_id}",
+        "Name": f"n{account_id[0]}",
+        "Status": status,
+    }
+
+
+def test_list_accounts_is_retried_with_its_parameters() -> None:
+    slept: list[float] = []
+    client = Organizations(throttled=2, pages=[{"Accounts": []}])
+    organizations = ThrottledOrganizations(client, throttle(slept))
+
+    assert organizations.list_accounts(MaxResults=20, NextToken="t") == {"Accounts": []}
+    assert client.calls == [("ListAccounts", {"MaxResults": 20, "NextToken": "t"})] * 3
+    assert len(slept) == 2
+
+
+def test_describe_organization_is_retried() -> None:
+    slept: list[float] = []
+    client = Organizations(throttled=1, organization={"Organization": {"Id": ORG}})
+    organizations = ThrottledOrganizations(client, throttle(slept))
+
+    assert organizations.describe_organization() == {"Organization": {"Id": ORG}}
+    assert [name for name, _ in client.calls] == ["DescribeOrganization"] * 2
+    assert len(slept) == 1
+
+
+def test_both_calls_share_the_organizations_endpoints_window() -> None:
+    """One window for Organizations, whichever call: a throttled
+    ListAccounts narrows it for DescribeOrganization too, and each answer
+    widens it."""
+    shared = throttle([])
+    organizations = ThrottledOrganizations(
+        Organizations(throttled=1, pages=[{}], organization={}), shared
+    )
+    organizations.list_accounts()
+    organizations.describe_organization()
+    window = shared.window("organizations")
+    # 4 halved by the throttled answer, then + 1/2 and + 1/2.5 (AIMD).
+    assert window.epoch == 1
+    assert window.limit == pytest.approx(2.9)
+    assert shared.throttled_answers == 1
+
+
+def test_a_throttled_call_past_the_budget_is_raised() -> None:
+    now = [0.0]
+
+    def clock() -> float:
+        now[0] += 20.0
+        return now[0]
+
+    spent = Throttle(4, 30.0, clock=clock, sleep=lambda seconds: None, draw=max)
+    organizations = ThrottledOrganizations(Organizations(throttled=9), spent)
+    with pytest.raises(RetryBudgetSpent):
+        organizations.describe_organization()
+
+
+def listing(organization_id: str = ORG, management: str = MANAGEMENT) -> AccountListing:
+    return AccountListing(
+        partition="aws",
+        organization_id=organization_id,
+        management_account_id=management,
+        listed_at=1_800_000_000,
+        accounts=(
+            MemberAccount(account_id=MANAGEMENT, name="management", status="ACTIVE"),
+            MemberAccount(account_id="222222222222", name="prod", status="ACTIVE"),
+        ),
+    )
+
+
+def describing(organization_id: Any, management: Any) -> Organizations:
+    return Organizations(
+        organization={
+            "Organization": {"Id": organization_id, "MasterAccountId": management}
+        }
+    )
+
+
+def test_the_listings_accounts_once_describe_organization_agrees() -> None:
+    client = describing(ORG, MANAGEMENT)
+    accounts = organization_accounts(client, listing())
+    # Lazily: nothing is asked before the first account is wanted.
+    assert client.calls == []
+    assert next(accounts) == MemberAccount(
+        account_id=MANAGEMENT,
+        name="management",
+        status="ACTIVE",
+        organization_id=ORG,
+        management_account_id=MANAGEMENT,
+    )
+    assert client.calls == [("DescribeOrganization", {})]
+    assert [a.account_id for a in accounts] == ["222222222222"]
+    assert [name for name, _ in client.calls] == ["DescribeOrganization"]
+
+
+def test_without_a_listing_every_page_of_list_accounts() -> None:
+    client = Organizations(
+        pages=[
+            {"Accounts": [entry(MANAGEMENT)], "NextToken": "next"},
+            {"Accounts": [entry("222222222222", "SUSPENDED")]},
+        ]
+    )
+    accounts = organization_accounts(client, None)
+    assert client.calls == []
+    found = list(accounts)
+    assert [(a.account_id, a.status, a.organization_id) for a in found] == [
+        (MANAGEMENT, "ACTIVE", ORG),
+        ("222222222222", "SUSPENDED", ORG),
+    ]
+    assert [name for name, _ in client.calls] == ["ListAccounts", "ListAccounts"]
+
+
+@pytest.mark.parametrize(
+    "organization_id, management, says",
+    [
+        (
+            "o-zzzzzzzzzz",
+            MANAGEMENT,
+            f"'o-zzzzzzzzzz' (management account '{MANAGEMENT}')",
+        ),
+        (ORG, "999999999999", f"'{ORG}' (management account '999999999999')"),
+        (None, None, "'None' (management account 'None')"),
+    ],
+)
+def test_a_listing_of_another_organization_is_refused(
+    organization_id: Any, management: Any, says: str
+) -> None:
+    client = describing(organization_id, management)
+    with pytest.raises(ListingProblem) as raised:
+        list(organization_accounts(client, listing()))
+    assert str(raised.value) == (
+        f"--accounts-from: the listing is of organization {ORG} (management "
+        f"account {MANAGEMENT}), but DescribeOrganization says the caller is "
+        f"in {says}; no member role was assumed; {RELIST} with these credentials"
+    )
+    assert [name for name, _ in client.calls] == ["DescribeOrganization"]
+
+
+def test_an_answer_without_an_organization_is_another_one() -> None:
+    client = Organizations(organization={})
+    says = "the caller is in 'None' \\(management account 'None'\\)"
+    with pytest.raises(ListingProblem, match=says):
+        check_organization(client, listing())
+
+
+def test_skipped_accounts_are_counted_not_yielded() -> None:
+    accounts = [
+        Selected(
+            MemberAccount(account_id=str(n) * 12, name=None, status="ACTIVE"), **kw
+        )
+        for n, kw in (
+            (1, {}),
+            (2, {"skipped": True}),
+            (3, {"error": "why"}),
+            (4, {"skipped": True}),
+        )
+    ]
+    skipped: list[None] = []
+    kept = checked_only(iter(accounts), lambda: skipped.append(None))
+    assert [item.account.account_id[0] for item in kept] == ["1", "3"]
+    assert len(skipped) == 2
