@@ -26,11 +26,13 @@ from awscli.clidriver import create_clidriver
 from awscli.customizations import assumerole
 from botocore.loaders import Loader, create_loader
 
+from awscli_regional_sts.plugin.registration import LOGGER_NAME
 from testing.clients import CLI_V1, AwsEnv, Result
 from testing.simulator import Simulator
 
-#: The loggers ``aws --debug`` sends to stderr (awscli's clidriver).
-_CLI_LOGGERS = ("", "awscli", "botocore", "s3transfer", "urllib3")
+#: The loggers ``aws --debug`` sends to stderr: awscli's clidriver's, and
+#: the plugin's own (plugin/registration.py).
+_CLI_LOGGERS = ("", "awscli", "botocore", "s3transfer", "urllib3", LOGGER_NAME)
 
 
 @dataclass

@@ -46,7 +46,8 @@ def test_a_role_profile_caches_its_credentials_in_the_tests_home(
 
 
 def test_debug_leaves_no_handler_behind(aws: InProcessAws) -> None:
-    loggers = [logging.getLogger(name) for name in ("botocore", "awscli")]
+    names = ("botocore", "awscli", "awscli_regional_sts")
+    loggers = [logging.getLogger(name) for name in names]
     before = [(logger.level, list(logger.handlers)) for logger in loggers]
     aws.aws_env.config = "[default]\nregion = us-east-1\n"
 
