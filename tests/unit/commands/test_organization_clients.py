@@ -5,7 +5,11 @@ since only an endpoint that hangs or a crowded pool would show them in a
 run; and the run's backstop and throttle budget, which only a run that
 takes minutes would show. A run whose listing skips every account needs
 no member request: it runs here whole, its one GetCallerIdentity answered
-by a fake STS."""
+by a fake STS. And what a member's check is handed (``member_account.py``):
+its account, probe plan, the run's clients and backstop, which a run's
+output shows only in part (an organization row takes its ``AccountId``
+from the listing, not the report). The CLI's side is
+tests/unit/in_process/test_organization_check.py."""
 
 from __future__ import annotations
 
