@@ -10,16 +10,20 @@ from __future__ import annotations
 from typing import Any
 
 import awscli  # noqa: F401  (first: `import botocore` is then CLI v1's bundle)
+import botocore.session
 import pytest
 from botocore.exceptions import ClientError
 
 from awscli_regional_sts.aws.backoff import Throttle
 from awscli_regional_sts.aws.errors import RetryBudgetSpent
 from awscli_regional_sts.commands.accounts.members import MemberAccount, Selected
+from awscli_regional_sts.commands.accounts.redaction import CredentialRedactor
 from awscli_regional_sts.commands.activation.fleet.listing import (
     AccountListing,
     ListingProblem,
 )
+from awscli_regional_sts.commands.activation.model.options import CheckOptions
+from awscli_regional_sts.commands.activation.run import account_listing
 from awscli_regional_sts.commands.activation.run.account_listing import (
     check_organization,
     checked_only,
@@ -244,3 +248,45 @@ def test_skipped_accounts_are_counted_not_yielded() -> None:
     kept = checked_only(iter(accounts), lambda: skipped.append(None))
     assert [item.account.account_id[0] for item in kept] == ["1", "3"]
     assert len(skipped) == 2
+
+
+def test_list_accounts_asks_the_profile_regions_partition_once_per_call(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """--list-accounts' client: the profile region's partition (China's
+    endpoint for a China profile), ``--timeout``, one attempt; its pages
+    through a Throttle of ``--max-concurrency`` and ``--throttle-budget``.
+    The listing itself stands still: the Organizations object it would
+    page through is handed back."""
+    for name in ("AWS_DEFAULT_REGION", "AWS_REGION", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    monkeypatch.setattr(account_listing, "list_accounts", lambda client: client)
+    monkeypatch.setattr(
+        account_listing, "listed", lambda accounts, partition, started: accounts
+    )
+    session = botocore.session.Session()
+    session.set_credentials("AKIAUSERKEYEXAMPLE1", "user-secret")
+    options = CheckOptions(
+        regions=("cn-north-1",),
+        partition="aws-cn",
+        profile="default",
+        profile_region="cn-north-1",
+        timeout=7.0,
+        max_concurrency=3,
+        throttle_budget=11.0,
+    )
+
+    organizations = account_listing.list_organization(
+        session, options, CredentialRedactor()
+    )
+    assert isinstance(organizations, ThrottledOrganizations)
+    client = organizations._organizations
+    assert client.meta.endpoint_url == (
+        "https://organizations.cn-northwest-1.amazonaws.com.cn"
+    )
+    config = client.meta.config
+    assert (config.connect_timeout, config.read_timeout) == (7.0, 7.0)
+    assert config.retries["total_max_attempts"] == 1
+    throttle = organizations._throttle
+    assert (throttle.ceiling, throttle.budget) == (3, 11.0)

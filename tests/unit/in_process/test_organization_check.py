@@ -784,3 +784,33 @@ def test_a_shard_without_accounts(aws: InProcessAws) -> None:
         "ListAccounts",
         "GetCallerIdentity",
     }
+
+
+def test_a_report_that_cannot_be_written(aws: InProcessAws) -> None:
+    """--report where no file can be made, even by root (procfs: the
+    folder exists, so the option is accepted): one line naming the command,
+    the option and the file, exit status 255; the document is printed all
+    the same, and no member request was sent."""
+    build(aws)
+    other = 2 - int.from_bytes(hashlib.sha256(PROD.encode()).digest(), "big") % 2
+    result = aws.run(
+        *ORG,
+        *REGIONS,
+        "--accounts",
+        PROD,
+        "--shard",
+        f"{other}/2",
+        "--report",
+        "/proc/report.csv",
+    )
+
+    assert result.returncode == 255, result.output
+    assert result.stderr == (
+        "aws sts activation-check: --report: cannot write '/proc/report.csv': "
+        "No such file or directory\n"
+    )
+    assert result.json()["Accounts"] == []
+    assert {r.action for r in aws.simulator.requests} == {
+        "ListAccounts",
+        "GetCallerIdentity",
+    }
