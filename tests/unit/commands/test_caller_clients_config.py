@@ -8,8 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 import awscli  # noqa: F401  (first: `import botocore` is then CLI v1's bundle)
-import botocore.session
-import pytest
 
 from awscli_regional_sts.aws.backoff import Throttle
 from awscli_regional_sts.commands.activation.model.options import CheckOptions
@@ -18,32 +16,10 @@ from awscli_regional_sts.commands.activation.run.caller_account import (
     SessionClients,
     ask_identity,
 )
-from tests.unit.sts_answers import FakeSts
-
-
-@pytest.fixture(autouse=True)
-def no_region_from_outside(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
-    """The session knows no region but the one the check passes: a client
-    built without it would get botocore's ``aws-global``."""
-    for name in ("AWS_DEFAULT_REGION", "AWS_REGION", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
-
-
-class RecordingSession:
-    """A botocore session that keeps every client it creates."""
-
-    def __init__(self) -> None:
-        self.session = botocore.session.Session()
-        self.session.set_credentials("AKIAUSERKEYEXAMPLE1", "user-secret")
-        self.sts = FakeSts({"eu-west-3": "ok", "eu-west-1": "ok"})
-        self.session.register("before-send.sts", self.sts)
-        self.clients: list[Any] = []
-
-    def create_client(self, *args: Any, **kwargs: Any) -> Any:
-        client = self.session.create_client(*args, **kwargs)
-        self.clients.append(client)
-        return client
+from tests.unit.commands.recording_session import (  # noqa: F401  (autouse)
+    RecordingSession,
+    no_region_from_outside,
+)
 
 
 def options(**changes: Any) -> CheckOptions:
