@@ -1,0 +1,124 @@
+"""An organization's listing throttled past ``--throttle-budget``, with the
+real CLIs against the simulator: ``--list-accounts``, the organization run
+(ListAccounts) and ``--accounts-from`` (DescribeOrganization) end in the
+command's own one line, naming the call, how often it was throttled and
+the fix, with the status each CLI gives a call AWS answered with an error
+(CLI v2's 254, CLI v1's 255, checked here on the CLI's own
+``aws organizations`` call), no traceback, and nothing sent after the
+last throttled answer: no member role assumed, no account checked.
+
+Organizations throttles here from the second call on (a bucket of one
+request that never refills): the test spends the first itself, with the
+CLI's own command. A budget of one second keeps each run short; the
+count in the line is the simulator's, never the wall time's.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from testing.clients import CLI_V1, AwsEnv, Result
+from tests.e2e.matrix import EVERY_ROW_ON, FURTHER_CASES_ON
+
+MEMBERS = 3
+BUDGET = "1"
+#: What each CLI exits with when AWS answers its own call with an error
+#: (CLI v2's CLIENT_ERROR_RC; CLI v1 has one status for every error).
+SERVICE_ERROR_RC = {CLI_V1: 255}
+ORG = ("sts", "activation-check", "--organization", "--regions", "us-east-1")
+LINE = re.compile(
+    r"aws sts activation-check: error: organizations (\w+) was throttled "
+    r"(once|\d+ times) \(TooManyRequestsException\) until the retry budget "
+    r"\(--throttle-budget 0\.5 s\) was spent; retry later or raise "
+    r"--throttle-budget"
+)
+
+
+def build(aws_env: AwsEnv) -> None:
+    simulator = aws_env.simulator
+    # The buckets refill on the throttle clock: with rate 0 they never do,
+    # whichever clock a test before left.
+    simulator.use_real_clock()
+    user = simulator.add_user("admin")
+    aws_env.config = "[default]\nregion = us-east-1\n"
+    aws_env.add_keys("default", user)
+    simulator.create_organization()
+    simulator.add_member_accounts(MEMBERS)
+
+
+def throttle_from_now(aws_env: AwsEnv, kind: str, api: str, command: str) -> None:
+    """Organizations ``api`` answers one more call, then only throttles:
+    the CLI's own ``aws organizations COMMAND`` takes that one."""
+    aws_env.simulator.set_throttle(service="organizations", api=api, rate=0, burst=1)
+    aws_env.run(kind, "organizations", command).check()
+    aws_env.simulator.clear_log()
+
+
+def the_cli_own_status(aws_env: AwsEnv, kind: str, command: str) -> int:
+    """The status the CLI itself exits with when the call is throttled
+    (one attempt: no retries to wait for)."""
+    result = aws_env.run(kind, "organizations", command, env={"AWS_MAX_ATTEMPTS": "1"})
+    assert "TooManyRequestsException" in result.stderr, result.output
+    return result.returncode
+
+
+def assert_one_line(aws_env: AwsEnv, result: Result, kind: str, api: str) -> None:
+    expected = SERVICE_ERROR_RC.get(kind, 254)
+    assert result.returncode == expected, result.output
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    match = LINE.fullmatch(lines[0])
+    assert match, lines[0]
+    assert match[1] == api
+    count = 1 if match[2] == "once" else int(match[2].split()[0])
+    requests = aws_env.simulator.requests
+    # Every request since the budget was spent, and before: the call's
+    # throttled answers, counted in the line, and nothing else.
+    assert [(r.service, r.action, r.throttled) for r in requests] == [
+        ("organizations", api, True)
+    ] * count
+    assert count > 1
+    assert the_cli_own_status(aws_env, kind, api_command(api)) == expected
+
+
+def api_command(api: str) -> str:
+    return {"ListAccounts": "list-accounts"}.get(api, "describe-organization")
+
+
+@pytest.mark.parametrize("kind", FURTHER_CASES_ON)
+@pytest.mark.parametrize("listing", ["--list-accounts", "--output-format=jsonl"])
+def test_a_listing_throttled_past_the_budget_ends_in_one_line(
+    aws_env: AwsEnv, kind: str, listing: str
+) -> None:
+    build(aws_env)
+    throttle_from_now(aws_env, kind, "ListAccounts", "list-accounts")
+    result = aws_env.run(kind, *ORG, listing, "--throttle-budget", BUDGET, timeout=60)
+    assert_one_line(aws_env, result, kind, "ListAccounts")
+
+
+def test_a_describe_organization_throttled_past_the_budget_ends_in_one_line(
+    aws_env: AwsEnv,
+) -> None:
+    """``--accounts-from``: the one DescribeOrganization before anything
+    else of the run, throttled: no member role assumed."""
+    build(aws_env)
+    listed = aws_env.run(EVERY_ROW_ON, *ORG, "--list-accounts").check()
+    path = aws_env.root / "accounts.json"
+    path.write_text(listed.stdout)
+    throttle_from_now(
+        aws_env, EVERY_ROW_ON, "DescribeOrganization", "describe-organization"
+    )
+    result = aws_env.run(
+        EVERY_ROW_ON,
+        *ORG,
+        "--accounts-from",
+        str(path),
+        "--throttle-budget",
+        BUDGET,
+        timeout=60,
+    )
+    assert_one_line(aws_env, result, EVERY_ROW_ON, "DescribeOrganization")
