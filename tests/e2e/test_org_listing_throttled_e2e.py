@@ -31,7 +31,7 @@ ORG = ("sts", "activation-check", "--organization", "--regions", "us-east-1")
 LINE = re.compile(
     r"aws sts activation-check: error: organizations (\w+) was throttled "
     r"(once|\d+ times) \(TooManyRequestsException\) until the retry budget "
-    r"\(--throttle-budget 0\.5 s\) was spent; retry later or raise "
+    rf"\(--throttle-budget {BUDGET} s\) was spent; retry later or raise "
     r"--throttle-budget"
 )
 
