@@ -15,11 +15,13 @@ count in the line is the simulator's, never the wall time's.
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 
 from testing.clients import CLI_V1, AwsEnv, Result
+from testing.simulator import ACCOUNT_ID
 from tests.e2e.matrix import EVERY_ROW_ON, FURTHER_CASES_ON
 
 MEMBERS = 3
@@ -36,7 +38,7 @@ LINE = re.compile(
 )
 
 
-def build(aws_env: AwsEnv) -> None:
+def build(aws_env: AwsEnv, members: int = MEMBERS) -> list[str]:
     simulator = aws_env.simulator
     # The buckets refill on the throttle clock: with rate 0 they never do,
     # whichever clock a test before left.
@@ -45,7 +47,7 @@ def build(aws_env: AwsEnv) -> None:
     aws_env.config = "[default]\nregion = us-east-1\n"
     aws_env.add_keys("default", user)
     simulator.create_organization()
-    simulator.add_member_accounts(MEMBERS)
+    return simulator.add_member_accounts(members)
 
 
 def throttle_from_now(aws_env: AwsEnv, kind: str, api: str, command: str) -> None:
@@ -122,3 +124,44 @@ def test_a_describe_organization_throttled_past_the_budget_ends_in_one_line(
         timeout=60,
     )
     assert_one_line(aws_env, result, EVERY_ROW_ON, "DescribeOrganization")
+
+
+@pytest.mark.parametrize("output", ["jsonl", "document"])
+def test_a_later_page_throttled_past_the_budget_ends_the_run(
+    aws_env: AwsEnv, output: str
+) -> None:
+    """The second page of ListAccounts throttled: the accounts of the first
+    are finished (printed with jsonl, as each ends; the document, which
+    needs every account, is not printed), none of the second is begun, and
+    the run ends in the same line."""
+    members = build(aws_env, members=30)
+    simulator = aws_env.simulator
+    # The first page answered, every later call throttled.
+    simulator.set_throttle(service="organizations", api="ListAccounts", rate=0, burst=1)
+    result = aws_env.run(
+        EVERY_ROW_ON,
+        *ORG,
+        "--output-format",
+        output,
+        "--throttle-budget",
+        BUDGET,
+        timeout=120,
+    )
+    assert result.returncode == 254, result.output
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and LINE.fullmatch(lines[0]), result.stderr
+    listings = [r for r in simulator.requests if r.action == "ListAccounts"]
+    assert [r.throttled for r in listings][:2] == [False, True], listings
+    checked = {r.account_id for r in simulator.requests if r.action == "AssumeRole"}
+    # A page is 20 accounts: the management account (its member role
+    # asked for once) and 19 members; nothing was sent for the others.
+    assert len(checked) == 20 and ACCOUNT_ID in checked, sorted(checked)
+    begun = {r.account_id for r in simulator.requests}
+    assert begun & set(members) == checked - {ACCOUNT_ID}
+    if output == "document":
+        assert result.stdout == ""
+        return
+    printed = [json.loads(line) for line in result.stdout.splitlines()]
+    assert not any("Summary" in document for document in printed)
+    assert {document["AccountId"] for document in printed} == checked | {ACCOUNT_ID}
