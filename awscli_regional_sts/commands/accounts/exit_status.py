@@ -26,6 +26,10 @@ class Exit(Enum):
     BAD_PARAMETER = "bad-parameter"
     #: ``--save`` or ``--report`` could not write.
     NOT_WRITTEN = "not-written"
+    #: A call the run cannot go on without (Organizations ListAccounts,
+    #: DescribeOrganization) was throttled until ``--throttle-budget`` was
+    #: spent: the run ends, nothing more sent.
+    THROTTLED = "throttled"
     #: ``--require-active``: a required region is not active.
     NOT_ACTIVE = "not-active"
     #: ``--require-active``: none inactive, but one's activation cannot be
@@ -55,6 +59,10 @@ EXITS = (
     ExitRule(Exit.BAD_PARAMETER, status=252, status_v1=255),
     # The CLI's general error status.
     ExitRule(Exit.NOT_WRITTEN, status=255, status_v1=255),
+    # Each CLI's own status for a call AWS answered with an error, as when
+    # the CLI's own retries of a throttled call give up: v2's
+    # CLIENT_ERROR_RC (a ClientError), v1's one status for every error.
+    ExitRule(Exit.THROTTLED, status=254, status_v1=255),
     ExitRule(Exit.NOT_ACTIVE, status=1, status_v1=1),
     ExitRule(Exit.UNDETERMINED, status=3, status_v1=3),
     ExitRule(Exit.ACCOUNTS_FAILED, status=4, status_v1=4),

@@ -111,9 +111,12 @@ class ActivationCheckCommand(BasicCommand):  # type: ignore[misc]
         "DescribeOrganization), "
         "the CLI's own status for a bad parameter: 252 on AWS CLI v2, 255 on "
         "AWS CLI v1; 255 when ``--save`` or ``--report`` could not write; "
+        "when Organizations ListAccounts or DescribeOrganization is throttled "
+        "until ``--throttle-budget`` is spent, the CLI's own status for a call "
+        "AWS refused: 254 on AWS CLI v2, 255 on AWS CLI v1; "
         "otherwise the CLI's own statuses (e.g. missing credentials). When "
         "several apply, the first in this order wins: 255 (could not write), "
-        "1, 3, 4, 5."
+        "254 (throttled), 1, 3, 4, 5."
     )
 
     EXAMPLES = (

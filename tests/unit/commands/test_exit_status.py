@@ -33,6 +33,11 @@ def test_the_first_outcome_in_the_table_wins() -> None:
     assert exit_status(Exit.UNDETERMINED, Exit.NOT_WRITTEN) == 255
     assert exit_status(Exit.BAD_PARAMETER) == 252
     assert exit_status(Exit.BAD_PARAMETER, cli_major="1") == 255
+    # A throttled listing: each CLI's status for a call AWS refused.
+    assert exit_status(Exit.THROTTLED) == 254
+    assert exit_status(Exit.THROTTLED, cli_major="1") == 255
+    assert exit_status(Exit.THROTTLED, Exit.NOT_ACTIVE) == 254
+    assert exit_status(Exit.NOT_WRITTEN, Exit.THROTTLED) == 255
 
 
 def test_the_help_states_every_status_and_the_order() -> None:

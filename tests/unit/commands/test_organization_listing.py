@@ -15,7 +15,9 @@ import pytest
 from botocore.exceptions import ClientError
 
 from awscli_regional_sts.aws.backoff import Throttle
-from awscli_regional_sts.aws.errors import RetryBudgetSpent
+from awscli_regional_sts.aws.errors import RetryBudgetSpent, shorten
+from awscli_regional_sts.aws.untrusted import printable
+from awscli_regional_sts.commands.accounts.exit_status import CommandProblem, Exit
 from awscli_regional_sts.commands.accounts.members import MemberAccount, Selected
 from awscli_regional_sts.commands.accounts.redaction import CredentialRedactor
 from awscli_regional_sts.commands.activation.fleet.listing import (
@@ -30,7 +32,10 @@ from awscli_regional_sts.commands.activation.run.account_listing import (
     organization_accounts,
 )
 from awscli_regional_sts.commands.activation.run.throttled_organizations import (
+    CODE_LIMIT,
+    OrganizationsThrottled,
     ThrottledOrganizations,
+    spent_line,
 )
 
 ORG, MANAGEMENT = "o-a1b2c3d4e5", "111122223333"
@@ -131,17 +136,76 @@ def test_both_calls_share_the_organizations_endpoints_window() -> None:
     assert shared.throttled_answers == 1
 
 
-def test_a_throttled_call_past_the_budget_is_raised() -> None:
+def spending(budget: float = 30.0) -> Throttle:
+    """A throttle whose clock moves 20 s a reading: a call throttled at 20,
+    40 and 60 s has spent a 30 s budget at its third throttled answer."""
     now = [0.0]
 
     def clock() -> float:
         now[0] += 20.0
         return now[0]
 
-    spent = Throttle(4, 30.0, clock=clock, sleep=lambda seconds: None, draw=max)
-    organizations = ThrottledOrganizations(Organizations(throttled=9), spent)
-    with pytest.raises(RetryBudgetSpent):
-        organizations.describe_organization()
+    return Throttle(4, budget, clock=clock, sleep=lambda seconds: None, draw=max)
+
+
+@pytest.mark.parametrize(
+    ("operation", "call"),
+    [
+        ("DescribeOrganization", lambda o: o.describe_organization()),
+        ("ListAccounts", lambda o: o.list_accounts(MaxResults=20)),
+    ],
+)
+def test_a_call_throttled_past_the_budget_ends_the_run_in_one_line(
+    operation: str, call: Any
+) -> None:
+    """The command's own error (printed by the CLI glue), naming the call,
+    the count, the code, the budget and the fix; nothing more is asked."""
+    client = Organizations(throttled=9)
+    organizations = ThrottledOrganizations(client, spending())
+    with pytest.raises(OrganizationsThrottled) as ended:
+        call(organizations)
+    assert str(ended.value) == (
+        f"organizations {operation} was throttled 3 times "
+        "(TooManyRequestsException) until the retry budget (--throttle-budget "
+        "30 s) was spent; retry later or raise --throttle-budget"
+    )
+    assert ended.value.exit is Exit.THROTTLED
+    assert isinstance(ended.value, CommandProblem)
+    # The budget's own error, kept for --debug's traceback.
+    assert isinstance(ended.value.__cause__, RetryBudgetSpent)
+    assert [name for name, _ in client.calls] == [operation] * 3
+
+
+def test_the_line_says_once_and_shows_the_budget_as_given() -> None:
+    spent = RetryBudgetSpent(throttling(), 1)
+    assert spent_line("ListAccounts", spent, 0.5) == (
+        "organizations ListAccounts was throttled once (TooManyRequestsException) "
+        "until the retry budget (--throttle-budget 0.5 s) was spent; retry later "
+        "or raise --throttle-budget"
+    )
+    assert "throttled 2 times (" in spent_line(
+        "ListAccounts", RetryBudgetSpent(throttling(), 2), 60.0
+    )
+    assert "(--throttle-budget 3600 s)" in spent_line("ListAccounts", spent, 3600.0)
+
+
+def test_the_code_in_the_line_is_defused_and_short() -> None:
+    """AWS's error code reaches a terminal: its controls shown escaped, and
+    no longer than CODE_LIMIT characters."""
+    hostile = ClientError(
+        {
+            "Error": {"Code": "Slow\x1b[2J" + "x" * 100, "Message": ""},
+            "ResponseMetadata": {"HTTPStatusCode": 429},
+        },
+        "ListAccounts",
+    )
+    line = spent_line("ListAccounts", RetryBudgetSpent(hostile, 2), 1.0)
+    shown = line[line.index("(") + 1 : line.index(") until")]
+    assert "\x1b" not in shown
+    assert shown == printable(shorten("Slow\x1b[2J" + "x" * 100, CODE_LIMIT))
+    assert shown.startswith("Slow\\x1b[2J") and shown.endswith("...")
+    # 64 characters of AWS's, the ESC among them shown as four.
+    assert len(shown) == 64 + 3
 
 
 def listing(organization_id: str = ORG, management: str = MANAGEMENT) -> AccountListing:

@@ -579,7 +579,8 @@ def test_the_listing_makes_one_attempt_and_retries_throttling_within_budget(
 ) -> None:
     """--list-accounts (the profile without a region: us-east-1's client):
     a throttled page is retried by the run's Throttle until --throttle-budget
-    is spent, never by botocore; a refused connection is tried once."""
+    is spent, never by botocore, then ends in the command's one line; a
+    refused connection is tried once."""
     build(aws, region=None)
     # One ListAccounts in the bucket, never refilled: the clock stands still.
     aws.simulator.use_manual_clock()
@@ -601,10 +602,15 @@ def test_the_listing_makes_one_attempt_and_retries_throttling_within_budget(
         LOCKED,
         CLOSED,
     ]
+    # The command's own line, CLI v1's status for a call AWS refused.
     assert throttled.returncode == 255, throttled.output
     assert throttled.stdout == ""
     said = re.fullmatch(
-        r"\nthrottled (once|(\d+) times); retry budget spent\n", throttled.stderr
+        r"aws sts activation-check: error: organizations ListAccounts was "
+        r"throttled (once|(\d+) times) \(TooManyRequestsException\) until the "
+        r"retry budget \(--throttle-budget 0\.1 s\) was spent; retry later or "
+        r"raise --throttle-budget\n",
+        throttled.stderr,
     )
     assert said is not None, throttled.stderr
     log = [(r.host, r.throttled) for r in aws.simulator.requests]
