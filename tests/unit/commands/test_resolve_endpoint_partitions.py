@@ -183,3 +183,18 @@ def test_dual_stack_is_reported_and_reached(aws_files: Path) -> None:
     )
     assert (got["DualStack"], got["Fips"]) == (True, False)
     assert got["Url"] == "https://sts.us-west-2.api.aws"
+
+
+def test_without_sts_region_a_list_of_global_alone_fails_over_to_it(
+    aws_files: Path,
+) -> None:
+    # No region in the list: nothing to compare partitions with.
+    got = report(
+        aws_files,
+        "region = eu-west-1\nsts_regional_endpoints = regional\n"
+        "sts_fallback = global\n",
+    )
+    assert got["Url"] == "https://sts.eu-west-1.amazonaws.com"
+    assert [(h["Entry"], h["Url"], h["SigningRegion"]) for h in got["Fallback"]] == [
+        ("global", "https://sts.amazonaws.com", "us-east-1")
+    ]
