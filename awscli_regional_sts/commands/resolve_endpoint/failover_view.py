@@ -50,7 +50,6 @@ def failover_hops(
     region: str | None,
     configured_endpoint: Any,
     signing: Signing,
-    *,
     operation: str,
 ) -> tuple[Hop, ...]:
     """The failover entries after the first endpoint, as ``failover.py``

@@ -173,12 +173,7 @@ def describe_route(
     route = _first_call(session, builtins, routed, target, botocore, signing)
     partition = partitions.region_partition(route.signing_region)
     hops = failover_hops(
-        settings,
-        routed,
-        route.first,
-        configured_endpoint,
-        signing,
-        operation=PROBE_OPERATION,
+        settings, routed, route.first, configured_endpoint, signing, PROBE_OPERATION
     )
     warnings = [*route.warnings, *(hop.skipped for hop in hops if hop.skipped)]
     regional_only = regional_only_warning(builtins, route.url, profile)
