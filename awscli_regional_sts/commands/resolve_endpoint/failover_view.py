@@ -8,11 +8,16 @@ from collections.abc import MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
+from awscli_regional_sts.aws.partitions import GLOBAL
 from awscli_regional_sts.commands.resolve_endpoint.signing_view import (
     EndpointSigning,
     hop_signing,
 )
-from awscli_regional_sts.plugin.endpoints import entry_endpoint, first_entry
+from awscli_regional_sts.plugin.endpoints import (
+    entry_endpoint,
+    first_entry,
+    partition_mismatch,
+)
 from awscli_regional_sts.plugin.settings import StsSettings
 from awscli_regional_sts.plugin.signing import SIGV4, Signing, outside_line
 
@@ -45,12 +50,25 @@ def failover_hops(
     region: str | None,
     configured_endpoint: Any,
     signing: Signing,
+    operation: str,
 ) -> tuple[Hop, ...]:
     """The failover entries after the first endpoint, as ``failover.py``
     resolves them (a configured endpoint never fails over), each with how
-    it is signed, or why failover skips it."""
+    it is signed, or why failover skips it. ``region``: the first
+    endpoint's entry, None where the plugin leaves the first call to
+    botocore."""
     if configured_endpoint or not settings.fallback:
         return ()
+    if region is None:
+        # As failover.py (remember_failover_inputs): a client in another
+        # partition than the list's own never fails over. The list's
+        # partition is that of its first region: the STS region's, when one
+        # is set (settings refuse a mix), whose client is left alone.
+        anchor = next((entry for entry in settings.fallback if entry != GLOBAL), None)
+        if anchor is not None and partition_mismatch(
+            routed, anchor, settings.profile_label, operation
+        ):
+            return ()
     first = first_entry(routed, region)
     hops = []
     for entry in settings.fallback:

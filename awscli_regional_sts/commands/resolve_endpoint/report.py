@@ -172,7 +172,9 @@ def describe_route(
     routed: dict[str, Any] = dict(builtins)
     route = _first_call(session, builtins, routed, target, botocore, signing)
     partition = partitions.region_partition(route.signing_region)
-    hops = failover_hops(settings, routed, route.first, configured_endpoint, signing)
+    hops = failover_hops(
+        settings, routed, route.first, configured_endpoint, signing, PROBE_OPERATION
+    )
     warnings = [*route.warnings, *(hop.skipped for hop in hops if hop.skipped)]
     regional_only = regional_only_warning(builtins, route.url, profile)
     if regional_only:
@@ -307,7 +309,8 @@ def _first_call(
         )
     else:
         return _rerouted(builtins, routed, target, region, signing)
-    return replace(botocore, reason=reason, first=region)
+    # No first entry: botocore chose the endpoint (failover_hops).
+    return replace(botocore, reason=reason)
 
 
 def _rerouted(
