@@ -44,6 +44,19 @@ def fresh_memory() -> None:
 #: sets modes: a fault there (a mutant of ``make mutation`` did) could make
 #: ``/`` 0700 for the whole machine.
 SYSTEM_FOLDERS = ("/", "/tmp")
+#: The only mutated code that sets a folder's mode.
+FOLDER_MODE_SETTER = "awscli_regional_sts.aws.files."
+
+
+def could_change_folder_modes(mutant: str) -> bool:
+    """Whether a system folder's mode changed during a test fails it:
+    always, but in a ``make mutation`` child whose mutant lies outside
+    aws/files.py. There the change is most likely another child's mutant
+    of aws/files.py at work, and failing would count this child's
+    unrelated mutant killed. (A mutant elsewhere that hands aws/files.py
+    a system folder is then missed by this guard, never counted killed by
+    another's fault; the mode is put back either way.)"""
+    return "__mutmut_" not in mutant or mutant.startswith(FOLDER_MODE_SETTER)
 
 
 @pytest.fixture(autouse=True)
@@ -57,4 +70,7 @@ def system_folders_kept() -> Iterator[None]:
         if now != mode:
             os.chmod(path, stat.S_IMODE(mode))
             changed[path] = f"{stat.S_IMODE(mode):04o} -> {stat.S_IMODE(now):04o}"
-    assert not changed, f"a test changed the mode of {changed} (put back)"
+    mutant = os.environ.get("MUTANT_UNDER_TEST", "")
+    assert not changed or not could_change_folder_modes(mutant), (
+        f"a test changed the mode of {changed} (put back)"
+    )
