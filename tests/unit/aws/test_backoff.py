@@ -250,11 +250,12 @@ def test_calls_wait_for_room_in_a_shrunken_window() -> None:
 # -- the edges: a huge attempt, a given limit, epochs, a window of one --
 
 
-def test_full_jitter_follows_its_formula_past_64_attempts() -> None:
+def test_full_jitter_follows_its_formula_for_any_cap() -> None:
     def draw(low: float, high: float) -> float:
         return high
 
-    # min(cap, base * 2**attempt) for any cap, not the cap from 64 on.
+    # min(cap, base * 2**attempt), also for a cap over base * 2**64 (the
+    # cap itself from attempt 64 on, before).
     huge = 2.0**80
     assert full_jitter(64, draw, base=1.0, cap=huge) == 2.0**64
     assert full_jitter(65, draw, base=1.0, cap=huge) == 2.0**65
@@ -286,6 +287,8 @@ def test_a_ceiling_of_one_lets_one_call_in_flight() -> None:
     throttle = Throttle(1, 10.0)
     window = throttle.window("sts/eu-west-1")
     assert throttle.ceiling == window.ceiling == 1 and window.limit == 1.0
+    window.start()
+    assert not window.may_start()
     assert Throttle(0).ceiling == 1
 
 
