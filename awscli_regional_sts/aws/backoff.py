@@ -71,7 +71,10 @@ def full_jitter(
 ) -> float:
     """The sleep before retry ``attempt`` (0 for the first):
     ``draw(0, min(cap, base * 2**attempt))``."""
-    ceiling = cap if attempt >= 64 else min(cap, base * 2.0**attempt)
+    try:
+        ceiling = min(cap, math.ldexp(base, attempt))
+    except OverflowError:  # base * 2**attempt is past the largest float
+        ceiling = cap
     return draw(0.0, ceiling)
 
 
@@ -118,15 +121,16 @@ class AimdWindow:
         self.silent_since = None
         self.limit = min(float(self.ceiling), self.limit + 1.0 / self.limit)
 
-    def throttled(self, ticket: int, now: float) -> None:
+    def throttled(self, ticket: int, now: float) -> float:
         """A call started in epoch ``ticket`` was throttled: multiplicative
-        decrease, once per epoch."""
+        decrease, once per epoch. Returns ``silent_since``, set by now."""
         self.in_flight -= 1
         if self.silent_since is None:
             self.silent_since = now
         if ticket == self.epoch:
             self.limit = max(1.0, self.limit * DECREASE_FACTOR)
             self.epoch += 1
+        return self.silent_since
 
 
 class Throttle:
@@ -162,7 +166,7 @@ class Throttle:
 
     def call(self, endpoint: str, fn: Callable[[], T]) -> T:
         throttled = 0
-        first = 0.0
+        first: float | None = None  # when this call was first throttled
         while True:
             ticket = self._enter(endpoint)
             try:
@@ -172,7 +176,8 @@ class Throttle:
                     self._leave(endpoint)
                     raise
                 now = self._clock()
-                first = now if throttled == 0 else first
+                if first is None:
+                    first = now
                 throttled += 1
                 if not self._throttled(endpoint, ticket, now, first):
                     raise RetryBudgetSpent(error, throttled) from error
@@ -205,8 +210,6 @@ class Throttle:
         """Count a throttled answer in; whether the call may be retried."""
         with self._changed:
             self.throttled_answers += 1
-            window = self._windows[endpoint]
-            window.throttled(ticket, now)
+            silent = self._windows[endpoint].throttled(ticket, now)
             self._changed.notify_all()
-            silent = window.silent_since if window.silent_since is not None else now
             return may_retry(now, first, silent, self.budget)

@@ -245,3 +245,70 @@ def test_calls_wait_for_room_in_a_shrunken_window() -> None:
     throttle._leave("sts/eu-west-1")  # the first call answers
     assert entered.wait(5)
     thread.join(5)
+
+
+# -- the edges: a huge attempt, a given limit, epochs, a window of one --
+
+
+def test_full_jitter_follows_its_formula_for_any_cap() -> None:
+    def draw(low: float, high: float) -> float:
+        return high
+
+    # min(cap, base * 2**attempt), also for a cap over base * 2**64 (the
+    # cap itself from attempt 64 on, before).
+    huge = 2.0**80
+    assert full_jitter(64, draw, base=1.0, cap=huge) == 2.0**64
+    assert full_jitter(65, draw, base=1.0, cap=huge) == 2.0**65
+    assert full_jitter(80, draw, base=1.0, cap=huge) == huge
+    # 2**5000 is past the largest float: the ceiling is the cap.
+    assert full_jitter(5000, draw) == MAX_DELAY
+    assert full_jitter(5000, draw, cap=float("inf")) == float("inf")
+
+
+def test_a_window_keeps_a_limit_it_is_given() -> None:
+    window = AimdWindow(ceiling=8, limit=1.0)
+    assert window.limit == 1.0
+    window.start()
+    assert not window.may_start()  # one call in flight fills it
+    assert AimdWindow(ceiling=8, limit=0.0).limit == 8.0  # none given: the ceiling
+
+
+def test_a_call_of_an_earlier_window_brings_no_second_decrease() -> None:
+    window = AimdWindow(ceiling=16)
+    window.throttled(window.start(), now=1.0)  # epoch 0 -> 1: 16 -> 8
+    early, late = window.start(), window.start()
+    window.throttled(early, now=2.0)  # epoch 1 -> 2: 8 -> 4
+    assert (window.limit, window.epoch) == (4.0, 2)
+    window.throttled(late, now=2.0)  # started in epoch 1, before that decrease
+    assert (window.limit, window.epoch) == (4.0, 2)
+
+
+def test_a_ceiling_of_one_lets_one_call_in_flight() -> None:
+    throttle = Throttle(1, 10.0)
+    window = throttle.window("sts/eu-west-1")
+    assert throttle.ceiling == window.ceiling == 1 and window.limit == 1.0
+    window.start()
+    assert not window.may_start()
+    assert Throttle(0).ceiling == 1
+
+
+def test_a_spent_budget_raises_from_the_last_throttled_answer() -> None:
+    first, last = answer("Throttling"), answer("TooManyRequestsException")
+    call = Scripted(first, last)
+    with pytest.raises(RetryBudgetSpent) as spent:
+        call.throttle(budget=0.15).call("sts/eu-west-1", call)
+    assert spent.value.last_error is last and spent.value.__cause__ is last
+    assert spent.value.throttled_answers == 3
+    assert str(spent.value) == "throttled 3 times; retry budget spent"
+    assert CallError.from_exception(spent.value).code == "TooManyRequestsException"
+
+
+def test_a_status_that_is_not_a_number_is_no_status() -> None:
+    error = ClientError(
+        {
+            "Error": {"Code": "Whatever", "Message": "m"},
+            "ResponseMetadata": {"HTTPStatusCode": "429"},
+        },
+        "AssumeRole",
+    )
+    assert CallError.from_exception(error).status is None

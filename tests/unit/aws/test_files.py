@@ -73,7 +73,7 @@ def test_a_fifo_is_not_waited_on(tmp_path: Path) -> None:
     reader.join(timeout=10)  # a backstop only: the read returns at once
     assert not reader.is_alive(), "reading a FIFO blocked"
     assert isinstance(outcome[0], FileProblem)
-    assert "not a regular file" in str(outcome[0])
+    assert str(outcome[0]) == f"{path} is not a regular file; not read"
 
 
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
@@ -85,8 +85,9 @@ def test_a_symlink_to_a_device_is_not_read(tmp_path: Path, device: str) -> None:
 
 
 def test_a_directory_is_not_read(tmp_path: Path) -> None:
-    with pytest.raises(FileProblem):
+    with pytest.raises(FileProblem) as caught:
         read_json(tmp_path)
+    assert str(caught.value) == f"{tmp_path} is not a regular file; not read"
 
 
 def test_concurrent_writers_leave_one_complete_file(tmp_path: Path) -> None:

@@ -200,6 +200,21 @@ def test_a_named_file_is_read_wherever_it_is(folder: Path) -> None:
     assert read_json(path) == {"A": 1}
 
 
+@needs_root
+def test_a_named_file_is_checked_for_its_owner_only_when_asked(folder: Path) -> None:
+    # A report (fleet/documents.py) is read whoever wrote it and whoever may
+    # write it; a listing (owned=True: fleet_arguments.py) must be the user's.
+    path = good_file(folder)
+    path.chmod(0o666)
+    os.chown(path, OTHER_UID, -1)
+    assert read_json(path) == {"A": 1}
+    with pytest.raises(FileProblem) as caught:
+        read_json(path, owned=True)
+    assert str(caught.value) == (
+        f"{path} belongs to user id {OTHER_UID}, not to you or root; not read"
+    )
+
+
 @pytest.mark.usefixtures("umask_022")
 def test_folders_are_made_0700_and_files_0600_whatever_the_umask(
     tmp_path: Path,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -18,6 +20,7 @@ from awscli_regional_sts.aws.identifiers import (
     is_role_name,
     parse_account_id,
     parse_organization_account_arn,
+    parse_organization_id,
     parse_region,
     parse_role_arn,
     parse_role_name,
@@ -211,3 +214,69 @@ def test_an_organizations_account_arn_round_trips(
 def test_what_is_not_an_organizations_account_arn_is_refused(text: object) -> None:
     with pytest.raises(IdentifierError, match="not an Organizations account ARN"):
         parse_organization_account_arn(text)
+
+
+# -- the longest names, and the exact error lines --
+
+
+def test_the_longest_partition_region_and_role_path_are_accepted() -> None:
+    assert is_partition_name("a" * 32) and not is_partition_name("a" * 33)
+    assert is_region_name("x" * 48 + "-1") and not is_region_name("x" * 49 + "-1")
+    path = "/pp/" + "p/" * 254  # 512 characters: IAM's longest path
+    assert len(path) == 512
+    arn = f"arn:aws:iam::123456789012:role{path}R"
+    assert parse_role_arn(arn).path == path
+    with pytest.raises(IdentifierError):
+        parse_role_arn(f"arn:aws:iam::123456789012:role/p{path}R")
+
+
+@pytest.mark.parametrize(
+    ("parse", "text", "message"),
+    [
+        (
+            parse_region,
+            "EU-west-1",
+            "'EU-west-1' is not a region name; expected lower-case letters, "
+            "digits and dashes, such as eu-west-1",
+        ),
+        (
+            parse_role_name,
+            "a b",
+            "'a b' is not an IAM role name; expected 1 to 64 letters, "
+            "digits and +=,.@_- (ASCII)",
+        ),
+        (
+            parse_organization_id,
+            "o-short",
+            "'o-short' is not an organization id; expected o- and 10 to 32 "
+            "lower-case letters and digits (ASCII)",
+        ),
+        (
+            parse_organization_account_arn,
+            "arn:aws:organizations::1:account/o-x/2",
+            "'arn:aws:organizations::1:account/o-x/2' is not an Organizations "
+            "account ARN; expected "
+            "arn:aws:organizations::111122223333:account/o-exampleorgid/444455556666",
+        ),
+    ],
+)
+def test_each_refusal_is_one_line_naming_the_text_and_the_shape(
+    parse: Callable[[object], object], text: str, message: str
+) -> None:
+    with pytest.raises(IdentifierError) as raised:
+        parse(text)
+    assert str(raised.value) == message
+
+
+@pytest.mark.parametrize("text", ["o-exampleorgid", "o-" + "a1" * 16])
+def test_organization_ids(text: str) -> None:
+    assert parse_organization_id(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["o-EXAMPLEORGID", "o-exampleorg\u0663d", "o-" + "a" * 33, "exampleorgid", None],
+)
+def test_what_is_not_an_organization_id_is_refused(text: object) -> None:
+    with pytest.raises(IdentifierError, match="is not an organization id"):
+        parse_organization_id(text)

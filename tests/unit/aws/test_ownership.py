@@ -11,6 +11,7 @@ import os
 import pwd
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -178,3 +179,89 @@ def test_owner_names_for_messages() -> None:
         pwd.getpwuid(unknown)
     assert ownership.owner_name(unknown) == f"uid {unknown}"
     assert ownership.user_name(unknown) is None
+
+
+# -- who is in a group, on a user database the test writes --
+
+
+class _Users:
+    """A user database for ``grp`` and ``pwd``: the machine's cannot be
+    given a group of exactly the user and root, or root's group as
+    another's primary group, without changing it for every process."""
+
+    def __init__(self, users: dict[int, tuple[str, int]], groups: dict[int, list[str]]):
+        self.users, self.groups = users, groups
+
+    def getgrgid(self, gid: int) -> SimpleNamespace:
+        if gid not in self.groups:
+            raise KeyError(gid)
+        return SimpleNamespace(gr_mem=self.groups[gid])
+
+    def getpwuid(self, uid: int) -> SimpleNamespace:
+        if uid not in self.users:
+            raise KeyError(uid)
+        return SimpleNamespace(pw_name=self.users[uid][0])
+
+    def getpwall(self) -> list[SimpleNamespace]:
+        return [
+            SimpleNamespace(pw_name=name, pw_uid=uid, pw_gid=gid)
+            for uid, (name, gid) in self.users.items()
+        ]
+
+
+ALICE = 1000  # the user running the command
+
+
+def group_writable(gid: int) -> os.stat_result:
+    """An fstat of a 0770 folder of group ``gid``, owned by the user."""
+    return os.stat_result((0o40770, 1, 1, 2, ALICE, gid, 4096, 0, 0, 0))
+
+
+@pytest.mark.parametrize(
+    ("gid", "alone"),
+    [
+        (100, True),  # alice and root listed: the user and root only
+        (101, True),  # alice listed, root's primary group
+        (102, False),  # daemon listed (uid 1: neither the user nor root)
+        (103, False),  # mallory's primary group, nobody listed
+        (104, False),  # mallory listed, nobody's primary group
+        (999, False),  # no such group: not known to hold only the user
+    ],
+)
+def test_a_group_holds_only_the_user_and_root(
+    gid: int, alone: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    users = _Users(
+        {
+            0: ("root", 101),
+            1: ("daemon", 1),
+            ALICE: ("alice", ALICE),
+            1001: ("mallory", 103),
+        },
+        {
+            100: ["alice", "root"],
+            101: ["alice"],
+            102: ["daemon"],
+            103: [],
+            104: ["mallory"],
+        },
+    )
+    monkeypatch.setattr(ownership, "_GROUPS", {})
+    monkeypatch.setattr(ownership, "grp", users)
+    monkeypatch.setattr(ownership, "pwd", users)
+    monkeypatch.setattr(os, "geteuid", lambda: ALICE)
+    assert ownership.others_may_write(group_writable(gid)) is not alone
+
+
+@pytest.mark.parametrize("missing", ["grp", "pwd", "geteuid"])
+def test_without_a_user_database_a_group_is_never_the_users_alone(
+    missing: str, private_gid: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows has no grp, pwd nor geteuid: a group-write bit counts as
+    others'."""
+    monkeypatch.setattr(ownership, "_GROUPS", {})
+    if missing == "geteuid":
+        monkeypatch.delattr(os, "geteuid")
+    else:
+        monkeypatch.setattr(ownership, missing, None)
+    assert ownership.others_may_write(group_writable(private_gid))
