@@ -270,7 +270,11 @@ def run_mutmut_once(selected: list[str], children: int) -> int:
         str(children),
         *selected,
     ]
-    shown = " ".join(selected) if len(selected) <= 3 else f"<{len(selected)} modules>"
+    shown = (
+        " ".join(selected)
+        if len(selected) <= 3
+        else f"<{len(selected)} globs and names>"
+    )
     say(
         f"==> mutmut run --max-children {children} {shown} (its output: {LOG.relative_to(ROOT)})"
     )
