@@ -25,7 +25,7 @@ E2E_ARGS := -n $(E2E_WORKERS) --dist loadgroup
 # says why); the folder's name is testing/clients.py's awscrt_site().
 AWSCRT := $(VENV)/awscrt
 
-.PHONY: setup demo test unit unit-and-property e2e upstream lint dist clean cli-v2 frozen-cli chromium libreoffice py39 pythons js mutation bridge-fuzz
+.PHONY: setup demo test unit e2e upstream lint dist clean cli-v2 frozen-cli chromium libreoffice py39 pythons js mutation bridge-fuzz
 
 setup: $(VENV)/.installed $(AWSCRT)/.installed $(LEGACY)/.installed cli-v2 frozen-cli chromium libreoffice py39 pythons js
 
@@ -201,23 +201,17 @@ BRIDGE_FUZZ_EXAMPLES ?= 200000
 bridge-fuzz: $(VENV)/.installed
 	BRIDGE_FUZZ_EXAMPLES=$(BRIDGE_FUZZ_EXAMPLES) $(PYTEST) tests/property
 
-# The unit and property tests (no subprocess, no set-up beyond .venv), on
-# the same two workers: the property tests listed first, so that the
-# longest of them (about 35 s) starts at once on one worker while the other
-# works through the unit tests, instead of both waiting for it at the end.
-unit-and-property: $(VENV)/.installed $(AWSCRT)/.installed
-	$(PYTEST) -n 2 tests/property tests/unit
-
-# Unit and property tests first: they fail fast, before the long
-# end-to-end run. setup and lint run three targets at a time (each target's
-# output kept whole): the installs mostly wait on downloads and unpacking,
-# and mypy fills a core meanwhile; the apt-get installs take turns
-# (APT_GET). The tests do not join them: the venv builds use both cores
-# (beside them the unit and property tests took twice as long, and the
-# end-to-end run started 35 s later).
+# Unit tests first: they fail fast, before the long end-to-end run. setup
+# and lint run three targets at a time (their output kept whole per
+# target): the installs mostly wait on downloads and unpacking, and mypy
+# fills a core meanwhile; the apt-get installs take turns (APT_GET). The
+# tests do not join them: the venv builds use both cores (beside them the
+# unit and property tests took twice as long, and the end-to-end run
+# started 35 s later). The slowest end-to-end tests are listed at the end.
 test:
 	@$(MAKE) --no-print-directory -j3 --output-sync=target setup lint
-	@$(MAKE) --no-print-directory unit-and-property
+	$(PYTEST) -n 2 tests/unit
+	$(PYTEST) -n 2 tests/property
 	$(PYTEST) $(E2E_ARGS) --durations=20 tests/e2e
 	$(VENV)/bin/python -m scripts.upstream
 
