@@ -76,3 +76,17 @@ def deploy_organization(
     )
     aws_env.credentials = ""
     return caller_arn
+
+
+def organization_with_keys(aws_env: AwsEnv, members: int) -> list[str]:
+    """An organization of ``members`` member accounts, the default profile
+    the management account's keys, on the simulator's real clock (its
+    throttling rates are per second of real time; a test before may have
+    left a manual clock, which reset keeps). Returns the members' ids."""
+    simulator = aws_env.simulator
+    simulator.use_real_clock()
+    user = simulator.add_user("admin")
+    aws_env.config = "[default]\nregion = us-east-1\n"
+    aws_env.add_keys("default", user)
+    simulator.create_organization()
+    return simulator.add_member_accounts(members)

@@ -22,6 +22,7 @@ import pytest
 
 from testing.clients import CLI_V1, AwsEnv, Result
 from testing.simulator import ACCOUNT_ID
+from tests.e2e.deployment import organization_with_keys
 from tests.e2e.matrix import EVERY_ROW_ON, FURTHER_CASES_ON
 
 MEMBERS = 3
@@ -39,15 +40,7 @@ LINE = re.compile(
 
 
 def build(aws_env: AwsEnv, members: int = MEMBERS) -> list[str]:
-    simulator = aws_env.simulator
-    # The buckets refill on the throttle clock: with rate 0 they never do,
-    # whichever clock a test before left.
-    simulator.use_real_clock()
-    user = simulator.add_user("admin")
-    aws_env.config = "[default]\nregion = us-east-1\n"
-    aws_env.add_keys("default", user)
-    simulator.create_organization()
-    return simulator.add_member_accounts(members)
+    return organization_with_keys(aws_env, members)
 
 
 def throttle_from_now(aws_env: AwsEnv, kind: str, api: str, command: str) -> None:

@@ -21,6 +21,7 @@ import pytest
 
 from testing.clients import CLI_V1, CLI_V2_FROZEN, AwsEnv, Result
 from testing.simulator import ACCOUNT_ID
+from tests.e2e.deployment import organization_with_keys
 
 #: CLI v1 (legacy retry mode by default) and AWS's frozen CLI v2
 #: (standard mode, its own botocore fork and Python).
@@ -32,15 +33,7 @@ PAGES = 2
 
 
 def build(aws_env: AwsEnv) -> list[str]:
-    simulator = aws_env.simulator
-    # The rates here are per second of real time (a test before may have
-    # left a manual clock: reset keeps the clock).
-    simulator.use_real_clock()
-    user = simulator.add_user("admin")
-    aws_env.config = "[default]\nregion = us-east-1\n"
-    aws_env.add_keys("default", user)
-    simulator.create_organization()
-    return simulator.add_member_accounts(MEMBERS)
+    return organization_with_keys(aws_env, MEMBERS)
 
 
 def audit(aws_env: AwsEnv, kind: str, *options: str) -> Result:
