@@ -2,8 +2,8 @@
 
 3.9 to 3.13: `make setup` finds each (pyenv's newest release, else the
 system's) and builds `.venv-pythons/3.X` (testing/pythons.py); there the
-unit tests pass (on the oldest and the newest: ``unit_test_versions``
-says why), every module imports with DeprecationWarning an error,
+package's unit tests pass (on the oldest and the newest:
+``unit_test_versions`` says why), every module imports with DeprecationWarning an error,
 a boto3 session given `register()` fails over, and the bridge answers as a
 `credential_process`. A version with no interpreter here is skipped with
 its name. 3.14 exists here only inside AWS's frozen CLI v2: every test of
@@ -83,16 +83,38 @@ def unit_test_versions() -> list[str]:
     ]
 
 
+def package_unit_tests() -> list[str]:
+    """The unit tests of the package's own code: tests/unit/NAME for each
+    folder NAME of the package, the ``aws`` runs in process, and the console
+    script's. The rest of tests/unit tests the suite's own tools (the
+    simulator, scripts/, the docs' and the workflow's checks), which run on
+    the main virtualenv's Python only; so do the import contracts, which
+    read the source whatever Python runs them (older Pythons get older
+    import-linter releases, which lack contract types the project uses)."""
+    unit = REPO_ROOT / "tests" / "unit"
+    package = REPO_ROOT / "awscli_regional_sts"
+    folders = sorted(
+        f"tests/unit/{path.name}"
+        for path in package.iterdir()
+        if (path / "__init__.py").exists() and (unit / path.name).is_dir()
+    )
+    return [*folders, "tests/unit/in_process", "tests/unit/test_cli.py"]
+
+
+def test_the_package_unit_tests_are_found() -> None:
+    chosen = package_unit_tests()
+    for name in ("aws", "bridge", "commands", "lifecycle", "plugin"):
+        assert f"tests/unit/{name}" in chosen
+    assert "tests/unit/simulator" not in chosen
+    assert all((REPO_ROOT / path).exists() for path in chosen)
+
+
 @pytest.mark.parametrize("version", unit_test_versions())
 def test_unit_tests_pass(version: str) -> None:
     python = python_of(version)
     done = subprocess.run(
-        # The import contracts read the source, whatever Python runs them:
-        # make lint and the main virtualenv's unit step check them, with the
-        # import-linter requirements/test.txt pins (older Pythons get older
-        # releases of it, which lack contract types the project uses).
-        [python, "-m", "pytest", "tests/unit", "-q", "-p", "no:cacheprovider"]
-        + ["--ignore=tests/unit/test_contracts.py"],
+        [python, "-m", "pytest", *package_unit_tests(), "-q"]
+        + ["-p", "no:cacheprovider"],
         cwd=REPO_ROOT,
         env={
             "PATH": "/usr/bin:/bin",
