@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from testing.clients import AwsEnv
+from awscli_regional_sts.lifecycle.bytecode import compile_with
+from testing.clients import CLI_V2_FROZEN, REPO_ROOT, AwsEnv, ClientMissing, aws_command
 from testing.simulator import Simulator
 from tests.e2e.outcomes import client_outcome
 
@@ -32,6 +33,26 @@ STARTED_FIRST = (
     "test_account_listing_e2e.py::test_the_shards_share_one_listing",
     "test_packaging.py::",
 )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """The plugin's bytecode for AWS's frozen CLI v2, compiled once by that
+    CLI's own Python (``enable``'s own step, lifecycle/bytecode.py) before
+    any worker starts: the frozen CLI loads the plugin from this checkout
+    (``cli_legacy_plugin_path``) and writes no bytecode itself, so each of
+    its runs compiled every plugin module it imported, which a user's,
+    after ``enable``, never does. A source changed later is compiled again
+    as usual (the bytecode records its size and time)."""
+    if hasattr(config, "workerinput"):
+        return  # a pytest-xdist worker: the controller has done it
+    try:
+        (aws,) = aws_command(CLI_V2_FROZEN)
+    except ClientMissing:
+        return  # the frozen CLI's tests say so themselves
+    said = compile_with(aws, REPO_ROOT)
+    if not said.startswith("compiled "):
+        config.issue_config_time_warning(pytest.PytestWarning(said), stacklevel=2)
 
 
 def _started_at(item: pytest.Item) -> int:
