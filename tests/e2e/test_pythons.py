@@ -3,12 +3,12 @@
 3.9 to 3.13: `make setup` finds each (pyenv's newest release, else the
 system's) and builds `.venv-pythons/3.X` (testing/pythons.py); there the
 package's unit tests pass (on the oldest and the newest:
-``unit_test_versions`` says why), every module imports with DeprecationWarning an error,
-a boto3 session given `register()` fails over, and the bridge answers as a
-`credential_process`. A version with no interpreter here is skipped with
-its name. 3.14 exists here only inside AWS's frozen CLI v2: every test of
-the `cli-v2-frozen` kind runs the plugin there (test_frozen_bundle.py
-imports every module in it).
+``unit_test_versions`` says why), every module imports with
+DeprecationWarning an error, a boto3 session given `register()` fails
+over, and the bridge answers as a `credential_process`. A version with
+no interpreter here is skipped with its name. 3.14 exists here only
+inside AWS's frozen CLI v2: every test of the `cli-v2-frozen` kind runs
+the plugin there (test_frozen_bundle.py imports every module in it).
 """
 
 from __future__ import annotations
