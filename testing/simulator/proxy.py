@@ -126,12 +126,17 @@ class _ConnectHandler(http.server.BaseHTTPRequestHandler):
         except (ssl.SSLError, OSError) as exc:
             log.info("proxy: TLS handshake for %s failed: %s", host, exc)
             return
+        # wrap_socket detached the tracked socket: track the one that now
+        # holds the connection, so that stop() ends an idle tunnel too.
+        self.server.track(tls)
         try:
             # BaseHTTPRequestHandler only stores "server"; a _Tunnel is enough.
             tunnel = _Tunnel(world, info, self.server)
             _ApiHandler(tls, self.client_address, tunnel)  # type: ignore[arg-type]
         except OSError as exc:  # client went away mid-request
             log.debug("proxy: tunnel to %s ended: %s", host, exc)
+        finally:
+            self.server.untrack(tls)
 
     def _hang(self) -> None:
         """Accept the CONNECT but never answer, until the client gives up or

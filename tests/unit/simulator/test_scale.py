@@ -5,11 +5,9 @@ answers: roles counted per account as they are added (GetAccountSummary's
 from __future__ import annotations
 
 import re
-import socket
 from collections import Counter
 
 from testing.simulator import keys
-from testing.simulator.proxy import ProxyServer
 from testing.simulator.world import World
 
 
@@ -36,18 +34,3 @@ def test_keys_keep_their_shape_and_use_their_whole_alphabet() -> None:
     assert len(set("".join(secrets))) == 64 and len(set(secrets)) == 200
     ids = "".join(keys.new_access_key_id("AKIA")[4:] for _ in range(200))
     assert set(ids) == set(keys._KEY_ALPHABET)
-
-
-def test_the_proxy_sends_each_answer_without_waiting_for_an_ack() -> None:
-    # Nagle's algorithm off on every connection the proxy accepts (why:
-    # ProxyServer.get_request); accepted here without serving.
-    server = ProxyServer(World())
-    try:
-        with socket.create_connection(
-            ("127.0.0.1", server.server_address[1]), timeout=10
-        ):
-            accepted, _ = server.get_request()
-            with accepted:
-                assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
-    finally:
-        server.server_close()
