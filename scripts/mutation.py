@@ -40,6 +40,8 @@ from pathlib import Path
 from mutmut.mutation.diff_apply import get_diff_for_mutant
 from mutmut.stats import status_by_exit_code
 
+from testing.folder_modes import FOLDER_MODE_SETTER
+
 ROOT = Path(__file__).resolve().parent.parent
 MUTANTS = ROOT / "mutants"
 LOG = MUTANTS / "mutmut.log"
@@ -68,7 +70,7 @@ CHILDREN = 4
 #: catches and puts back, but a test running in another child at that moment
 #: fails too, and an unrelated mutant is counted killed (22 listed
 #: equivalents were, in the first whole run with commands/).
-ALONE = frozenset({f"{PACKAGE}.aws.files"})
+ALONE = frozenset({FOLDER_MODE_SETTER})
 #: Where the equivalent mutants are listed, each name in backquotes.
 EQUIVALENTS_DOC = ROOT / "docs" / "development.md"
 EQUIVALENTS_HEADING = "### Equivalent mutants"

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from testing.clients import awscrt_site
+from testing.folder_modes import FOLDER_MODE_SETTER
 
 # botocore signs SigV4a only with awscrt, which `make setup` keeps outside
 # .venv's site-packages (requirements/awscrt.txt): the unit tests that sign
@@ -44,8 +45,6 @@ def fresh_memory() -> None:
 #: sets modes: a fault there (a mutant of ``make mutation`` did) could make
 #: ``/`` 0700 for the whole machine.
 SYSTEM_FOLDERS = ("/", "/tmp")
-#: The only mutated code that sets a folder's mode.
-FOLDER_MODE_SETTER = "awscli_regional_sts.aws.files."
 
 
 def could_change_folder_modes(mutant: str) -> bool:
@@ -56,7 +55,7 @@ def could_change_folder_modes(mutant: str) -> bool:
     unrelated mutant killed. (A mutant elsewhere that hands aws/files.py
     a system folder is then missed by this guard, never counted killed by
     another's fault; the mode is put back either way.)"""
-    return "__mutmut_" not in mutant or mutant.startswith(FOLDER_MODE_SETTER)
+    return "__mutmut_" not in mutant or mutant.startswith(f"{FOLDER_MODE_SETTER}.")
 
 
 @pytest.fixture(autouse=True)
